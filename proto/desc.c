@@ -1,0 +1,171 @@
+/* Codec descriptors generated from messages.def, the type name table, and the
+ * generic destructor that frees any generated struct by walking its fields. */
+#include "vp_proto.h"
+
+#include "vp_err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define F(s, m) offsetof(struct vp_##s, m)
+#define VP_STRUCT(name) static const struct vp_field fields_##name[] = {
+#define VP_END(name)                                                      \
+	}                                                                 \
+	;                                                                 \
+	const struct vp_desc vp_desc_##name = {#name, sizeof(struct vp_##name), \
+	    fields_##name, sizeof(fields_##name) / sizeof(fields_##name[0])};
+#define VP_U32(s, m, k, f, mx) {k, VP_K_U32, f, F(s, m), 0, mx, 0, 0, 0, NULL},
+#define VP_U64(s, m, k, f, mx) {k, VP_K_U64, f, F(s, m), 0, mx, 0, 0, 0, NULL},
+#define VP_F64(s, m, k, f, lo, hi) {k, VP_K_F64, f, F(s, m), 0, 0, 0, lo, hi, NULL},
+#define VP_BOOL(s, m, k, f) {k, VP_K_BOOL, f, F(s, m), 0, 0, 0, 0, 0, NULL},
+#define VP_STR(s, m, k, f, ml) {k, VP_K_STR, f, F(s, m), 0, ml, 0, 0, 0, NULL},
+#define VP_BIN(s, m, k, f, ml) \
+	{k, VP_K_BIN, f, F(s, m), F(s, m##_len), ml, 0, 0, 0, NULL},
+#define VP_ID16(s, m, k, f) \
+	{k, VP_K_ID16, f, F(s, m), F(s, has_##m), 16, 0, 0, 0, NULL},
+#define VP_STRS(s, m, k, f, mn, ml) \
+	{k, VP_K_STRS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL},
+#define VP_U64S(s, m, k, f, mn) \
+	{k, VP_K_U64S, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, NULL},
+#define VP_KVS(s, m, k, f, mn, ml) \
+	{k, VP_K_KVS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL},
+#define VP_ARR(s, m, k, f, mn, sub) \
+	{k, VP_K_ARR, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, &vp_desc_##sub},
+#define VP_PTR(s, m, k, f, sub) \
+	{k, VP_K_PTR, f, F(s, m), 0, 0, 0, 0, 0, &vp_desc_##sub},
+#define VP_MSG(e, t, b)
+#define VP_MSG_NOBODY(e, t)
+#include "messages.def"
+#include "vp_proto_fields_undef.h"
+
+static const struct {
+	const char *name;
+	const struct vp_desc *body;
+} types[VP_T__COUNT] = {
+	[VP_T_NONE] = {"?", NULL},
+#define VP_MSG(e, t, b) [VP_T_##e] = {t, &vp_desc_##b},
+#define VP_MSG_NOBODY(e, t) [VP_T_##e] = {t, NULL},
+#define VP_STRUCT(name)
+#define VP_END(name)
+#include "vp_proto_fields_off.h"
+#include "messages.def"
+#include "vp_proto_fields_undef.h"
+};
+
+const char *vp_type_name(enum vp_type t)
+{
+	if ((int)t <= VP_T_NONE || t >= VP_T__COUNT)
+		return "?";
+	return types[t].name;
+}
+
+enum vp_type vp_type_from_name(const char *name, size_t len)
+{
+	for (int t = VP_T_NONE + 1; t < VP_T__COUNT; t++)
+		if (strlen(types[t].name) == len && memcmp(types[t].name, name, len) == 0)
+			return (enum vp_type)t;
+	return VP_T_NONE;
+}
+
+const struct vp_desc *vp_type_body(enum vp_type t)
+{
+	if ((int)t <= VP_T_NONE || t >= VP_T__COUNT)
+		return NULL;
+	return types[t].body;
+}
+
+void vp_obj_clear(const struct vp_desc *d, void *obj)
+{
+	unsigned char *base = obj;
+	if (obj == NULL)
+		return;
+	for (size_t i = 0; i < d->n_fields; i++) {
+		const struct vp_field *f = &d->fields[i];
+		void **slot = (void **)(base + f->off);
+		size_t n = f->off_n ? *(size_t *)(base + f->off_n) : 0;
+		switch (f->kind) {
+		case VP_K_STR:
+		case VP_K_BIN:
+		case VP_K_U64S: free(*slot); break;
+		case VP_K_STRS:
+			for (size_t j = 0; j < n && *slot; j++)
+				free(((char **)*slot)[j]);
+			free(*slot);
+			break;
+		case VP_K_KVS:
+			for (size_t j = 0; j < n && *slot; j++) {
+				free(((struct vp_kv *)*slot)[j].key);
+				free(((struct vp_kv *)*slot)[j].val);
+			}
+			free(*slot);
+			break;
+		case VP_K_ARR:
+			for (size_t j = 0; j < n && *slot; j++)
+				vp_obj_clear(f->sub, (char *)*slot + j * f->sub->size);
+			free(*slot);
+			break;
+		case VP_K_PTR:
+			if (*slot) {
+				vp_obj_clear(f->sub, *slot);
+				free(*slot);
+			}
+			break;
+		default: break;
+		}
+	}
+	memset(obj, 0, d->size);
+}
+
+int vp_msg_init(struct vp_msg *m, enum vp_type t)
+{
+	const struct vp_desc *d = vp_type_body(t);
+	memset(m, 0, sizeof(*m));
+	m->v = VP_PROTO_VERSION;
+	m->type = t;
+	if (d != NULL && (m->body = calloc(1, d->size)) == NULL)
+		return VP_ENOMEM;
+	return VP_OK;
+}
+
+void vp_msg_clear(struct vp_msg *m)
+{
+	const struct vp_desc *d;
+	if (m == NULL)
+		return;
+	d = vp_type_body(m->type);
+	if (d != NULL && m->body != NULL) {
+		vp_obj_clear(d, m->body);
+		free(m->body);
+	}
+	if (m->err != NULL) {
+		vp_obj_clear(&vp_desc_error, m->err);
+		free(m->err);
+	}
+	free(m->trace);
+	memset(m, 0, sizeof(*m));
+}
+
+uint64_t vp_segment_orig(const struct vp_segment *seg, uint64_t t)
+{
+	size_t lo = 0, hi = seg->n_map / 2;
+	if (hi == 0)
+		return seg->start + t;
+	/* binary search for the last pair with text offset <= t */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (seg->map[2 * mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (seg->map[2 * lo] > t)
+		return seg->map[1] - (seg->map[0] - t);
+	return seg->map[2 * lo + 1] + (t - seg->map[2 * lo]);
+}
+
+uint64_t vp_segment_orig_end(const struct vp_segment *seg, uint64_t t)
+{
+	if (t == 0)
+		return vp_segment_orig(seg, 0);
+	return vp_segment_orig(seg, t - 1) + 1;
+}

@@ -1,0 +1,30 @@
+/* prs.h - the citation parser: text segments in, citations out.
+ * Pure functions over C structs: no sockets, no clock, no global state. */
+#ifndef PRS_H
+#define PRS_H
+
+#include <stddef.h>
+
+#include "vp_proto.h"
+
+/* Finds and parses every citation in the segments of one document (the whole
+ * document, so that definitions made in one segment apply to all). Appends one
+ * struct vp_citation per occurrence, with exactly one span whose start/end are
+ * byte offsets into the ORIGINAL input (mapped through each segment's map),
+ * raw = the citation as written, where = "<kind> <number>" of its segment
+ * ("footnote 3", "paragraph 12"). On success *out is a new malloc'ed array of
+ * *n_out citations owned by the caller (free each with
+ * vp_obj_clear(&vp_desc_citation, ...) then free the array); *out may be NULL
+ * when none are found. Returns VP_OK, VP_ENOMEM or VP_EINVAL. */
+int prs_parse_segments(const struct vp_segment *segs, size_t n_segs,
+    struct vp_citation **out, size_t *n_out);
+
+/* Same for one piece of text: spans are byte offsets into text, where is
+ * omitted (NULL). text need not be NUL-terminated. */
+int prs_parse_text(const char *text, size_t len, struct vp_citation **out,
+    size_t *n_out);
+
+/* Frees an array returned by the functions above. */
+void prs_citations_free(struct vp_citation *cits, size_t n);
+
+#endif
