@@ -49,10 +49,14 @@ int vp_err_from_code(const char *code)
 		const char *code;
 		int err;
 	} map[] = {
-		{"bad_request", VP_EINVAL},      {"too_large", VP_ETOOLARGE},
-		{"unsupported_version", VP_EVERSION}, {"not_found", VP_ENOTFOUND},
-		{"timeout", VP_ETIMEDOUT},       {"busy", VP_EBUSY},
-		{"upstream", VP_EUPSTREAM},      {"internal", VP_EINTERNAL},
+	    {"bad_request", VP_EINVAL},
+	    {"too_large", VP_ETOOLARGE},
+	    {"unsupported_version", VP_EVERSION},
+	    {"not_found", VP_ENOTFOUND},
+	    {"timeout", VP_ETIMEDOUT},
+	    {"busy", VP_EBUSY},
+	    {"upstream", VP_EUPSTREAM},
+	    {"internal", VP_EINTERNAL},
 	};
 	if (code == NULL)
 		return VP_EINTERNAL;

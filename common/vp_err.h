@@ -8,20 +8,20 @@
 
 enum vp_err {
 	VP_OK = 0,
-	VP_ENOMEM = -1,     /* out of memory */
-	VP_EINVAL = -2,     /* invalid argument or malformed input */
-	VP_ETOOLARGE = -3,  /* input exceeds a configured limit */
-	VP_ETIMEDOUT = -4,  /* deadline passed */
-	VP_EPROTO = -5,     /* peer broke the wire contract */
-	VP_EVERSION = -6,   /* unsupported schema version */
-	VP_ENOTFOUND = -7,  /* no such item */
-	VP_EBUSY = -8,      /* queue or pool full; retry later */
-	VP_EUPSTREAM = -9,  /* a worker or remote service failed */
-	VP_EINTERNAL = -10, /* a bug: a "cannot happen" check fired */
-	VP_ECLOSED = -11,   /* object closed or shutting down */
-	VP_EIO = -12,       /* operating system I/O error */
+	VP_ENOMEM = -1,        /* out of memory */
+	VP_EINVAL = -2,        /* invalid argument or malformed input */
+	VP_ETOOLARGE = -3,     /* input exceeds a configured limit */
+	VP_ETIMEDOUT = -4,     /* deadline passed */
+	VP_EPROTO = -5,        /* peer broke the wire contract */
+	VP_EVERSION = -6,      /* unsupported schema version */
+	VP_ENOTFOUND = -7,     /* no such item */
+	VP_EBUSY = -8,         /* queue or pool full; retry later */
+	VP_EUPSTREAM = -9,     /* a worker or remote service failed */
+	VP_EINTERNAL = -10,    /* a bug: a "cannot happen" check fired */
+	VP_ECLOSED = -11,      /* object closed or shutting down */
+	VP_EIO = -12,          /* operating system I/O error */
 	VP_ECONNREFUSED = -13, /* could not reach a peer */
-	VP_ECANCELED = -14, /* operation canceled */
+	VP_ECANCELED = -14,    /* operation canceled */
 };
 
 /* Returns a static, human-readable description of err (never NULL). */
@@ -32,7 +32,8 @@ const char *vp_strerror(int err);
  * upstream, internal. */
 const char *vp_err_code(int err);
 
-/* Maps a wire error code string back to an enum vp_err (VP_EINTERNAL when unknown). */
+/* Maps a wire error code string back to an enum vp_err (VP_EINTERNAL when
+ * unknown). */
 int vp_err_from_code(const char *code);
 
 /* True when retrying the same request later may succeed. */
@@ -45,11 +46,11 @@ int vp_err_from_nng(int nng_rv);
  * the condition's value in release builds so the code stays harmless. */
 #ifdef NDEBUG
 #define VP_ALWAYS(x) (x)
-#define VP_NEVER(x) (x)
+#define VP_NEVER(x)  (x)
 #else
 #include <assert.h>
 #define VP_ALWAYS(x) ((x) ? 1 : (assert(0 && #x), 0))
-#define VP_NEVER(x) ((x) ? (assert(0 && "NEVER(" #x ")"), 1) : 0)
+#define VP_NEVER(x)  ((x) ? (assert(0 && "NEVER(" #x ")"), 1) : 0)
 #endif
 
 #endif

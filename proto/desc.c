@@ -7,31 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define F(s, m) offsetof(struct vp_##s, m)
+#define F(s, m)         offsetof(struct vp_##s, m)
 #define VP_STRUCT(name) static const struct vp_field fields_##name[] = {
-#define VP_END(name)                                                      \
-	}                                                                 \
-	;                                                                 \
-	const struct vp_desc vp_desc_##name = {#name, sizeof(struct vp_##name), \
-	    fields_##name, sizeof(fields_##name) / sizeof(fields_##name[0])};
+#define VP_END(name)                                                           \
+	}                                                                      \
+	;                                                                      \
+	const struct vp_desc vp_desc_##name = {#name,                          \
+	    sizeof(struct vp_##name), fields_##name,                           \
+	    sizeof(fields_##name) / sizeof(fields_##name[0])};
 #define VP_U32(s, m, k, f, mx) {k, VP_K_U32, f, F(s, m), 0, mx, 0, 0, 0, NULL},
 #define VP_U64(s, m, k, f, mx) {k, VP_K_U64, f, F(s, m), 0, mx, 0, 0, 0, NULL},
-#define VP_F64(s, m, k, f, lo, hi) {k, VP_K_F64, f, F(s, m), 0, 0, 0, lo, hi, NULL},
-#define VP_BOOL(s, m, k, f) {k, VP_K_BOOL, f, F(s, m), 0, 0, 0, 0, 0, NULL},
+#define VP_F64(s, m, k, f, lo, hi)                                             \
+	{k, VP_K_F64, f, F(s, m), 0, 0, 0, lo, hi, NULL},
+#define VP_BOOL(s, m, k, f)    {k, VP_K_BOOL, f, F(s, m), 0, 0, 0, 0, 0, NULL},
 #define VP_STR(s, m, k, f, ml) {k, VP_K_STR, f, F(s, m), 0, ml, 0, 0, 0, NULL},
-#define VP_BIN(s, m, k, f, ml) \
+#define VP_BIN(s, m, k, f, ml)                                                 \
 	{k, VP_K_BIN, f, F(s, m), F(s, m##_len), ml, 0, 0, 0, NULL},
-#define VP_ID16(s, m, k, f) \
+#define VP_ID16(s, m, k, f)                                                    \
 	{k, VP_K_ID16, f, F(s, m), F(s, has_##m), 16, 0, 0, 0, NULL},
-#define VP_STRS(s, m, k, f, mn, ml) \
+#define VP_STRS(s, m, k, f, mn, ml)                                            \
 	{k, VP_K_STRS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL},
-#define VP_U64S(s, m, k, f, mn) \
+#define VP_U64S(s, m, k, f, mn)                                                \
 	{k, VP_K_U64S, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, NULL},
-#define VP_KVS(s, m, k, f, mn, ml) \
+#define VP_KVS(s, m, k, f, mn, ml)                                             \
 	{k, VP_K_KVS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL},
-#define VP_ARR(s, m, k, f, mn, sub) \
+#define VP_ARR(s, m, k, f, mn, sub)                                            \
 	{k, VP_K_ARR, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, &vp_desc_##sub},
-#define VP_PTR(s, m, k, f, sub) \
+#define VP_PTR(s, m, k, f, sub)                                                \
 	{k, VP_K_PTR, f, F(s, m), 0, 0, 0, 0, 0, &vp_desc_##sub},
 #define VP_MSG(e, t, b)
 #define VP_MSG_NOBODY(e, t)
@@ -42,8 +44,8 @@ static const struct {
 	const char *name;
 	const struct vp_desc *body;
 } types[VP_T__COUNT] = {
-	[VP_T_NONE] = {"?", NULL},
-#define VP_MSG(e, t, b) [VP_T_##e] = {t, &vp_desc_##b},
+    [VP_T_NONE] = {"?", NULL},
+#define VP_MSG(e, t, b)     [VP_T_##e] = {t, &vp_desc_##b},
 #define VP_MSG_NOBODY(e, t) [VP_T_##e] = {t, NULL},
 #define VP_STRUCT(name)
 #define VP_END(name)
@@ -62,7 +64,8 @@ const char *vp_type_name(enum vp_type t)
 enum vp_type vp_type_from_name(const char *name, size_t len)
 {
 	for (int t = VP_T_NONE + 1; t < VP_T__COUNT; t++)
-		if (strlen(types[t].name) == len && memcmp(types[t].name, name, len) == 0)
+		if (strlen(types[t].name) == len &&
+		    memcmp(types[t].name, name, len) == 0)
 			return (enum vp_type)t;
 	return VP_T_NONE;
 }
@@ -101,7 +104,8 @@ void vp_obj_clear(const struct vp_desc *d, void *obj)
 			break;
 		case VP_K_ARR:
 			for (size_t j = 0; j < n && *slot; j++)
-				vp_obj_clear(f->sub, (char *)*slot + j * f->sub->size);
+				vp_obj_clear(
+				    f->sub, (char *)*slot + j * f->sub->size);
 			free(*slot);
 			break;
 		case VP_K_PTR:

@@ -24,29 +24,31 @@ struct vp_kv {
 
 /* ---- generated structs ------------------------------------------------- */
 #define VP_STRUCT(name) struct vp_##name {
-#define VP_END(name) };
-#define VP_U32(s, m, k, f, max) uint32_t m;
-#define VP_U64(s, m, k, f, max) uint64_t m;
+#define VP_END(name)                                                           \
+	}                                                                      \
+	;
+#define VP_U32(s, m, k, f, max)    uint32_t m;
+#define VP_U64(s, m, k, f, max)    uint64_t m;
 #define VP_F64(s, m, k, f, lo, hi) double m;
-#define VP_BOOL(s, m, k, f) bool m;
+#define VP_BOOL(s, m, k, f)        bool m;
 #define VP_STR(s, m, k, f, maxlen) char *m;
-#define VP_BIN(s, m, k, f, maxlen) \
-	uint8_t *m;                \
+#define VP_BIN(s, m, k, f, maxlen)                                             \
+	uint8_t *m;                                                            \
 	size_t m##_len;
-#define VP_ID16(s, m, k, f) \
-	uint8_t m[16];      \
+#define VP_ID16(s, m, k, f)                                                    \
+	uint8_t m[16];                                                         \
 	bool has_##m;
-#define VP_STRS(s, m, k, f, maxn, maxlen) \
-	char **m;                         \
+#define VP_STRS(s, m, k, f, maxn, maxlen)                                      \
+	char **m;                                                              \
 	size_t n_##m;
-#define VP_U64S(s, m, k, f, maxn) \
-	uint64_t *m;              \
+#define VP_U64S(s, m, k, f, maxn)                                              \
+	uint64_t *m;                                                           \
 	size_t n_##m;
-#define VP_KVS(s, m, k, f, maxn, maxlen) \
-	struct vp_kv *m;                 \
+#define VP_KVS(s, m, k, f, maxn, maxlen)                                       \
+	struct vp_kv *m;                                                       \
 	size_t n_##m;
-#define VP_ARR(s, m, k, f, maxn, sub) \
-	struct vp_##sub *m;           \
+#define VP_ARR(s, m, k, f, maxn, sub)                                          \
+	struct vp_##sub *m;                                                    \
 	size_t n_##m;
 #define VP_PTR(s, m, k, f, sub) struct vp_##sub *m;
 #define VP_MSG(e, t, b)
@@ -57,7 +59,7 @@ struct vp_kv {
 /* Message types: VP_T_<ENUM> for each VP_MSG of messages.def. */
 enum vp_type {
 	VP_T_NONE = 0,
-#define VP_MSG(e, t, b) VP_T_##e,
+#define VP_MSG(e, t, b)     VP_T_##e,
 #define VP_MSG_NOBODY(e, t) VP_T_##e,
 #define VP_STRUCT(name)
 #define VP_END(name)
@@ -84,10 +86,10 @@ struct vp_msg {
 
 /* Typed body accessors: vp_msg_<body>(m) returns the body when m has that
  * type, else NULL. */
-#define VP_MSG(e, t, b)                                                    \
-	static inline struct vp_##b *vp_msg_##b(const struct vp_msg *m)    \
-	{                                                                  \
-		return m->type == VP_T_##e ? (struct vp_##b *)m->body : NULL; \
+#define VP_MSG(e, t, b)                                                        \
+	static inline struct vp_##b *vp_msg_##b(const struct vp_msg *m)        \
+	{                                                                      \
+		return m->type == VP_T_##e ? (struct vp_##b *)m->body : NULL;  \
 	}
 #define VP_MSG_NOBODY(e, t)
 #define VP_STRUCT(name)
@@ -120,11 +122,12 @@ struct vp_field {
 	const char *key;
 	enum vp_kind kind;
 	bool required;
-	size_t off;          /* offset of the member */
-	size_t off_n;        /* BIN: m_len; arrays: n_m; ID16: has_m; else 0 */
-	uint64_t max;        /* U32/U64: max value; STR/BIN: max bytes; arrays: max count */
-	uint64_t max_item;   /* STRS/KVS: max bytes of each string */
-	double fmin, fmax;   /* F64 range */
+	size_t off;   /* offset of the member */
+	size_t off_n; /* BIN: m_len; arrays: n_m; ID16: has_m; else 0 */
+	uint64_t
+	    max; /* U32/U64: max value; STR/BIN: max bytes; arrays: max count */
+	uint64_t max_item;         /* STRS/KVS: max bytes of each string */
+	double fmin, fmax;         /* F64 range */
 	const struct vp_desc *sub; /* ARR/PTR element struct */
 };
 
