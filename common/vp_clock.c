@@ -1,0 +1,34 @@
+/* Monotonic clock and deadline arithmetic. */
+#include "vp_clock.h"
+
+#include <time.h>
+
+uint64_t vp_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t vp_deadline_in(uint64_t now, uint32_t timeout_ms)
+{
+	return timeout_ms == 0 ? UINT64_MAX : now + timeout_ms;
+}
+
+uint32_t vp_deadline_left(uint64_t now, uint64_t deadline)
+{
+	if (deadline == UINT64_MAX)
+		return UINT32_MAX;
+	if (deadline <= now)
+		return 0;
+	return deadline - now > UINT32_MAX - 1 ? UINT32_MAX - 1
+	                                       : (uint32_t)(deadline - now);
+}
+
+void vp_sleep_ms(uint32_t ms)
+{
+	struct timespec ts = {
+	    (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0) {
+	}
+}

@@ -1,0 +1,21 @@
+/* vp_clock.h - monotonic time and deadlines.
+ * Budgets travel between hops as relative milliseconds (timeout_ms); each hop
+ * turns them into a local monotonic deadline with these helpers. */
+#ifndef VP_CLOCK_H
+#define VP_CLOCK_H
+
+#include <stdint.h>
+
+/* Milliseconds of the monotonic clock. */
+uint64_t vp_now_ms(void);
+
+/* Deadline timeout_ms from now (timeout_ms 0 means no deadline: UINT64_MAX). */
+uint64_t vp_deadline_in(uint64_t now, uint32_t timeout_ms);
+
+/* Milliseconds left until deadline (0 when passed; UINT32_MAX when none). */
+uint32_t vp_deadline_left(uint64_t now, uint64_t deadline);
+
+/* Sleeps for ms milliseconds. */
+void vp_sleep_ms(uint32_t ms);
+
+#endif

@@ -1,0 +1,63 @@
+/* disp.h - the dispatcher: front door, orchestration, job queues and leases.
+ *
+ * API socket (REP): resolve.req, parse.req, check.req, stats.req from clients.
+ * Work socket (REP): workers pull with worker.ready and get jobs (split.req,
+ * parse.req, check.req) or idle heartbeats. See DESIGN §3 and proto/README.md.
+ */
+#ifndef DISP_H
+#define DISP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vp_proto.h"
+
+struct disp_cfg {
+	const char *api_url;   /* e.g. tcp://0.0.0.0:7100 */
+	const char *work_url;  /* e.g. tcp://0.0.0.0:7101 */
+	size_t recv_max;       /* NNG_OPT_RECVMAXSZ on both sockets */
+	unsigned max_inflight; /* API requests in progress; beyond: busy */
+	unsigned work_slots;   /* worker contexts that can be parked at once */
+	unsigned queue_max;    /* queued jobs per kind; beyond: busy */
+	uint32_t park_ms;      /* idle heartbeat period for parked workers */
+	uint32_t lease_ms; /* lease of a job (capped by the request budget) */
+	unsigned max_attempts;       /* attempts before a job fails for good */
+	uint32_t default_timeout_ms; /* budget of a request that gives none */
+	unsigned check_batch;        /* URLs per check job */
+};
+
+/* Fills *c with defaults (no URLs). */
+void disp_cfg_default(struct disp_cfg *c);
+
+struct disp;
+
+/* Opens both sockets, listens, and starts the core thread. On success *d must
+ * be released with disp_stop. Returns VP_OK or an error with a message. */
+int disp_start(
+    struct disp **d, const struct disp_cfg *cfg, char *err, size_t errlen);
+
+/* Copies the current counters into *st. */
+void disp_stats(struct disp *d, struct vp_stats_rep *st);
+
+/* Closes the sockets, stops the core thread, frees everything. */
+void disp_stop(struct disp *d);
+
+/* ---- pure helpers (disp_merge.c) ---------------------------------------- */
+
+/* Merges citations of one document in place: citations with the same family
+ * and id become one entry holding all their spans (in document order); the
+ * entries are ordered by their first span. Merged-away entries are freed.
+ * Returns VP_OK or VP_ENOMEM (then the array is unchanged). */
+int disp_merge_citations(struct vp_citation *cits, size_t *n);
+
+/* Collects the distinct non-NULL urls of cits, sorted. *urls is a new array
+ * of pointers INTO cits (not copies). Returns VP_OK or VP_ENOMEM. */
+int disp_distinct_urls(
+    const struct vp_citation *cits, size_t n, char ***urls, size_t *n_urls);
+
+/* Attaches to every citation a deep copy of the check of its url, found in
+ * checks[0..n_checks) (sorted by url). Returns VP_OK or VP_ENOMEM. */
+int disp_attach_checks(struct vp_citation *cits, size_t n,
+    const struct vp_check *checks, size_t n_checks);
+
+#endif

@@ -1,0 +1,27 @@
+/* Fetcher job handler: check.req in, one check result per URL out. The
+ * handler only waits; the transfers run on the engine's curl thread. */
+#include "fetch_svc.h"
+
+#include "fetch.h"
+#include "vp_err.h"
+#include "vp_jobutil.h"
+
+int fetch_job(void *arg, const struct vp_msg *job, struct vp_ready *res)
+{
+	const struct vp_check_req *q = vp_msg_check_req(job);
+	uint32_t budget;
+	int rv;
+
+	if (q == NULL)
+		return vp_job_fail(
+		    res, VP_EINVAL, "fetcher got a job that is not check.req");
+	/* leave a little of the budget for the reply to travel back */
+	budget = job->timeout_ms == 0    ? 30000
+	         : job->timeout_ms > 200 ? job->timeout_ms - 100
+	                                 : job->timeout_ms;
+	rv = fetch_check(arg, q->urls, q->n_urls, budget, &res->checks);
+	if (rv != VP_OK)
+		return vp_job_fail(res, rv, NULL);
+	res->n_checks = q->n_urls;
+	return VP_OK;
+}

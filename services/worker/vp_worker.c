@@ -1,0 +1,223 @@
+/* Worker runtime: K REQ contexts pulling jobs from the dispatcher.
+ * Each context thread blocks only in its own aio waits (never in an nng
+ * callback), so slow jobs never stall nng's threads. */
+#include "vp_worker.h"
+
+#include "vp_clock.h"
+#include "vp_err.h"
+#include "vp_log.h"
+#include "vp_nng.h"
+
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct vp_worker {
+	struct vp_worker_cfg cfg;
+	char name[256];
+	nng_socket sock;
+	pthread_t *threads;
+	unsigned n_threads;
+	atomic_bool stopping;
+	atomic_uint_fast64_t jobs;
+};
+
+/* Encodes a worker.ready carrying res (may be NULL) as the result of job_id. */
+static int make_ready(struct vp_worker *w, const uint8_t *job_id,
+    struct vp_ready *res, nng_msg **out)
+{
+	struct vp_msg m;
+	struct vp_ready *body;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rv;
+
+	if ((rv = vp_msg_init(&m, VP_T_WORKER_READY)) != VP_OK)
+		return rv;
+	body = m.body;
+	if (res != NULL) {
+		*body = *res; /* borrowed: detached again below */
+		m.has_id = true;
+		memcpy(m.id, job_id, 16);
+		body->done = true;
+	}
+	body->kind = (char *)w->cfg.kind;
+	body->worker = w->name;
+	rv = vp_msg_encode(&m, &buf, &len);
+	memset(body, 0, sizeof(*body));
+	vp_msg_clear(&m);
+	if (rv != VP_OK)
+		return rv;
+	rv = vp_nng_msg_from(out, buf, len);
+	free(buf);
+	return rv;
+}
+
+static void *ctx_main(void *arg)
+{
+	struct vp_worker *w = arg;
+	nng_ctx ctx;
+	nng_aio *aio = NULL;
+	struct vp_ready res;
+	uint8_t res_id[16];
+	bool have_res = false;
+	int rv;
+
+	memset(&res, 0, sizeof(res));
+	if ((rv = nng_ctx_open(&ctx, w->sock)) != 0 ||
+	    (rv = nng_aio_alloc(&aio, NULL, NULL)) != 0) {
+		VP_ERROR("worker %s: cannot open context: %s", w->name,
+		    nng_strerror(rv));
+		return NULL;
+	}
+	while (!atomic_load(&w->stopping)) {
+		nng_msg *msg = NULL;
+		struct vp_msg job;
+		struct vp_decode_err why;
+
+		if ((rv = make_ready(
+		         w, res_id, have_res ? &res : NULL, &msg)) != VP_OK) {
+			VP_ERROR("worker %s: cannot encode result: %s", w->name,
+			    vp_strerror(rv));
+			vp_obj_clear(&vp_desc_ready, &res);
+			have_res = false;
+			vp_sleep_ms(100);
+			continue;
+		}
+		if (vp_nng_ctx_send(ctx, aio, msg) != VP_OK)
+			break; /* closed */
+		/* The dispatcher answers within park_ms (idle heartbeat); a
+		 * much longer silence means it is gone: ask again (the result,
+		 * if any, goes with the next ready). */
+		rv = vp_nng_ctx_recv(
+		    ctx, aio, &msg, (nng_duration)(w->cfg.park_ms + 10000));
+		if (rv == VP_ETIMEDOUT)
+			continue;
+		if (rv != VP_OK)
+			break;
+		/* The ready carrying the result has been answered. */
+		if (have_res) {
+			vp_obj_clear(&vp_desc_ready, &res);
+			have_res = false;
+		}
+		rv = vp_msg_decode(
+		    &job, nng_msg_body(msg), nng_msg_len(msg), NULL, &why);
+		nng_msg_free(msg);
+		if (rv != VP_OK) {
+			VP_WARN(
+			    "worker %s: undecodable job: %s", w->name, why.msg);
+			continue;
+		}
+		if (job.type == VP_T_IDLE) {
+			vp_msg_clear(&job);
+			continue;
+		}
+		if (w->cfg.delay_ms > 0)
+			vp_sleep_ms(w->cfg.delay_ms);
+		memset(&res, 0, sizeof(res));
+		rv = w->cfg.fn(w->cfg.arg, &job, &res);
+		if (rv != VP_OK) {
+			/* keep only the error; the handler may have set one
+			 * with a precise message */
+			struct vp_error *je = res.job_err;
+			res.job_err = NULL;
+			vp_obj_clear(&vp_desc_ready, &res);
+			res.job_err = je;
+			if (res.job_err == NULL)
+				res.job_err = calloc(1, sizeof(*res.job_err));
+			if (res.job_err != NULL && res.job_err->code == NULL) {
+				res.job_err->code = strdup(vp_err_code(rv));
+				res.job_err->msg = strdup(vp_strerror(rv));
+				res.job_err->retryable = vp_err_retryable(rv);
+			}
+		}
+		memcpy(res_id, job.id, 16);
+		have_res = true;
+		atomic_fetch_add(&w->jobs, 1);
+		vp_msg_clear(&job);
+	}
+	if (have_res)
+		vp_obj_clear(&vp_desc_ready, &res);
+	nng_aio_free(aio);
+	nng_ctx_close(ctx);
+	return NULL;
+}
+
+int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
+    char *err, size_t errlen)
+{
+	struct vp_worker *w;
+	int rv;
+
+	if (cfg->contexts == 0 || cfg->fn == NULL || cfg->kind == NULL ||
+	    cfg->url == NULL) {
+		snprintf(err, errlen,
+		    "worker: contexts, kind, url and handler are required");
+		return VP_EINVAL;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return VP_ENOMEM;
+	w->cfg = *cfg;
+	if (w->cfg.park_ms == 0)
+		w->cfg.park_ms = 5000;
+	if (cfg->name != NULL)
+		snprintf(w->name, sizeof(w->name), "%s", cfg->name);
+	else
+		snprintf(w->name, sizeof(w->name), "%s@%ld", cfg->kind,
+		    (long)getpid());
+	if ((rv = nng_req0_open(&w->sock)) != 0) {
+		free(w);
+		snprintf(err, errlen, "cannot open REQ socket: %s",
+		    nng_strerror(rv));
+		return vp_err_from_nng(rv);
+	}
+	/* A ready is resent by REQ if its pipe dies before the reply; beyond
+	 * that the context thread re-sends on its own timeout. */
+	nng_socket_set_ms(
+	    w->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	if ((rv = vp_nng_dial(w->sock, cfg->url, cfg->recv_max, err, errlen)) !=
+	    VP_OK) {
+		nng_close(w->sock);
+		free(w);
+		return rv;
+	}
+	w->threads = calloc(cfg->contexts, sizeof(pthread_t));
+	if (w->threads == NULL) {
+		nng_close(w->sock);
+		free(w);
+		return VP_ENOMEM;
+	}
+	for (unsigned i = 0; i < cfg->contexts; i++) {
+		if (pthread_create(&w->threads[i], NULL, ctx_main, w) != 0)
+			break;
+		w->n_threads++;
+	}
+	if (w->n_threads == 0) {
+		vp_worker_stop(w);
+		snprintf(err, errlen, "cannot start worker threads");
+		return VP_ENOMEM;
+	}
+	*wp = w;
+	return VP_OK;
+}
+
+uint64_t vp_worker_jobs(const struct vp_worker *w)
+{
+	return atomic_load(&((struct vp_worker *)w)->jobs);
+}
+
+void vp_worker_stop(struct vp_worker *w)
+{
+	if (w == NULL)
+		return;
+	atomic_store(&w->stopping, true);
+	nng_close(w->sock);
+	for (unsigned i = 0; i < w->n_threads; i++)
+		pthread_join(w->threads[i], NULL);
+	free(w->threads);
+	free(w);
+}

@@ -1,0 +1,55 @@
+/* vp_worker.h - the pull side of DESIGN §3, shared by every worker service.
+ *
+ * A worker opens one REQ socket dialing the dispatcher's work socket and runs
+ * K contexts, each on its own thread: send worker.ready (carrying the previous
+ * job's result), wait for a job or an idle heartbeat, run the handler, repeat.
+ * A result is sent again until the dispatcher has answered the ready that
+ * carried it (the dispatcher drops duplicates), so a lost reply loses no work.
+ */
+#ifndef VP_WORKER_H
+#define VP_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vp_proto.h"
+
+/* Runs one job. job is the decoded request (split.req, parse.req or
+ * check.req; job->timeout_ms is the remaining budget). The handler fills res
+ * (segments, citations or checks, errors, format) with memory it allocates;
+ * the runtime frees it. Returning an error instead reports job_err: the
+ * handler may fill res->job_err itself with a precise message, else the
+ * runtime builds one from the code. Called concurrently from the context
+ * threads. */
+typedef int (*vp_job_fn)(
+    void *arg, const struct vp_msg *job, struct vp_ready *res);
+
+struct vp_worker_cfg {
+	const char *url;   /* dispatcher work socket */
+	const char *kind;  /* "split", "parse" or "check" */
+	const char *name;  /* worker name for logs (default kind@pid) */
+	unsigned contexts; /* K parallel contexts (threads), >= 1 */
+	size_t recv_max;   /* NNG_OPT_RECVMAXSZ */
+	uint32_t park_ms;  /* how long the dispatcher may park a ready */
+	uint32_t delay_ms; /* fault-injection: sleep before each job (tests) */
+	vp_job_fn fn;
+	void *arg;
+};
+
+struct vp_worker;
+
+/* Starts the worker: opens the socket, dials (non-blocking, retried in the
+ * background) and starts the context threads. On success *w must be released
+ * with vp_worker_stop. Returns VP_OK, VP_EINVAL (bad cfg; message in err) or
+ * a mapped nng error. */
+int vp_worker_start(struct vp_worker **w, const struct vp_worker_cfg *cfg,
+    char *err, size_t errlen);
+
+/* Number of jobs this worker has completed. */
+uint64_t vp_worker_jobs(const struct vp_worker *w);
+
+/* Closes the socket (in-flight jobs finish but their results are dropped),
+ * joins the threads and frees w. */
+void vp_worker_stop(struct vp_worker *w);
+
+#endif
