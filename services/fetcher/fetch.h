@@ -12,17 +12,24 @@
 #include "vp_proto.h"
 
 struct fetch_opts {
-	unsigned max_redirects;    /* default 10 */
-	unsigned max_parallel;     /* transfers in flight, default 256 */
-	unsigned max_host_conns;   /* per host, default 8 */
-	uint64_t max_body;         /* bytes read of a body, default 1 MiB */
-	unsigned connect_timeout_ms; /* default 10000 (also capped by the budget) */
-	const char *user_agent;    /* default "Vindplaats/<version> (+link checker)" */
+	unsigned max_redirects;  /* default 10 */
+	unsigned max_parallel;   /* transfers in flight, default 256 */
+	unsigned max_host_conns; /* per host, default 8 */
+	uint64_t max_body;       /* bytes read of a body, default 1 MiB */
+	unsigned
+	    connect_timeout_ms; /* default 10000 (also capped by the budget) */
+	const char
+	    *user_agent; /* default "Vindplaats/<version> (+link checker)" */
 	/* SSRF guard: loopback, private, link-local, CGNAT, multicast,
 	 * unspecified, documentation and metadata addresses are refused unless
 	 * listed here: comma-separated addresses or CIDR prefixes, e.g.
 	 * "127.0.0.1" or "127.0.0.0/8,::1". NULL or "" = refuse all of them. */
 	const char *allow;
+	/* Extra name resolutions, NULL-terminated, in CURLOPT_RESOLVE form
+	 * "host:port:addr[,addr]" (tests pin made-up names to 127.0.0.1 with
+	 * it). NULL = none. Added by the fetcher; not in the original
+	 * contract. */
+	const char *const *resolve;
 };
 
 struct fetch_engine;

@@ -1,0 +1,195 @@
+/* fetch_classify.c - pure functions over what a check found: the status
+ * class of an outcome, the title of an HTML page and the UTF-8 cleaning of
+ * every string that goes into a struct vp_check. No sockets, no clock. */
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fetch_int.h"
+
+const char *fetch_classify(const struct fetch_outcome *o)
+{
+	switch (o->curl_code) {
+	case CURLE_OK: break;
+	case CURLE_OPERATION_TIMEDOUT: return "timeout";
+	case CURLE_COULDNT_RESOLVE_HOST: return "dns";
+	case CURLE_COULDNT_CONNECT:
+		/* A refusal by the SSRF guard surfaces as a failed connect. */
+		return o->blocked ? "blocked" : "connect";
+	case CURLE_UNSUPPORTED_PROTOCOL: return "blocked";
+	case CURLE_FILESIZE_EXCEEDED: return "too_large";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_USE_SSL_FAILED:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CLIENTCERT: return "tls";
+	default:
+		/* e.g. CURLE_GOT_NOTHING / RECV_ERROR: the host was reached
+		 * but the exchange broke; that is not a connect failure. */
+		return o->blocked ? "blocked" : "error";
+	}
+	long s = o->http_status;
+	if (s >= 200 && s < 300) {
+		if (o->body_exceeded ||
+		    (o->has_length && o->content_length > o->max_body))
+			return "too_large";
+		return o->redirects > 0 ? "redirect" : "ok";
+	}
+	if (s == 404 || s == 410)
+		return "gone";
+	if (s == 429 || s == 503)
+		return "unverifiable";
+	if (s >= 400 && s < 500)
+		return "client_error";
+	if (s >= 500 && s < 600)
+		return "server_error";
+	return "error"; /* 1xx, an unfollowed 3xx, or garbage */
+}
+
+/* Length of the valid UTF-8 sequence at s[0..len), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	size_t n;
+	unsigned min;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2, min = 0x80, cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3, min = 0x800, cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4, min = 0x10000, cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+char *fetch_utf8_dup(const char *s, size_t len, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t cap = len < max ? len : max;
+	char *out = malloc(cap + 1);
+	if (out == NULL)
+		return NULL;
+	size_t o = 0, i = 0;
+	while (i < len) {
+		size_t n = utf8_seq(u + i, len - i);
+		if (n == 0 || (n == 1 && (u[i] < 0x20 || u[i] == 0x7f))) {
+			if (o + 1 > cap)
+				break;
+			out[o++] = u[i] == '\t' || u[i] == '\n' || u[i] == '\r'
+			               ? ' '
+			               : '?';
+			i++;
+			continue;
+		}
+		if (o + n > cap)
+			break;
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Case-insensitive search for needle in h[0..len). */
+static const char *find_ci(const char *h, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++)
+		if (strncasecmp(h + i, needle, n) == 0)
+			return h + i;
+	return NULL;
+}
+
+char *fetch_html_title(const char *html, size_t len, size_t max)
+{
+	const char *open = find_ci(html, len, "<title");
+	if (open == NULL)
+		return NULL;
+	const char *end = html + len;
+	const char *p = open + 6;
+	if (p < end && *p != '>' && *p != ' ' && *p != '\t' && *p != '\n' &&
+	    *p != '\r')
+		return NULL; /* <titlefoo> */
+	while (p < end && *p != '>')
+		p++;
+	if (p == end)
+		return NULL;
+	p++;
+	const char *close = find_ci(p, (size_t)(end - p), "</title");
+	if (close == NULL)
+		return NULL;
+
+	/* Collapse whitespace and decode the common entities into a scratch
+	 * buffer no longer than the input, then clean it as UTF-8. */
+	size_t n = (size_t)(close - p);
+	char *tmp = malloc(n + 1);
+	if (tmp == NULL)
+		return NULL;
+	static const struct {
+		const char *name;
+		char c;
+	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
+	    {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''},
+	    {"&nbsp;", ' '}};
+	size_t o = 0;
+	bool space = true; /* drops leading whitespace */
+	for (const char *q = p; q < close;) {
+		char c = *q;
+		size_t adv = 1;
+		if (c == '&') {
+			for (size_t k = 0; k < sizeof ents / sizeof ents[0];
+			     k++) {
+				size_t el = strlen(ents[k].name);
+				if ((size_t)(close - q) >= el &&
+				    strncasecmp(q, ents[k].name, el) == 0) {
+					c = ents[k].c;
+					adv = el;
+					break;
+				}
+			}
+		}
+		q += adv;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '\f') {
+			if (!space)
+				tmp[o++] = ' ';
+			space = true;
+			continue;
+		}
+		tmp[o++] = c;
+		space = false;
+	}
+	while (o > 0 && tmp[o - 1] == ' ')
+		o--;
+	char *title = NULL;
+	if (o > 0)
+		title = fetch_utf8_dup(tmp, o, max);
+	free(tmp);
+	return title;
+}
