@@ -1,0 +1,116 @@
+/* split_check.c - split_segments_check: the invariants every split must
+ * satisfy, read through vp_segment_orig() exactly as consumers read them.
+ * Used by the unit, property and fuzz tests. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "split_int.h"
+
+static int bad(char *errbuf, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int bad(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	if (errbuf != NULL && errlen > 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(errbuf, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return VP_EINTERNAL;
+}
+
+static int known_kind(const char *k)
+{
+	return strcmp(k, "paragraph") == 0 || strcmp(k, "heading") == 0 ||
+	       strcmp(k, "footnote") == 0 || strcmp(k, "furniture") == 0;
+}
+
+/* "[footnoteRef:N]" at doc[at] (N may be written with leading zeros). */
+static int is_marker(const uint8_t *doc, size_t len, uint64_t at, uint32_t n)
+{
+	static const char lit[] = "[footnoteRef:";
+	size_t p = (size_t)at + sizeof(lit) - 1, d0;
+	uint32_t v = 0;
+	if (at > len || len - at < sizeof(lit) - 1 ||
+	    memcmp(doc + at, lit, sizeof(lit) - 1) != 0)
+		return 0;
+	for (d0 = p; p < len && p - d0 < 9 && doc[p] >= '0' && doc[p] <= '9';
+	     p++)
+		v = v * 10 + (uint32_t)(doc[p] - '0');
+	return p > d0 && p < len && doc[p] == ']' && v == n;
+}
+
+int split_segments_check(const uint8_t *doc, size_t len,
+    const struct vp_segment *segs, size_t n, char *errbuf, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct vp_segment *s = &segs[i];
+		size_t tl;
+		uint64_t prev = 0;
+		if (s->index != i)
+			return bad(errbuf, errlen, "segment %zu: index %u", i,
+			    s->index);
+		if (s->kind == NULL || !known_kind(s->kind) || s->text == NULL)
+			return bad(errbuf, errlen, "segment %zu: kind/text", i);
+		if (s->start > s->end || s->end > len)
+			return bad(errbuf, errlen,
+			    "segment %zu: range [%llu,%llu) outside %zu", i,
+			    (unsigned long long)s->start,
+			    (unsigned long long)s->end, len);
+		if (i > 0 && s->start < segs[i - 1].start)
+			return bad(
+			    errbuf, errlen, "segment %zu: out of order", i);
+		tl = strlen(s->text);
+		if (s->n_map % 2 != 0 || (tl > 0 && s->n_map == 0) ||
+		    (s->n_map > 0 && s->map[0] != 0))
+			return bad(errbuf, errlen, "segment %zu: map shape", i);
+		for (size_t k = 2; k < s->n_map; k += 2)
+			if (s->map[k] <= s->map[k - 2] || s->map[k] >= tl ||
+			    s->map[k + 1] <= s->map[k - 1])
+				return bad(errbuf, errlen,
+				    "segment %zu: map pair %zu not ascending",
+				    i, k / 2);
+		for (size_t t = 0; t < tl; t++) {
+			uint64_t o = vp_segment_orig(s, t);
+			uint8_t c = (uint8_t)s->text[t];
+			if (o < s->start || o >= s->end)
+				return bad(errbuf, errlen,
+				    "segment %zu: text byte %zu maps to %llu, "
+				    "outside [%llu,%llu)",
+				    i, t, (unsigned long long)o,
+				    (unsigned long long)s->start,
+				    (unsigned long long)s->end);
+			if (t > 0 && o <= prev)
+				return bad(errbuf, errlen,
+				    "segment %zu: text byte %zu maps backwards",
+				    i, t);
+			prev = o;
+			if (c == ' ' ? !(doc[o] <= ' ' || doc[o] == 0xC2)
+			             : doc[o] != c)
+				return bad(errbuf, errlen,
+				    "segment %zu: text byte %zu (0x%02X) maps "
+				    "to byte %llu (0x%02X)",
+				    i, t, c, (unsigned long long)o, doc[o]);
+		}
+		if (s->ref_segment != 0) {
+			const struct vp_segment *h;
+			if (s->ref_segment > n)
+				return bad(errbuf, errlen,
+				    "segment %zu: ref_segment %u", i,
+				    s->ref_segment);
+			h = &segs[s->ref_segment - 1];
+			if (s->ref_at < h->start || s->ref_at >= h->end)
+				return bad(errbuf, errlen,
+				    "segment %zu: ref_at outside segment %u", i,
+				    s->ref_segment - 1);
+		}
+		if ((s->ref_segment != 0 || s->ref_at != 0) &&
+		    !is_marker(doc, len, s->ref_at, s->number))
+			return bad(errbuf, errlen,
+			    "segment %zu: no [footnoteRef:%u] at %llu", i,
+			    s->number, (unsigned long long)s->ref_at);
+	}
+	return VP_OK;
+}

@@ -1,0 +1,149 @@
+/* split_int.h - internals shared by the splitter's files: the segment builder
+ * (text + offset map under construction), the per-call context and the
+ * format readers. Nothing here is visible outside services/splitter/. */
+#ifndef SPLIT_INT_H
+#define SPLIT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "split.h"
+#include "vp_err.h"
+#include "vp_proto.h"
+
+/* Limits taken from the wire schema (proto/messages.def), so that every
+ * result of split_document can be sent as a split.rep. */
+#define SPLIT_MAX_DOC      ((size_t)64 << 20) /* bytes of a document */
+#define SPLIT_MAX_SEGMENTS ((size_t)1000000)  /* segments of a document */
+#define SPLIT_MAX_MAP      ((size_t)4194304)  /* u64 entries of one map */
+
+/* Byte classes for the scanners' fast paths (see split_build.c). */
+#define SPLIT_C_SPECIAL 1 /* control byte or 0xC2 (maybe NBSP/SHY) */
+#define SPLIT_C_BRACKET 2 /* '[': maybe a Word marker */
+extern const uint8_t split_class[256];
+
+/* Text and offset map of one segment under construction. text is malloc'ed
+ * per segment (its size is bounded by the source range); pairs is scratch
+ * reused across segments. A pair (t, o) is pushed only where the original
+ * offset of text byte t does not follow from the previous byte's. */
+struct split_buf {
+	uint8_t *text;
+	size_t n, cap;
+	uint64_t *pairs; /* flat (text_offset, original_offset) */
+	size_t npairs, pcap;
+	uint64_t delta; /* original - text offset of the current run */
+	int shy;        /* last thing consumed was a removed soft hyphen */
+};
+
+/* A [footnoteRef:N] marker: where it is and which segment holds it. */
+struct split_marker {
+	uint32_t number;
+	uint32_t seg1; /* index + 1 of the holding segment, 0 = none */
+	uint64_t at;   /* original offset of the '[' */
+};
+
+struct split_ctx {
+	const uint8_t *doc;
+	size_t len;
+	char *errbuf;
+	size_t errlen;
+	struct vp_segment *segs;
+	size_t n_segs, cap_segs;
+	uint32_t n_paragraphs;
+	struct split_buf para, note;
+	/* word-text: markers of the current line, then a hash of all markers
+	 * by number (the latest wins), and the footnotes of the current line
+	 * waiting for their paragraph to be emitted. */
+	struct split_marker *line_markers;
+	size_t n_line_markers, cap_line_markers;
+	struct split_marker *marker_tab; /* open addressing, number 0 = free */
+	size_t marker_cap, marker_count;
+	struct vp_segment *notes;
+	size_t n_notes, cap_notes;
+	size_t unlinked_notes;
+};
+
+/* Formats an error message into ctx->errbuf (when given) and returns err. */
+int split_fail(struct split_ctx *ctx, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Starts a segment whose text can be at most cap bytes. */
+int split_buf_begin(struct split_ctx *ctx, struct split_buf *b, size_t cap);
+
+/* Records a discontinuity: text byte b->n comes from original offset orig. */
+int split_buf_jump(struct split_ctx *ctx, struct split_buf *b, uint64_t orig);
+
+/* Appends n bytes copied from doc[orig..orig+n). */
+static inline int split_buf_copy(
+    struct split_ctx *ctx, struct split_buf *b, uint64_t orig, size_t n)
+{
+	if (n == 0)
+		return VP_OK;
+	if (b->npairs == 0 || orig - b->n != b->delta) {
+		int rv = split_buf_jump(ctx, b, orig);
+		if (rv != VP_OK)
+			return rv;
+	}
+	memcpy(b->text + b->n, ctx->doc + orig, n);
+	b->n += n;
+	b->shy = 0;
+	return VP_OK;
+}
+
+/* Appends one space standing for the original byte(s) at orig; a space at
+ * the start of the text is dropped (leading whitespace is trimmed). */
+static inline int split_buf_space(
+    struct split_ctx *ctx, struct split_buf *b, uint64_t orig)
+{
+	if (b->n == 0)
+		return VP_OK;
+	if (orig - b->n != b->delta) {
+		int rv = split_buf_jump(ctx, b, orig);
+		if (rv != VP_OK)
+			return rv;
+	}
+	b->text[b->n++] = ' ';
+	b->shy = 0;
+	return VP_OK;
+}
+
+/* Removes trailing spaces and the map pairs that pointed past the end. */
+void split_buf_trim(struct split_buf *b);
+
+/* Appends doc[p, e) normalised: runs of ordinary bytes are copied, bytes of
+ * class SPLIT_C_SPECIAL go through split_buf_special. */
+int split_buf_scan(
+    struct split_ctx *ctx, struct split_buf *b, size_t p, size_t e);
+
+/* Handles the special byte at doc[p] (class SPLIT_C_SPECIAL) inside
+ * [p, end): normalises it into b and returns the number of bytes consumed
+ * in *used. */
+int split_buf_special(struct split_ctx *ctx, struct split_buf *b, size_t p,
+    size_t end, size_t *used);
+
+/* Makes room for one more segment (pending: in the current line's footnote
+ * list); VP_ETOOLARGE past SPLIT_MAX_SEGMENTS. */
+int split_reserve(struct split_ctx *ctx, int pending);
+
+/* Turns b into segment kind (or into a footnote of the current line's pending
+ * list when pending is set). number, start, end as in struct vp_segment.
+ * An empty text yields no segment unless keep_empty; *index1 receives index+1
+ * of the new segment, or 0 when none was made. */
+int split_emit(struct split_ctx *ctx, struct split_buf *b, const char *kind,
+    uint32_t number, uint64_t start, uint64_t end, int pending, int keep_empty,
+    uint32_t *index1);
+
+/* Classifies a finished paragraph text: "furniture" for page furniture such
+ * as "Pagina 2 van 1", "heading" for "Vraag 3" / "Antwoord op vraag 3", else
+ * "paragraph". */
+const char *split_classify(const uint8_t *text, size_t n);
+
+/* Format readers over doc[from, len). */
+int split_plain(struct split_ctx *ctx, size_t from);
+int split_word(struct split_ctx *ctx, size_t from);
+
+/* True when doc looks like Word-converted text with footnote markers. */
+int split_detect_word(const uint8_t *doc, size_t len);
+
+#endif
