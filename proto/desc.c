@@ -85,7 +85,10 @@ void vp_obj_clear(const struct vp_desc *d, void *obj)
 	for (size_t i = 0; i < d->n_fields; i++) {
 		const struct vp_field *f = &d->fields[i];
 		void **slot = (void **)(base + f->off);
-		size_t n = f->off_n ? *(size_t *)(base + f->off_n) : 0;
+		/* off_n of an ID16 is a bool, not a count: never read it */
+		size_t n = f->off_n && f->kind != VP_K_ID16
+		               ? *(size_t *)(base + f->off_n)
+		               : 0;
 		switch (f->kind) {
 		case VP_K_STR:
 		case VP_K_BIN:

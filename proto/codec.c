@@ -1,0 +1,933 @@
+/* The Vindplaats wire codec: msgpack <-> the owned structs of vp_proto.h.
+ * One generic walker over the descriptors of desc.c decodes and encodes every
+ * message; only the envelope (DESIGN §4) has code of its own.
+ *
+ * Decoding trusts nothing: vp_prevalidate bounds what msgpack-c may allocate,
+ * then the walker checks types, ranges, lengths, UTF-8, duplicate and required
+ * keys. Recursion follows the schema (at most 6 levels), never the input.
+ * Encoding applies the same rules, so what encodes also decodes. */
+#include "vp_proto.h"
+
+#include "vp_err.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <msgpack.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence starting at s[0] (n > 0 bytes left), or
+ * 0 when it is invalid: overlong forms, surrogates, > U+10FFFF, truncated. */
+static size_t utf8_seq(const uint8_t *s, size_t n)
+{
+	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
+	size_t need;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		if (c == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (c == 0xed)
+			hi = 0x9f; /* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		if (c == 0xf0)
+			lo = 0x90; /* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+	} else
+		return 0;
+	if (n <= need)
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i <= need; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return need + 1;
+}
+
+enum { TEXT_OK, TEXT_BAD_UTF8, TEXT_NUL };
+
+/* Checks a wire string; ASCII runs go eight bytes at a time because document
+ * texts of tens of MiB pass through here. */
+static int text_check(const uint8_t *s, size_t n)
+{
+	const uint64_t high = 0x8080808080808080ull,
+	               ones = 0x0101010101010101ull;
+	size_t i = 0;
+
+	while (i < n) {
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if ((w & high) == 0 && ((w - ones) & ~w & high) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (s[i] == 0)
+			return TEXT_NUL;
+		size_t k = utf8_seq(s + i, n - i);
+		if (k == 0)
+			return TEXT_BAD_UTF8;
+		i += k;
+	}
+	return TEXT_OK;
+}
+
+/* ---- decode errors ------------------------------------------------------ */
+
+/* A field path as a chain of stack frames, printed only when a decode fails:
+ * body.citations[3].spans[0].start */
+struct path {
+	const struct path *up;
+	const char *key; /* NULL: an array index */
+	size_t idx;
+};
+
+static size_t path_fmt(char *dst, size_t cap, const struct path *p)
+{
+	size_t n = 0;
+	int w;
+
+	if (p == NULL)
+		return 0;
+	n = path_fmt(dst, cap, p->up);
+	if (n >= cap)
+		return n;
+	if (p->key != NULL)
+		w = snprintf(
+		    dst + n, cap - n, "%s%s", n > 0 ? "." : "", p->key);
+	else
+		w = snprintf(dst + n, cap - n, "[%zu]", p->idx);
+	return w < 0 ? n : n + (size_t)w;
+}
+
+static int derr(struct vp_decode_err *why, int err, const struct path *p,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int derr(struct vp_decode_err *why, int err, const struct path *p,
+    const char *fmt, ...)
+{
+	size_t n = path_fmt(why->msg, sizeof(why->msg), p);
+	va_list ap;
+
+	if (n >= sizeof(why->msg))
+		n = sizeof(why->msg) - 1;
+	if (n > 0 && n + 2 < sizeof(why->msg)) {
+		memcpy(why->msg + n, ": ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why->msg + n, sizeof(why->msg) - n, fmt, ap);
+	va_end(ap);
+	why->err = err;
+	return err;
+}
+
+static const char *otype_name(const msgpack_object *o)
+{
+	switch (o->type) {
+	case MSGPACK_OBJECT_NIL: return "nil";
+	case MSGPACK_OBJECT_BOOLEAN: return "bool";
+	case MSGPACK_OBJECT_POSITIVE_INTEGER: return "uint";
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER: return "negative int";
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64: return "float";
+	case MSGPACK_OBJECT_STR: return "str";
+	case MSGPACK_OBJECT_ARRAY: return "array";
+	case MSGPACK_OBJECT_MAP: return "map";
+	case MSGPACK_OBJECT_BIN: return "bin";
+	default: return "ext";
+	}
+}
+
+static int expected(struct vp_decode_err *why, const struct path *p,
+    const char *what, const msgpack_object *o)
+{
+	return derr(
+	    why, VP_EINVAL, p, "expected %s, got %s", what, otype_name(o));
+}
+
+/* ---- decode ------------------------------------------------------------- */
+
+static int dec_struct(struct vp_decode_err *why, const struct path *p,
+    const struct vp_desc *d, const msgpack_object *o, void *obj);
+
+static int dec_str(struct vp_decode_err *why, const struct path *p,
+    const msgpack_object *o, uint64_t max, char **out)
+{
+	const msgpack_object_str *s = &o->via.str;
+	int rc;
+
+	if (o->type != MSGPACK_OBJECT_STR)
+		return expected(why, p, "str", o);
+	if (s->size > max)
+		return derr(why, VP_EINVAL, p,
+		    "string of %" PRIu32 " bytes exceeds %" PRIu64, s->size,
+		    max);
+	rc = text_check((const uint8_t *)s->ptr, s->size);
+	if (rc == TEXT_NUL)
+		return derr(why, VP_EINVAL, p, "NUL byte in string");
+	if (rc != TEXT_OK)
+		return derr(why, VP_EINVAL, p, "invalid UTF-8");
+	if ((*out = malloc((size_t)s->size + 1)) == NULL)
+		return derr(why, VP_ENOMEM, p, "out of memory");
+	memcpy(*out, s->ptr, s->size);
+	(*out)[s->size] = '\0';
+	return VP_OK;
+}
+
+static int dec_uint(struct vp_decode_err *why, const struct path *p,
+    const msgpack_object *o, uint64_t max, uint64_t *out)
+{
+	if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+		return expected(why, p, "uint", o);
+	if (o->via.u64 > max)
+		return derr(why, VP_EINVAL, p,
+		    "%" PRIu64 " out of range (max %" PRIu64 ")", o->via.u64,
+		    max);
+	*out = o->via.u64;
+	return VP_OK;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	const msgpack_object_str *x = *(const msgpack_object_str *const *)a;
+	const msgpack_object_str *y = *(const msgpack_object_str *const *)b;
+	int c = memcmp(x->ptr, y->ptr, x->size < y->size ? x->size : y->size);
+	if (c != 0)
+		return c;
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+/* Returns 1 when keys[0..n) holds a duplicate, 0 when not, VP_ENOMEM.
+ * Sorting keeps hostile maps with many keys at n log n. */
+static int has_dup(const msgpack_object_str **keys, size_t n)
+{
+	qsort(keys, n, sizeof(*keys), str_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (str_cmp(&keys[i - 1], &keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const struct vp_field *find_field(const struct vp_field *fields,
+    size_t n, const msgpack_object_str *k, size_t *idx)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(fields[i].key) == k->size &&
+		    memcmp(fields[i].key, k->ptr, k->size) == 0) {
+			*idx = i;
+			return &fields[i];
+		}
+	return NULL;
+}
+
+/* Rejects duplicates among the keys of map o that no field knows (known ones
+ * are caught by the seen mask as they are decoded). */
+static int unknown_dups(struct vp_decode_err *why, const struct path *p,
+    const msgpack_object_map *map, const struct vp_field *fields,
+    size_t n_fields, size_t n_unknown)
+{
+	const msgpack_object_str **keys;
+	size_t n = 0, idx;
+	int rc;
+
+	if (n_unknown < 2)
+		return VP_OK;
+	if ((keys = malloc(n_unknown * sizeof(*keys))) == NULL)
+		return derr(why, VP_ENOMEM, p, "out of memory");
+	for (uint32_t i = 0; i < map->size; i++) {
+		const msgpack_object_str *k = &map->ptr[i].key.via.str;
+		if (find_field(fields, n_fields, k, &idx) == NULL)
+			keys[n++] = k;
+	}
+	rc = has_dup(keys, n);
+	free(keys);
+	if (rc)
+		return derr(why, VP_EINVAL, p, "duplicate key");
+	return VP_OK;
+}
+
+static int dec_kvs(struct vp_decode_err *why, const struct path *p,
+    const struct vp_field *f, const msgpack_object *o, unsigned char *base)
+{
+	const msgpack_object_map *map = &o->via.map;
+	struct vp_kv **slot = (struct vp_kv **)(base + f->off);
+	size_t *n = (size_t *)(base + f->off_n);
+	const msgpack_object_str **keys;
+	int rc;
+
+	if (o->type != MSGPACK_OBJECT_MAP)
+		return expected(why, p, "map", o);
+	if (map->size > f->max)
+		return derr(why, VP_EINVAL, p,
+		    "%" PRIu32 " entries exceed %" PRIu64, map->size, f->max);
+	if (map->size == 0)
+		return VP_OK;
+	if ((*slot = calloc(map->size, sizeof(**slot))) == NULL)
+		return derr(why, VP_ENOMEM, p, "out of memory");
+	*n = map->size;
+	for (uint32_t i = 0; i < map->size; i++) {
+		struct path kp = {p, NULL, i};
+		if ((rc = dec_str(why, &kp, &map->ptr[i].key, f->max_item,
+		         &(*slot)[i].key)) != VP_OK ||
+		    (rc = dec_str(why, &kp, &map->ptr[i].val, f->max_item,
+		         &(*slot)[i].val)) != VP_OK)
+			return rc;
+	}
+	if ((keys = malloc(map->size * sizeof(*keys))) == NULL)
+		return derr(why, VP_ENOMEM, p, "out of memory");
+	for (uint32_t i = 0; i < map->size; i++)
+		keys[i] = &map->ptr[i].key.via.str;
+	rc = has_dup(keys, map->size);
+	free(keys);
+	if (rc)
+		return derr(why, VP_EINVAL, p, "duplicate key");
+	return VP_OK;
+}
+
+static int dec_field(struct vp_decode_err *why, const struct path *p,
+    const struct vp_field *f, const msgpack_object *o, void *obj)
+{
+	unsigned char *base = obj;
+	void *m = base + f->off;
+	size_t *n = (size_t *)(base + f->off_n);
+	const msgpack_object_array *a = &o->via.array;
+	uint64_t u;
+	int rc;
+
+	switch (f->kind) {
+	case VP_K_U32:
+		if ((rc = dec_uint(why, p, o, f->max, &u)) != VP_OK)
+			return rc;
+		*(uint32_t *)m = (uint32_t)u;
+		return VP_OK;
+	case VP_K_U64: return dec_uint(why, p, o, f->max, (uint64_t *)m);
+	case VP_K_F64: {
+		double x;
+		if (o->type == MSGPACK_OBJECT_FLOAT32 ||
+		    o->type == MSGPACK_OBJECT_FLOAT64)
+			x = o->via.f64;
+		else if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+			x = (double)o->via.u64;
+		else if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+			x = (double)o->via.i64;
+		else
+			return expected(why, p, "number", o);
+		if (isnan(x))
+			return derr(why, VP_EINVAL, p, "NaN not allowed");
+		if (x < f->fmin || x > f->fmax)
+			return derr(why, VP_EINVAL, p,
+			    "%g out of range [%g, %g]", x, f->fmin, f->fmax);
+		*(double *)m = x;
+		return VP_OK;
+	}
+	case VP_K_BOOL:
+		if (o->type != MSGPACK_OBJECT_BOOLEAN)
+			return expected(why, p, "bool", o);
+		*(bool *)m = o->via.boolean;
+		return VP_OK;
+	case VP_K_STR: return dec_str(why, p, o, f->max, (char **)m);
+	case VP_K_BIN: {
+		/* str accepted too: some msgpack encoders cannot write bin */
+		const msgpack_object_bin *b = &o->via.bin;
+		uint8_t *copy;
+		if (o->type != MSGPACK_OBJECT_BIN &&
+		    o->type != MSGPACK_OBJECT_STR)
+			return expected(why, p, "bin", o);
+		if (b->size > f->max)
+			return derr(why, VP_EINVAL, p,
+			    "%" PRIu32 " bytes exceed %" PRIu64, b->size,
+			    f->max);
+		/* never NULL when present, even when empty */
+		if ((copy = malloc(b->size ? b->size : 1)) == NULL)
+			return derr(why, VP_ENOMEM, p, "out of memory");
+		memcpy(copy, b->ptr, b->size);
+		*(uint8_t **)m = copy;
+		*n = b->size;
+		return VP_OK;
+	}
+	case VP_K_ID16:
+		if (o->type != MSGPACK_OBJECT_BIN)
+			return expected(why, p, "bin", o);
+		if (o->via.bin.size != 16)
+			return derr(why, VP_EINVAL, p,
+			    "id of %" PRIu32 " bytes, expected 16",
+			    o->via.bin.size);
+		memcpy(m, o->via.bin.ptr, 16);
+		*(bool *)(base + f->off_n) = true;
+		return VP_OK;
+	case VP_K_STRS:
+	case VP_K_U64S:
+	case VP_K_ARR: break;
+	case VP_K_KVS: return dec_kvs(why, p, f, o, base);
+	case VP_K_PTR: {
+		void *sub;
+		if (o->type != MSGPACK_OBJECT_MAP)
+			return expected(why, p, "map", o);
+		if ((sub = calloc(1, f->sub->size)) == NULL)
+			return derr(why, VP_ENOMEM, p, "out of memory");
+		*(void **)m = sub;
+		return dec_struct(why, p, f->sub, o, sub);
+	}
+	default: return derr(why, VP_EINTERNAL, p, "unknown field kind");
+	}
+
+	/* arrays */
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		return expected(why, p, "array", o);
+	if (a->size > f->max)
+		return derr(why, VP_EINVAL, p,
+		    "%" PRIu32 " elements exceed %" PRIu64, a->size, f->max);
+	if (a->size == 0)
+		return VP_OK;
+	{
+		size_t esz = f->kind == VP_K_STRS   ? sizeof(char *)
+		             : f->kind == VP_K_U64S ? sizeof(uint64_t)
+		                                    : f->sub->size;
+		void *arr = calloc(a->size, esz);
+		if (arr == NULL)
+			return derr(why, VP_ENOMEM, p, "out of memory");
+		/* owned from here on: vp_obj_clear frees partial arrays */
+		*(void **)m = arr;
+		*n = a->size;
+		for (uint32_t i = 0; i < a->size; i++) {
+			struct path ip = {p, NULL, i};
+			const msgpack_object *e = &a->ptr[i];
+			if (f->kind == VP_K_STRS)
+				rc = dec_str(
+				    why, &ip, e, f->max_item, (char **)arr + i);
+			else if (f->kind == VP_K_U64S)
+				rc = dec_uint(why, &ip, e, UINT64_MAX,
+				    (uint64_t *)arr + i);
+			else
+				rc = dec_struct(
+				    why, &ip, f->sub, e, (char *)arr + i * esz);
+			if (rc != VP_OK)
+				return rc;
+		}
+	}
+	return VP_OK;
+}
+
+static int dec_struct(struct vp_decode_err *why, const struct path *p,
+    const struct vp_desc *d, const msgpack_object *o, void *obj)
+{
+	const msgpack_object_map *map = &o->via.map;
+	uint64_t seen = 0;
+	size_t n_unknown = 0;
+	int rc;
+
+	if (o->type != MSGPACK_OBJECT_MAP)
+		return expected(why, p, "map", o);
+	if (VP_NEVER(d->n_fields > 64))
+		return derr(why, VP_EINTERNAL, p, "struct too wide");
+	for (uint32_t i = 0; i < map->size; i++) {
+		const msgpack_object *k = &map->ptr[i].key;
+		const struct vp_field *f;
+		size_t idx;
+
+		if (k->type != MSGPACK_OBJECT_STR)
+			return derr(why, VP_EINVAL, p, "key is %s, not str",
+			    otype_name(k));
+		f = find_field(d->fields, d->n_fields, &k->via.str, &idx);
+		if (f == NULL) {
+			n_unknown++;
+			continue;
+		}
+		struct path fp = {p, f->key, 0};
+		if (seen & (1ull << idx))
+			return derr(why, VP_EINVAL, &fp, "duplicate key");
+		seen |= 1ull << idx;
+		if ((rc = dec_field(why, &fp, f, &map->ptr[i].val, obj)) !=
+		    VP_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < d->n_fields; i++)
+		if (d->fields[i].required && !(seen & (1ull << i))) {
+			struct path fp = {p, d->fields[i].key, 0};
+			return derr(
+			    why, VP_EINVAL, &fp, "required key missing");
+		}
+	return unknown_dups(why, p, map, d->fields, d->n_fields, n_unknown);
+}
+
+/* The envelope keys the generic walker can handle; "type" and "body" have
+ * code of their own. */
+#define ENV(k, kind, req, m, off_n, max, sub)                                  \
+	{                                                                      \
+		k, kind, req, offsetof(struct vp_msg, m), off_n, max, 0, 0, 0, \
+		    sub                                                        \
+	}
+static const struct vp_field env_fields[] = {
+    ENV("v", VP_K_U32, true, v, 0, UINT32_MAX, NULL),
+    ENV("type", VP_K_STR, true, type, 0, 64, NULL),
+    ENV("id", VP_K_ID16, false, id, offsetof(struct vp_msg, has_id), 16, NULL),
+    ENV("attempt", VP_K_U32, false, attempt, 0, UINT32_MAX, NULL),
+    ENV("timeout_ms", VP_K_U32, false, timeout_ms, 0, UINT32_MAX, NULL),
+    ENV("trace", VP_K_STR, false, trace, 0, 256, NULL),
+    ENV("body", VP_K_PTR, false, body, 0, 0, NULL),
+    ENV("err", VP_K_PTR, false, err, 0, 0, &vp_desc_error),
+};
+#define N_ENV (sizeof(env_fields) / sizeof(env_fields[0]))
+enum { ENV_V, ENV_TYPE, ENV_ID, ENV_BODY = 6 };
+
+static const msgpack_object *map_get(
+    const msgpack_object_map *map, const char *key)
+{
+	size_t kl = strlen(key);
+	for (uint32_t i = 0; i < map->size; i++) {
+		const msgpack_object *k = &map->ptr[i].key;
+		if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == kl &&
+		    memcmp(k->via.str.ptr, key, kl) == 0)
+			return &map->ptr[i].val;
+	}
+	return NULL;
+}
+
+/* Reads what an error reply needs (type, id) and the version, before anything
+ * else can fail. */
+static int dec_head(struct vp_decode_err *why, const msgpack_object_map *map,
+    struct vp_msg *out)
+{
+	const msgpack_object *v = map_get(map, "v");
+	const msgpack_object *t = map_get(map, "type");
+	const msgpack_object *id = map_get(map, "id");
+	struct path vp = {NULL, "v", 0};
+
+	if (id != NULL && id->type == MSGPACK_OBJECT_BIN &&
+	    id->via.bin.size == 16) {
+		memcpy(out->id, id->via.bin.ptr, 16);
+		out->has_id = true;
+	}
+	if (t != NULL && t->type == MSGPACK_OBJECT_STR)
+		out->type = vp_type_from_name(t->via.str.ptr, t->via.str.size);
+	if (v == NULL)
+		return derr(why, VP_EINVAL, &vp, "required key missing");
+	if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+		return expected(why, &vp, "uint", v);
+	if (v->via.u64 != VP_PROTO_VERSION)
+		return derr(why, VP_EVERSION, &vp,
+		    "version %" PRIu64 " not supported (this side speaks %d)",
+		    v->via.u64, VP_PROTO_VERSION);
+	return VP_OK;
+}
+
+static int dec_envelope(
+    struct vp_decode_err *why, const msgpack_object *root, struct vp_msg *out)
+{
+	const msgpack_object_map *map = &root->via.map;
+	const msgpack_object *body = NULL;
+	const struct vp_desc *bd;
+	uint32_t seen = 0;
+	size_t n_unknown = 0;
+	int rc;
+
+	if (root->type != MSGPACK_OBJECT_MAP)
+		return expected(why, NULL, "map", root);
+	if ((rc = dec_head(why, map, out)) != VP_OK)
+		return rc;
+	for (uint32_t i = 0; i < map->size; i++) {
+		const msgpack_object *k = &map->ptr[i].key;
+		const msgpack_object *val = &map->ptr[i].val;
+		const struct vp_field *f;
+		size_t idx;
+
+		if (k->type != MSGPACK_OBJECT_STR)
+			return derr(why, VP_EINVAL, NULL, "key is %s, not str",
+			    otype_name(k));
+		f = find_field(env_fields, N_ENV, &k->via.str, &idx);
+		if (f == NULL) {
+			n_unknown++;
+			continue;
+		}
+		struct path fp = {NULL, f->key, 0};
+		if (seen & (1u << idx))
+			return derr(why, VP_EINVAL, &fp, "duplicate key");
+		seen |= 1u << idx;
+		if (idx == ENV_TYPE) {
+			if (val->type != MSGPACK_OBJECT_STR)
+				return expected(why, &fp, "str", val);
+			if (out->type == VP_T_NONE)
+				return derr(
+				    why, VP_EINVAL, &fp, "unknown type");
+			continue;
+		}
+		if (idx == ENV_BODY) {
+			body = val;
+			continue;
+		}
+		if ((rc = dec_field(why, &fp, f, val, out)) != VP_OK)
+			return rc;
+	}
+	if (!(seen & (1u << ENV_TYPE))) {
+		struct path fp = {NULL, "type", 0};
+		return derr(why, VP_EINVAL, &fp, "required key missing");
+	}
+	if ((rc = unknown_dups(why, NULL, map, env_fields, N_ENV, n_unknown)) !=
+	    VP_OK)
+		return rc;
+	/* a body on a type without one is skipped, like an unknown key */
+	if ((bd = vp_type_body(out->type)) == NULL)
+		return VP_OK;
+	struct path bp = {NULL, "body", 0};
+	if (body == NULL) {
+		if (out->err != NULL)
+			return VP_OK; /* a failed reply may carry no body */
+		return derr(why, VP_EINVAL, &bp, "required key missing");
+	}
+	if ((out->body = calloc(1, bd->size)) == NULL)
+		return derr(why, VP_ENOMEM, &bp, "out of memory");
+	return dec_struct(why, &bp, bd, body, out->body);
+}
+
+int vp_msg_decode(struct vp_msg *out, const void *buf, size_t len,
+    const struct vp_limits *lim, struct vp_decode_err *why)
+{
+	struct vp_decode_err local;
+	msgpack_unpacked u;
+	size_t off = 0;
+	int rc;
+
+	if (why == NULL)
+		why = &local;
+	memset(out, 0, sizeof(*out));
+	if ((rc = vp_prevalidate(buf, len, lim, why)) != VP_OK)
+		return rc;
+	msgpack_unpacked_init(&u);
+	switch (msgpack_unpack_next(&u, buf, len, &off)) {
+	case MSGPACK_UNPACK_SUCCESS:
+		rc = dec_envelope(why, &u.data, out);
+		break;
+	case MSGPACK_UNPACK_NOMEM_ERROR:
+		rc = derr(why, VP_ENOMEM, NULL, "out of memory unpacking");
+		break;
+	default: rc = derr(why, VP_EINVAL, NULL, "malformed msgpack"); break;
+	}
+	msgpack_unpacked_destroy(&u);
+	if (rc != VP_OK) {
+		/* keep what an error reply needs, free the rest */
+		enum vp_type t = out->type;
+		bool has_id = out->has_id;
+		uint8_t id[16];
+		memcpy(id, out->id, 16);
+		vp_msg_clear(out);
+		out->type = t;
+		out->has_id = has_id;
+		memcpy(out->id, id, 16);
+		return rc;
+	}
+	why->err = VP_OK;
+	why->msg[0] = '\0';
+	return VP_OK;
+}
+
+/* ---- encode ------------------------------------------------------------- */
+
+/* The packer writes through this so that one flag catches a failed realloc
+ * anywhere, instead of a check after every pack call. */
+struct sink {
+	msgpack_sbuffer sb;
+	bool nomem;
+};
+
+static int sink_write(void *data, const char *buf, size_t len)
+{
+	struct sink *s = data;
+	if (s->nomem)
+		return -1;
+	if (msgpack_sbuffer_write(&s->sb, buf, len) != 0) {
+		s->nomem = true;
+		return -1;
+	}
+	return 0;
+}
+
+static void pack_str(msgpack_packer *pk, const char *s, size_t n)
+{
+	msgpack_pack_str(pk, n);
+	msgpack_pack_str_body(pk, s, n);
+}
+
+static bool text_ok(const char *s, uint64_t max)
+{
+	size_t n;
+	if (s == NULL)
+		return false;
+	n = strlen(s);
+	return n <= max && text_check((const uint8_t *)s, n) == TEXT_OK;
+}
+
+/* Whether an optional field is written: only when it holds something. */
+static bool present(const struct vp_field *f, const unsigned char *base)
+{
+	const void *m = base + f->off;
+	switch (f->kind) {
+	case VP_K_U32: return *(const uint32_t *)m != 0;
+	case VP_K_U64: return *(const uint64_t *)m != 0;
+	case VP_K_F64: return *(const double *)m != 0.0;
+	case VP_K_BOOL: return *(const bool *)m;
+	case VP_K_STR:
+	case VP_K_BIN:
+	case VP_K_PTR: return *(void *const *)m != NULL;
+	case VP_K_ID16: return *(const bool *)(base + f->off_n);
+	default: return *(const size_t *)(base + f->off_n) != 0;
+	}
+}
+
+static int enc_struct(
+    msgpack_packer *pk, const struct vp_desc *d, const void *obj);
+
+static int enc_field(
+    msgpack_packer *pk, const struct vp_field *f, const unsigned char *base)
+{
+	const void *m = base + f->off;
+	/* off_n is a size_t count except for ID16, where it is has_m */
+	size_t n = f->off_n && f->kind != VP_K_ID16
+	               ? *(const size_t *)(base + f->off_n)
+	               : 0;
+	int rc;
+
+	switch (f->kind) {
+	case VP_K_U32:
+		if (*(const uint32_t *)m > f->max)
+			return VP_EINVAL;
+		msgpack_pack_uint32(pk, *(const uint32_t *)m);
+		return VP_OK;
+	case VP_K_U64:
+		if (*(const uint64_t *)m > f->max)
+			return VP_EINVAL;
+		msgpack_pack_uint64(pk, *(const uint64_t *)m);
+		return VP_OK;
+	case VP_K_F64: {
+		double x = *(const double *)m;
+		if (isnan(x) || x < f->fmin || x > f->fmax)
+			return VP_EINVAL;
+		msgpack_pack_double(pk, x);
+		return VP_OK;
+	}
+	case VP_K_BOOL:
+		if (*(const bool *)m)
+			msgpack_pack_true(pk);
+		else
+			msgpack_pack_false(pk);
+		return VP_OK;
+	case VP_K_STR: {
+		const char *s = *(char *const *)m;
+		if (!text_ok(s, f->max))
+			return VP_EINVAL;
+		pack_str(pk, s, strlen(s));
+		return VP_OK;
+	}
+	case VP_K_BIN: {
+		const uint8_t *b = *(uint8_t *const *)m;
+		if ((b == NULL && n > 0) || n > f->max)
+			return VP_EINVAL;
+		msgpack_pack_bin(pk, n);
+		if (n > 0)
+			msgpack_pack_bin_body(pk, b, n);
+		return VP_OK;
+	}
+	case VP_K_ID16:
+		msgpack_pack_bin(pk, 16);
+		msgpack_pack_bin_body(pk, m, 16);
+		return VP_OK;
+	case VP_K_PTR: {
+		const void *sub = *(void *const *)m;
+		if (sub == NULL)
+			return VP_EINVAL;
+		return enc_struct(pk, f->sub, sub);
+	}
+	default: break;
+	}
+
+	/* arrays and the string map */
+	const void *arr = *(void *const *)m;
+	if (n > f->max || (arr == NULL && n > 0))
+		return VP_EINVAL;
+	if (f->kind == VP_K_KVS) {
+		const struct vp_kv *kv = arr;
+		msgpack_pack_map(pk, n);
+		for (size_t i = 0; i < n; i++) {
+			if (!text_ok(kv[i].key, f->max_item) ||
+			    !text_ok(kv[i].val, f->max_item))
+				return VP_EINVAL;
+			/* quadratic, but KVS maps are small by schema */
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(kv[i].key, kv[j].key) == 0)
+					return VP_EINVAL;
+			pack_str(pk, kv[i].key, strlen(kv[i].key));
+			pack_str(pk, kv[i].val, strlen(kv[i].val));
+		}
+		return VP_OK;
+	}
+	msgpack_pack_array(pk, n);
+	for (size_t i = 0; i < n; i++) {
+		if (f->kind == VP_K_STRS) {
+			const char *s = ((char *const *)arr)[i];
+			if (!text_ok(s, f->max_item))
+				return VP_EINVAL;
+			pack_str(pk, s, strlen(s));
+		} else if (f->kind == VP_K_U64S) {
+			msgpack_pack_uint64(pk, ((const uint64_t *)arr)[i]);
+		} else if ((rc = enc_struct(pk, f->sub,
+		                (const char *)arr + i * f->sub->size)) != VP_OK)
+			return rc;
+	}
+	return VP_OK;
+}
+
+static int enc_struct(
+    msgpack_packer *pk, const struct vp_desc *d, const void *obj)
+{
+	const unsigned char *base = obj;
+	size_t n = 0;
+	int rc;
+
+	for (size_t i = 0; i < d->n_fields; i++)
+		if (d->fields[i].required || present(&d->fields[i], base))
+			n++;
+	msgpack_pack_map(pk, n);
+	for (size_t i = 0; i < d->n_fields; i++) {
+		const struct vp_field *f = &d->fields[i];
+		if (!f->required && !present(f, base))
+			continue;
+		pack_str(pk, f->key, strlen(f->key));
+		if ((rc = enc_field(pk, f, base)) != VP_OK)
+			return rc;
+	}
+	return VP_OK;
+}
+
+int vp_msg_encode(const struct vp_msg *m, uint8_t **out, size_t *out_len)
+{
+	const struct vp_desc *bd = vp_type_body(m->type);
+	const char *tname = vp_type_name(m->type);
+	bool with_body = bd != NULL && m->body != NULL;
+	struct sink s = {{0, NULL, 0}, false};
+	msgpack_packer pk;
+	size_t n = 2;
+	int rc = VP_OK;
+
+	*out = NULL;
+	*out_len = 0;
+	if (m->type <= VP_T_NONE || m->type >= VP_T__COUNT)
+		return VP_EINVAL;
+	/* the decoder would reject a body-type message with neither */
+	if (bd != NULL && m->body == NULL && m->err == NULL)
+		return VP_EINVAL;
+	if (m->trace != NULL && !text_ok(m->trace, 256))
+		return VP_EINVAL;
+	n += m->has_id + (m->attempt > 0) + (m->timeout_ms > 0) +
+	     (m->trace != NULL) + with_body + (m->err != NULL);
+
+	msgpack_sbuffer_init(&s.sb);
+	msgpack_packer_init(&pk, &s, sink_write);
+	msgpack_pack_map(&pk, n);
+	pack_str(&pk, "v", 1);
+	/* a zeroed vp_msg speaks the current version */
+	msgpack_pack_uint32(&pk, m->v ? m->v : VP_PROTO_VERSION);
+	pack_str(&pk, "type", 4);
+	pack_str(&pk, tname, strlen(tname));
+	if (m->has_id) {
+		pack_str(&pk, "id", 2);
+		msgpack_pack_bin(&pk, 16);
+		msgpack_pack_bin_body(&pk, m->id, 16);
+	}
+	if (m->attempt > 0) {
+		pack_str(&pk, "attempt", 7);
+		msgpack_pack_uint32(&pk, m->attempt);
+	}
+	if (m->timeout_ms > 0) {
+		pack_str(&pk, "timeout_ms", 10);
+		msgpack_pack_uint32(&pk, m->timeout_ms);
+	}
+	if (m->trace != NULL) {
+		pack_str(&pk, "trace", 5);
+		pack_str(&pk, m->trace, strlen(m->trace));
+	}
+	if (with_body) {
+		pack_str(&pk, "body", 4);
+		if ((rc = enc_struct(&pk, bd, m->body)) != VP_OK)
+			goto fail;
+	}
+	if (m->err != NULL) {
+		pack_str(&pk, "err", 3);
+		if ((rc = enc_struct(&pk, &vp_desc_error, m->err)) != VP_OK)
+			goto fail;
+	}
+	if (s.nomem) {
+		rc = VP_ENOMEM;
+		goto fail;
+	}
+	*out_len = s.sb.size;
+	*out = (uint8_t *)msgpack_sbuffer_release(&s.sb);
+	return VP_OK;
+fail:
+	msgpack_sbuffer_destroy(&s.sb);
+	return rc;
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* Copies at most max bytes of msg, whole characters only, with every invalid
+ * byte turned into '?', so that the error always encodes. */
+static char *clean_text(const char *msg, size_t max)
+{
+	size_t n = strlen(msg), i = 0, o = 0;
+	char *s = malloc((n < max ? n : max) + 1);
+
+	if (s == NULL)
+		return NULL;
+	while (i < n) {
+		size_t k = utf8_seq((const uint8_t *)msg + i, n - i);
+		if (k == 0) {
+			if (o + 1 > max)
+				break;
+			s[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + k > max)
+			break;
+		memcpy(s + o, msg + i, k);
+		o += k;
+		i += k;
+	}
+	s[o] = '\0';
+	return s;
+}
+
+int vp_msg_set_error(struct vp_msg *m, int err, const char *msg)
+{
+	struct vp_error *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return VP_ENOMEM;
+	e->code = strdup(vp_err_code(err));
+	if (msg != NULL)
+		e->msg = clean_text(msg, 1024);
+	e->retryable = vp_err_retryable(err);
+	if (e->code == NULL || (msg != NULL && e->msg == NULL)) {
+		vp_obj_clear(&vp_desc_error, e);
+		free(e);
+		return VP_ENOMEM;
+	}
+	if (m->err != NULL) {
+		vp_obj_clear(&vp_desc_error, m->err);
+		free(m->err);
+	}
+	m->err = e;
+	return VP_OK;
+}
