@@ -1,0 +1,149 @@
+/* prs_internal.h - shared internals of the citation parser: the scan context,
+ * the byte-level lexing helpers every family recogniser uses, and the
+ * citation builder. Not a public header: only services/parser includes it. */
+#ifndef PRS_INTERNAL_H
+#define PRS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vp_err.h"
+#include "vp_proto.h"
+
+/* Longest run of whitespace (spaces, line breaks, NBSP, soft hyphens) that may
+ * sit inside one citation. Bounds every lookahead so the scan stays linear. */
+#define PRS_MAX_GAP 40
+
+/* Scan state of one call: the text being scanned, the growing output array,
+ * and the segment the text belongs to (NULL when scanning plain text). */
+struct prs_ctx {
+	const char *s;
+	size_t len;
+	const struct vp_segment *seg;
+	const char *where;
+	struct vp_citation *out;
+	size_t n, cap;
+};
+
+#define PRS_MAX_FIELDS 10
+
+/* One citation under construction; every pointer is borrowed and copied by
+ * prs_emit(). start/end are byte offsets into ctx->s. */
+struct prs_cit {
+	const char *family;
+	const char *id;
+	const char *url; /* NULL: none */
+	double confidence;
+	const char *reason; /* NULL when confidence is 1 */
+	const char *keys[PRS_MAX_FIELDS];
+	const char *vals[PRS_MAX_FIELDS];
+	size_t n_fields;
+	size_t start, end;
+};
+
+/* Adds key=val to c when val is non-empty (keeps the borrowed pointers). */
+void prs_cit_field(struct prs_cit *c, const char *key, const char *val);
+
+/* Appends a copy of c to ctx->out. Returns VP_OK or VP_ENOMEM. */
+int prs_emit(struct prs_ctx *ctx, const struct prs_cit *c);
+
+/* ---- lexing helpers: all take the text, its length and a position, and
+ * return a length (0 = no match) or a new position. ---- */
+
+static inline bool prs_isdigit(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10u;
+}
+
+static inline bool prs_isalpha(unsigned char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26u;
+}
+
+static inline bool prs_isalnum(unsigned char c)
+{
+	return prs_isdigit(c) || prs_isalpha(c);
+}
+
+static inline bool prs_isupper(unsigned char c)
+{
+	return (unsigned)(c - 'A') < 26u;
+}
+
+/* Byte at i, or 0 past the end. */
+static inline unsigned char prs_at(const char *s, size_t len, size_t i)
+{
+	return i < len ? (unsigned char)s[i] : 0;
+}
+
+/* Length of one space-like character at i: ASCII blank, tab, CR, LF, NBSP,
+ * soft hyphen, thin / narrow no-break space. 0 if none. */
+size_t prs_space(const char *s, size_t len, size_t i);
+
+/* Position after at most PRS_MAX_GAP bytes of space-like characters. */
+size_t prs_ws(const char *s, size_t len, size_t i);
+
+/* Length of one dash at i: '-' or U+2010..U+2015 or U+2212. 0 if none. */
+size_t prs_dash(const char *s, size_t len, size_t i);
+
+/* Number of consecutive ASCII digits at i, counting at most max+1. */
+size_t prs_ndigits(const char *s, size_t len, size_t i, size_t max);
+
+/* Length of word (ASCII, case-insensitive) at i when it is not followed by a
+ * letter; 0 otherwise. */
+size_t prs_word(const char *s, size_t len, size_t i, const char *word);
+
+/* Same without the following-letter check (prefix match). */
+size_t prs_prefix(const char *s, size_t len, size_t i, const char *word);
+
+/* True when the byte before i is not a letter or digit (start of a word). */
+bool prs_word_start(const char *s, size_t i);
+
+/* Chamber designation at i ("II", "I", "TK", "EK", "Tweede Kamer", "Eerste
+ * Kamer", "T.K.", "E.K.", "2", "1"): sets *chamber to 't' or 'e' and returns
+ * its length, 0 if none. */
+size_t prs_chamber(const char *s, size_t len, size_t i, char *chamber);
+
+/* Vergaderjaar at i (2019/20, 2019-2020, 2019–2020, 1999/00, 1985/- 86,
+ * typo 2022–203): writes 8 digits + NUL to vj8, sets *repaired when the
+ * second year had to be reconstructed, returns its length or 0. */
+size_t prs_vergaderjaar(
+    const char *s, size_t len, size_t i, char vj8[9], bool *repaired);
+
+/* "nr.", "nr", "nrs.", "nrs", "nummer", "nummers", "Nr." at i: returns its
+ * length (0 if none) and sets *plural. */
+size_t prs_nr_label(const char *s, size_t len, size_t i, bool *plural);
+
+/* Page reference at i (", p. 15-16", " blz. 7", " pag 4 e v."): copies the
+ * pages, normalised, into pages (cap bytes) and returns the position after it,
+ * or i when there is none. */
+size_t prs_pageref(
+    const char *s, size_t len, size_t i, char *pages, size_t cap);
+
+/* ---- family recognisers: each tries a citation whose anchor is at i, emits
+ * what it finds and sets *end past the consumed text (*end == i: no match).
+ * They return VP_OK or VP_ENOMEM. ---- */
+int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_aanhangsel(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_zaak(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_ljn(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_url(struct prs_ctx *ctx, size_t i, size_t *end);
+
+/* Emits an Aanhangsel citation (chamber 't'/'e', vj8 = 8 digits, nr as
+ * written) covering [start, end); confidence and reason apply to how it was
+ * read, and are lowered further for vergaderjaren with the new id scheme. */
+int prs_emit_aanhangsel(struct prs_ctx *ctx, char chamber, const char *vj8,
+    const char *nr, const char *pages, size_t start, size_t end,
+    double confidence, const char *reason);
+
+/* Zaak/document number (20\d\d[ZD]\d{5}) at i with a word boundary after it:
+ * returns 10, else 0. */
+size_t prs_zaaknummer(const char *s, size_t len, size_t i);
+
+/* Emits a zaak citation for the number at z covering [start, end). */
+int prs_emit_zaak(struct prs_ctx *ctx, const char *z, size_t start, size_t end,
+    double confidence, const char *reason);
+
+#endif

@@ -1,0 +1,262 @@
+/* prs_scan.c - the single-pass scanner behind prs_parse_text and
+ * prs_parse_segments, and the citation builder.
+ *
+ * Design: one left-to-right pass over the original bytes. A switch on the
+ * current byte finds anchors cheaply (a label's first letter at the start of a
+ * word, a '(' or the first digit of a digit run, "http"/"www."); only then is
+ * a family recogniser called, which parses forward with bounded lookahead and
+ * returns where its citation ends. Scanning resumes after a match, so
+ * citations never overlap and come out in text order, and text inside a URL is
+ * not read again as an ECLI or zaak number. Whitespace and dash variants are
+ * handled by the lexing helpers (prs_lex.c) instead of a normalised copy, so
+ * spans are exact original bytes without an offset map. Memory is allocated
+ * only per emitted citation. To add a family: write prs_try_<family>() in its
+ * own file and call it from the anchor switch below. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prs.h"
+#include "prs_internal.h"
+
+void prs_cit_field(struct prs_cit *c, const char *key, const char *val)
+{
+	if (val && *val && c->n_fields < PRS_MAX_FIELDS) {
+		c->keys[c->n_fields] = key;
+		c->vals[c->n_fields] = val;
+		c->n_fields++;
+	}
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+static char *dup(const char *s)
+{
+	return dup_n(s, strlen(s));
+}
+
+/* Copies the raw text of a span, replacing NUL bytes (possible in arbitrary
+ * input) so the string stays a valid C string of the same length. */
+static char *dup_raw(const char *s, size_t n)
+{
+	char *p = dup_n(s, n);
+	if (p)
+		for (size_t k = 0; k < n; k++)
+			if (p[k] == 0)
+				p[k] = ' ';
+	return p;
+}
+
+static int fill(
+    struct prs_ctx *ctx, struct vp_citation *v, const struct prs_cit *c)
+{
+	struct vp_span *sp;
+	if (!(v->family = dup(c->family)) || !(v->id = dup(c->id)))
+		return VP_ENOMEM;
+	if (c->url && !(v->url = dup(c->url)))
+		return VP_ENOMEM;
+	if (c->reason && !(v->reason = dup(c->reason)))
+		return VP_ENOMEM;
+	v->confidence = c->confidence;
+	if (c->n_fields) {
+		v->fields = calloc(c->n_fields, sizeof *v->fields);
+		if (!v->fields)
+			return VP_ENOMEM;
+		for (size_t k = 0; k < c->n_fields; k++) {
+			v->fields[k].key = dup(c->keys[k]);
+			v->fields[k].val = dup(c->vals[k]);
+			v->n_fields = k + 1;
+			if (!v->fields[k].key || !v->fields[k].val)
+				return VP_ENOMEM;
+		}
+	}
+	if (!(sp = calloc(1, sizeof *sp)))
+		return VP_ENOMEM;
+	v->spans = sp;
+	v->n_spans = 1;
+	if (ctx->seg) {
+		sp->start = vp_segment_orig(ctx->seg, c->start);
+		sp->end = vp_segment_orig_end(ctx->seg, c->end);
+		if (ctx->where && !(sp->where = dup(ctx->where)))
+			return VP_ENOMEM;
+	} else {
+		sp->start = c->start;
+		sp->end = c->end;
+	}
+	if (!(sp->raw = dup_raw(ctx->s + c->start, c->end - c->start)))
+		return VP_ENOMEM;
+	return VP_OK;
+}
+
+int prs_emit(struct prs_ctx *ctx, const struct prs_cit *c)
+{
+	struct vp_citation *v;
+	int rv;
+	if (ctx->n == ctx->cap) {
+		size_t cap = ctx->cap ? 2 * ctx->cap : 16;
+		void *p = realloc(ctx->out, cap * sizeof *ctx->out);
+		if (!p)
+			return VP_ENOMEM;
+		ctx->out = p;
+		ctx->cap = cap;
+	}
+	v = &ctx->out[ctx->n];
+	memset(v, 0, sizeof *v);
+	if ((rv = fill(ctx, v, c)) != VP_OK) {
+		vp_obj_clear(&vp_desc_citation, v);
+		return rv;
+	}
+	ctx->n++;
+	return VP_OK;
+}
+
+/* Tries the recognisers whose anchor can start at byte i. */
+static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	unsigned char c = (unsigned char)s[i];
+	int rv = VP_OK;
+	*end = i;
+	if (prs_isdigit(c)) {
+		if (i > 0 &&
+		    (prs_isalnum((unsigned char)s[i - 1]) || s[i - 1] == '-' ||
+		        s[i - 1] == '.' || s[i - 1] == '/'))
+			return VP_OK;
+		if ((rv = prs_try_zaak(ctx, i, end)) != VP_OK || *end > i)
+			return rv;
+		return prs_try_kamerstuk_bare(ctx, i, end);
+	}
+	if (c == '(')
+		return prs_try_kamerstuk_bare(ctx, i, end);
+	/* letter anchors: a footnote number may be glued in front
+	 * ("2Kamerstuk"), so only a preceding letter rules the word out */
+	if (!prs_isalpha(c) || (i > 0 && prs_isalpha((unsigned char)s[i - 1])))
+		return VP_OK;
+	switch (c | 0x20) {
+	case 'h': return prs_try_url(ctx, i, end);
+	case 'w':
+		if ((rv = prs_try_url(ctx, i, end)) != VP_OK || *end > i)
+			return rv;
+		return prs_try_kamerstuk(ctx, i, end);
+	case 'k':
+	case 't':
+	case 'b': return prs_try_kamerstuk(ctx, i, end);
+	case 'a': return prs_try_aanhangsel(ctx, i, end);
+	case 'e':
+		if ((rv = prs_try_ecli(ctx, i, end)) != VP_OK || *end > i)
+			return rv;
+		if ((rv = prs_try_ljn(ctx, i, end)) != VP_OK || *end > i)
+			return rv;
+		return prs_try_kamerstuk(ctx, i, end);
+	case 'l': return prs_try_ljn(ctx, i, end);
+	default: return VP_OK;
+	}
+}
+
+static int scan(struct prs_ctx *ctx)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, i = 0, end;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		/* cheap filter: only letters, digits and '(' can start an
+		 * anchor */
+		if (!prs_isalnum(c) && c != '(') {
+			i++;
+			continue;
+		}
+		int rv = try_at(ctx, i, &end);
+		if (rv != VP_OK)
+			return rv;
+		if (end > i) {
+			i = end;
+		} else if (prs_isalpha(c)) {
+			/* skip the rest of the word: no anchor starts inside
+			 * one */
+			do
+				i++;
+			while (i < len && prs_isalpha((unsigned char)s[i]));
+		} else {
+			i++;
+		}
+	}
+	return VP_OK;
+}
+
+static void free_out(struct prs_ctx *ctx)
+{
+	prs_citations_free(ctx->out, ctx->n);
+	ctx->out = NULL;
+	ctx->n = ctx->cap = 0;
+}
+
+int prs_parse_text(
+    const char *text, size_t len, struct vp_citation **out, size_t *n_out)
+{
+	struct prs_ctx ctx = {0};
+	int rv;
+	if (!out || !n_out || (!text && len))
+		return VP_EINVAL;
+	*out = NULL;
+	*n_out = 0;
+	ctx.s = text;
+	ctx.len = len;
+	if ((rv = scan(&ctx)) != VP_OK) {
+		free_out(&ctx);
+		return rv;
+	}
+	*out = ctx.out;
+	*n_out = ctx.n;
+	return VP_OK;
+}
+
+int prs_parse_segments(const struct vp_segment *segs, size_t n_segs,
+    struct vp_citation **out, size_t *n_out)
+{
+	struct prs_ctx ctx = {0};
+	char where[64];
+	int rv = VP_OK;
+	if (!out || !n_out || (!segs && n_segs))
+		return VP_EINVAL;
+	*out = NULL;
+	*n_out = 0;
+	for (size_t k = 0; k < n_segs; k++) {
+		const struct vp_segment *seg = &segs[k];
+		const char *kind = seg->kind ? seg->kind : "segment";
+		if (!seg->text)
+			continue;
+		if (seg->number)
+			snprintf(where, sizeof where, "%.40s %u", kind,
+			    (unsigned)seg->number);
+		else
+			snprintf(where, sizeof where, "%.40s", kind);
+		ctx.s = seg->text;
+		ctx.len = strlen(seg->text);
+		ctx.seg = seg;
+		ctx.where = where;
+		if ((rv = scan(&ctx)) != VP_OK) {
+			free_out(&ctx);
+			return rv;
+		}
+	}
+	*out = ctx.out;
+	*n_out = ctx.n;
+	return VP_OK;
+}
+
+void prs_citations_free(struct vp_citation *cits, size_t n)
+{
+	if (!cits)
+		return;
+	for (size_t k = 0; k < n; k++)
+		vp_obj_clear(&vp_desc_citation, &cits[k]);
+	free(cits);
+}
