@@ -63,7 +63,8 @@ struct job {
 	bool blocked; /* the guard refused a connection */
 	bool capped;  /* the body passed max_body */
 	uint64_t body_seen;
-	char *body; /* first TITLE_SCAN bytes of a GET body */
+	int64_t hdr_length; /* Content-Length of the last response, or -1 */
+	char *body;         /* first TITLE_SCAN bytes of a GET body */
 	size_t body_len;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -226,6 +227,33 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	return len;
 }
 
+/* Keeps the declared Content-Length even when curl stops the transfer on
+ * it (CURLE_FILESIZE_EXCEEDED leaves CURLINFO_CONTENT_LENGTH_DOWNLOAD_T
+ * unset). */
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct job *j = ud;
+	size_t len = size * nmemb;
+	static const char cl[] = "content-length:";
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		j->hdr_length = -1; /* a new response (after a 1xx) */
+	} else if (len > sizeof cl - 1 &&
+	           strncasecmp(p, cl, sizeof cl - 1) == 0) {
+		char tmp[32];
+		size_t n = len - (sizeof cl - 1);
+		if (n >= sizeof tmp)
+			n = sizeof tmp - 1;
+		memcpy(tmp, p + sizeof cl - 1, n);
+		tmp[n] = '\0';
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(tmp, &end, 10);
+		if (errno == 0 && end != tmp && v <= INT64_MAX)
+			j->hdr_length = (int64_t)v;
+	}
+	return len;
+}
+
 static void active_unlink(struct fetch_engine *e, struct job *j)
 {
 	if (j->aprev)
@@ -268,6 +296,7 @@ static bool hop_start(struct fetch_engine *e, struct job *j)
 	j->capped = false;
 	j->body_seen = 0;
 	j->body_len = 0;
+	j->hdr_length = -1;
 	j->errbuf[0] = '\0';
 
 	CURL *h = j->easy;
@@ -291,6 +320,8 @@ static bool hop_start(struct fetch_engine *e, struct job *j)
 	SET(CURLOPT_OPENSOCKETDATA, j);
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, j);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, j);
 	SET(CURLOPT_ERRORBUFFER, j->errbuf);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)e->o.max_body);
 	if (e->resolve != NULL)
@@ -404,8 +435,10 @@ static void conclude(
 		    ct != NULL)
 			set_str(&r->content_type, ct, 256);
 		if (curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
-		        &len) == CURLE_OK &&
-		    len >= 0) {
+		        &len) != CURLE_OK ||
+		    len < 0)
+			len = j->hdr_length;
+		if (len >= 0) {
 			r->content_length = (uint64_t)len;
 			o.has_length = true;
 			o.content_length = (uint64_t)len;
