@@ -78,6 +78,10 @@ int split_buf_jump(struct split_ctx *ctx, struct split_buf *b, uint64_t orig);
 static inline int split_buf_copy(
     struct split_ctx *ctx, struct split_buf *b, uint64_t orig, size_t n)
 {
+	while (b->n == 0 && n > 0 && ctx->doc[orig] == ' ') {
+		orig++; /* leading whitespace, e.g. after a removed marker */
+		n--;
+	}
 	if (n == 0)
 		return VP_OK;
 	if (b->npairs == 0 || orig - b->n != b->delta) {
