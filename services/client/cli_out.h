@@ -1,0 +1,39 @@
+/* cli_out.h - how the vindplaats CLI prints results: readable table, JSON,
+ * JSON lines. JSON objects are built with jansson. */
+#ifndef CLI_OUT_H
+#define CLI_OUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "vp_proto.h"
+
+/* JSON object of one check result. */
+json_t *cli_check_json(const struct vp_check *c);
+
+/* JSON object of one citation: family, id, url, confidence, reason, fields,
+ * status + check when checked, spans. */
+json_t *cli_citation_json(const struct vp_citation *c);
+
+/* JSON object of one resolved document (name, citations, errors). */
+json_t *cli_resolve_json(const char *name, const struct vp_resolve_rep *r);
+
+/* JSON object for a citation occurrence of `parse` output: the citation's
+ * fields with start, end, raw (and where) of its span at the top level. */
+json_t *cli_parse_item_json(const struct vp_citation *c, size_t span);
+
+/* Prints j compactly (one line) or indented, then a newline; consumes j. */
+void cli_print_json(FILE *f, json_t *j, bool pretty);
+
+/* Readable tables. */
+void cli_table_resolve(
+    FILE *f, const char *name, const struct vp_resolve_rep *r, bool checked);
+void cli_table_parse(FILE *f, const struct vp_citation *cits, size_t n);
+void cli_table_checks(FILE *f, const struct vp_check *checks, size_t n);
+
+/* True when a check status means the source is broken (not merely
+ * unverifiable): gone, client_error, server_error, dns, connect, tls. */
+bool cli_status_broken(const char *status);
+
+#endif

@@ -1,0 +1,641 @@
+/* vindplaats - the command-line interface.
+ *
+ * Embedded by default: every service runs in this process on its own threads
+ * over inproc://, exactly the code of the deployment. --connect sends the same
+ * requests to a running dispatcher instead. Exit status: 0 all fine, 1 some
+ * citation broken or unresolved (or a document failed), 2 usage or
+ * configuration error. */
+#include "cli_out.h"
+#include "vp_cfg.h"
+#include "vp_client.h"
+#include "vp_embed.h"
+#include "vp_err.h"
+#include "vp_log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_POS   100000
+#define MAX_INPUT (64u << 20)
+
+struct cli_cfg {
+	const char *connect;
+	const char *format;
+	const char *doc_format;
+	int check;
+	int allow_private;
+	const char *allow;
+	uint64_t timeout_ms;
+	uint64_t jobs;
+	uint64_t workers;
+	const char *log_level;
+	int text;
+	int help;
+	int version;
+	const char *listen;
+	const char *work_listen;
+};
+
+#define O(m) offsetof(struct cli_cfg, m)
+static const struct vp_cfg_opt cli_opts[] = {
+    {"connect", VP_CFG_URL, NULL, 0, 0, NULL, O(connect),
+        "dispatcher API to use instead of the embedded services", 'c'},
+    {"format", VP_CFG_CHOICE, "table", 0, 0, "table|json|jsonl", O(format),
+        "output format", 'f'},
+    {"doc-format", VP_CFG_CHOICE, "auto", 0, 0, "auto|text|word-text",
+        O(doc_format), "input document format (resolve)", 0},
+    {"check", VP_CFG_BOOL, "0", 0, 0, NULL, O(check),
+        "check that every cited URL can be reached (resolve)", 0},
+    {"allow-private", VP_CFG_BOOL, "0", 0, 0, NULL, O(allow_private),
+        "embedded fetcher may reach loopback and private addresses", 0},
+    {"allow", VP_CFG_STR, NULL, 0, 0, NULL, O(allow),
+        "embedded fetcher allow list: addresses/CIDRs, comma-separated", 0},
+    {"timeout", VP_CFG_UINT, "120000", 100, 86400000, NULL, O(timeout_ms),
+        "budget per request in milliseconds", 't'},
+    {"jobs", VP_CFG_UINT, "4", 1, 1024, NULL, O(jobs),
+        "documents in flight at once (resolve)", 'j'},
+    {"workers", VP_CFG_UINT, "0", 0, 256, NULL, O(workers),
+        "embedded: contexts per worker type (0 = number of CPUs)", 0},
+    {"log-level", VP_CFG_CHOICE, "warn", 0, 0, "debug|info|warn|error|off",
+        O(log_level), "log level (JSON lines on stderr)", 0},
+    {"text", VP_CFG_BOOL, "0", 0, 0, NULL, O(text),
+        "parse: the argument is the text itself, not a file name", 0},
+    {"listen", VP_CFG_URL, "tcp://0.0.0.0:7100", 0, 0, NULL, O(listen),
+        "serve: API address", 0},
+    {"work-listen", VP_CFG_URL, "tcp://0.0.0.0:7101", 0, 0, NULL,
+        O(work_listen), "serve: work socket address", 0},
+    {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(help), "show this help", 'h'},
+    {"version", VP_CFG_BOOL, "0", 0, 0, NULL, O(version), "print the version",
+        0},
+};
+#define N_OPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
+
+static void usage(FILE *f)
+{
+	fputs(
+	    "usage: vindplaats COMMAND [OPTIONS] [ARGS]\n"
+	    "\n"
+	    "Finds the citations in Dutch government and parliamentary "
+	    "documents,\n"
+	    "resolves them to canonical identifiers and official URLs, and "
+	    "checks\n"
+	    "that the cited sources can still be reached.\n"
+	    "\n"
+	    "commands:\n"
+	    "  resolve FILE...      citations of each document, one entry per "
+	    "cited\n"
+	    "                       source with every place it is cited\n"
+	    "  parse [FILE|TEXT|-]  citations in a text, one per occurrence\n"
+	    "  check [URL...|-]     check URLs ('-' reads one per line from "
+	    "stdin)\n"
+	    "  stats                counters of a running dispatcher "
+	    "(--connect)\n"
+	    "  serve                run every service in this process on tcp\n"
+	    "\n"
+	    "options (each also an environment variable):\n",
+	    f);
+	vp_cfg_usage(f, cli_opts, N_OPTS);
+	fputs(
+	    "\n"
+	    "exit status: 0 all fine; 1 some citation broken or unresolved, or "
+	    "a\n"
+	    "document could not be resolved; 2 usage or configuration error.\n",
+	    f);
+}
+
+static int read_all(FILE *in, char **out, size_t *len, const char *name)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	if (buf == NULL)
+		return VP_ENOMEM;
+	for (;;) {
+		size_t r;
+		if (n == cap) {
+			char *nb;
+			if (cap >= MAX_INPUT) {
+				fprintf(stderr,
+				    "vindplaats: %s: larger than %u MiB\n",
+				    name, MAX_INPUT >> 20);
+				free(buf);
+				return VP_ETOOLARGE;
+			}
+			cap *= 2;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				free(buf);
+				return VP_ENOMEM;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, in);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(in)) {
+		fprintf(stderr, "vindplaats: %s: read error\n", name);
+		free(buf);
+		return VP_EIO;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return VP_OK;
+}
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f;
+	int rv;
+	if (strcmp(path, "-") == 0)
+		return read_all(stdin, out, len, "standard input");
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "vindplaats: %s: %s\n", path, strerror(errno));
+		return VP_EIO;
+	}
+	rv = read_all(f, out, len, path);
+	fclose(f);
+	return rv;
+}
+
+/* ---- connection: embedded or remote ----------------------------------- */
+
+struct conn {
+	struct vp_embed *embed;
+	struct vp_client *client;
+};
+
+static int conn_open(struct conn *c, const struct cli_cfg *cfg)
+{
+	char err[256];
+	const char *url;
+	int rv;
+	memset(c, 0, sizeof(*c));
+	if (cfg->connect == NULL) {
+		struct vp_embed_cfg ec;
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		unsigned k = cfg->workers ? (unsigned)cfg->workers
+		                          : (unsigned)(cpus > 0 ? cpus : 2);
+		memset(&ec, 0, sizeof(ec));
+		ec.split_ctx = k;
+		ec.parse_ctx = k;
+		ec.check_ctx = 16;
+		ec.allow = cfg->allow;
+		if (cfg->allow_private && cfg->allow == NULL)
+			ec.allow = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,"
+			           "192.168.0.0/16,fc00::/7";
+		if ((rv = vp_embed_start(&c->embed, &ec, err, sizeof(err))) !=
+		    VP_OK) {
+			fprintf(stderr,
+			    "vindplaats: cannot start embedded services: %s\n",
+			    err);
+			return rv;
+		}
+		url = vp_embed_api_url(c->embed);
+	} else {
+		url = cfg->connect;
+	}
+	if ((rv = vp_client_open(&c->client, url, 0, err, sizeof(err))) !=
+	    VP_OK) {
+		fprintf(stderr, "vindplaats: %s\n", err);
+		vp_embed_stop(c->embed);
+		return rv;
+	}
+	return VP_OK;
+}
+
+static void conn_close(struct conn *c)
+{
+	vp_client_close(c->client);
+	vp_embed_stop(c->embed);
+}
+
+static void report_call_error(
+    const char *what, int rv, const struct vp_msg *rep)
+{
+	if (rep->err != NULL)
+		fprintf(stderr, "vindplaats: %s: %s: %s\n", what,
+		    rep->err->code, rep->err->msg ? rep->err->msg : "");
+	else if (rv == VP_ETIMEDOUT)
+		fprintf(stderr,
+		    "vindplaats: %s: no answer in time (is the "
+		    "dispatcher running?)\n",
+		    what);
+	else
+		fprintf(stderr, "vindplaats: %s: %s\n", what, vp_strerror(rv));
+}
+
+/* ---- resolve ------------------------------------------------------------ */
+
+struct resolve_run {
+	const struct cli_cfg *cfg;
+	struct conn *conn;
+	const char **files;
+	size_t n;
+	struct vp_msg *reps;
+	int *rvs;
+	atomic_size_t next, done;
+};
+
+static void *resolve_thread(void *arg)
+{
+	struct resolve_run *run = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&run->next, 1);
+		char *doc = NULL;
+		size_t len = 0;
+		if (i >= run->n)
+			break;
+		run->rvs[i] = read_file(run->files[i], &doc, &len);
+		if (run->rvs[i] == VP_OK) {
+			const char *fmt =
+			    strcmp(run->cfg->doc_format, "auto") == 0
+			        ? NULL
+			        : run->cfg->doc_format;
+			run->rvs[i] = vp_client_resolve(run->conn->client, doc,
+			    len, run->files[i], fmt, run->cfg->check,
+			    (uint32_t)run->cfg->timeout_ms, &run->reps[i]);
+			if (run->rvs[i] != VP_OK)
+				report_call_error(
+				    run->files[i], run->rvs[i], &run->reps[i]);
+		}
+		free(doc);
+		atomic_fetch_add(&run->done, 1);
+	}
+	return NULL;
+}
+
+static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
+{
+	struct resolve_run run;
+	struct conn conn;
+	pthread_t *th;
+	size_t nth = cfg->jobs < n ? cfg->jobs : n;
+	bool progress = isatty(STDERR_FILENO) && n > 1;
+	int status = 0;
+	json_t *all = NULL;
+
+	if (n == 0) {
+		fprintf(
+		    stderr, "vindplaats resolve: no FILE given (see --help)\n");
+		return 2;
+	}
+	if (conn_open(&conn, cfg) != VP_OK)
+		return 1;
+	memset(&run, 0, sizeof(run));
+	run.cfg = cfg;
+	run.conn = &conn;
+	run.files = files;
+	run.n = n;
+	run.reps = calloc(n, sizeof(*run.reps));
+	run.rvs = calloc(n, sizeof(*run.rvs));
+	th = calloc(nth, sizeof(*th));
+	if (run.reps == NULL || run.rvs == NULL || th == NULL) {
+		fprintf(stderr, "vindplaats: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < nth; i++)
+		pthread_create(&th[i], NULL, resolve_thread, &run);
+	while (progress && atomic_load(&run.done) < n) {
+		fprintf(stderr, "\rresolving %zu/%zu documents",
+		    atomic_load(&run.done), n);
+		usleep(100000);
+	}
+	for (size_t i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	if (progress)
+		fprintf(stderr, "\rresolved %zu documents      \n", n);
+
+	if (strcmp(cfg->format, "json") == 0 && n > 1)
+		all = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct vp_resolve_rep *r = vp_msg_resolve_rep(&run.reps[i]);
+		if (run.rvs[i] != VP_OK || r == NULL) {
+			status = 1;
+			vp_msg_clear(&run.reps[i]);
+			continue;
+		}
+		for (size_t k = 0; k < r->n_citations; k++) {
+			const struct vp_citation *c = &r->citations[k];
+			if (c->url == NULL ||
+			    (c->check && cli_status_broken(c->check->status)))
+				status = 1;
+		}
+		if (r->n_errors > 0)
+			status = 1;
+		if (strcmp(cfg->format, "table") == 0) {
+			if (i > 0)
+				fputc('\n', stdout);
+			cli_table_resolve(stdout, files[i], r, cfg->check);
+		} else if (all != NULL) {
+			json_array_append_new(
+			    all, cli_resolve_json(files[i], r));
+		} else {
+			cli_print_json(stdout, cli_resolve_json(files[i], r),
+			    strcmp(cfg->format, "json") == 0);
+		}
+		vp_msg_clear(&run.reps[i]);
+	}
+	if (all != NULL)
+		cli_print_json(stdout, all, true);
+	free(run.reps);
+	free(run.rvs);
+	free(th);
+	conn_close(&conn);
+	return status;
+}
+
+/* ---- parse -------------------------------------------------------------- */
+
+static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
+{
+	struct conn conn;
+	struct vp_msg rep;
+	struct vp_parse_rep *r;
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	int rv, status = 0;
+
+	if (n > 1) {
+		fprintf(stderr,
+		    "vindplaats parse: one FILE, TEXT or - (see --help)\n");
+		return 2;
+	}
+	if (n == 0 || strcmp(args[0], "-") == 0)
+		rv = read_all(stdin, &text, &len, "standard input");
+	else if (!cfg->text && stat(args[0], &st) == 0 && S_ISREG(st.st_mode))
+		rv = read_file(args[0], &text, &len);
+	else {
+		text = strdup(args[0]);
+		len = text ? strlen(text) : 0;
+		rv = text ? VP_OK : VP_ENOMEM;
+	}
+	if (rv != VP_OK)
+		return 1;
+	if (memchr(text, '\0', len) != NULL) {
+		fprintf(stderr,
+		    "vindplaats parse: input contains NUL bytes: not text\n");
+		free(text);
+		return 1;
+	}
+	if (conn_open(&conn, cfg) != VP_OK) {
+		free(text);
+		return 1;
+	}
+	rv = vp_client_parse(
+	    conn.client, text, len, (uint32_t)cfg->timeout_ms, &rep);
+	free(text);
+	if (rv != VP_OK || (r = vp_msg_parse_rep(&rep)) == NULL) {
+		report_call_error("parse", rv, &rep);
+		vp_msg_clear(&rep);
+		conn_close(&conn);
+		return 1;
+	}
+	if (strcmp(cfg->format, "table") == 0) {
+		cli_table_parse(stdout, r->citations, r->n_citations);
+	} else if (strcmp(cfg->format, "jsonl") == 0) {
+		for (size_t i = 0; i < r->n_citations; i++)
+			for (size_t s = 0; s < r->citations[i].n_spans; s++)
+				cli_print_json(stdout,
+				    cli_parse_item_json(&r->citations[i], s),
+				    false);
+	} else {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < r->n_citations; i++)
+			for (size_t s = 0; s < r->citations[i].n_spans; s++)
+				json_array_append_new(arr,
+				    cli_parse_item_json(&r->citations[i], s));
+		cli_print_json(stdout, arr, true);
+	}
+	for (size_t i = 0; i < r->n_citations; i++)
+		if (r->citations[i].url == NULL)
+			status = 1;
+	vp_msg_clear(&rep);
+	conn_close(&conn);
+	return status;
+}
+
+/* ---- check -------------------------------------------------------------- */
+
+static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
+{
+	struct conn conn;
+	struct vp_msg rep;
+	struct vp_check_rep *r;
+	char **urls = NULL;
+	size_t n_urls = 0, cap = 0;
+	char *input = NULL;
+	int rv, status = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(args[i], "-") == 0) {
+			size_t len;
+			char *line, *save = NULL;
+			if (read_all(stdin, &input, &len, "standard input") !=
+			    VP_OK)
+				return 1;
+			for (line = strtok_r(input, "\r\n", &save); line;
+			     line = strtok_r(NULL, "\r\n", &save)) {
+				while (*line == ' ' || *line == '\t')
+					line++;
+				if (*line == '\0' || *line == '#')
+					continue;
+				if (n_urls == cap) {
+					cap = cap ? cap * 2 : 64;
+					urls =
+					    realloc(urls, cap * sizeof(*urls));
+				}
+				urls[n_urls++] = line;
+			}
+			continue;
+		}
+		if (n_urls == cap) {
+			cap = cap ? cap * 2 : 64;
+			urls = realloc(urls, cap * sizeof(*urls));
+		}
+		urls[n_urls++] = (char *)args[i];
+	}
+	if (n_urls == 0) {
+		fprintf(
+		    stderr, "vindplaats check: no URL given (see --help)\n");
+		free(input);
+		free(urls);
+		return 2;
+	}
+	if (conn_open(&conn, cfg) != VP_OK) {
+		free(input);
+		free(urls);
+		return 1;
+	}
+	rv = vp_client_check(
+	    conn.client, urls, n_urls, (uint32_t)cfg->timeout_ms, &rep);
+	if (rv != VP_OK || (r = vp_msg_check_rep(&rep)) == NULL) {
+		report_call_error("check", rv, &rep);
+		status = 1;
+	} else {
+		if (strcmp(cfg->format, "table") == 0)
+			cli_table_checks(stdout, r->checks, r->n_checks);
+		else if (strcmp(cfg->format, "jsonl") == 0)
+			for (size_t i = 0; i < r->n_checks; i++)
+				cli_print_json(stdout,
+				    cli_check_json(&r->checks[i]), false);
+		else {
+			json_t *arr = json_array();
+			for (size_t i = 0; i < r->n_checks; i++)
+				json_array_append_new(
+				    arr, cli_check_json(&r->checks[i]));
+			cli_print_json(stdout, arr, true);
+		}
+		for (size_t i = 0; i < r->n_checks; i++)
+			if (cli_status_broken(r->checks[i].status))
+				status = 1;
+	}
+	vp_msg_clear(&rep);
+	conn_close(&conn);
+	free(input);
+	free(urls);
+	return status;
+}
+
+/* ---- stats, serve ------------------------------------------------------- */
+
+static int cmd_stats(const struct cli_cfg *cfg)
+{
+	struct conn conn;
+	struct vp_msg rep;
+	struct vp_stats_rep *s;
+	json_t *o;
+	int rv;
+	if (cfg->connect == NULL) {
+		fprintf(stderr, "vindplaats stats: needs --connect URL\n");
+		return 2;
+	}
+	if (conn_open(&conn, cfg) != VP_OK)
+		return 1;
+	rv = vp_client_stats(conn.client, (uint32_t)cfg->timeout_ms, &rep);
+	if (rv != VP_OK || (s = vp_msg_stats_rep(&rep)) == NULL) {
+		report_call_error("stats", rv, &rep);
+		vp_msg_clear(&rep);
+		conn_close(&conn);
+		return 1;
+	}
+	o = json_object();
+#define S(k) json_object_set_new(o, #k, json_integer((json_int_t)s->k))
+	S(uptime_ms);
+	S(requests);
+	S(bad_requests);
+	S(busy);
+	S(jobs_done);
+	S(jobs_requeued);
+	S(jobs_failed);
+	S(duplicates_dropped);
+	S(queued);
+	S(leased);
+	S(workers_parked);
+#undef S
+	cli_print_json(stdout, o, strcmp(cfg->format, "jsonl") != 0);
+	vp_msg_clear(&rep);
+	conn_close(&conn);
+	return 0;
+}
+
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int cmd_serve(const struct cli_cfg *cfg)
+{
+	struct vp_embed *e;
+	struct vp_embed_cfg ec;
+	char err[256];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned k = cfg->workers ? (unsigned)cfg->workers
+	                          : (unsigned)(cpus > 0 ? cpus : 2);
+	memset(&ec, 0, sizeof(ec));
+	ec.api_url = cfg->listen;
+	ec.work_url = cfg->work_listen;
+	ec.split_ctx = ec.parse_ctx = k;
+	ec.check_ctx = 16;
+	ec.allow = cfg->allow;
+	if (vp_embed_start(&e, &ec, err, sizeof(err)) != VP_OK) {
+		fprintf(stderr, "vindplaats serve: %s\n", err);
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	VP_INFO("serving: api %s, work %s", cfg->listen, cfg->work_listen);
+	fprintf(stderr,
+	    "vindplaats: serving on %s (workers dial %s); Ctrl-C stops\n",
+	    cfg->listen, cfg->work_listen);
+	while (!stop_signal)
+		pause();
+	vp_embed_stop(e);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *pos[MAX_POS];
+	struct cli_cfg cfg;
+	char err[256];
+	size_t n_pos = 0;
+	const char *cmd;
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(&cfg, 0, sizeof(cfg));
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		puts("vindplaats " VP_VERSION);
+		return 0;
+	}
+	if (vp_cfg_load(cli_opts, N_OPTS, &cfg, argc - 1, argv + 1, pos,
+	        MAX_POS, &n_pos, err, sizeof(err)) != VP_OK) {
+		fprintf(stderr, "vindplaats: %s\n", err);
+		return 2;
+	}
+	if (cfg.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (cfg.version) {
+		puts("vindplaats " VP_VERSION);
+		return 0;
+	}
+	vp_log_init("vindplaats", vp_log_level_parse(cfg.log_level));
+	if (strcmp(cmd, "resolve") == 0)
+		return cmd_resolve(&cfg, pos, n_pos);
+	if (strcmp(cmd, "parse") == 0)
+		return cmd_parse(&cfg, pos, n_pos);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(&cfg, pos, n_pos);
+	if (n_pos > 0) {
+		fprintf(stderr, "vindplaats %s: unexpected argument '%s'\n",
+		    cmd, pos[0]);
+		return 2;
+	}
+	if (strcmp(cmd, "stats") == 0)
+		return cmd_stats(&cfg);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(&cfg);
+	fprintf(stderr, "vindplaats: unknown command '%s' (see --help)\n", cmd);
+	return 2;
+}

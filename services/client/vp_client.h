@@ -1,0 +1,55 @@
+/* vp_client.h - libvp-client: the C API other services use to talk to a
+ * Vindplaats dispatcher (nng REQ/REP + msgpack, see proto/README.md).
+ * A client is safe to share between threads: every call uses its own
+ * context. */
+#ifndef VP_CLIENT_H
+#define VP_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vp_proto.h"
+
+struct vp_client;
+
+/* Opens a client dialing url (tcp://host:7100, inproc://..., ipc://...).
+ * The dial is non-blocking: a dispatcher that is not up yet is retried in
+ * the background. recv_max 0 = 80 MiB. Returns VP_OK or an error with a
+ * message in err. *c must be released with vp_client_close. */
+int vp_client_open(struct vp_client **c, const char *url, size_t recv_max,
+    char *err, size_t errlen);
+
+/* Sends req and waits for the reply, at most timeout_ms (the budget is also
+ * sent, so the dispatcher answers - possibly partially - before it runs out).
+ * A random id is assigned when req->has_id is false. On return *rep holds the
+ * decoded reply when one arrived (release with vp_msg_clear). Returns VP_OK;
+ * the reply's error code mapped (rep->err holds code and message); or
+ * VP_ETIMEDOUT / VP_ECLOSED / a decode error when no usable reply came. */
+int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
+    struct vp_msg *rep);
+
+/* Resolves one document: doc is copied into the request. */
+int vp_client_resolve(struct vp_client *c, const void *doc, size_t len,
+    const char *name, const char *format, bool check, uint32_t timeout_ms,
+    struct vp_msg *rep);
+
+/* Parses one text as a single segment (spans are offsets into text). */
+int vp_client_parse(struct vp_client *c, const char *text, size_t len,
+    uint32_t timeout_ms, struct vp_msg *rep);
+
+/* Checks urls[0..n). */
+int vp_client_check(struct vp_client *c, char *const *urls, size_t n,
+    uint32_t timeout_ms, struct vp_msg *rep);
+
+/* Fetches the dispatcher's counters. */
+int vp_client_stats(
+    struct vp_client *c, uint32_t timeout_ms, struct vp_msg *rep);
+
+/* Closes the socket and frees c (NULL is a no-op). */
+void vp_client_close(struct vp_client *c);
+
+/* Fills id with 16 random bytes. */
+void vp_random_id(uint8_t id[16]);
+
+#endif

@@ -1,0 +1,110 @@
+/* Embedded mode: wires the service libraries together in one process. */
+#include "vp_embed.h"
+
+#include "disp.h"
+#include "fetch.h"
+#include "fetch_svc.h"
+#include "prs_svc.h"
+#include "split_svc.h"
+#include "vp_err.h"
+#include "vp_worker.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct vp_embed {
+	char api_url[256], work_url[256];
+	struct disp *disp;
+	struct fetch_engine *engine;
+	struct vp_worker *split, *parse, *check;
+};
+
+int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
+    char *err, size_t errlen)
+{
+	static atomic_uint seq;
+	struct vp_embed *e = calloc(1, sizeof(*e));
+	struct disp_cfg dc;
+	struct fetch_opts fo;
+	struct vp_worker_cfg wc;
+	unsigned n = atomic_fetch_add(&seq, 1);
+	size_t recv_max = cfg->recv_max ? cfg->recv_max : 80u << 20;
+	int rv;
+
+	if (e == NULL)
+		return VP_ENOMEM;
+	if (cfg->api_url)
+		snprintf(e->api_url, sizeof(e->api_url), "%s", cfg->api_url);
+	else
+		snprintf(e->api_url, sizeof(e->api_url),
+		    "inproc://vp-%ld-%u-api", (long)getpid(), n);
+	if (cfg->work_url)
+		snprintf(e->work_url, sizeof(e->work_url), "%s", cfg->work_url);
+	else
+		snprintf(e->work_url, sizeof(e->work_url),
+		    "inproc://vp-%ld-%u-work", (long)getpid(), n);
+
+	disp_cfg_default(&dc);
+	dc.api_url = e->api_url;
+	dc.work_url = e->work_url;
+	dc.recv_max = recv_max;
+	if (cfg->max_inflight)
+		dc.max_inflight = cfg->max_inflight;
+	if ((rv = disp_start(&e->disp, &dc, err, errlen)) != VP_OK)
+		goto fail;
+
+	fetch_opts_default(&fo);
+	fo.allow = cfg->allow;
+	if ((rv = fetch_engine_start(&e->engine, &fo)) != VP_OK) {
+		snprintf(err, errlen, "cannot start the fetch engine: %s",
+		    vp_strerror(rv));
+		goto fail;
+	}
+
+	memset(&wc, 0, sizeof(wc));
+	wc.url = e->work_url;
+	wc.recv_max = recv_max;
+	wc.park_ms = dc.park_ms;
+	wc.kind = "split";
+	wc.contexts = cfg->split_ctx ? cfg->split_ctx : 2;
+	wc.fn = split_job;
+	if ((rv = vp_worker_start(&e->split, &wc, err, errlen)) != VP_OK)
+		goto fail;
+	wc.kind = "parse";
+	wc.contexts = cfg->parse_ctx ? cfg->parse_ctx : 2;
+	wc.fn = prs_job;
+	if ((rv = vp_worker_start(&e->parse, &wc, err, errlen)) != VP_OK)
+		goto fail;
+	wc.kind = "check";
+	wc.contexts = cfg->check_ctx ? cfg->check_ctx : 8;
+	wc.fn = fetch_job;
+	wc.arg = e->engine;
+	if ((rv = vp_worker_start(&e->check, &wc, err, errlen)) != VP_OK)
+		goto fail;
+	*ep = e;
+	return VP_OK;
+fail:
+	vp_embed_stop(e);
+	return rv;
+}
+
+const char *vp_embed_api_url(const struct vp_embed *e)
+{
+	return e->api_url;
+}
+
+void vp_embed_stop(struct vp_embed *e)
+{
+	if (e == NULL)
+		return;
+	vp_worker_stop(e->split);
+	vp_worker_stop(e->parse);
+	vp_worker_stop(e->check);
+	if (e->engine != NULL)
+		fetch_engine_stop(e->engine);
+	disp_stop(e->disp);
+	free(e);
+}

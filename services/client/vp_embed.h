@@ -1,0 +1,32 @@
+/* vp_embed.h - every service in one process: the dispatcher and K contexts
+ * of each worker type, each loop on its own threads, over inproc:// (or tcp://
+ * for `vindplaats serve`). The same code and messages as the deployment. */
+#ifndef VP_EMBED_H
+#define VP_EMBED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vp_embed_cfg {
+	const char *api_url;  /* NULL = a fresh inproc:// URL */
+	const char *work_url; /* NULL = a fresh inproc:// URL */
+	unsigned split_ctx, parse_ctx, check_ctx; /* contexts per worker type */
+	const char *allow;     /* fetcher SSRF allow list (NULL = none) */
+	size_t recv_max;       /* 0 = 80 MiB */
+	unsigned max_inflight; /* 0 = dispatcher default */
+};
+
+struct vp_embed;
+
+/* Starts the dispatcher, the fetch engine and the workers. Returns VP_OK or
+ * an error with a message in err. */
+int vp_embed_start(struct vp_embed **e, const struct vp_embed_cfg *cfg,
+    char *err, size_t errlen);
+
+/* The URL clients dial to reach the embedded dispatcher's API. */
+const char *vp_embed_api_url(const struct vp_embed *e);
+
+/* Stops workers, engine and dispatcher; frees e (NULL is a no-op). */
+void vp_embed_stop(struct vp_embed *e);
+
+#endif

@@ -1,0 +1,12 @@
+/* vp-splitter: the splitter service (documents -> segments). */
+#include "split_svc.h"
+#include "vp_worker_main.h"
+
+int main(int argc, char **argv)
+{
+	static const struct vp_wmain w = {"vp-splitter", "split",
+	    "Splits documents into segments with offsets into the original; "
+	    "pulls split jobs from the dispatcher.",
+	    0, NULL, NULL, split_job};
+	return vp_worker_main(&w, argc, argv);
+}
