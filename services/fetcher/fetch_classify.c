@@ -8,6 +8,19 @@
 
 #include "fetch_int.h"
 
+/* Decisions, for the link-status policy:
+ * - ok / redirect: a 2xx, directly or after >= 1 hop (final_url is set).
+ * - too_large: a 2xx whose declared (Content-Length) or observed body is
+ *   larger than max_body. The resource answered; it was not read. The policy
+ *   should count it as reachable (http_status carries the 2xx).
+ * - gone: 404 or 410 only. unverifiable: 429 and 503 (rate limited or down
+ *   for now: never reported as broken).
+ * - blocked: refused by policy (SSRF guard, a scheme other than http(s)),
+ *   before any connection to the refused address.
+ * - error: everything that is neither of the above, with error text: redirect
+ *   loops, too many redirects, a 3xx without Location, and a connection that
+ *   was reset or closed without an answer (the host was reached, so not
+ *   "connect"). */
 const char *fetch_classify(const struct fetch_outcome *o)
 {
 	switch (o->curl_code) {

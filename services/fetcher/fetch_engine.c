@@ -133,9 +133,8 @@ static int set_str(char **dst, const char *s, size_t max)
 	return *dst ? VP_OK : VP_ENOMEM;
 }
 
-/* Marks res as failed with status and error text. On out of memory the
- * strings stay NULL; status falls back to a static-free "error" copy
- * attempt, and the caller's slot still gets a result. */
+/* Marks res as failed with status and error text. On out of memory status
+ * stays NULL and job_finish retries with "error". */
 static void set_fail(
     struct vp_check *res, const char *status, const char *error)
 {
@@ -451,7 +450,7 @@ static void conclude(
 	if (rc != CURLE_OK && strcmp(r->status, "too_large") != 0) {
 		const char *msg =
 		    j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc);
-		if (j->blocked)
+		if (strcmp(r->status, "blocked") == 0)
 			msg = "address refused by the SSRF policy";
 		set_str(&r->error, msg, 1024);
 	} else if (strcmp(r->status, "error") == 0) {
