@@ -143,7 +143,10 @@ static void *ctx_main(void *arg)
 	if (have_res)
 		vp_obj_clear(&vp_desc_ready, &res);
 	nng_aio_free(aio);
-	nng_ctx_close(ctx);
+	/* Closing the socket already closed every context; nng 1.5.2 panics
+	 * on nng_ctx_close of a context whose socket is gone. */
+	if (!atomic_load(&w->stopping))
+		nng_ctx_close(ctx);
 	return NULL;
 }
 
