@@ -304,7 +304,7 @@ static int dec_field(struct vp_decode_err *why, const struct path *p,
 	void *m = base + f->off;
 	size_t *n = (size_t *)(base + f->off_n);
 	const msgpack_object_array *a = &o->via.array;
-	uint64_t u;
+	uint64_t u = 0;
 	int rc;
 
 	switch (f->kind) {
