@@ -136,6 +136,8 @@ struct disp {
 	uint64_t job_seq;
 	uint8_t seed[8];
 
+	struct vp_limits lim; /* applied when decoding */
+
 	/* counters (written by the core thread, read under mu) */
 	uint64_t start_ms;
 	struct vp_stats_rep st;
@@ -775,7 +777,7 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 
 	nng_aio_set_msg(s->aio, NULL);
 	d->st.requests++;
-	rv = vp_msg_decode(&m, nng_msg_body(msg), nng_msg_len(msg), NULL, &why);
+	rv = vp_msg_decode(&m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
 	nng_msg_free(msg);
 	if (rv != VP_OK) {
 		VP_INFO("bad request: %s", why.msg);
@@ -893,7 +895,7 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 
 	nng_aio_set_msg(s->aio, NULL);
 	s->pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
-	rv = vp_msg_decode(&m, nng_msg_body(msg), nng_msg_len(msg), NULL, &why);
+	rv = vp_msg_decode(&m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
 	nng_msg_free(msg);
 	if (rv != VP_OK || (rd = vp_msg_ready(&m)) == NULL) {
 		VP_WARN("bad message on work socket: %s",
@@ -1143,6 +1145,8 @@ int disp_start(
 	memcpy(d->seed, &t, 8);
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
+	vp_limits_default(&d->lim);
+	d->lim.max_bytes = cfg->recv_max;
 
 	if ((rv = nng_rep0_open(&d->api)) != 0 ||
 	    (rv = nng_rep0_open(&d->work)) != 0) {
@@ -1182,10 +1186,14 @@ int disp_start(
 			goto fail;
 		}
 	}
-	if ((rv = vp_nng_listen(d->work, cfg->work_url, cfg->recv_max, err,
+	/* The socket cap is twice the message limit: nng drops the connection
+	 * of a message over the cap without a word, while a message between
+	 * the limit and the cap gets a too_large error reply from the decoder.
+	 * The cap still bounds the memory one message can take. */
+	if ((rv = vp_nng_listen(d->work, cfg->work_url, cfg->recv_max * 2, err,
 	         errlen)) != VP_OK ||
-	    (rv = vp_nng_listen(
-	         d->api, cfg->api_url, cfg->recv_max, err, errlen)) != VP_OK)
+	    (rv = vp_nng_listen(d->api, cfg->api_url, cfg->recv_max * 2, err,
+	         errlen)) != VP_OK)
 		goto fail;
 	if (pthread_create(&d->core, NULL, core_main, d) != 0) {
 		rv = VP_ENOMEM;
