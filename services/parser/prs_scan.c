@@ -140,6 +140,25 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 	 * ("2Kamerstuk"), so only a preceding letter rules the word out */
 	if (!prs_isalpha(c) || (i > 0 && prs_isalpha((unsigned char)s[i - 1])))
 		return VP_OK;
+	/* second-letter filter: most words starting with an anchor letter
+	 * ("het", "een", "te") are rejected here without a call */
+	{
+		unsigned char d =
+		    (unsigned char)(s[i + 1 < ctx->len ? i + 1 : i] | 0x20);
+		const char *next;
+		switch (c | 0x20) {
+		case 'h': next = "t"; break;
+		case 'w': next = "we"; break;
+		case 'k': next = "a"; break;
+		case 't': next = "wk."; break;
+		case 'a': next = "a"; break;
+		case 'e': next = "clke."; break;
+		case 'l': next = "j"; break;
+		default: return VP_OK;
+		}
+		if (i + 1 >= ctx->len || !strchr(next, d) || d == 0)
+			return VP_OK;
+	}
 	switch (c | 0x20) {
 	case 'h': return prs_try_url(ctx, i, end);
 	case 'w':
@@ -170,6 +189,12 @@ static int scan(struct prs_ctx *ctx)
 		/* cheap filter: only letters, digits and '(' can start an
 		 * anchor */
 		if (!prs_isalnum(c) && c != '(') {
+			i++;
+			continue;
+		}
+		if (prs_isdigit(c) && i > 0 &&
+		    prs_isdigit((unsigned char)s[i - 1])) {
+			/* inside a digit run: no anchor */
 			i++;
 			continue;
 		}
