@@ -734,11 +734,15 @@ int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
 	if (wake_engine)
 		e->abandon = true;
 	bool free_batch = b->engine_refs == 0;
+	pthread_mutex_unlock(&e->mu);
+	/* Still counted in e->callers here, so fetch_engine_stop cannot free
+	 * the multi handle under this wakeup. */
+	if (wake_engine)
+		curl_multi_wakeup(e->multi);
+	pthread_mutex_lock(&e->mu);
 	if (--e->callers == 0)
 		pthread_cond_broadcast(&e->idle_cv);
 	pthread_mutex_unlock(&e->mu);
-	if (wake_engine)
-		curl_multi_wakeup(e->multi);
 	if (free_batch)
 		batch_free(b);
 	if (rv != VP_OK) {
