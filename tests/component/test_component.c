@@ -1,0 +1,539 @@
+/* Component tests: resolve, parse and check through the real dispatcher and
+ * one worker of each kind in this process (inproc://), the pull protocol's
+ * failure handling (a worker that vanishes with a job, a duplicate result, a
+ * deadline with no worker, busy), and bad input at the API over tcp://. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "disp.h"
+#include "fetch.h"
+#include "fetch_svc.h"
+#include "httpfix.h"
+#include "prs_svc.h"
+#include "split_svc.h"
+#include "vp_client.h"
+#include "vp_clock.h"
+#include "vp_err.h"
+#include "vp_nng.h"
+#include "vp_worker.h"
+
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static unsigned url_seq;
+
+/* A dispatcher on fresh inproc URLs. */
+static struct disp *start_disp(struct disp_cfg *dc, char *api, char *work)
+{
+	struct disp *d;
+	char err[256];
+	unsigned n = ++url_seq;
+	snprintf(api, 128, "inproc://comp-%d-%u-api", (int)getpid(), n);
+	snprintf(work, 128, "inproc://comp-%d-%u-work", (int)getpid(), n);
+	dc->api_url = api;
+	dc->work_url = work;
+	assert_int_equal(disp_start(&d, dc, err, sizeof(err)), VP_OK);
+	return d;
+}
+
+static struct vp_worker *start_worker(
+    const char *url, const char *kind, vp_job_fn fn, void *arg)
+{
+	struct vp_worker_cfg wc;
+	struct vp_worker *w;
+	char err[256];
+	memset(&wc, 0, sizeof(wc));
+	wc.url = url;
+	wc.kind = kind;
+	wc.contexts = 1;
+	wc.recv_max = 80u << 20;
+	wc.park_ms = 500;
+	wc.fn = fn;
+	wc.arg = arg;
+	assert_int_equal(vp_worker_start(&w, &wc, err, sizeof(err)), VP_OK);
+	return w;
+}
+
+static char *read_example(size_t *len)
+{
+	FILE *f = fopen(VP_EXAMPLE, "rb");
+	char *buf = malloc(1 << 20);
+	assert_non_null(f);
+	*len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+static const struct vp_citation *find_cit(
+    const struct vp_resolve_rep *r, const char *id)
+{
+	for (size_t i = 0; i < r->n_citations; i++)
+		if (strcmp(r->citations[i].id, id) == 0)
+			return &r->citations[i];
+	return NULL;
+}
+
+/* The example document through split -> parse -> check. */
+static void test_resolve_example(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_worker *ws, *wp, *wf;
+	struct fetch_engine *fe;
+	struct fetch_opts fo;
+	struct vp_client *c;
+	struct vp_msg rep;
+	struct vp_resolve_rep *r;
+	const struct vp_citation *ah, *zaak, *pol;
+	size_t len;
+	char *doc = read_example(&len);
+	(void)state;
+
+	disp_cfg_default(&dc);
+	d = start_disp(&dc, api, work);
+	fetch_opts_default(&fo);
+	assert_int_equal(fetch_engine_start(&fe, &fo), VP_OK);
+	ws = start_worker(work, "split", split_job, NULL);
+	wp = start_worker(work, "parse", prs_job, NULL);
+	wf = start_worker(work, "check", fetch_job, fe);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+
+	assert_int_equal(vp_client_resolve(c, doc, len, "example.txt", NULL,
+	                     false, 10000, &rep),
+	    VP_OK);
+	r = vp_msg_resolve_rep(&rep);
+	assert_non_null(r);
+	assert_string_equal(r->name, "example.txt");
+	assert_true(r->n_segments > 10);
+
+	/* footnotes 4 and 5 cite the same source: one entry, two spans */
+	ah = find_cit(r, "ah-tk-20202021-3011");
+	assert_non_null(ah);
+	assert_string_equal(ah->family, "aanhangsel");
+	assert_int_equal(ah->n_spans, 2);
+	assert_true(ah->confidence < 1.0);
+	assert_non_null(ah->reason);
+	assert_string_equal(ah->spans[0].where, "footnote 4");
+	assert_string_equal(ah->spans[1].where, "footnote 5");
+	for (size_t i = 0; i < ah->n_spans; i++) {
+		const struct vp_span *s = &ah->spans[i];
+		assert_true(s->end <= len && s->start < s->end);
+		assert_memory_equal(doc + s->start,
+		    "Kamerstukken II, 2020-2021, nr. 3011", s->end - s->start);
+	}
+	zaak = find_cit(r, "2025Z14549");
+	assert_non_null(zaak);
+	assert_string_equal(zaak->family, "zaak");
+	assert_non_null(find_cit(r, "2025Z15031"));
+	pol = NULL;
+	for (size_t i = 0; i < r->n_citations; i++)
+		if (strstr(r->citations[i].id, "politie.nl") != NULL)
+			pol = &r->citations[i];
+	assert_non_null(pol);
+	assert_string_equal(pol->spans[0].where, "footnote 1");
+	assert_true(pol->url[strlen(pol->url) - 1] != ')');
+	/* every span points at the bytes as written */
+	for (size_t i = 0; i < r->n_citations; i++)
+		for (size_t k = 0; k < r->citations[i].n_spans; k++) {
+			const struct vp_span *s = &r->citations[i].spans[k];
+			assert_true(s->end <= len);
+			assert_int_equal(strlen(s->raw), s->end - s->start);
+			assert_memory_equal(
+			    doc + s->start, s->raw, s->end - s->start);
+		}
+	vp_msg_clear(&rep);
+
+	vp_client_close(c);
+	vp_worker_stop(ws);
+	vp_worker_stop(wp);
+	vp_worker_stop(wf);
+	fetch_engine_stop(fe);
+	disp_stop(d);
+	free(doc);
+}
+
+/* check.req through the dispatcher against the local fixture server. */
+static void test_check_fixture(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256], u1[128], u2[128], u3[128];
+	struct disp *d;
+	struct vp_worker *wf;
+	struct fetch_engine *fe, *fe_closed;
+	struct fetch_opts fo;
+	struct vp_client *c;
+	struct httpfix *hf;
+	struct vp_msg rep;
+	struct vp_check_rep *r;
+	char *urls[3] = {u1, u2, u3};
+	(void)state;
+
+	assert_int_equal(httpfix_start(&hf, 0), 0);
+	snprintf(u1, sizeof(u1), "http://127.0.0.1:%u/ok", httpfix_port(hf));
+	snprintf(
+	    u2, sizeof(u2), "http://127.0.0.1:%u/status/404", httpfix_port(hf));
+	snprintf(
+	    u3, sizeof(u3), "http://127.0.0.1:%u/redirect/2", httpfix_port(hf));
+	disp_cfg_default(&dc);
+	d = start_disp(&dc, api, work);
+	fetch_opts_default(&fo);
+	fo.allow = "127.0.0.1";
+	assert_int_equal(fetch_engine_start(&fe, &fo), VP_OK);
+	wf = start_worker(work, "check", fetch_job, fe);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+
+	assert_int_equal(vp_client_check(c, urls, 3, 10000, &rep), VP_OK);
+	r = vp_msg_check_rep(&rep);
+	assert_non_null(r);
+	assert_int_equal(r->n_checks, 3);
+	assert_string_equal(r->checks[0].url, u1);
+	assert_string_equal(r->checks[0].status, "ok");
+	assert_int_equal(r->checks[0].http_status, 200);
+	assert_string_equal(r->checks[1].status, "gone");
+	assert_string_equal(r->checks[2].status, "redirect");
+	assert_int_equal(r->checks[2].n_redirects, 2);
+	vp_msg_clear(&rep);
+	vp_worker_stop(wf);
+
+	/* the same through a fetcher without the allow list: refused, and the
+	 * fixture saw no new connection */
+	fetch_opts_default(&fo);
+	assert_int_equal(fetch_engine_start(&fe_closed, &fo), VP_OK);
+	wf = start_worker(work, "check", fetch_job, fe_closed);
+	{
+		unsigned before = httpfix_connections(hf);
+		assert_int_equal(
+		    vp_client_check(c, urls, 1, 10000, &rep), VP_OK);
+		r = vp_msg_check_rep(&rep);
+		assert_non_null(r);
+		assert_string_equal(r->checks[0].status, "blocked");
+		assert_int_equal(httpfix_connections(hf), before);
+		vp_msg_clear(&rep);
+	}
+	vp_client_close(c);
+	vp_worker_stop(wf);
+	fetch_engine_stop(fe);
+	fetch_engine_stop(fe_closed);
+	disp_stop(d);
+	httpfix_stop(hf);
+}
+
+/* ---- a hand-driven worker, to break the protocol on purpose ------------ */
+
+struct rogue {
+	nng_socket sock;
+	nng_ctx ctx;
+	nng_aio *aio;
+};
+
+static void rogue_open(struct rogue *g, const char *url)
+{
+	char err[256];
+	assert_int_equal(nng_req0_open(&g->sock), 0);
+	nng_socket_set_ms(
+	    g->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	assert_int_equal(
+	    vp_nng_dial(g->sock, url, 1 << 24, err, sizeof(err)), VP_OK);
+	assert_int_equal(nng_ctx_open(&g->ctx, g->sock), 0);
+	assert_int_equal(nng_aio_alloc(&g->aio, NULL, NULL), 0);
+}
+
+static void rogue_close(struct rogue *g)
+{
+	nng_aio_free(g->aio);
+	nng_close(g->sock);
+}
+
+/* Sends a worker.ready of kind (with a parse result for job id when given)
+ * and returns the reply decoded. */
+static void rogue_ready(
+    struct rogue *g, const char *kind, const uint8_t *id, struct vp_msg *reply)
+{
+	struct vp_msg m;
+	struct vp_ready *b;
+	struct vp_decode_err why;
+	uint8_t *buf;
+	size_t len;
+	nng_msg *msg;
+	assert_int_equal(vp_msg_init(&m, VP_T_WORKER_READY), VP_OK);
+	b = m.body;
+	b->kind = strdup(kind);
+	if (id != NULL) {
+		memcpy(m.id, id, 16);
+		m.has_id = true;
+		b->done = true;
+	}
+	assert_int_equal(vp_msg_encode(&m, &buf, &len), VP_OK);
+	vp_msg_clear(&m);
+	assert_int_equal(vp_nng_msg_from(&msg, buf, len), VP_OK);
+	free(buf);
+	assert_int_equal(vp_nng_ctx_send(g->ctx, g->aio, msg), VP_OK);
+	assert_int_equal(vp_nng_ctx_recv(g->ctx, g->aio, &msg, 10000), VP_OK);
+	assert_int_equal(vp_msg_decode(reply, nng_msg_body(msg),
+	                     nng_msg_len(msg), NULL, &why),
+	    VP_OK);
+	nng_msg_free(msg);
+}
+
+struct call_arg {
+	struct vp_client *c;
+	struct vp_msg rep;
+	int rv;
+	uint32_t timeout;
+};
+
+static void *parse_call(void *arg)
+{
+	struct call_arg *a = arg;
+	a->rv =
+	    vp_client_parse(a->c, "zie 2025Z15031.", 15, a->timeout, &a->rep);
+	return NULL;
+}
+
+/* A worker takes a job and vanishes: the job is leased to another worker
+ * and the request is answered once; the vanished worker's late result would
+ * be dropped. */
+static void test_vanishing_worker(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct rogue g, g2;
+	struct vp_msg job, job2, idle;
+	struct vp_client *c;
+	struct call_arg a;
+	pthread_t th;
+	struct vp_stats_rep st;
+	struct vp_worker *wp;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.park_ms = 200;
+	d = start_disp(&dc, api, work);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	memset(&a, 0, sizeof(a));
+	a.c = c;
+	a.timeout = 20000;
+	assert_int_equal(pthread_create(&th, NULL, parse_call, &a), 0);
+
+	rogue_open(&g, work);
+	rogue_ready(&g, "parse", NULL, &job);
+	while (job.type == VP_T_IDLE) { /* until the request is queued */
+		vp_msg_clear(&job);
+		rogue_ready(&g, "parse", NULL, &job);
+	}
+	assert_int_equal(job.type, VP_T_PARSE_REQ);
+	assert_true(job.has_id);
+	assert_true(job.timeout_ms > 0);
+	rogue_close(&g); /* vanish with the job */
+
+	/* a second rogue gets the same job again (attempt 1) ... */
+	rogue_open(&g2, work);
+	rogue_ready(&g2, "parse", NULL, &job2);
+	while (job2.type == VP_T_IDLE) {
+		vp_msg_clear(&job2);
+		rogue_ready(&g2, "parse", NULL, &job2);
+	}
+	assert_int_equal(job2.type, VP_T_PARSE_REQ);
+	assert_memory_equal(job2.id, job.id, 16);
+	assert_int_equal(job2.attempt, 1);
+	/* ... answers with an empty result, then sends the same result again:
+	 * the second is a duplicate */
+	rogue_ready(&g2, "parse", job2.id, &idle);
+	vp_msg_clear(&idle);
+	rogue_ready(&g2, "parse", job2.id, &idle);
+	vp_msg_clear(&idle);
+	pthread_join(th, NULL);
+	assert_int_equal(a.rv, VP_OK);
+	assert_non_null(vp_msg_parse_rep(&a.rep));
+	vp_msg_clear(&a.rep);
+	disp_stats(d, &st);
+	assert_true(st.jobs_requeued >= 1);
+	assert_true(st.duplicates_dropped >= 1);
+	assert_int_equal(st.jobs_done, 1);
+	vp_msg_clear(&job);
+	vp_msg_clear(&job2);
+	rogue_close(&g2);
+
+	/* a real parser then serves the next request */
+	wp = start_worker(work, "parse", prs_job, NULL);
+	memset(&a.rep, 0, sizeof(a.rep));
+	parse_call(&a);
+	assert_int_equal(a.rv, VP_OK);
+	assert_int_equal(vp_msg_parse_rep(&a.rep)->n_citations, 1);
+	vp_msg_clear(&a.rep);
+	vp_worker_stop(wp);
+	vp_client_close(c);
+	disp_stop(d);
+}
+
+/* No worker for the job: the request is answered with timeout at its
+ * deadline; with max_inflight reached, the next request is busy. */
+static void test_deadline_and_busy(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_client *c;
+	struct call_arg a;
+	pthread_t th;
+	struct vp_msg rep;
+	uint64_t t0;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.max_inflight = 1;
+	d = start_disp(&dc, api, work);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	memset(&a, 0, sizeof(a));
+	a.c = c;
+	a.timeout = 1500;
+	t0 = vp_now_ms();
+	assert_int_equal(pthread_create(&th, NULL, parse_call, &a), 0);
+	vp_sleep_ms(300);
+	assert_int_equal(vp_client_parse(c, "x", 1, 1000, &rep), VP_EBUSY);
+	assert_non_null(rep.err);
+	assert_string_equal(rep.err->code, "busy");
+	assert_true(rep.err->retryable);
+	vp_msg_clear(&rep);
+	pthread_join(th, NULL);
+	assert_int_equal(a.rv, VP_ETIMEDOUT);
+	assert_string_equal(a.rep.err->code, "timeout");
+	assert_true(vp_now_ms() - t0 < 3000);
+	vp_msg_clear(&a.rep);
+	vp_client_close(c);
+	disp_stop(d);
+}
+
+/* Sends raw bytes to the API and returns the decoded reply. */
+static void raw_call(
+    nng_socket s, const void *buf, size_t len, struct vp_msg *rep)
+{
+	nng_ctx ctx;
+	nng_aio *aio;
+	nng_msg *msg;
+	struct vp_decode_err why;
+	assert_int_equal(nng_ctx_open(&ctx, s), 0);
+	assert_int_equal(nng_aio_alloc(&aio, NULL, NULL), 0);
+	assert_int_equal(vp_nng_msg_from(&msg, buf, len), VP_OK);
+	assert_int_equal(vp_nng_ctx_send(ctx, aio, msg), VP_OK);
+	assert_int_equal(vp_nng_ctx_recv(ctx, aio, &msg, 10000), VP_OK);
+	assert_int_equal(
+	    vp_msg_decode(rep, nng_msg_body(msg), nng_msg_len(msg), NULL, &why),
+	    VP_OK);
+	nng_msg_free(msg);
+	nng_aio_free(aio);
+	nng_ctx_close(ctx);
+}
+
+/* Malformed msgpack, wrong types, wrong version and an oversized message at
+ * the API over tcp each get an error reply with its code, and the next good
+ * request is served. */
+static void test_bad_input(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d = NULL;
+	struct vp_worker *wp;
+	nng_socket s;
+	struct vp_msg rep;
+	/* {"v":1,"type":"parse.req","body":{"text":7}} */
+	static const uint8_t wrong_type[] = {0x83, 0xa1, 'v', 0x01, 0xa4, 't',
+	    'y', 'p', 'e', 0xa9, 'p', 'a', 'r', 's', 'e', '.', 'r', 'e', 'q',
+	    0xa4, 'b', 'o', 'd', 'y', 0x81, 0xa4, 't', 'e', 'x', 't', 0x07};
+	/* {"v":9,"type":"stats.req"} */
+	static const uint8_t wrong_v[] = {0x82, 0xa1, 'v', 0x09, 0xa4, 't', 'y',
+	    'p', 'e', 0xa9, 's', 't', 'a', 't', 's', '.', 'r', 'e', 'q'};
+	static const uint8_t garbage[] = {0xdd, 0x04, 0x00, 0x00, 0x00, 0xc1};
+	uint8_t *big;
+	size_t big_len = 100000;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.recv_max = 65536;
+	for (int tries = 0; d == NULL && tries < 20; tries++) {
+		int port = 20000 + (int)((getpid() * 7 + tries * 131) % 30000);
+		snprintf(api, sizeof(api), "tcp://127.0.0.1:%d", port);
+		snprintf(
+		    work, sizeof(work), "inproc://comp-bad-%d", (int)getpid());
+		dc.api_url = api;
+		dc.work_url = work;
+		if (disp_start(&d, &dc, err, sizeof(err)) != VP_OK)
+			d = NULL;
+	}
+	assert_non_null(d);
+	wp = start_worker(work, "parse", prs_job, NULL);
+	assert_int_equal(nng_req0_open(&s), 0);
+	assert_int_equal(vp_nng_dial(s, api, 1 << 20, err, sizeof(err)), VP_OK);
+
+	raw_call(s, garbage, sizeof(garbage), &rep);
+	assert_int_equal(rep.type, VP_T_ERROR);
+	assert_string_equal(rep.err->code, "bad_request");
+	vp_msg_clear(&rep);
+
+	raw_call(s, wrong_type, sizeof(wrong_type), &rep);
+	assert_string_equal(rep.err->code, "bad_request");
+	assert_non_null(strstr(rep.err->msg, "text"));
+	vp_msg_clear(&rep);
+
+	raw_call(s, wrong_v, sizeof(wrong_v), &rep);
+	assert_string_equal(rep.err->code, "unsupported_version");
+	vp_msg_clear(&rep);
+
+	/* a parse.req larger than the 64 KiB limit: str of 100000 'a' */
+	big = malloc(big_len + 64);
+	{
+		size_t n = 0;
+		static const uint8_t head[] = {0x83, 0xa1, 'v', 0x01, 0xa4, 't',
+		    'y', 'p', 'e', 0xa9, 'p', 'a', 'r', 's', 'e', '.', 'r', 'e',
+		    'q', 0xa4, 'b', 'o', 'd', 'y', 0x81, 0xa4, 't', 'e', 'x',
+		    't', 0xdb};
+		memcpy(big, head, sizeof(head));
+		n = sizeof(head);
+		big[n++] = (uint8_t)(big_len >> 24);
+		big[n++] = (uint8_t)(big_len >> 16);
+		big[n++] = (uint8_t)(big_len >> 8);
+		big[n++] = (uint8_t)big_len;
+		memset(big + n, 'a', big_len);
+		raw_call(s, big, n + big_len, &rep);
+	}
+	assert_string_equal(rep.err->code, "too_large");
+	vp_msg_clear(&rep);
+	free(big);
+
+	/* the next good request is served */
+	{
+		struct vp_client *c;
+		assert_int_equal(
+		    vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+		assert_int_equal(
+		    vp_client_parse(c, "ECLI:NL:HR:2020:123", 19, 5000, &rep),
+		    VP_OK);
+		assert_int_equal(vp_msg_parse_rep(&rep)->n_citations, 1);
+		vp_msg_clear(&rep);
+		vp_client_close(c);
+	}
+	nng_close(s);
+	vp_worker_stop(wp);
+	disp_stop(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_resolve_example),
+	    cmocka_unit_test(test_check_fixture),
+	    cmocka_unit_test(test_vanishing_worker),
+	    cmocka_unit_test(test_deadline_and_busy),
+	    cmocka_unit_test(test_bad_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
