@@ -21,7 +21,8 @@
  * - text is normalised: line breaks inside a plain-text paragraph, tabs,
  *   control bytes and NO-BREAK SPACE become one space, soft hyphens are
  *   removed, leading and trailing whitespace is dropped; map gives for every
- *   text byte t the original byte vp_segment_orig(seg, t);
+ *   text byte t the original byte vp_segment_orig(seg, t). The map is left
+ *   out (n_map == 0) when text is an exact copy of doc[start, start + n);
  * - a footnote's ref_segment is index + 1 of the segment holding its
  *   [footnoteRef:N] marker (0 = no such segment, e.g. the marker stood
  *   alone on a line) and ref_at the original offset of the marker's '['

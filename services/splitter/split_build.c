@@ -201,6 +201,10 @@ int split_emit(struct split_ctx *ctx, struct split_buf *b, const char *kind,
 		if (strcmp(kind, "paragraph") == 0)
 			number = ++ctx->n_paragraphs;
 	}
+	/* one pair (0, start) says nothing vp_segment_orig does not assume
+	 * without a map: leave it out (one allocation less per segment) */
+	if (b->npairs == 1 && b->pairs[0] == 0 && b->pairs[1] == start)
+		b->npairs = 0;
 	kind_copy = strdup(kind);
 	if (b->npairs > 0)
 		map = malloc(b->npairs * 2 * sizeof(*map));

@@ -63,8 +63,7 @@ int split_segments_check(const uint8_t *doc, size_t len,
 			return bad(
 			    errbuf, errlen, "segment %zu: out of order", i);
 		tl = strlen(s->text);
-		if (s->n_map % 2 != 0 || (tl > 0 && s->n_map == 0) ||
-		    (s->n_map > 0 && s->map[0] != 0))
+		if (s->n_map % 2 != 0 || (s->n_map > 0 && s->map[0] != 0))
 			return bad(errbuf, errlen, "segment %zu: map shape", i);
 		for (size_t k = 2; k < s->n_map; k += 2)
 			if (s->map[k] <= s->map[k - 2] || s->map[k] >= tl ||
