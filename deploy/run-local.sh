@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs the Vindplaats topology as plain processes on this machine: one
+# dispatcher and N workers of each kind, all on loopback tcp. The same
+# topology as docker-compose.yml, without a container engine.
+#
+#   deploy/run-local.sh start        start everything, wait until it answers
+#   deploy/run-local.sh stop         stop everything started from RUN_DIR
+#   deploy/run-local.sh status       list the processes and their state
+#   deploy/run-local.sh add KIND     start one more worker (splitter|parser|fetcher)
+#
+# Environment (defaults in brackets):
+#   VP_BIN        directory of the binaries [build/bin]
+#   RUN_DIR       where pid files and logs go [run/local]
+#   VP_HOST       address to bind and dial [127.0.0.1]
+#   VP_API_PORT   dispatcher API port [7100]
+#   VP_WORK_PORT  dispatcher work port [7101]
+#   SPLITTERS, PARSERS, FETCHERS  worker processes of each kind [1 2 1]
+# Every other VP_* variable (VP_CONTEXTS, VP_FETCH_ALLOW, VP_LOG_LEVEL, ...)
+# is passed to the services unchanged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VP_BIN=${VP_BIN:-build/bin}
+RUN_DIR=${RUN_DIR:-run/local}
+VP_HOST=${VP_HOST:-127.0.0.1}
+VP_API_PORT=${VP_API_PORT:-7100}
+VP_WORK_PORT=${VP_WORK_PORT:-7101}
+SPLITTERS=${SPLITTERS:-1}
+PARSERS=${PARSERS:-2}
+FETCHERS=${FETCHERS:-1}
+API_URL="tcp://$VP_HOST:$VP_API_PORT"
+WORK_URL="tcp://$VP_HOST:$VP_WORK_PORT"
+
+die() { echo "run-local: $*" >&2; exit 1; }
+
+start_one() { # name binary [env...]
+  local name=$1 bin=$2
+  shift 2
+  [ -x "$VP_BIN/$bin" ] || die "$VP_BIN/$bin not found: build first (scripts/setup.sh)"
+  env "$@" "$VP_BIN/$bin" >>"$RUN_DIR/logs/$name.log" 2>&1 &
+  echo $! >"$RUN_DIR/pids/$name.pid"
+}
+
+next_name() { # kind -> kind-N not yet used
+  local kind=$1 i=1
+  while [ -e "$RUN_DIR/pids/$kind-$i.pid" ]; do i=$((i + 1)); done
+  echo "$kind-$i"
+}
+
+add_worker() { # kind
+  local kind=$1 name
+  case "$kind" in splitter|parser|fetcher) ;; *) die "unknown worker kind '$kind'" ;; esac
+  name=$(next_name "$kind")
+  start_one "$name" "vp-$kind" VP_DISPATCHER="$WORK_URL"
+  echo "$name"
+}
+
+wait_ready() {
+  local i
+  for i in $(seq 1 100); do
+    if "$VP_BIN/vindplaats" stats --connect "$API_URL" --timeout 500 >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "dispatcher at $API_URL does not answer (see $RUN_DIR/logs/dispatcher.log)"
+}
+
+cmd_start() {
+  mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
+  [ -e "$RUN_DIR/pids/dispatcher.pid" ] && die "already started in $RUN_DIR (stop first)"
+  start_one dispatcher vp-dispatcher VP_API_LISTEN="$API_URL" VP_WORK_LISTEN="$WORK_URL"
+  for _ in $(seq 1 "$SPLITTERS"); do add_worker splitter >/dev/null; done
+  for _ in $(seq 1 "$PARSERS"); do add_worker parser >/dev/null; done
+  for _ in $(seq 1 "$FETCHERS"); do add_worker fetcher >/dev/null; done
+  wait_ready
+  echo "$API_URL"
+}
+
+cmd_stop() {
+  local f pid
+  [ -d "$RUN_DIR/pids" ] || return 0
+  for f in "$RUN_DIR"/pids/*.pid; do
+    [ -e "$f" ] || continue
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || true
+  done
+  for f in "$RUN_DIR"/pids/*.pid; do
+    [ -e "$f" ] || continue
+    pid=$(cat "$f")
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
+}
+
+cmd_status() {
+  local f pid
+  for f in "$RUN_DIR"/pids/*.pid; do
+    [ -e "$f" ] || { echo "nothing started in $RUN_DIR"; return 0; }
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then state=running; else state=dead; fi
+    printf '%-14s pid %-8s %s\n' "$(basename "$f" .pid)" "$pid" "$state"
+  done
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  add) [ $# -ge 2 ] || die "usage: run-local.sh add KIND"; add_worker "$2" ;;
+  -h|--help|"") sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (try --help)" ;;
+esac

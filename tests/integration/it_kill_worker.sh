@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# kill -9 a parser while 200 documents are in flight: every document is
+# answered exactly once; a restarted parser reconnects and takes work.
+. "$(dirname "$0")/lib.sh"
+
+# slow the parsers a little so that the kill lands while jobs are leased
+export VP_DELAY_MS=20 VP_CONTEXTS=4
+PARSERS=2 start_topology
+EX="$ROOT/examples/kamervragen-antwoord-2025-palantir.txt"
+mkdir -p "$RUN_DIR/docs"
+for i in $(seq -w 1 200); do ln -s "$EX" "$RUN_DIR/docs/doc-$i.txt"; done
+
+vp resolve --connect "$API" --jobs 64 --format jsonl "$RUN_DIR"/docs/*.txt \
+  >"$RUN_DIR/out.jsonl" 2>"$RUN_DIR/err.txt" &
+client=$!
+sleep 0.4
+kill -9 "$(cat "$RUN_DIR/pids/parser-1.pid")"
+rm -f "$RUN_DIR/pids/parser-1.pid"
+wait $client || fail "resolve exited $? ($(head -c 500 "$RUN_DIR/err.txt"))"
+
+n=$(wc -l <"$RUN_DIR/out.jsonl")
+[ "$n" -eq 200 ] || fail "$n documents answered, want 200"
+u=$(jq -r .name "$RUN_DIR/out.jsonl" | sort -u | wc -l)
+[ "$u" -eq 200 ] || fail "$u distinct documents answered, want 200 (some twice)"
+good=$(jq -c 'select([.citations[] | select(.id == "ah-tk-20202021-3011")] | length == 1)' \
+  "$RUN_DIR/out.jsonl" | wc -l)
+[ "$good" -eq 200 ] || fail "only $good of 200 answers are complete"
+requeued=$(vp stats --connect "$API" --format jsonl | jq .jobs_requeued)
+[ "$requeued" -ge 1 ] || fail "the kill did not hit a leased job (requeued=$requeued)"
+
+# restart: a new parser reconnects; once the old one is gone it does the work
+new=$("$ROOT/deploy/run-local.sh" add parser)
+kill "$(cat "$RUN_DIR/pids/parser-2.pid")"
+sleep 0.5
+before=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
+vp resolve --connect "$API" --format jsonl "$RUN_DIR"/docs/doc-00{1..9}.txt >"$RUN_DIR/out2.jsonl" \
+  || fail "resolve after restart exited $?"
+[ "$(wc -l <"$RUN_DIR/out2.jsonl")" -eq 9 ] || fail "not every document answered after restart"
+after=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
+[ $((after - before)) -ge 18 ] || fail "restarted parser $new did no work"
+echo "it_kill_worker: ok (jobs requeued after kill: $requeued)"

@@ -1,0 +1,60 @@
+# Shared helpers of the integration tests: a private run directory, free
+# loopback ports, the topology via deploy/run-local.sh, cleanup on exit.
+set -euo pipefail
+ROOT=${VP_ROOT:?VP_ROOT must point at the source tree}
+export VP_BIN=${VP_BIN:?VP_BIN must point at the binaries}
+export RUN_DIR
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vp-it.XXXXXX")
+export VP_HOST=127.0.0.1
+export VP_LOG_LEVEL=${VP_LOG_LEVEL:-warn}
+FIXTURE_PID=
+
+cleanup() {
+  local rc=$?
+  "$ROOT/deploy/run-local.sh" stop >/dev/null 2>&1 || true
+  [ -n "$FIXTURE_PID" ] && kill "$FIXTURE_PID" 2>/dev/null || true
+  if [ $rc -ne 0 ]; then
+    echo "--- logs of the failed run ---" >&2
+    tail -n 20 "$RUN_DIR"/logs/*.log 2>/dev/null >&2 || true
+  fi
+  rm -rf "$RUN_DIR"
+  exit $rc
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Picks two free loopback ports for the dispatcher.
+pick_ports() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null &&
+       ! (exec 3<>/dev/tcp/127.0.0.1/$((p + 1))) 2>/dev/null; then
+      export VP_API_PORT=$p VP_WORK_PORT=$((p + 1))
+      API="tcp://127.0.0.1:$p"
+      return 0
+    fi
+  done
+  fail "no free port"
+}
+
+start_topology() {
+  pick_ports
+  "$ROOT/deploy/run-local.sh" start >/dev/null
+}
+
+# Starts the fixture HTTP server; sets FIXTURE (http://127.0.0.1:PORT).
+start_fixture() {
+  local out="$RUN_DIR/fixture.out"
+  "$VP_BIN/vp-httpfix" >"$out" 2>&1 &
+  FIXTURE_PID=$!
+  for _ in $(seq 1 50); do
+    grep -q '^port=' "$out" 2>/dev/null && break
+    sleep 0.1
+  done
+  FIXTURE="http://127.0.0.1:$(sed -n 's/^port=//p' "$out" | head -1)"
+  [ "$FIXTURE" != "http://127.0.0.1:" ] || fail "fixture server did not start"
+}
+
+vp() { "$VP_BIN/vindplaats" "$@"; }
