@@ -17,6 +17,7 @@
 #define SPLIT_MAX_DOC      ((size_t)64 << 20) /* bytes of a document */
 #define SPLIT_MAX_SEGMENTS ((size_t)1000000)  /* segments of a document */
 #define SPLIT_MAX_MAP      ((size_t)4194304)  /* u64 entries of one map */
+#define SPLIT_MAX_MARKERS  ((size_t)1000000)  /* footnote markers tracked */
 
 /* Byte classes for the scanners' fast paths (see split_build.c). */
 #define SPLIT_C_SPECIAL 1 /* control byte or 0xC2 (maybe NBSP/SHY) */

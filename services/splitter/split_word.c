@@ -34,9 +34,27 @@ static size_t hash_slot(uint32_t number, size_t cap)
 	return (size_t)((number * 2654435761u) & (uint32_t)(cap - 1));
 }
 
+static const struct split_marker *marker_get(
+    const struct split_ctx *ctx, uint32_t number)
+{
+	size_t i;
+	if (ctx->marker_cap == 0)
+		return NULL;
+	i = hash_slot(number, ctx->marker_cap);
+	while (ctx->marker_tab[i].number != MARKER_EMPTY) {
+		if (ctx->marker_tab[i].number == number)
+			return &ctx->marker_tab[i];
+		i = (i + 1) & (ctx->marker_cap - 1);
+	}
+	return NULL;
+}
+
 static int marker_put(struct split_ctx *ctx, const struct split_marker *m)
 {
 	size_t i;
+	if (ctx->marker_count >= SPLIT_MAX_MARKERS &&
+	    marker_get(ctx, m->number) == NULL)
+		return VP_OK; /* see line_marker */
 	if ((ctx->marker_count + 1) * 2 > ctx->marker_cap) {
 		size_t ncap = ctx->marker_cap ? 2 * ctx->marker_cap : 64;
 		struct split_marker *nt = malloc(ncap * sizeof(*nt));
@@ -67,23 +85,12 @@ static int marker_put(struct split_ctx *ctx, const struct split_marker *m)
 	return VP_OK;
 }
 
-static const struct split_marker *marker_get(
-    const struct split_ctx *ctx, uint32_t number)
-{
-	size_t i;
-	if (ctx->marker_cap == 0)
-		return NULL;
-	i = hash_slot(number, ctx->marker_cap);
-	while (ctx->marker_tab[i].number != MARKER_EMPTY) {
-		if (ctx->marker_tab[i].number == number)
-			return &ctx->marker_tab[i];
-		i = (i + 1) & (ctx->marker_cap - 1);
-	}
-	return NULL;
-}
-
 static int line_marker(struct split_ctx *ctx, uint32_t n, size_t at)
 {
+	/* no document has this many real markers: stop tracking rather than
+	 * grow without bound (later footnotes stay unlinked) */
+	if (ctx->n_line_markers >= SPLIT_MAX_MARKERS)
+		return VP_OK;
 	if (ctx->n_line_markers == ctx->cap_line_markers) {
 		size_t ncap =
 		    ctx->cap_line_markers ? 2 * ctx->cap_line_markers : 16;
