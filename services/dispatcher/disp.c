@@ -777,7 +777,8 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 
 	nng_aio_set_msg(s->aio, NULL);
 	d->st.requests++;
-	rv = vp_msg_decode(&m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
+	rv = vp_msg_decode(
+	    &m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
 	nng_msg_free(msg);
 	if (rv != VP_OK) {
 		VP_INFO("bad request: %s", why.msg);
@@ -895,7 +896,8 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 
 	nng_aio_set_msg(s->aio, NULL);
 	s->pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
-	rv = vp_msg_decode(&m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
+	rv = vp_msg_decode(
+	    &m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
 	nng_msg_free(msg);
 	if (rv != VP_OK || (rd = vp_msg_ready(&m)) == NULL) {
 		VP_WARN("bad message on work socket: %s",
@@ -1237,13 +1239,16 @@ void disp_stop(struct disp *d)
 	pthread_cond_signal(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->core, NULL);
+	/* Stop every aio before closing the sockets: a stopped aio fails later
+	 * operations at once, so no callback re-arms, and nng 1.5.2 is not safe
+	 * against nng_close racing with context operations on other threads. */
 	atomic_store(&d->closing, true);
-	nng_close(d->api);
-	nng_close(d->work);
 	for (unsigned i = 0; i < d->n_api; i++)
 		nng_aio_stop(d->api_slots[i].aio);
 	for (unsigned i = 0; i < d->n_work; i++)
 		nng_aio_stop(d->work_slots[i].aio);
+	nng_close(d->api);
+	nng_close(d->work);
 	for (unsigned i = 0; i < d->n_api; i++) {
 		nng_msg *m = nng_aio_get_msg(d->api_slots[i].aio);
 		if (m != NULL && d->api_slots[i].state == SL_HELD)

@@ -22,6 +22,8 @@ struct vp_worker {
 	nng_socket sock;
 	pthread_t *threads;
 	unsigned n_threads;
+	pthread_mutex_t mu; /* guards aios */
+	nng_aio **aios;     /* one per context thread, NULL until allocated */
 	atomic_bool stopping;
 	atomic_uint_fast64_t jobs;
 };
@@ -74,6 +76,17 @@ static void *ctx_main(void *arg)
 		    nng_strerror(rv));
 		return NULL;
 	}
+	/* Register the aio so that vp_worker_stop can stop it: a stopped aio
+	 * fails every later operation at once, which ends this loop. */
+	pthread_mutex_lock(&w->mu);
+	for (unsigned i = 0; i < w->cfg.contexts; i++)
+		if (w->aios[i] == NULL) {
+			w->aios[i] = aio;
+			break;
+		}
+	if (atomic_load(&w->stopping))
+		nng_aio_stop(aio);
+	pthread_mutex_unlock(&w->mu);
 	while (!atomic_load(&w->stopping)) {
 		nng_msg *msg = NULL;
 		struct vp_msg job;
@@ -142,11 +155,15 @@ static void *ctx_main(void *arg)
 	}
 	if (have_res)
 		vp_obj_clear(&vp_desc_ready, &res);
+	pthread_mutex_lock(&w->mu);
+	for (unsigned i = 0; i < w->cfg.contexts; i++)
+		if (w->aios[i] == aio)
+			w->aios[i] = NULL;
+	pthread_mutex_unlock(&w->mu);
 	nng_aio_free(aio);
-	/* Closing the socket already closed every context; nng 1.5.2 panics
-	 * on nng_ctx_close of a context whose socket is gone. */
-	if (!atomic_load(&w->stopping))
-		nng_ctx_close(ctx);
+	/* the socket is still open here: vp_worker_stop closes it only after
+	 * every thread has left */
+	nng_ctx_close(ctx);
 	return NULL;
 }
 
@@ -188,8 +205,13 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 		free(w);
 		return rv;
 	}
+	pthread_mutex_init(&w->mu, NULL);
 	w->threads = calloc(cfg->contexts, sizeof(pthread_t));
-	if (w->threads == NULL) {
+	w->aios = calloc(cfg->contexts, sizeof(nng_aio *));
+	if (w->threads == NULL || w->aios == NULL) {
+		free(w->threads);
+		free(w->aios);
+		pthread_mutex_destroy(&w->mu);
 		nng_close(w->sock);
 		free(w);
 		return VP_ENOMEM;
@@ -217,10 +239,20 @@ void vp_worker_stop(struct vp_worker *w)
 {
 	if (w == NULL)
 		return;
+	/* nng 1.5.2 is not safe against nng_close racing with nng_ctx_send on
+	 * another thread (use after free in nni_ctx_rele): stop every aio, let
+	 * the threads leave and close their contexts, then close the socket. */
+	pthread_mutex_lock(&w->mu);
 	atomic_store(&w->stopping, true);
-	nng_close(w->sock);
+	for (unsigned i = 0; i < w->cfg.contexts; i++)
+		if (w->aios[i] != NULL)
+			nng_aio_stop(w->aios[i]);
+	pthread_mutex_unlock(&w->mu);
 	for (unsigned i = 0; i < w->n_threads; i++)
 		pthread_join(w->threads[i], NULL);
+	nng_close(w->sock);
+	pthread_mutex_destroy(&w->mu);
+	free(w->aios);
 	free(w->threads);
 	free(w);
 }
