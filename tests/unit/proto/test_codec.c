@@ -476,7 +476,7 @@ static void mutate_field(struct mctx *c, msgpack_object_map *map, uint32_t at,
     const struct vp_field *f, const char *path)
 {
 	msgpack_object_kv *kv = &map->ptr[at], saved = *kv;
-	char want[256];
+	char want[512]; /* path (<= 256) + message */
 	static const char *bad_utf8[] = {"\xc0\xaf", "\xe0\x80\xaf",
 	    "\xf0\x80\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
 	    "ab\xe2\x82", "\x80", "\xf5\x80\x80\x80", "\xc3("};
