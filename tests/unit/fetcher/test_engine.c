@@ -79,9 +79,8 @@ static int teardown(void **state)
 
 static char *url_of(const struct env *v, const char *host, const char *path)
 {
-	char *u = malloc(256);
-	assert_non_null(u);
-	snprintf(u, 256, "http://%s:%u%s", host, v->port, path);
+	char *u = NULL;
+	assert_true(asprintf(&u, "http://%s:%u%s", host, v->port, path) > 0);
 	return u;
 }
 
