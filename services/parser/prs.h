@@ -21,8 +21,8 @@ int prs_parse_segments(const struct vp_segment *segs, size_t n_segs,
 
 /* Same for one piece of text: spans are byte offsets into text, where is
  * omitted (NULL). text need not be NUL-terminated. */
-int prs_parse_text(const char *text, size_t len, struct vp_citation **out,
-    size_t *n_out);
+int prs_parse_text(
+    const char *text, size_t len, struct vp_citation **out, size_t *n_out);
 
 /* Frees an array returned by the functions above. */
 void prs_citations_free(struct vp_citation *cits, size_t n);
