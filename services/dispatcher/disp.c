@@ -89,20 +89,22 @@ struct event {
 };
 enum { EV_API, EV_WORK, EV_PIPE };
 
-struct api_slot {
+/* What every context slot has: one context, its aio, and the event node
+ * that hands a completed receive to the core thread. */
+struct slot_io {
 	struct disp *d;
 	nng_ctx ctx;
 	nng_aio *aio;
 	enum slot_state state;
-	struct event ev;
+	struct event ev; /* ev.what and ev.slot are set once at start */
+};
+
+struct api_slot {
+	struct slot_io io;
 };
 
 struct work_slot {
-	struct disp *d;
-	nng_ctx ctx;
-	nng_aio *aio;
-	enum slot_state state;
-	struct event ev;
+	struct slot_io io;
 	uint32_t pipe;
 	enum jkind kind;
 	uint64_t park_deadline;
@@ -172,9 +174,11 @@ static void ev_push(struct disp *d, struct event *e)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static void api_cb(void *arg)
+/* Completion of a slot's receive or send (nng's thread: never blocks). A
+ * finished send re-arms the receive; a finished receive goes to the core. */
+static void slot_cb(void *arg)
 {
-	struct api_slot *s = arg;
+	struct slot_io *s = arg;
 	int rv = nng_aio_result(s->aio);
 	if (s->state == SL_SEND) {
 		if (rv != 0)
@@ -193,34 +197,6 @@ static void api_cb(void *arg)
 		return;
 	}
 	s->state = SL_HELD;
-	s->ev.what = EV_API;
-	s->ev.slot = s;
-	ev_push(s->d, &s->ev);
-}
-
-static void work_cb(void *arg)
-{
-	struct work_slot *s = arg;
-	int rv = nng_aio_result(s->aio);
-	if (s->state == SL_SEND) {
-		if (rv != 0)
-			nng_msg_free(nng_aio_get_msg(s->aio));
-		nng_aio_set_msg(s->aio, NULL);
-		rv = 0;
-	}
-	if (atomic_load(&s->d->closing) || rv == NNG_ECLOSED ||
-	    rv == NNG_ECANCELED) {
-		s->state = SL_DEAD;
-		return;
-	}
-	if (rv != 0 || s->state == SL_SEND) {
-		s->state = SL_RECV;
-		nng_ctx_recv(s->ctx, s->aio);
-		return;
-	}
-	s->state = SL_HELD;
-	s->ev.what = EV_WORK;
-	s->ev.slot = s;
 	ev_push(s->d, &s->ev);
 }
 
@@ -370,7 +346,7 @@ static void send_on(
 
 static void api_reply(struct api_slot *s, const struct vp_msg *m)
 {
-	send_on(s->ctx, s->aio, &s->state, m);
+	send_on(s->io.ctx, s->io.aio, &s->io.state, m);
 }
 
 static void api_reply_error(struct disp *d, struct api_slot *s,
@@ -384,8 +360,8 @@ static void api_reply_error(struct disp *d, struct api_slot *s,
 	if (vp_msg_init(&e, VP_T_ERROR) != VP_OK ||
 	    vp_msg_set_error(&e, err, msg) != VP_OK) {
 		vp_msg_clear(&e);
-		s->state = SL_RECV;
-		nng_ctx_recv(s->ctx, s->aio);
+		s->io.state = SL_RECV;
+		nng_ctx_recv(s->io.ctx, s->io.aio);
 		return;
 	}
 	if (has_id) {
@@ -418,7 +394,7 @@ static void lease(
 	j->msg.timeout_ms = left == 0 ? 1 : left;
 	j->attempts++;
 	jl_push_tail(&d->leased, j);
-	send_on(s->ctx, s->aio, &s->state, &j->msg);
+	send_on(s->io.ctx, s->io.aio, &s->io.state, &j->msg);
 }
 
 /* Hands j to a parked worker of its kind, or queues it. */
@@ -768,14 +744,14 @@ static void job_done(
 
 static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 {
-	nng_msg *msg = nng_aio_get_msg(s->aio);
+	nng_msg *msg = nng_aio_get_msg(s->io.aio);
 	struct vp_msg m;
 	struct vp_decode_err why;
 	struct request *r;
 	struct job *j = NULL;
 	int rv;
 
-	nng_aio_set_msg(s->aio, NULL);
+	nng_aio_set_msg(s->io.aio, NULL);
 	d->st.requests++;
 	rv = vp_msg_decode(
 	    &m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
@@ -878,23 +854,23 @@ static void send_idle(struct work_slot *s)
 {
 	struct vp_msg m;
 	if (vp_msg_init(&m, VP_T_IDLE) != VP_OK) {
-		s->state = SL_RECV;
-		nng_ctx_recv(s->ctx, s->aio);
+		s->io.state = SL_RECV;
+		nng_ctx_recv(s->io.ctx, s->io.aio);
 		return;
 	}
-	send_on(s->ctx, s->aio, &s->state, &m);
+	send_on(s->io.ctx, s->io.aio, &s->io.state, &m);
 	vp_msg_clear(&m);
 }
 
 static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 {
-	nng_msg *msg = nng_aio_get_msg(s->aio);
+	nng_msg *msg = nng_aio_get_msg(s->io.aio);
 	struct vp_msg m;
 	struct vp_decode_err why;
 	struct vp_ready *rd;
 	int k, rv;
 
-	nng_aio_set_msg(s->aio, NULL);
+	nng_aio_set_msg(s->io.aio, NULL);
 	s->pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
 	rv = vp_msg_decode(
 	    &m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
@@ -986,8 +962,8 @@ static void on_pipe_gone(struct disp *d, uint32_t pipe, uint64_t now)
 			struct work_slot *nx = s->pnext;
 			if (s->pipe == pipe) {
 				unpark(d, s);
-				s->state = SL_RECV;
-				nng_ctx_recv(s->ctx, s->aio);
+				s->io.state = SL_RECV;
+				nng_ctx_recv(s->io.ctx, s->io.aio);
 			}
 			s = nx;
 		}
@@ -1168,10 +1144,12 @@ int disp_start(
 	}
 	for (unsigned i = 0; i < d->n_api; i++) {
 		struct api_slot *s = &d->api_slots[i];
-		s->d = d;
-		s->state = SL_DEAD;
-		if ((rv = nng_aio_alloc(&s->aio, api_cb, s)) != 0 ||
-		    (rv = nng_ctx_open(&s->ctx, d->api)) != 0) {
+		s->io.d = d;
+		s->io.state = SL_DEAD;
+		s->io.ev.what = EV_API;
+		s->io.ev.slot = s;
+		if ((rv = nng_aio_alloc(&s->io.aio, slot_cb, &s->io)) != 0 ||
+		    (rv = nng_ctx_open(&s->io.ctx, d->api)) != 0) {
 			rv = vp_err_from_nng(rv);
 			snprintf(err, errlen, "cannot allocate API contexts");
 			goto fail;
@@ -1179,10 +1157,12 @@ int disp_start(
 	}
 	for (unsigned i = 0; i < d->n_work; i++) {
 		struct work_slot *s = &d->work_slots[i];
-		s->d = d;
-		s->state = SL_DEAD;
-		if ((rv = nng_aio_alloc(&s->aio, work_cb, s)) != 0 ||
-		    (rv = nng_ctx_open(&s->ctx, d->work)) != 0) {
+		s->io.d = d;
+		s->io.state = SL_DEAD;
+		s->io.ev.what = EV_WORK;
+		s->io.ev.slot = s;
+		if ((rv = nng_aio_alloc(&s->io.aio, slot_cb, &s->io)) != 0 ||
+		    (rv = nng_ctx_open(&s->io.ctx, d->work)) != 0) {
 			rv = vp_err_from_nng(rv);
 			snprintf(err, errlen, "cannot allocate work contexts");
 			goto fail;
@@ -1203,12 +1183,12 @@ int disp_start(
 		goto fail;
 	}
 	for (unsigned i = 0; i < d->n_work; i++) {
-		d->work_slots[i].state = SL_RECV;
-		nng_ctx_recv(d->work_slots[i].ctx, d->work_slots[i].aio);
+		d->work_slots[i].io.state = SL_RECV;
+		nng_ctx_recv(d->work_slots[i].io.ctx, d->work_slots[i].io.aio);
 	}
 	for (unsigned i = 0; i < d->n_api; i++) {
-		d->api_slots[i].state = SL_RECV;
-		nng_ctx_recv(d->api_slots[i].ctx, d->api_slots[i].aio);
+		d->api_slots[i].io.state = SL_RECV;
+		nng_ctx_recv(d->api_slots[i].io.ctx, d->api_slots[i].io.aio);
 	}
 	*dp = d;
 	return VP_OK;
@@ -1216,11 +1196,11 @@ fail:
 	nng_close(d->api);
 	nng_close(d->work);
 	for (unsigned i = 0; d->api_slots && i < d->n_api; i++)
-		if (d->api_slots[i].aio)
-			nng_aio_free(d->api_slots[i].aio);
+		if (d->api_slots[i].io.aio)
+			nng_aio_free(d->api_slots[i].io.aio);
 	for (unsigned i = 0; d->work_slots && i < d->n_work; i++)
-		if (d->work_slots[i].aio)
-			nng_aio_free(d->work_slots[i].aio);
+		if (d->work_slots[i].io.aio)
+			nng_aio_free(d->work_slots[i].io.aio);
 	free(d->api_slots);
 	free(d->work_slots);
 	pthread_mutex_destroy(&d->mu);
@@ -1244,22 +1224,22 @@ void disp_stop(struct disp *d)
 	 * against nng_close racing with context operations on other threads. */
 	atomic_store(&d->closing, true);
 	for (unsigned i = 0; i < d->n_api; i++)
-		nng_aio_stop(d->api_slots[i].aio);
+		nng_aio_stop(d->api_slots[i].io.aio);
 	for (unsigned i = 0; i < d->n_work; i++)
-		nng_aio_stop(d->work_slots[i].aio);
+		nng_aio_stop(d->work_slots[i].io.aio);
 	nng_close(d->api);
 	nng_close(d->work);
 	for (unsigned i = 0; i < d->n_api; i++) {
-		nng_msg *m = nng_aio_get_msg(d->api_slots[i].aio);
-		if (m != NULL && d->api_slots[i].state == SL_HELD)
+		nng_msg *m = nng_aio_get_msg(d->api_slots[i].io.aio);
+		if (m != NULL && d->api_slots[i].io.state == SL_HELD)
 			nng_msg_free(m);
-		nng_aio_free(d->api_slots[i].aio);
+		nng_aio_free(d->api_slots[i].io.aio);
 	}
 	for (unsigned i = 0; i < d->n_work; i++) {
-		nng_msg *m = nng_aio_get_msg(d->work_slots[i].aio);
-		if (m != NULL && d->work_slots[i].state == SL_HELD)
+		nng_msg *m = nng_aio_get_msg(d->work_slots[i].io.aio);
+		if (m != NULL && d->work_slots[i].io.state == SL_HELD)
 			nng_msg_free(m);
-		nng_aio_free(d->work_slots[i].aio);
+		nng_aio_free(d->work_slots[i].io.aio);
 	}
 	/* pending pipe events were allocated; slot events are embedded */
 	while ((e = d->ev_head) != NULL) {
