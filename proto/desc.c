@@ -176,3 +176,135 @@ uint64_t vp_segment_orig_end(const struct vp_segment *seg, uint64_t t)
 		return vp_segment_orig(seg, 0);
 	return vp_segment_orig(seg, t - 1) + 1;
 }
+
+static int copy_str(char **dst, const char *src)
+{
+	if (src == NULL) {
+		*dst = NULL;
+		return VP_OK;
+	}
+	return (*dst = strdup(src)) ? VP_OK : VP_ENOMEM;
+}
+
+int vp_obj_copy(const struct vp_desc *d, void *dst, const void *src)
+{
+	const unsigned char *sb = src;
+	unsigned char *db = dst;
+	int rv = VP_OK;
+
+	memcpy(dst, src, d->size); /* scalars; pointers are replaced below */
+	for (size_t i = 0; i < d->n_fields; i++) {
+		const struct vp_field *f = &d->fields[i];
+		void **dslot = (void **)(db + f->off);
+		void *const *sslot = (void *const *)(sb + f->off);
+		size_t n = 0;
+		if (f->kind == VP_K_BIN || f->kind == VP_K_STRS ||
+		    f->kind == VP_K_U64S || f->kind == VP_K_KVS ||
+		    f->kind == VP_K_ARR)
+			n = *(const size_t *)(sb + f->off_n);
+		switch (f->kind) {
+		case VP_K_STR:
+		case VP_K_BIN:
+		case VP_K_U64S:
+		case VP_K_STRS:
+		case VP_K_KVS:
+		case VP_K_ARR:
+		case VP_K_PTR: *dslot = NULL; break;
+		default: break;
+		}
+		if (f->kind == VP_K_BIN || f->kind == VP_K_STRS ||
+		    f->kind == VP_K_U64S || f->kind == VP_K_KVS ||
+		    f->kind == VP_K_ARR)
+			*(size_t *)(db + f->off_n) = 0;
+		if (rv != VP_OK)
+			continue; /* only clear the remaining pointers */
+		switch (f->kind) {
+		case VP_K_STR: rv = copy_str((char **)dslot, *sslot); break;
+		case VP_K_BIN:
+		case VP_K_U64S: {
+			size_t bytes =
+			    f->kind == VP_K_BIN ? n : n * sizeof(uint64_t);
+			if (*sslot == NULL)
+				break;
+			if ((*dslot = malloc(bytes ? bytes : 1)) == NULL) {
+				rv = VP_ENOMEM;
+				break;
+			}
+			memcpy(*dslot, *sslot, bytes);
+			*(size_t *)(db + f->off_n) = n;
+			break;
+		}
+		case VP_K_STRS: {
+			char **out;
+			if (*sslot == NULL)
+				break;
+			if ((out = calloc(n ? n : 1, sizeof(char *))) == NULL) {
+				rv = VP_ENOMEM;
+				break;
+			}
+			*dslot = out;
+			for (size_t j = 0; j < n && rv == VP_OK; j++) {
+				rv = copy_str(
+				    &out[j], ((char *const *)*sslot)[j]);
+				*(size_t *)(db + f->off_n) = j + 1;
+			}
+			break;
+		}
+		case VP_K_KVS: {
+			struct vp_kv *out;
+			const struct vp_kv *in = *sslot;
+			if (in == NULL)
+				break;
+			if ((out = calloc(n ? n : 1, sizeof(*out))) == NULL) {
+				rv = VP_ENOMEM;
+				break;
+			}
+			*dslot = out;
+			for (size_t j = 0; j < n && rv == VP_OK; j++) {
+				*(size_t *)(db + f->off_n) = j + 1;
+				if ((rv = copy_str(&out[j].key, in[j].key)) ==
+				    VP_OK)
+					rv = copy_str(&out[j].val, in[j].val);
+			}
+			break;
+		}
+		case VP_K_ARR: {
+			unsigned char *out;
+			if (*sslot == NULL)
+				break;
+			if ((out = calloc(n ? n : 1, f->sub->size)) == NULL) {
+				rv = VP_ENOMEM;
+				break;
+			}
+			*dslot = out;
+			for (size_t j = 0; j < n && rv == VP_OK; j++) {
+				rv = vp_obj_copy(f->sub, out + j * f->sub->size,
+				    (const unsigned char *)*sslot +
+				        j * f->sub->size);
+				/* a failed element holds nothing: count the
+				 * good ones */
+				*(size_t *)(db + f->off_n) =
+				    rv == VP_OK ? j + 1 : j;
+			}
+			break;
+		}
+		case VP_K_PTR:
+			if (*sslot == NULL)
+				break;
+			if ((*dslot = calloc(1, f->sub->size)) == NULL) {
+				rv = VP_ENOMEM;
+				break;
+			}
+			if ((rv = vp_obj_copy(f->sub, *dslot, *sslot)) !=
+			    VP_OK) {
+				free(*dslot);
+				*dslot = NULL;
+			}
+			break;
+		default: break;
+		}
+	}
+	if (rv != VP_OK)
+		vp_obj_clear(d, dst);
+	return rv;
+}

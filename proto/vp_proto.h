@@ -159,6 +159,11 @@ const struct vp_desc *vp_type_body(enum vp_type t);
  * freed. Safe on a zeroed struct. */
 void vp_obj_clear(const struct vp_desc *d, void *obj);
 
+/* Deep-copies src into dst (a zeroed or uninitialised struct of d): every
+ * string, array and nested struct is duplicated. On failure dst holds
+ * nothing. Returns VP_OK or VP_ENOMEM. */
+int vp_obj_copy(const struct vp_desc *d, void *dst, const void *src);
+
 /* ---- codec -------------------------------------------------------------- */
 
 /* Limits applied to untrusted input before and while decoding. */

@@ -30,6 +30,8 @@ struct cli_cfg {
 	const char *format;
 	const char *doc_format;
 	int check;
+	int lookup;
+	const char *date;
 	int allow_private;
 	const char *allow;
 	uint64_t timeout_ms;
@@ -41,6 +43,7 @@ struct cli_cfg {
 	int version;
 	const char *listen;
 	const char *work_listen;
+	const char *pub_listen;
 };
 
 #define O(m) offsetof(struct cli_cfg, m)
@@ -53,6 +56,10 @@ static const struct vp_cfg_opt cli_opts[] = {
         O(doc_format), "input document format (resolve)", 0},
     {"check", VP_CFG_BOOL, "0", 0, 0, NULL, O(check),
         "check that every cited URL can be reached (resolve)", 0},
+    {"lookup", VP_CFG_BOOL, "0", 0, 0, NULL, O(lookup),
+        "confirm or complete uncertain citations online (resolve)", 0},
+    {"date", VP_CFG_STR, NULL, 0, 0, NULL, O(date),
+        "the document's date YYYY-MM-DD: archived copies closest to it", 0},
     {"allow-private", VP_CFG_BOOL, "0", 0, 0, NULL, O(allow_private),
         "embedded fetcher may reach loopback and private addresses", 0},
     {"allow", VP_CFG_STR, NULL, 0, 0, NULL, O(allow),
@@ -71,6 +78,8 @@ static const struct vp_cfg_opt cli_opts[] = {
         "serve: API address", 0},
     {"work-listen", VP_CFG_URL, "tcp://0.0.0.0:7101", 0, 0, NULL,
         O(work_listen), "serve: work socket address", 0},
+    {"pub-listen", VP_CFG_URL, "tcp://0.0.0.0:7102", 0, 0, NULL, O(pub_listen),
+        "serve: event (PUB) socket address", 0},
     {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(help), "show this help", 'h'},
     {"version", VP_CFG_BOOL, "0", 0, 0, NULL, O(version), "print the version",
         0},
@@ -259,9 +268,12 @@ static void *resolve_thread(void *arg)
 			    strcmp(run->cfg->doc_format, "auto") == 0
 			        ? NULL
 			        : run->cfg->doc_format;
-			run->rvs[i] = vp_client_resolve(run->conn->client, doc,
-			    len, run->files[i], fmt, run->cfg->check,
-			    (uint32_t)run->cfg->timeout_ms, &run->reps[i]);
+			struct vp_resolve_opts o = {run->files[i], fmt,
+			    run->cfg->check != 0, run->cfg->lookup != 0,
+			    run->cfg->date};
+			run->rvs[i] =
+			    vp_client_resolve(run->conn->client, doc, len, &o,
+			        (uint32_t)run->cfg->timeout_ms, &run->reps[i]);
 			if (run->rvs[i] != VP_OK)
 				report_call_error(
 				    run->files[i], run->rvs[i], &run->reps[i]);
@@ -540,6 +552,7 @@ static int cmd_stats(const struct cli_cfg *cfg)
 	S(queued);
 	S(leased);
 	S(workers_parked);
+	S(events);
 #undef S
 	cli_print_json(stdout, o, strcmp(cfg->format, "jsonl") != 0);
 	vp_msg_clear(&rep);
@@ -564,6 +577,7 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	memset(&ec, 0, sizeof(ec));
 	ec.api_url = cfg->listen;
 	ec.work_url = cfg->work_listen;
+	ec.pub_url = cfg->pub_listen;
 	ec.split_ctx = ec.parse_ctx = k;
 	ec.check_ctx = 16;
 	ec.allow = cfg->allow;

@@ -120,21 +120,25 @@ static int call_borrowed(struct vp_client *c, struct vp_msg *req,
 }
 
 int vp_client_resolve(struct vp_client *c, const void *doc, size_t len,
-    const char *name, const char *format, bool check, uint32_t timeout_ms,
-    struct vp_msg *rep)
+    const struct vp_resolve_opts *o, uint32_t timeout_ms, struct vp_msg *rep)
 {
+	static const struct vp_resolve_opts none;
 	struct vp_msg req;
 	struct vp_resolve_req *b;
 	int rv;
+	if (o == NULL)
+		o = &none;
 	memset(rep, 0, sizeof(*rep));
 	if ((rv = vp_msg_init(&req, VP_T_RESOLVE_REQ)) != VP_OK)
 		return rv;
 	b = req.body;
 	b->doc = (uint8_t *)doc;
 	b->doc_len = len;
-	b->name = (char *)name;
-	b->format = (char *)format;
-	b->check = check;
+	b->name = (char *)o->name;
+	b->format = (char *)o->format;
+	b->check = o->check;
+	b->lookup = o->lookup;
+	b->date = (char *)o->date;
 	return call_borrowed(c, &req, timeout_ms, rep);
 }
 

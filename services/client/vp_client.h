@@ -29,10 +29,18 @@ int vp_client_open(struct vp_client **c, const char *url, size_t recv_max,
 int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
     struct vp_msg *rep);
 
-/* Resolves one document: doc is copied into the request. */
+/* How to resolve a document (all optional; zero = defaults). */
+struct vp_resolve_opts {
+	const char *name;   /* file name, echoed in the reply */
+	const char *format; /* "text", "word-text", ... NULL = detect */
+	bool check;         /* check every cited URL */
+	bool lookup;        /* confirm uncertain citations online */
+	const char *date;   /* document date YYYY-MM-DD (archived copies) */
+};
+
+/* Resolves one document: doc is copied into the request. o may be NULL. */
 int vp_client_resolve(struct vp_client *c, const void *doc, size_t len,
-    const char *name, const char *format, bool check, uint32_t timeout_ms,
-    struct vp_msg *rep);
+    const struct vp_resolve_opts *o, uint32_t timeout_ms, struct vp_msg *rep);
 
 /* Parses one text as a single segment (spans are offsets into text). */
 int vp_client_parse(struct vp_client *c, const char *text, size_t len,

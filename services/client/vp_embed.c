@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 struct vp_embed {
-	char api_url[256], work_url[256];
+	char api_url[256], work_url[256], pub_url[256];
 	struct disp *disp;
 	struct fetch_engine *engine;
 	struct vp_worker *split, *parse, *check;
@@ -47,9 +47,16 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 		snprintf(e->work_url, sizeof(e->work_url),
 		    "inproc://vp-%ld-%u-work", (long)getpid(), n);
 
+	if (cfg->pub_url)
+		snprintf(e->pub_url, sizeof(e->pub_url), "%s", cfg->pub_url);
+	else
+		snprintf(e->pub_url, sizeof(e->pub_url),
+		    "inproc://vp-%ld-%u-pub", (long)getpid(), n);
+
 	disp_cfg_default(&dc);
 	dc.api_url = e->api_url;
 	dc.work_url = e->work_url;
+	dc.pub_url = e->pub_url;
 	dc.recv_max = recv_max;
 	if (cfg->max_inflight)
 		dc.max_inflight = cfg->max_inflight;
@@ -94,6 +101,11 @@ fail:
 const char *vp_embed_api_url(const struct vp_embed *e)
 {
 	return e->api_url;
+}
+
+const char *vp_embed_pub_url(const struct vp_embed *e)
+{
+	return e->pub_url;
 }
 
 void vp_embed_stop(struct vp_embed *e)

@@ -10,6 +10,7 @@
 struct vp_embed_cfg {
 	const char *api_url;  /* NULL = a fresh inproc:// URL */
 	const char *work_url; /* NULL = a fresh inproc:// URL */
+	const char *pub_url;  /* NULL = a fresh inproc:// URL */
 	unsigned split_ctx, parse_ctx, check_ctx; /* contexts per worker type */
 	const char *allow;     /* fetcher SSRF allow list (NULL = none) */
 	size_t recv_max;       /* 0 = 80 MiB */
@@ -25,6 +26,9 @@ int vp_embed_start(struct vp_embed **e, const struct vp_embed_cfg *cfg,
 
 /* The URL clients dial to reach the embedded dispatcher's API. */
 const char *vp_embed_api_url(const struct vp_embed *e);
+
+/* The URL of the embedded dispatcher's event (PUB) socket. */
+const char *vp_embed_pub_url(const struct vp_embed *e);
 
 /* Stops workers, engine and dispatcher; frees e (NULL is a no-op). */
 void vp_embed_stop(struct vp_embed *e);

@@ -19,6 +19,7 @@
 #include "vp_log.h"
 #include "vp_nng.h"
 
+#include <nng/protocol/pubsub0/pub.h>
 #include <nng/protocol/reqrep0/rep.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,10 +28,16 @@
 #include <string.h>
 #include <unistd.h>
 
-enum jkind { JK_SPLIT, JK_PARSE, JK_CHECK, JK__N };
-static const char *kind_names[JK__N] = {"split", "parse", "check"};
-static const enum vp_type kind_types[JK__N] = {
-    VP_T_SPLIT_REQ, VP_T_PARSE_REQ, VP_T_CHECK_REQ};
+/* Worker kinds. split/parse/check results come back as typed arrays in
+ * worker.ready; lookup and monitor are pass-through kinds whose workers
+ * return a whole encoded reply envelope (ready.reply). */
+enum jkind { JK_SPLIT, JK_PARSE, JK_CHECK, JK_LOOKUP, JK_MONITOR, JK__N };
+static const char *kind_names[JK__N] = {
+    "split", "parse", "check", "lookup", "monitor"};
+
+/* Where a resolve request is: each stage starts when the previous one has
+ * no job pending. */
+enum stage { ST_WORK, ST_LOOKUP, ST_CHECK };
 
 enum jstate { JS_QUEUED, JS_LEASED };
 
@@ -48,6 +55,8 @@ struct job {
 	struct request *req; /* NULL once the request has ended */
 	struct vp_msg msg;   /* the job request, owned */
 	size_t item0;        /* check jobs: index of the first URL */
+	size_t *items;       /* resolve lookup jobs: indices into req->cits */
+	size_t n_items;
 };
 
 struct jlist {
@@ -65,7 +74,14 @@ struct request {
 	bool has_id;
 	uint64_t deadline;
 	bool check;
+	bool lookup;
+	bool archive; /* archived copies for dead links */
+	bool parsed;
+	enum stage stage;
 	char *name;
+	char *date;
+	uint8_t *reply; /* pass-through: the worker's encoded reply */
+	size_t reply_len;
 	unsigned pending;
 	uint32_t n_segments;
 	struct vp_citation *cits;
@@ -115,7 +131,8 @@ struct work_slot {
 
 struct disp {
 	struct disp_cfg cfg;
-	nng_socket api, work;
+	nng_socket api, work, pub;
+	bool has_pub;
 	struct api_slot *api_slots;
 	unsigned n_api;
 	struct work_slot *work_slots;
@@ -377,6 +394,7 @@ static void api_reply_error(struct disp *d, struct api_slot *s,
 static void free_job(struct disp *d, struct job *j)
 {
 	hash_del(d, j);
+	free(j->items);
 	vp_msg_clear(&j->msg);
 	free(j);
 }
@@ -413,10 +431,10 @@ static void enqueue(struct disp *d, struct job *j, bool front, uint64_t now)
 		jl_push_tail(&d->queue[j->kind], j);
 }
 
-/* Creates a job of kind k for r; takes ownership of body (a struct of the
- * kind's request type). */
+/* Creates a job of kind k and request type t for r; takes ownership of body
+ * (a struct of t's body type). */
 static struct job *new_job(
-    struct disp *d, struct request *r, enum jkind k, void *body)
+    struct disp *d, struct request *r, enum jkind k, enum vp_type t, void *body)
 {
 	struct job *j = calloc(1, sizeof(*j));
 	uint64_t seq = ++d->job_seq;
@@ -425,7 +443,7 @@ static struct job *new_job(
 	j->kind = k;
 	j->req = r;
 	j->msg.v = VP_PROTO_VERSION;
-	j->msg.type = kind_types[k];
+	j->msg.type = t;
 	j->msg.body = body;
 	/* job id: 8 bytes of per-process seed, 8 bytes of sequence */
 	memcpy(j->id, d->seed, 8);
@@ -482,6 +500,8 @@ static void free_request(struct disp *d, struct request *r)
 		vp_obj_clear(&vp_desc_item_err, &r->errs[i]);
 	free(r->errs);
 	free(r->name);
+	free(r->date);
+	free(r->reply);
 	free(r->fail_msg);
 	free(r);
 }
@@ -519,6 +539,24 @@ static void finish(struct disp *d, struct request *r)
 		free_request(d, r);
 		return;
 	}
+	if (r->reply != NULL) {
+		/* pass-through: validate the worker's reply, relay it with the
+		 * client's id */
+		struct vp_decode_err why;
+		if (vp_msg_decode(&m, r->reply, r->reply_len, &d->lim, &why) !=
+		    VP_OK) {
+			VP_WARN("undecodable reply from a %s worker: %s",
+			    vp_type_name(r->type), why.msg);
+			rv = VP_EUPSTREAM;
+			goto fail;
+		}
+		memcpy(m.id, r->id, 16);
+		m.has_id = r->has_id;
+		api_reply(r->slot, &m);
+		vp_msg_clear(&m);
+		free_request(d, r);
+		return;
+	}
 	if (r->type == VP_T_RESOLVE_REQ) {
 		struct vp_resolve_rep *b;
 		if ((rv = vp_msg_init(&m, VP_T_RESOLVE_REP)) != VP_OK)
@@ -543,7 +581,7 @@ static void finish(struct disp *d, struct request *r)
 		b = m.body;
 		b->citations = r->cits;
 		b->n_citations = r->n_cits;
-	} else {
+	} else if (r->type == VP_T_CHECK_REQ) {
 		struct vp_check_rep *b;
 		if ((rv = vp_msg_init(&m, VP_T_CHECK_REP)) != VP_OK)
 			goto fail;
@@ -552,6 +590,10 @@ static void finish(struct disp *d, struct request *r)
 		b->n_checks = r->checks ? r->n_urls : 0;
 		b->errors = r->errs;
 		b->n_errors = r->n_errs;
+	} else {
+		/* a pass-through request whose worker never answered */
+		rv = VP_EUPSTREAM;
+		goto fail;
 	}
 	memcpy(m.id, r->id, 16);
 	m.has_id = r->has_id;
@@ -596,8 +638,33 @@ static struct request *new_request(
 }
 
 /* Creates the check jobs for r->urls, check_batch URLs each. */
+/* Copies the distinct citation URLs of r into r->urls. */
+static int collect_urls(struct request *r)
+{
+	char **urls = NULL;
+	size_t n = 0;
+	int rv = disp_distinct_urls(r->cits, r->n_cits, &urls, &n);
+	if (rv != VP_OK)
+		return rv;
+	if (n > 0 && (r->urls = calloc(n, sizeof(char *))) == NULL) {
+		free(urls);
+		return VP_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((r->urls[i] = strdup(urls[i])) == NULL) {
+			rv = VP_ENOMEM;
+			break;
+		}
+		r->n_urls = i + 1;
+	}
+	free(urls);
+	return rv;
+}
+
+/* Creates the check jobs for r->urls, check_batch URLs each. */
 static int start_checks(struct disp *d, struct request *r, uint64_t now)
 {
+	r->stage = ST_CHECK;
 	if ((r->checks = calloc(
 	         r->n_urls ? r->n_urls : 1, sizeof(*r->checks))) == NULL)
 		return VP_ENOMEM;
@@ -612,14 +679,16 @@ static int start_checks(struct disp *d, struct request *r, uint64_t now)
 			free(b);
 			return VP_ENOMEM;
 		}
-		b->n_urls = n;
-		for (size_t k = 0; k < n; k++)
-			if ((b->urls[k] = strdup(r->urls[i + k])) == NULL) {
-				vp_obj_clear(&vp_desc_check_req, b);
-				free(b);
-				return VP_ENOMEM;
-			}
-		if ((j = new_job(d, r, JK_CHECK, b)) == NULL) {
+		b->archive = r->archive;
+		for (size_t k = 0; k < n; k++) {
+			if ((b->urls[k] = strdup(r->urls[i + k])) == NULL)
+				break;
+			b->n_urls = k + 1;
+		}
+		if (r->date != NULL)
+			b->date = strdup(r->date);
+		if (b->n_urls != n || (r->date != NULL && b->date == NULL) ||
+		    (j = new_job(d, r, JK_CHECK, VP_T_CHECK_REQ, b)) == NULL) {
 			vp_obj_clear(&vp_desc_check_req, b);
 			free(b);
 			return VP_ENOMEM;
@@ -628,6 +697,137 @@ static int start_checks(struct disp *d, struct request *r, uint64_t now)
 		enqueue(d, j, false, now);
 	}
 	return VP_OK;
+}
+
+static bool needs_lookup(const struct vp_citation *c)
+{
+	for (size_t i = 0; i < c->n_fields; i++)
+		if (strcmp(c->fields[i].key, "lookup") == 0)
+			return true;
+	return false;
+}
+
+/* Creates lookup jobs for the citations of r marked with field "lookup";
+ * each job remembers which citations it carries. */
+static int start_lookups(struct disp *d, struct request *r, uint64_t now)
+{
+	size_t *idx, n = 0;
+	int rv = VP_OK;
+
+	if (r->n_cits == 0)
+		return VP_OK;
+	if ((idx = malloc(r->n_cits * sizeof(*idx))) == NULL)
+		return VP_ENOMEM;
+	for (size_t i = 0; i < r->n_cits; i++)
+		if (needs_lookup(&r->cits[i]))
+			idx[n++] = i;
+	if (n > 0)
+		r->stage = ST_LOOKUP;
+	for (size_t i = 0; i < n && rv == VP_OK; i += d->cfg.check_batch) {
+		size_t m =
+		    n - i < d->cfg.check_batch ? n - i : d->cfg.check_batch;
+		struct vp_lookup_req *b = calloc(1, sizeof(*b));
+		struct job *j;
+		if (b == NULL ||
+		    (b->citations = calloc(m, sizeof(*b->citations))) == NULL) {
+			free(b);
+			rv = VP_ENOMEM;
+			break;
+		}
+		for (size_t k = 0; k < m && rv == VP_OK; k++) {
+			rv = vp_obj_copy(&vp_desc_citation, &b->citations[k],
+			    &r->cits[idx[i + k]]);
+			if (rv == VP_OK)
+				b->n_citations = k + 1;
+		}
+		if (rv != VP_OK || (j = new_job(d, r, JK_LOOKUP,
+		                        VP_T_LOOKUP_REQ, b)) == NULL) {
+			vp_obj_clear(&vp_desc_lookup_req, b);
+			free(b);
+			rv = VP_ENOMEM;
+			break;
+		}
+		if ((j->items = malloc(m * sizeof(*j->items))) == NULL) {
+			rv = VP_ENOMEM; /* the job is queued; the request fails
+			                 */
+			break;
+		}
+		memcpy(j->items, idx + i, m * sizeof(*j->items));
+		j->n_items = m;
+		enqueue(d, j, false, now);
+	}
+	free(idx);
+	return rv;
+}
+
+/* Moves the citations of a resolve lookup job's reply into place. A
+ * citation that comes back without spans keeps the spans it had. */
+static void apply_lookup(
+    struct disp *d, struct request *r, struct job *j, struct vp_ready *res)
+{
+	struct vp_msg m;
+	struct vp_decode_err why;
+	struct vp_lookup_rep *lr;
+
+	int drv = res->reply == NULL ? VP_EINVAL
+	                             : vp_msg_decode(&m, res->reply,
+	                                   res->reply_len, &d->lim, &why);
+	if (drv != VP_OK || (lr = vp_msg_lookup_rep(&m)) == NULL) {
+		if (drv == VP_OK)
+			vp_msg_clear(&m);
+		for (size_t k = 0; k < j->n_items; k++) {
+			char item[1100];
+			snprintf(item, sizeof(item), "lookup %s",
+			    r->cits[j->items[k]].id);
+			add_item_err(r, item, VP_EUPSTREAM,
+			    "the lookup worker sent no usable reply", true);
+		}
+		return;
+	}
+	for (size_t k = 0; k < j->n_items && k < lr->n_citations; k++) {
+		struct vp_citation *old = &r->cits[j->items[k]];
+		struct vp_citation *nw = &lr->citations[k];
+		if (nw->family == NULL || nw->id == NULL)
+			continue;
+		if (nw->n_spans == 0) {
+			nw->spans = old->spans;
+			nw->n_spans = old->n_spans;
+			old->spans = NULL;
+			old->n_spans = 0;
+		}
+		vp_obj_clear(&vp_desc_citation, old);
+		*old = *nw;
+		memset(nw, 0, sizeof(*nw));
+	}
+	for (size_t k = 0; k < lr->n_errors; k++)
+		add_item_err(r, lr->errors[k].item,
+		    vp_err_from_code(lr->errors[k].code), lr->errors[k].msg,
+		    lr->errors[k].retryable);
+	vp_msg_clear(&m);
+}
+
+/* Starts the next stage of a resolve request whose parse is done and which
+ * has nothing pending: lookups (when asked), then link checks (when asked). */
+static int next_stage(struct disp *d, struct request *r, uint64_t now)
+{
+	int rv = VP_OK;
+	if (r->type != VP_T_RESOLVE_REQ || !r->parsed)
+		return VP_OK;
+	if (r->stage == ST_WORK && r->lookup) {
+		if ((rv = start_lookups(d, r, now)) != VP_OK || r->pending > 0)
+			return rv;
+	}
+	if (r->stage == ST_LOOKUP) {
+		/* lookups may have turned two readings into the same source */
+		if ((rv = disp_merge_citations(r->cits, &r->n_cits)) != VP_OK)
+			return rv;
+	}
+	if (r->stage != ST_CHECK && r->check) {
+		r->stage = ST_CHECK;
+		if ((rv = collect_urls(r)) == VP_OK && r->n_urls > 0)
+			rv = start_checks(d, r, now);
+	}
+	return rv;
 }
 
 /* Fills the check slots of a failed check job so every URL has an answer. */
@@ -647,14 +847,41 @@ static void checks_unverified(struct request *r, struct job *j, const char *why)
 	}
 }
 
-/* A job of r failed for good (attempts exhausted or a non-retryable error). */
+/* The citations of a resolve lookup job that did not complete keep their
+ * parsed reading; each gets a per-item error. */
+static void lookups_failed(
+    struct request *r, struct job *j, int err, const char *why)
+{
+	for (size_t k = 0; k < j->n_items; k++) {
+		char item[1100];
+		snprintf(
+		    item, sizeof(item), "lookup %s", r->cits[j->items[k]].id);
+		add_item_err(r, item, err, why, vp_err_retryable(err));
+	}
+}
+
+static bool is_partial_kind(const struct request *r, const struct job *j)
+{
+	return j->kind == JK_CHECK ||
+	       (j->kind == JK_LOOKUP && r->type == VP_T_RESOLVE_REQ);
+}
+
+/* A job of r failed for good (attempts exhausted or a non-retryable error):
+ * checks and lookups make a partial result, anything else fails r. */
 static void job_failed(struct disp *d, struct job *j, int err, const char *why)
 {
 	struct request *r = j->req;
 	d->st.jobs_failed++;
 	r->pending--;
-	if (j->kind == JK_CHECK) {
-		checks_unverified(r, j, why);
+	if (is_partial_kind(r, j)) {
+		if (j->kind == JK_CHECK)
+			checks_unverified(r, j, why);
+		else
+			lookups_failed(r, j, err, why);
+		if (r->pending == 0 && next_stage(d, r, vp_now_ms()) != VP_OK) {
+			fail_request(d, r, VP_ENOMEM, NULL);
+			return;
+		}
 		if (r->pending == 0)
 			finish(d, r);
 		return;
@@ -683,7 +910,7 @@ static void job_done(
 		b->n_segments = res->n_segments;
 		res->segments = NULL;
 		res->n_segments = 0;
-		if ((pj = new_job(d, r, JK_PARSE, b)) == NULL) {
+		if ((pj = new_job(d, r, JK_PARSE, VP_T_PARSE_REQ, b)) == NULL) {
 			vp_obj_clear(&vp_desc_parse_req, b);
 			free(b);
 			rv = VP_ENOMEM;
@@ -692,34 +919,15 @@ static void job_done(
 		enqueue(d, pj, false, now);
 		break;
 	}
-	case JK_PARSE: {
-		char **urls = NULL;
+	case JK_PARSE:
 		r->cits = res->citations;
 		r->n_cits = res->n_citations;
 		res->citations = NULL;
 		res->n_citations = 0;
-		if (r->type != VP_T_RESOLVE_REQ)
-			break;
-		if ((rv = disp_merge_citations(r->cits, &r->n_cits)) != VP_OK)
-			break;
-		if (!r->check)
-			break;
-		if ((rv = disp_distinct_urls(
-		         r->cits, r->n_cits, &urls, &r->n_urls)) != VP_OK)
-			break;
-		if (r->n_urls > 0 &&
-		    (r->urls = calloc(r->n_urls, sizeof(char *))) == NULL)
-			rv = VP_ENOMEM;
-		for (size_t i = 0; rv == VP_OK && i < r->n_urls; i++)
-			if ((r->urls[i] = strdup(urls[i])) == NULL)
-				rv = VP_ENOMEM;
-		free(urls);
-		if (rv != VP_OK)
-			r->n_urls = r->urls ? r->n_urls : 0;
-		else
-			rv = start_checks(d, r, now);
+		r->parsed = true;
+		if (r->type == VP_T_RESOLVE_REQ)
+			rv = disp_merge_citations(r->cits, &r->n_cits);
 		break;
-	}
 	case JK_CHECK:
 		for (size_t k = 0;
 		     k < res->n_checks && j->item0 + k < r->n_urls; k++) {
@@ -729,9 +937,24 @@ static void job_done(
 		}
 		checks_unverified(r, j, "no result for this URL");
 		break;
+	case JK_LOOKUP:
+	case JK_MONITOR:
+		if (r->type == VP_T_RESOLVE_REQ) {
+			apply_lookup(d, r, j, res);
+			break;
+		}
+		/* pass-through: finish() validates and relays it */
+		free(r->reply);
+		r->reply = res->reply;
+		r->reply_len = res->reply_len;
+		res->reply = NULL;
+		res->reply_len = 0;
+		break;
 	default: break;
 	}
 	d->st.jobs_done++;
+	if (rv == VP_OK && r->pending == 0)
+		rv = next_stage(d, r, now);
 	if (rv != VP_OK) {
 		fail_request(d, r, rv, vp_strerror(rv));
 		return;
@@ -741,6 +964,64 @@ static void job_done(
 }
 
 /* ---- event handling ----------------------------------------------------- */
+
+/* The worker kind a pass-through request type goes to, or -1: requests
+ * (".req") named lookup.*, or watch.* / report.* / history.* (the link
+ * monitor). Routing by name lets the monitor add request types without a
+ * change here. */
+static int route_kind(enum vp_type t)
+{
+	const char *n = vp_type_name(t);
+	size_t len = strlen(n);
+	if (len < 4 || strcmp(n + len - 4, ".req") != 0)
+		return -1;
+	if (strncmp(n, "lookup.", 7) == 0)
+		return JK_LOOKUP;
+	if (strncmp(n, "watch.", 6) == 0 || strncmp(n, "report.", 7) == 0 ||
+	    strncmp(n, "history.", 8) == 0)
+		return JK_MONITOR;
+	return -1;
+}
+
+/* Publishes an event.pub on the PUB socket as "topic\0<envelope>" and
+ * acknowledges it with ok. */
+static void publish(struct disp *d, struct api_slot *s, struct vp_msg *m)
+{
+	const struct vp_event *ev = vp_msg_event(m);
+	struct vp_msg ok;
+	uint8_t *buf = NULL;
+	size_t len = 0, tl;
+	nng_msg *out;
+	int rv;
+
+	if (!d->has_pub) {
+		api_reply_error(d, s, m->id, m->has_id, VP_ENOTFOUND,
+		    "this dispatcher publishes no events (no pub-listen)");
+		return;
+	}
+	tl = strlen(ev->topic);
+	if ((rv = vp_msg_encode(m, &buf, &len)) != VP_OK ||
+	    (rv = nng_msg_alloc(&out, tl + 1 + len)) != 0) {
+		free(buf);
+		api_reply_error(d, s, m->id, m->has_id, VP_ENOMEM, NULL);
+		return;
+	}
+	memcpy(nng_msg_body(out), ev->topic, tl + 1);
+	memcpy((char *)nng_msg_body(out) + tl + 1, buf, len);
+	free(buf);
+	/* PUB never blocks: a slow subscriber loses messages, not us */
+	if (nng_sendmsg(d->pub, out, NNG_FLAG_NONBLOCK) != 0)
+		nng_msg_free(out);
+	d->st.events++;
+	if (vp_msg_init(&ok, VP_T_OK) != VP_OK) {
+		api_reply_error(d, s, m->id, m->has_id, VP_ENOMEM, NULL);
+		return;
+	}
+	memcpy(ok.id, m->id, 16);
+	ok.has_id = m->has_id;
+	api_reply(s, &ok);
+	vp_msg_clear(&ok);
+}
 
 static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 {
@@ -801,8 +1082,13 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 			struct vp_resolve_req *q = m.body;
 			struct vp_split_req *b = calloc(1, sizeof(*b));
 			r->check = q->check;
+			r->archive =
+			    q->check; /* dead links get archived copies */
+			r->lookup = q->lookup;
 			r->name = q->name;
+			r->date = q->date;
 			q->name = NULL;
+			q->date = NULL;
 			if (b != NULL) {
 				/* move the document into the split job */
 				b->doc = q->doc;
@@ -811,22 +1097,25 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 				q->doc = NULL;
 				q->doc_len = 0;
 				q->format = NULL;
-				j = new_job(d, r, JK_SPLIT, b);
+				j = new_job(d, r, JK_SPLIT, VP_T_SPLIT_REQ, b);
 				if (j == NULL) {
 					vp_obj_clear(&vp_desc_split_req, b);
 					free(b);
 				}
 			}
 		} else if (m.type == VP_T_PARSE_REQ) {
-			j = new_job(d, r, JK_PARSE, m.body);
+			j = new_job(d, r, JK_PARSE, VP_T_PARSE_REQ, m.body);
 			if (j != NULL)
 				m.body = NULL;
 		} else {
 			struct vp_check_req *q = m.body;
 			r->urls = q->urls;
 			r->n_urls = q->n_urls;
+			r->archive = q->archive;
+			r->date = q->date;
 			q->urls = NULL;
 			q->n_urls = 0;
+			q->date = NULL;
 			if (r->n_urls == 0) {
 				finish(d, r);
 				break;
@@ -842,10 +1131,34 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 		enqueue(d, j, false, now);
 		break;
 	}
-	default:
-		api_reply_error(d, s, m.id, m.has_id, VP_EINVAL,
-		    "this message type is not a request of the API");
+	case VP_T_EVENT_PUB: publish(d, s, &m); break;
+	default: {
+		int k = route_kind(m.type);
+		if (k < 0) {
+			api_reply_error(d, s, m.id, m.has_id, VP_EINVAL,
+			    "this message type is not a request of the API");
+			break;
+		}
+		if (d->n_requests >= d->cfg.max_inflight ||
+		    d->queue[k].n >= d->cfg.queue_max) {
+			api_reply_error(d, s, m.id, m.has_id, VP_EBUSY,
+			    "too many requests in progress; retry later");
+			break;
+		}
+		if ((r = new_request(d, s, &m, now)) == NULL) {
+			api_reply_error(d, s, m.id, m.has_id, VP_ENOMEM, NULL);
+			break;
+		}
+		/* the request itself is the job */
+		if ((j = new_job(d, r, (enum jkind)k, m.type, m.body)) ==
+		    NULL) {
+			fail_request(d, r, VP_ENOMEM, NULL);
+			break;
+		}
+		m.body = NULL;
+		enqueue(d, j, false, now);
 		break;
+	}
 	}
 	vp_msg_clear(&m);
 }
@@ -970,6 +1283,39 @@ static void on_pipe_gone(struct disp *d, uint32_t pipe, uint64_t now)
 	}
 }
 
+/* r's deadline passed. A request with partial results (a resolve past its
+ * parse, a check) is answered with what it has and a per-item error for
+ * every unfinished check or lookup; anything else fails with timeout. */
+static void expire(struct disp *d, struct request *r)
+{
+	struct jlist *lists[JK__N + 1];
+	bool partial = r->type == VP_T_CHECK_REQ ||
+	               (r->type == VP_T_RESOLVE_REQ && r->parsed);
+
+	if (!partial) {
+		fail_request(d, r, VP_ETIMEDOUT,
+		    r->type == VP_T_RESOLVE_REQ
+		        ? "request deadline passed before the document was "
+		          "parsed"
+		        : "request deadline passed");
+		return;
+	}
+	for (int k = 0; k < JK__N; k++)
+		lists[k] = &d->queue[k];
+	lists[JK__N] = &d->leased;
+	for (int l = 0; l <= JK__N; l++)
+		for (struct job *q = lists[l]->head; q; q = q->next) {
+			if (q->req != r)
+				continue;
+			if (q->kind == JK_CHECK)
+				checks_unverified(r, q, "check timed out");
+			else if (q->kind == JK_LOOKUP)
+				lookups_failed(
+				    r, q, VP_ETIMEDOUT, "lookup timed out");
+		}
+	finish(d, r);
+}
+
 static void on_tick(struct disp *d, uint64_t now)
 {
 	struct job *j;
@@ -1009,39 +1355,8 @@ static void on_tick(struct disp *d, uint64_t now)
 	r = d->requests;
 	while (r) {
 		struct request *nx = r->next;
-		if (r->deadline <= now) {
-			if (r->type == VP_T_RESOLVE_REQ && r->checks != NULL) {
-				/* links not all checked in time: partial result
-				 */
-				for (struct job *q = d->leased.head; q;
-				     q = q->next)
-					if (q->req == r)
-						checks_unverified(
-						    r, q, "check timed out");
-				for (struct job *q = d->queue[JK_CHECK].head; q;
-				     q = q->next)
-					if (q->req == r)
-						checks_unverified(
-						    r, q, "check timed out");
-				finish(d, r);
-			} else if (r->type == VP_T_CHECK_REQ) {
-				for (struct job *q = d->leased.head; q;
-				     q = q->next)
-					if (q->req == r)
-						checks_unverified(
-						    r, q, "check timed out");
-				for (struct job *q = d->queue[JK_CHECK].head; q;
-				     q = q->next)
-					if (q->req == r)
-						checks_unverified(
-						    r, q, "check timed out");
-				finish(d, r);
-			} else {
-				fail_request(d, r, VP_ETIMEDOUT,
-				    "request deadline passed before the "
-				    "document was parsed");
-			}
-		}
+		if (r->deadline <= now)
+			expire(d, r);
 		r = nx;
 	}
 }
@@ -1134,6 +1449,18 @@ int disp_start(
 		goto fail;
 	}
 	nng_pipe_notify(d->work, NNG_PIPE_EV_REM_POST, pipe_cb, d);
+	if (cfg->pub_url != NULL) {
+		if ((rv = nng_pub0_open(&d->pub)) != 0) {
+			snprintf(err, errlen, "cannot open PUB socket: %s",
+			    nng_strerror(rv));
+			rv = vp_err_from_nng(rv);
+			goto fail;
+		}
+		d->has_pub = true;
+		if ((rv = vp_nng_listen(
+		         d->pub, cfg->pub_url, 1 << 16, err, errlen)) != VP_OK)
+			goto fail;
+	}
 	d->n_api = cfg->max_inflight + 16; /* spares answer "busy" */
 	d->n_work = cfg->work_slots;
 	d->api_slots = calloc(d->n_api, sizeof(*d->api_slots));
@@ -1195,6 +1522,8 @@ int disp_start(
 fail:
 	nng_close(d->api);
 	nng_close(d->work);
+	if (d->has_pub)
+		nng_close(d->pub);
 	for (unsigned i = 0; d->api_slots && i < d->n_api; i++)
 		if (d->api_slots[i].io.aio)
 			nng_aio_free(d->api_slots[i].io.aio);
@@ -1229,6 +1558,8 @@ void disp_stop(struct disp *d)
 		nng_aio_stop(d->work_slots[i].io.aio);
 	nng_close(d->api);
 	nng_close(d->work);
+	if (d->has_pub)
+		nng_close(d->pub);
 	for (unsigned i = 0; i < d->n_api; i++) {
 		nng_msg *m = nng_aio_get_msg(d->api_slots[i].io.aio);
 		if (m != NULL && d->api_slots[i].io.state == SL_HELD)

@@ -13,9 +13,10 @@
 #include "vp_proto.h"
 
 struct disp_cfg {
-	const char *api_url;   /* e.g. tcp://0.0.0.0:7100 */
-	const char *work_url;  /* e.g. tcp://0.0.0.0:7101 */
-	size_t recv_max;       /* NNG_OPT_RECVMAXSZ on both sockets */
+	const char *api_url;  /* e.g. tcp://0.0.0.0:7100 */
+	const char *work_url; /* e.g. tcp://0.0.0.0:7101 */
+	const char *pub_url;  /* events, e.g. tcp://0.0.0.0:7102; NULL = none */
+	size_t recv_max;      /* NNG_OPT_RECVMAXSZ on both sockets */
 	unsigned max_inflight; /* API requests in progress; beyond: busy */
 	unsigned work_slots;   /* worker contexts that can be parked at once */
 	unsigned queue_max;    /* queued jobs per kind; beyond: busy */

@@ -13,6 +13,7 @@
 struct main_cfg {
 	const char *api;
 	const char *work;
+	const char *pub;
 	uint64_t recv_max, max_inflight, work_slots, queue_max, park_ms,
 	    lease_ms, max_attempts, timeout_ms, check_batch;
 	const char *log_level;
@@ -25,6 +26,8 @@ static const struct vp_cfg_opt opts[] = {
         "API socket (clients)", 0},
     {"work-listen", VP_CFG_URL, "tcp://0.0.0.0:7101", 0, 0, NULL, O(work),
         "work socket (workers dial in and pull)", 0},
+    {"pub-listen", VP_CFG_STR, "tcp://0.0.0.0:7102", 0, 0, NULL, O(pub),
+        "event socket (PUB: link.changed, ...); empty = none", 0},
     {"recv-max", VP_CFG_UINT, "83886080", 1024, 1073741824, NULL, O(recv_max),
         "largest message accepted, bytes", 0},
     {"max-inflight", VP_CFG_UINT, "256", 1, 100000, NULL, O(max_inflight),
@@ -83,6 +86,7 @@ int main(int argc, char **argv)
 	disp_cfg_default(&dc);
 	dc.api_url = c.api;
 	dc.work_url = c.work;
+	dc.pub_url = c.pub != NULL && c.pub[0] != '\0' ? c.pub : NULL;
 	dc.recv_max = (size_t)c.recv_max;
 	dc.max_inflight = (unsigned)c.max_inflight;
 	dc.work_slots = (unsigned)c.work_slots;

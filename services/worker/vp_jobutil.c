@@ -21,3 +21,16 @@ int vp_job_fail(struct vp_ready *res, int err, const char *msg)
 	res->job_err = e;
 	return err;
 }
+
+int vp_job_reply(struct vp_ready *res, const struct vp_msg *reply)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rv = vp_msg_encode(reply, &buf, &len);
+	if (rv != VP_OK)
+		return rv;
+	free(res->reply);
+	res->reply = buf;
+	res->reply_len = len;
+	return VP_OK;
+}

@@ -17,9 +17,11 @@
 #include "vp_client.h"
 #include "vp_clock.h"
 #include "vp_err.h"
+#include "vp_jobutil.h"
 #include "vp_nng.h"
 #include "vp_worker.h"
 
+#include <nng/protocol/pubsub0/sub.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -106,8 +108,9 @@ static void test_resolve_example(void **state)
 	wf = start_worker(work, "check", fetch_job, fe);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 
-	assert_int_equal(vp_client_resolve(c, doc, len, "example.txt", NULL,
-	                     false, 10000, &rep),
+	assert_int_equal(
+	    vp_client_resolve(c, doc, len,
+	        &(struct vp_resolve_opts){.name = "example.txt"}, 10000, &rep),
 	    VP_OK);
 	r = vp_msg_resolve_rep(&rep);
 	assert_non_null(r);
@@ -526,6 +529,170 @@ static void test_bad_input(void **state)
 	disp_stop(d);
 }
 
+/* A lookup worker for the tests (a stand-in for the fetcher's online
+ * lookups): confirms every citation marked "lookup" by giving it a new id and
+ * confidence 1, and returns it without spans (the dispatcher keeps them). */
+static int fake_lookup(
+    void *arg, const struct vp_msg *job, struct vp_ready *res)
+{
+	const struct vp_lookup_req *q = vp_msg_lookup_req(job);
+	struct vp_msg rep;
+	struct vp_lookup_rep *b;
+	int rv;
+	(void)arg;
+	if (q == NULL)
+		return vp_job_fail(res, VP_EINVAL, "not lookup.req");
+	if ((rv = vp_msg_init(&rep, VP_T_LOOKUP_REP)) != VP_OK)
+		return rv;
+	b = rep.body;
+	b->citations = calloc(q->n_citations, sizeof(*b->citations));
+	for (size_t i = 0; i < q->n_citations; i++) {
+		char id[1100];
+		assert_int_equal(vp_obj_copy(&vp_desc_citation,
+		                     &b->citations[i], &q->citations[i]),
+		    VP_OK);
+		b->n_citations = i + 1;
+		snprintf(id, sizeof(id), "confirmed:%s", q->citations[i].id);
+		free(b->citations[i].id);
+		b->citations[i].id = strdup(id);
+		b->citations[i].confidence = 1.0;
+		vp_obj_clear(&vp_desc_span, b->citations[i].spans);
+		free(b->citations[i].spans);
+		b->citations[i].spans = NULL;
+		b->citations[i].n_spans = 0;
+	}
+	rv = vp_job_reply(res, &rep);
+	vp_msg_clear(&rep);
+	return rv;
+}
+
+/* lookup.req passes through to a lookup worker; resolve with lookup=true
+ * sends the citations marked "lookup" there and keeps their spans. */
+static void test_lookup_paths(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_worker *ws, *wp, *wl;
+	struct vp_client *c;
+	struct vp_msg req, rep;
+	struct vp_lookup_req *lq;
+	struct vp_resolve_rep *r;
+	size_t len, n_confirmed = 0;
+	char *doc = read_example(&len);
+	(void)state;
+
+	disp_cfg_default(&dc);
+	d = start_disp(&dc, api, work);
+	ws = start_worker(work, "split", split_job, NULL);
+	wp = start_worker(work, "parse", prs_job, NULL);
+	wl = start_worker(work, "lookup", fake_lookup, NULL);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+
+	/* direct lookup.req: the worker's lookup.rep comes back with our id */
+	assert_int_equal(vp_msg_init(&req, VP_T_LOOKUP_REQ), VP_OK);
+	lq = req.body;
+	lq->citations = calloc(1, sizeof(*lq->citations));
+	lq->n_citations = 1;
+	lq->citations[0].family = strdup("zaak");
+	lq->citations[0].id = strdup("2025Z15031");
+	lq->citations[0].confidence = 0.5;
+	lq->citations[0].spans = calloc(1, sizeof(struct vp_span));
+	lq->citations[0].n_spans = 1;
+	vp_random_id(req.id);
+	req.has_id = true;
+	assert_int_equal(vp_client_call(c, &req, 5000, &rep), VP_OK);
+	assert_int_equal(rep.type, VP_T_LOOKUP_REP);
+	assert_memory_equal(rep.id, req.id, 16);
+	assert_string_equal(
+	    vp_msg_lookup_rep(&rep)->citations[0].id, "confirmed:2025Z15031");
+	vp_msg_clear(&rep);
+	vp_msg_clear(&req);
+
+	/* resolve with lookup: marked citations are confirmed, spans kept */
+	assert_int_equal(
+	    vp_client_resolve(c, doc, len,
+	        &(struct vp_resolve_opts){.lookup = true}, 10000, &rep),
+	    VP_OK);
+	r = vp_msg_resolve_rep(&rep);
+	assert_non_null(r);
+	for (size_t i = 0; i < r->n_citations; i++) {
+		const struct vp_citation *ci = &r->citations[i];
+		assert_true(ci->n_spans >= 1);
+		if (strncmp(ci->id, "confirmed:", 10) == 0) {
+			n_confirmed++;
+			assert_true(ci->confidence == 1.0);
+			assert_memory_equal(doc + ci->spans[0].start,
+			    ci->spans[0].raw,
+			    ci->spans[0].end - ci->spans[0].start);
+		}
+	}
+	/* whatever the parser marks for lookup went through the worker: at
+	 * least the Kamerstuk-labelled zaak number of footnote 6 */
+	assert_true(n_confirmed >= 1);
+	assert_int_equal(r->n_errors, 0);
+	vp_msg_clear(&rep);
+
+	vp_client_close(c);
+	vp_worker_stop(ws);
+	vp_worker_stop(wp);
+	vp_worker_stop(wl);
+	disp_stop(d);
+	free(doc);
+}
+
+/* event.pub is acknowledged with ok and published as "topic\0envelope". */
+static void test_events(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], pub[128], err[256];
+	struct disp *d;
+	struct vp_client *c;
+	struct vp_msg req, rep, got;
+	struct vp_event *ev;
+	struct vp_decode_err why;
+	nng_socket sub;
+	nng_msg *msg;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	snprintf(pub, sizeof(pub), "inproc://comp-%d-pub", (int)getpid());
+	dc.pub_url = pub;
+	d = start_disp(&dc, api, work);
+	assert_int_equal(nng_sub0_open(&sub), 0);
+	assert_int_equal(
+	    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "link.changed", 13), 0);
+	assert_int_equal(nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 5000), 0);
+	assert_int_equal(
+	    vp_nng_dial(sub, pub, 1 << 20, err, sizeof(err)), VP_OK);
+	vp_sleep_ms(100); /* let the subscription reach the publisher */
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+
+	for (int topic = 0; topic < 2; topic++) {
+		assert_int_equal(vp_msg_init(&req, VP_T_EVENT_PUB), VP_OK);
+		ev = req.body;
+		ev->topic = strdup(topic == 0 ? "job.done" : "link.changed");
+		ev->payload = (uint8_t *)strdup("\x81\xa3url\xa1x");
+		ev->payload_len = 7;
+		assert_int_equal(vp_client_call(c, &req, 5000, &rep), VP_OK);
+		assert_int_equal(rep.type, VP_T_OK);
+		vp_msg_clear(&rep);
+		vp_msg_clear(&req);
+	}
+	/* only the subscribed topic arrives */
+	assert_int_equal(nng_recvmsg(sub, &msg, 0), 0);
+	assert_string_equal((char *)nng_msg_body(msg), "link.changed");
+	assert_int_equal(vp_msg_decode(&got, (char *)nng_msg_body(msg) + 13,
+	                     nng_msg_len(msg) - 13, NULL, &why),
+	    VP_OK);
+	assert_int_equal(vp_msg_event(&got)->payload_len, 7);
+	vp_msg_clear(&got);
+	nng_msg_free(msg);
+	nng_close(sub);
+	vp_client_close(c);
+	disp_stop(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -534,6 +701,8 @@ int main(void)
 	    cmocka_unit_test(test_vanishing_worker),
 	    cmocka_unit_test(test_deadline_and_busy),
 	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_lookup_paths),
+	    cmocka_unit_test(test_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

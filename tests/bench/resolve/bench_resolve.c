@@ -46,8 +46,8 @@ static void *client_thread(void *arg)
 		if (i >= r->n)
 			break;
 		t0 = now_ms();
-		if (vp_client_resolve(r->c, r->doc, r->len, "bench", NULL,
-		        false, 60000, &rep) != VP_OK)
+		if (vp_client_resolve(
+		        r->c, r->doc, r->len, NULL, 60000, &rep) != VP_OK)
 			atomic_fetch_add(&r->errors, 1);
 		r->lat_ms[i] = now_ms() - t0;
 		vp_msg_clear(&rep);
