@@ -14,6 +14,7 @@
 #   VP_HOST       address to bind and dial [127.0.0.1]
 #   VP_API_PORT   dispatcher API port [7100]
 #   VP_WORK_PORT  dispatcher work port [7101]
+#   VP_PUB_PORT   dispatcher event (PUB) port [7102]
 #   SPLITTERS, PARSERS, FETCHERS  worker processes of each kind [1 2 1]
 # Every other VP_* variable (VP_CONTEXTS, VP_FETCH_ALLOW, VP_LOG_LEVEL, ...)
 # is passed to the services unchanged.
@@ -25,11 +26,13 @@ RUN_DIR=${RUN_DIR:-run/local}
 VP_HOST=${VP_HOST:-127.0.0.1}
 VP_API_PORT=${VP_API_PORT:-7100}
 VP_WORK_PORT=${VP_WORK_PORT:-7101}
+VP_PUB_PORT=${VP_PUB_PORT:-7102}
 SPLITTERS=${SPLITTERS:-1}
 PARSERS=${PARSERS:-2}
 FETCHERS=${FETCHERS:-1}
 API_URL="tcp://$VP_HOST:$VP_API_PORT"
 WORK_URL="tcp://$VP_HOST:$VP_WORK_PORT"
+PUB_URL="tcp://$VP_HOST:$VP_PUB_PORT"
 
 die() { echo "run-local: $*" >&2; exit 1; }
 
@@ -69,7 +72,8 @@ wait_ready() {
 cmd_start() {
   mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
   [ -e "$RUN_DIR/pids/dispatcher.pid" ] && die "already started in $RUN_DIR (stop first)"
-  start_one dispatcher vp-dispatcher VP_API_LISTEN="$API_URL" VP_WORK_LISTEN="$WORK_URL"
+  start_one dispatcher vp-dispatcher VP_API_LISTEN="$API_URL" VP_WORK_LISTEN="$WORK_URL" \
+    VP_PUB_LISTEN="$PUB_URL"
   for _ in $(seq 1 "$SPLITTERS"); do add_worker splitter >/dev/null; done
   for _ in $(seq 1 "$PARSERS"); do add_worker parser >/dev/null; done
   for _ in $(seq 1 "$FETCHERS"); do add_worker fetcher >/dev/null; done

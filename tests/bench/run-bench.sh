@@ -15,7 +15,7 @@ echo "== embedded"
 "$B/bench_resolve" --docs "$DOCS" --concurrency "$CONC" "$EX"
 echo "== separate processes over tcp loopback (1 splitter, 2 parsers)"
 export RUN_DIR; RUN_DIR=$(mktemp -d)
-export VP_BIN=$B VP_API_PORT=${VP_API_PORT:-27100} VP_WORK_PORT=${VP_WORK_PORT:-27101} VP_LOG_LEVEL=warn
+export VP_BIN=$B VP_API_PORT=${VP_API_PORT:-27100} VP_WORK_PORT=${VP_WORK_PORT:-27101} VP_PUB_PORT=${VP_PUB_PORT:-27102} VP_LOG_LEVEL=warn
 trap 'deploy/run-local.sh stop >/dev/null; rm -rf "$RUN_DIR"' EXIT
 api=$(deploy/run-local.sh start)
 "$B/bench_resolve" --connect "$api" --docs "$DOCS" --concurrency "$CONC" "$EX"

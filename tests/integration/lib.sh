@@ -30,8 +30,9 @@ pick_ports() {
   for _ in $(seq 1 50); do
     p=$((20000 + RANDOM % 30000))
     if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null &&
-       ! (exec 3<>/dev/tcp/127.0.0.1/$((p + 1))) 2>/dev/null; then
-      export VP_API_PORT=$p VP_WORK_PORT=$((p + 1))
+       ! (exec 3<>/dev/tcp/127.0.0.1/$((p + 1))) 2>/dev/null &&
+       ! (exec 3<>/dev/tcp/127.0.0.1/$((p + 2))) 2>/dev/null; then
+      export VP_API_PORT=$p VP_WORK_PORT=$((p + 1)) VP_PUB_PORT=$((p + 2))
       API="tcp://127.0.0.1:$p"
       return 0
     fi
