@@ -157,9 +157,10 @@ struct disp {
 
 	struct vp_limits lim; /* applied when decoding */
 
-	/* counters (written by the core thread, read under mu) */
+	/* counters: st is the core thread's; snap its copy for other threads,
+	 * taken under mu after every round of events */
 	uint64_t start_ms;
-	struct vp_stats_rep st;
+	struct vp_stats_rep st, snap;
 };
 
 void disp_cfg_default(struct disp_cfg *c)
@@ -300,6 +301,14 @@ static struct job *hash_find(struct disp *d, const uint8_t *id)
 	while (j && memcmp(j->id, id, 16) != 0)
 		j = j->hnext;
 	return j;
+}
+
+static void fill_counts(struct disp *d, struct vp_stats_rep *st)
+{
+	st->queued = 0;
+	for (int k = 0; k < JK__N; k++)
+		st->queued += d->queue[k].n;
+	st->leased = d->leased.n;
 }
 
 static void park(struct disp *d, struct work_slot *s, uint64_t now)
@@ -1055,7 +1064,10 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 			api_reply_error(d, s, m.id, m.has_id, VP_ENOMEM, NULL);
 			break;
 		}
-		disp_stats(d, rep.body);
+		*(struct vp_stats_rep *)rep.body = d->st;
+		fill_counts(d, rep.body);
+		((struct vp_stats_rep *)rep.body)->uptime_ms =
+		    vp_now_ms() - d->start_ms;
 		memcpy(rep.id, m.id, 16);
 		rep.has_id = m.has_id;
 		api_reply(s, &rep);
@@ -1403,24 +1415,24 @@ static void *core_main(void *arg)
 			e = nx;
 		}
 		if (now - last_tick >= 50) {
-			pthread_mutex_lock(&d->mu);
-			d->st.queued =
-			    d->queue[0].n + d->queue[1].n + d->queue[2].n;
-			d->st.leased = d->leased.n;
-			pthread_mutex_unlock(&d->mu);
 			on_tick(d, now);
 			last_tick = now;
 		}
+		/* counters for other threads (admin endpoint) */
+		fill_counts(d, &d->st);
+		pthread_mutex_lock(&d->mu);
+		d->snap = d->st;
+		pthread_mutex_unlock(&d->mu);
 	}
 	return NULL;
 }
 
 void disp_stats(struct disp *d, struct vp_stats_rep *st)
 {
-	*st = d->st;
+	pthread_mutex_lock(&d->mu);
+	*st = d->snap;
+	pthread_mutex_unlock(&d->mu);
 	st->uptime_ms = vp_now_ms() - d->start_ms;
-	st->queued = d->queue[0].n + d->queue[1].n + d->queue[2].n;
-	st->leased = d->leased.n;
 }
 
 int disp_start(

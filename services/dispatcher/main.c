@@ -1,6 +1,7 @@
 /* vp-dispatcher: the front door (API socket) and the job queues workers pull
  * from (work socket). */
 #include "disp.h"
+#include "vp_admin.h"
 #include "vp_cfg.h"
 #include "vp_err.h"
 #include "vp_log.h"
@@ -17,6 +18,8 @@ struct main_cfg {
 	uint64_t recv_max, max_inflight, work_slots, queue_max, park_ms,
 	    lease_ms, max_attempts, timeout_ms, check_batch;
 	const char *log_level;
+	const char *admin;
+	int health_check;
 	int help;
 };
 
@@ -48,9 +51,55 @@ static const struct vp_cfg_opt opts[] = {
         "URLs per check job", 0},
     {"log-level", VP_CFG_CHOICE, "info", 0, 0, "debug|info|warn|error|off",
         O(log_level), "log level (JSON lines on stderr)", 0},
+    {"admin-listen", VP_CFG_STR, "", 0, 0, NULL, O(admin),
+        "internal admin endpoint (/healthz /readyz /metrics), e.g. "
+        "http://127.0.0.1:9100; empty = none",
+        0},
+    {"health-check", VP_CFG_BOOL, "0", 0, 0, NULL, O(health_check),
+        "probe the admin endpoint's /readyz and exit 0 (ready) or 1", 0},
     {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(help), "show this help", 'h'},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static size_t disp_metrics(void *arg, char *buf, size_t cap)
+{
+	struct vp_stats_rep st;
+	int n;
+	disp_stats(arg, &st);
+	n = snprintf(buf, cap,
+	    "# TYPE vp_dispatcher_requests_total counter\n"
+	    "vp_dispatcher_requests_total %llu\n"
+	    "# TYPE vp_dispatcher_bad_requests_total counter\n"
+	    "vp_dispatcher_bad_requests_total %llu\n"
+	    "# TYPE vp_dispatcher_busy_total counter\n"
+	    "vp_dispatcher_busy_total %llu\n"
+	    "# TYPE vp_dispatcher_jobs_done_total counter\n"
+	    "vp_dispatcher_jobs_done_total %llu\n"
+	    "# TYPE vp_dispatcher_jobs_requeued_total counter\n"
+	    "vp_dispatcher_jobs_requeued_total %llu\n"
+	    "# TYPE vp_dispatcher_jobs_failed_total counter\n"
+	    "vp_dispatcher_jobs_failed_total %llu\n"
+	    "# TYPE vp_dispatcher_duplicates_dropped_total counter\n"
+	    "vp_dispatcher_duplicates_dropped_total %llu\n"
+	    "# TYPE vp_dispatcher_events_total counter\n"
+	    "vp_dispatcher_events_total %llu\n"
+	    "# TYPE vp_dispatcher_jobs_queued gauge\n"
+	    "vp_dispatcher_jobs_queued %llu\n"
+	    "# TYPE vp_dispatcher_jobs_leased gauge\n"
+	    "vp_dispatcher_jobs_leased %llu\n"
+	    "# TYPE vp_dispatcher_workers_parked gauge\n"
+	    "vp_dispatcher_workers_parked %llu\n",
+	    (unsigned long long)st.requests,
+	    (unsigned long long)st.bad_requests, (unsigned long long)st.busy,
+	    (unsigned long long)st.jobs_done,
+	    (unsigned long long)st.jobs_requeued,
+	    (unsigned long long)st.jobs_failed,
+	    (unsigned long long)st.duplicates_dropped,
+	    (unsigned long long)st.events, (unsigned long long)st.queued,
+	    (unsigned long long)st.leased,
+	    (unsigned long long)st.workers_parked);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
+}
 
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
@@ -63,6 +112,7 @@ int main(int argc, char **argv)
 	struct main_cfg c;
 	struct disp_cfg dc;
 	struct disp *d;
+	struct vp_admin *admin = NULL;
 	char err[256];
 
 	memset(&c, 0, sizeof(c));
@@ -79,6 +129,8 @@ int main(int argc, char **argv)
 		vp_cfg_usage(stdout, opts, N_OPTS);
 		return 0;
 	}
+	if (c.health_check)
+		return vp_admin_health_check("vp-dispatcher", c.admin);
 	vp_log_init("vp-dispatcher", vp_log_level_parse(c.log_level));
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
@@ -100,10 +152,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vp-dispatcher: %s\n", err);
 		return 1;
 	}
+	if (c.admin != NULL && c.admin[0] != '\0') {
+		struct vp_admin_ops ops = {NULL, disp_metrics, d};
+		if (vp_admin_start(&admin, c.admin, "vp-dispatcher", &ops, err,
+		        sizeof(err)) != VP_OK) {
+			fprintf(stderr, "vp-dispatcher: %s\n", err);
+			disp_stop(d);
+			return 2;
+		}
+	}
 	VP_INFO("listening: api %s, work %s", c.api, c.work);
 	while (!stop_signal)
 		pause();
 	VP_INFO("stopping on signal %d", (int)stop_signal);
+	vp_admin_stop(admin);
 	disp_stop(d);
 	return 0;
 }

@@ -26,6 +26,7 @@ struct vp_worker {
 	nng_aio **aios;     /* one per context thread, NULL until allocated */
 	atomic_bool stopping;
 	atomic_uint_fast64_t jobs;
+	atomic_uint pipes; /* live connections, kept by pipe_cb */
 };
 
 /* Encodes a worker.ready carrying res (may be NULL) as the result of job_id. */
@@ -167,6 +168,17 @@ static void *ctx_main(void *arg)
 	return NULL;
 }
 
+/* nng's thread: only counts */
+static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct vp_worker *w = arg;
+	(void)p;
+	if (ev == NNG_PIPE_EV_ADD_POST)
+		atomic_fetch_add(&w->pipes, 1);
+	else if (ev == NNG_PIPE_EV_REM_POST)
+		atomic_fetch_sub(&w->pipes, 1);
+}
+
 int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
     char *err, size_t errlen)
 {
@@ -199,6 +211,8 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 	 * that the context thread re-sends on its own timeout. */
 	nng_socket_set_ms(
 	    w->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	nng_pipe_notify(w->sock, NNG_PIPE_EV_ADD_POST, pipe_cb, w);
+	nng_pipe_notify(w->sock, NNG_PIPE_EV_REM_POST, pipe_cb, w);
 	if ((rv = vp_nng_dial(w->sock, cfg->url, cfg->recv_max, err, errlen)) !=
 	    VP_OK) {
 		nng_close(w->sock);
@@ -228,6 +242,11 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 	}
 	*wp = w;
 	return VP_OK;
+}
+
+unsigned vp_worker_connections(const struct vp_worker *w)
+{
+	return atomic_load(&((struct vp_worker *)w)->pipes);
 }
 
 uint64_t vp_worker_jobs(const struct vp_worker *w)

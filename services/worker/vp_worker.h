@@ -48,6 +48,9 @@ int vp_worker_start(struct vp_worker **w, const struct vp_worker_cfg *cfg,
 /* Number of jobs this worker has completed. */
 uint64_t vp_worker_jobs(const struct vp_worker *w);
 
+/* Number of live connections to the dispatcher (0 while it is unreachable). */
+unsigned vp_worker_connections(const struct vp_worker *w);
+
 /* Closes the socket (in-flight jobs finish but their results are dropped),
  * joins the threads and frees w. */
 void vp_worker_stop(struct vp_worker *w);

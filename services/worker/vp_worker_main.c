@@ -1,6 +1,7 @@
 /* Shared main() of the worker services. */
 #include "vp_worker_main.h"
 
+#include "vp_admin.h"
 #include "vp_cfg.h"
 #include "vp_err.h"
 #include "vp_log.h"
@@ -26,6 +27,12 @@ static const struct vp_cfg_opt common_opts[] = {
         O(log_level), "log level (JSON lines on stderr)", 0},
     {"name", VP_CFG_STR, NULL, 0, 0, NULL, O(name),
         "worker name in logs (default kind@pid)", 0},
+    {"admin-listen", VP_CFG_STR, "", 0, 0, NULL, O(admin_listen),
+        "internal admin endpoint (/healthz /readyz /metrics), e.g. "
+        "http://127.0.0.1:9101; empty = none",
+        0},
+    {"health-check", VP_CFG_BOOL, "0", 0, 0, NULL, O(health_check),
+        "probe the admin endpoint's /readyz and exit 0 (ready) or 1", 0},
     {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(help), "show this help", 'h'},
 };
 static const struct vp_cfg_opt fetch_opts[] = {
@@ -41,6 +48,35 @@ static const struct vp_cfg_opt fetch_opts[] = {
 #define N_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
 #define N_FETCH  (sizeof(fetch_opts) / sizeof(fetch_opts[0]))
 
+struct admin_arg {
+	struct vp_worker *worker;
+	const char *kind;
+	unsigned contexts;
+};
+
+static bool worker_ready(void *arg)
+{
+	struct admin_arg *a = arg;
+	return a->worker != NULL && vp_worker_connections(a->worker) > 0;
+}
+
+static size_t worker_metrics(void *arg, char *buf, size_t cap)
+{
+	struct admin_arg *a = arg;
+	int n = snprintf(buf, cap,
+	    "# TYPE vp_worker_jobs_total counter\n"
+	    "vp_worker_jobs_total{kind=\"%s\"} %llu\n"
+	    "# TYPE vp_worker_contexts gauge\n"
+	    "vp_worker_contexts{kind=\"%s\"} %u\n"
+	    "# TYPE vp_worker_connections gauge\n"
+	    "vp_worker_connections{kind=\"%s\"} %u\n",
+	    a->kind,
+	    (unsigned long long)(a->worker ? vp_worker_jobs(a->worker) : 0),
+	    a->kind, a->contexts, a->kind,
+	    a->worker ? vp_worker_connections(a->worker) : 0);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
+}
+
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
@@ -54,6 +90,7 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 	struct vp_wmain_cfg cfg;
 	struct vp_worker_cfg wc;
 	struct vp_worker *worker = NULL;
+	struct vp_admin *admin = NULL;
 	void *arg = NULL;
 	char err[256];
 	int rv;
@@ -75,6 +112,8 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 		vp_cfg_usage(stdout, opts, n);
 		return 0;
 	}
+	if (cfg.health_check)
+		return vp_admin_health_check(w->prog, cfg.admin_listen);
 	vp_log_init(w->prog, vp_log_level_parse(cfg.log_level));
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
@@ -100,12 +139,28 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 			w->teardown(arg);
 		return rv == VP_EINVAL ? 2 : 1;
 	}
+	if (cfg.admin_listen != NULL && cfg.admin_listen[0] != '\0') {
+		static struct admin_arg aa;
+		struct vp_admin_ops ops = {worker_ready, worker_metrics, &aa};
+		aa.worker = worker;
+		aa.kind = w->kind;
+		aa.contexts = wc.contexts;
+		if (vp_admin_start(&admin, cfg.admin_listen, w->prog, &ops, err,
+		        sizeof(err)) != VP_OK) {
+			fprintf(stderr, "%s: %s\n", w->prog, err);
+			vp_worker_stop(worker);
+			if (w->teardown)
+				w->teardown(arg);
+			return 2;
+		}
+	}
 	VP_INFO("%s worker started: %u contexts dialing %s", w->kind,
 	    wc.contexts, wc.url);
 	while (!stop_signal)
 		pause();
 	VP_INFO("stopping on signal %d after %llu jobs", (int)stop_signal,
 	    (unsigned long long)vp_worker_jobs(worker));
+	vp_admin_stop(admin);
 	vp_worker_stop(worker);
 	if (w->teardown)
 		w->teardown(arg);

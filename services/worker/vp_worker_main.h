@@ -17,6 +17,8 @@ struct vp_wmain_cfg {
 	uint64_t park_ms;
 	const char *log_level;
 	const char *name;
+	const char *admin_listen;
+	int health_check;
 	int help;
 	const char *fetch_allow;
 	uint64_t fetch_max_parallel;
