@@ -16,6 +16,9 @@
 #   VP_WORK_PORT  dispatcher work port [7101]
 #   VP_PUB_PORT   dispatcher event (PUB) port [7102]
 #   SPLITTERS, PARSERS, FETCHERS  worker processes of each kind [1 2 1]
+#   ADMIN_BASE_PORT  when set, each process serves /healthz /readyz /metrics
+#                 on http://127.0.0.1:PORT, PORT = base, base+1, ... in start
+#                 order (listed by `status`)
 # Every other VP_* variable (VP_CONTEXTS, VP_FETCH_ALLOW, VP_LOG_LEVEL, ...)
 # is passed to the services unchanged.
 set -euo pipefail
@@ -36,9 +39,18 @@ PUB_URL="tcp://$VP_HOST:$VP_PUB_PORT"
 
 die() { echo "run-local: $*" >&2; exit 1; }
 
+next_admin() { # -> VP_ADMIN_LISTEN=... for the next process, or nothing
+  [ -n "${ADMIN_BASE_PORT:-}" ] || return 0
+  local n
+  n=$(find "$RUN_DIR/pids" -name "*.pid" 2>/dev/null | wc -l)
+  echo "VP_ADMIN_LISTEN=http://127.0.0.1:$((ADMIN_BASE_PORT + n))"
+}
+
 start_one() { # name binary [env...]
-  local name=$1 bin=$2
+  local name=$1 bin=$2 admin
   shift 2
+  admin=$(next_admin)
+  [ -z "$admin" ] || { set -- "$@" "$admin"; echo "${admin#VP_ADMIN_LISTEN=}" >"$RUN_DIR/pids/$name.admin"; }
   [ -x "$VP_BIN/$bin" ] || die "$VP_BIN/$bin not found: build first (scripts/setup.sh)"
   env "$@" "$VP_BIN/$bin" >>"$RUN_DIR/logs/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/pids/$name.pid"
@@ -94,7 +106,7 @@ cmd_stop() {
     pid=$(cat "$f")
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
-    rm -f "$f"
+    rm -f "$f" "${f%.pid}.admin"
   done
 }
 
@@ -104,7 +116,9 @@ cmd_status() {
     [ -e "$f" ] || { echo "nothing started in $RUN_DIR"; return 0; }
     pid=$(cat "$f")
     if kill -0 "$pid" 2>/dev/null; then state=running; else state=dead; fi
-    printf '%-14s pid %-8s %s\n' "$(basename "$f" .pid)" "$pid" "$state"
+    admin=""
+    [ -e "${f%.pid}.admin" ] && admin=$(cat "${f%.pid}.admin")
+    printf '%-14s pid %-8s %-8s %s\n' "$(basename "$f" .pid)" "$pid" "$state" "$admin"
   done
 }
 
