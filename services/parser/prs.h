@@ -24,6 +24,20 @@ int prs_parse_segments(const struct vp_segment *segs, size_t n_segs,
 int prs_parse_text(
     const char *text, size_t len, struct vp_citation **out, size_t *n_out);
 
+struct prs_laws;
+
+/* The law table built into the binary (data/law-abbrev.tsv at build time);
+ * static, never freed. A larger table in the same TSV columns can be loaded
+ * at start with prs_laws_load() (prs_laws.h) and passed to the _with
+ * variants below; NULL there means this default. */
+const struct prs_laws *prs_laws_default(void);
+
+int prs_parse_text_with(const struct prs_laws *laws, const char *text,
+    size_t len, struct vp_citation **out, size_t *n_out);
+int prs_parse_segments_with(const struct prs_laws *laws,
+    const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
+    size_t *n_out);
+
 /* Frees an array returned by the functions above. */
 void prs_citations_free(struct vp_citation *cits, size_t n);
 

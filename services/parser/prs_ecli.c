@@ -97,18 +97,48 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	char country[TOKMAX + 1], court[TOKMAX + 1], year[TOKMAX + 1],
 	    number[TOKMAX + 1], id[4 * TOKMAX + 16], url[6 * TOKMAX + 96];
 	struct prs_cit c = {0};
-	bool no_country = false;
+	bool no_country = false, no_court = false, bare = false, ocr = false;
 	int rv;
 
 	*end = i;
-	if (!(j = prs_word(s, len, i, "ECLI")))
+	if ((j = prs_word(s, len, i, "ECLI"))) {
+		j += i;
+	} else if ((j = prs_word(s, len, i, "ECI")) ||
+	           (j = prs_word(s, len, i, "ELCI"))) {
+		j += i;
+		ocr = true;
+	} else if (i + 3 < len && s[i + 2] == ':' &&
+	           (!memcmp(s + i, "NL", 2) || !memcmp(s + i, "EU", 2) ||
+	               !memcmp(s + i, "CE", 2)) &&
+	           (i == 0 || (!prs_isalnum((unsigned char)s[i - 1]) &&
+	                          s[i - 1] != ':'))) {
+		/* prefix-less "EU:C:2007:343" (common in case law) */
+		bare = true;
+		j = i - 1; /* sep_token reads the ':' after a virtual prefix */
+	} else {
 		return VP_OK;
-	j += i;
-	if (!(j = sep_token(s, len, j, false, &t[0])) ||
-	    !(j = sep_token(s, len, j, false, &t[1])) ||
-	    !(j = sep_token(s, len, j, false, &t[2])))
+	}
+	if (bare) {
+		t[0].start = i;
+		t[0].n = 2;
+		j = i + 2;
+	} else if (!(j = sep_token(s, len, j, false, &t[0]))) {
 		return VP_OK;
-	if (t[0].n == 2 && all(s, &t[0], is_alpha) && is_year(s, &t[2])) {
+	}
+	if (!(j = sep_token(s, len, j, false, &t[1])))
+		return VP_OK;
+	if (t[0].n == 2 && all(s, &t[0], is_alpha) && is_year(s, &t[1]) &&
+	    !bare) {
+		/* "ECLI:NL:2018:1664": court missing; never guess it */
+		if (!(j = sep_token(s, len, j, true, &t[3])))
+			return VP_OK;
+		t[2] = t[1];
+		t[1].n = 0;
+		no_court = true;
+	} else if (!(j = sep_token(s, len, j, false, &t[2]))) {
+		return VP_OK;
+	} else if (t[0].n == 2 && all(s, &t[0], is_alpha) &&
+	           is_year(s, &t[2])) {
 		if (!(j = sep_token(s, len, j, true, &t[3])))
 			return VP_OK;
 	} else if (is_year(s, &t[1]) &&
@@ -122,13 +152,19 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	} else {
 		return VP_OK;
 	}
-	if (t[1].n > 8 || !prs_isalpha((unsigned char)s[t[1].start]))
+	if (no_court) {
+		;
+	} else if (t[1].n > 8 || !prs_isalpha((unsigned char)s[t[1].start])) {
 		return VP_OK;
+	}
 	if (no_country)
 		strcpy(country, "NL");
 	else
 		upper_tok(country, s, &t[0]);
-	upper_tok(court, s, &t[1]);
+	if (no_court)
+		strcpy(court, "?");
+	else
+		upper_tok(court, s, &t[1]);
 	upper_tok(year, s, &t[2]);
 	upper_tok(number, s, &t[3]);
 	if (!valid_number(s, country, &t[3]))
@@ -153,6 +189,19 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	c.id = id;
 	c.confidence = no_country ? 0.8 : 1.0;
 	c.reason = no_country ? "country code missing: assumed NL" : NULL;
+	if (bare) {
+		c.confidence = 0.7;
+		c.reason = "ECLI prefix missing";
+	} else if (ocr) {
+		c.confidence = 0.8;
+		c.reason = "misspelt ECLI prefix (OCR)";
+	}
+	if (no_court) {
+		c.confidence = 0.3;
+		c.reason = "court code missing: the decision needs a lookup";
+		c.url = NULL;
+		prs_cit_field(&c, "lookup", "ecli");
+	}
 	c.start = i;
 	c.end = t[3].start + t[3].n;
 	prs_cit_field(&c, "country", country);
@@ -225,6 +274,7 @@ int prs_try_ljn(struct prs_ctx *ctx, size_t i, size_t *end)
 	c.start = i;
 	c.end = j + 4;
 	prs_cit_field(&c, "ljn", ljn);
+	prs_cit_field(&c, "lookup", "ecli");
 	if ((rv = prs_emit(ctx, &c)) == VP_OK)
 		*end = c.end;
 	return rv;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "prs_laws.h"
 #include "vp_err.h"
 #include "vp_proto.h"
 
@@ -16,6 +17,23 @@
 
 /* Scan state of one call: the text being scanned, the growing output array,
  * and the segment the text belongs to (NULL when scanning plain text). */
+/* A law abbreviation defined in the document ("Wet politiegegevens (Wpg)",
+ * "(hierna: Awb)"): applies to the whole document. bwb is "" when the title
+ * is not in the law table. */
+#define PRS_MAX_DEFS 64
+struct prs_def {
+	char abbr[24];
+	char bwb[24];
+	char title[96];
+};
+
+/* Context words decided for an ambiguous abbreviation (cache per call). */
+#define PRS_MAX_AMBIG 16
+struct prs_ambig {
+	char key[24];
+	long pick; /* row index into laws, -1: undecided */
+};
+
 struct prs_ctx {
 	const char *s;
 	size_t len;
@@ -23,9 +41,19 @@ struct prs_ctx {
 	const char *where;
 	struct vp_citation *out;
 	size_t n, cap;
+	/* document-wide state */
+	const struct prs_laws *laws;
+	const struct vp_segment *segs; /* whole document (or NULL) */
+	size_t n_segs;
+	const char *doc; /* plain-text document when segs is NULL */
+	size_t doc_len;
+	struct prs_def defs[PRS_MAX_DEFS];
+	size_t n_defs;
+	struct prs_ambig ambig[PRS_MAX_AMBIG];
+	size_t n_ambig;
 };
 
-#define PRS_MAX_FIELDS 10
+#define PRS_MAX_FIELDS 14
 
 /* One citation under construction; every pointer is borrowed and copied by
  * prs_emit(). start/end are byte offsets into ctx->s. */
@@ -130,6 +158,28 @@ int prs_try_zaak(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_ljn(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_url(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_handelingen(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_header(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_celex(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_internal(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_ecli_bare(struct prs_ctx *ctx, size_t i, size_t *end);
+
+/* "16 juni 2005" at j: sets *year and *month (1-12), returns its length
+ * or 0. */
+size_t prs_date(const char *s, size_t len, size_t j, int *year, int *month);
+
+/* Collects the law abbreviations defined in text s[0..len) into ctx->defs
+ * (called for every segment before any is scanned). */
+void prs_find_defs(struct prs_ctx *ctx, const char *s, size_t len);
+
+/* Parses a labelled Kamerstuk body after a chamber (used by Handelingen
+ * citations that really cite a Kamerstuk). */
+int prs_kamerstuk_after_label(struct prs_ctx *ctx, size_t start, size_t j,
+    char chamber, double conf, const char *reason, size_t *end);
 
 /* Emits an Aanhangsel citation (chamber 't'/'e', vj8 = 8 digits, nr as
  * written) covering [start, end); confidence and reason apply to how it was

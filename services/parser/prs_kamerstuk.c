@@ -120,7 +120,8 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
     size_t end, double confidence, const char *reason)
 {
 	struct prs_cit c = {0};
-	char id[64], url[128], vj[10] = "", dossier[24];
+	char id[64], url[128], vj[10] = "", dossier[24], alt[80];
+	size_t base;
 	int rv;
 	if (k->vj8[0])
 		snprintf(vj, sizeof vj, "%.4s-%.4s", k->vj8, k->vj8 + 4);
@@ -160,6 +161,15 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 	 * id is still the dossier-ondernummer pair, but there is no obl URL */
 	if (k->vj8[0] && strcmp(k->vj8, "19941995") < 0)
 		c.url = NULL;
+	if (!c.url) {
+		prs_cit_field(&c, "lookup", "sgd");
+		if (c.confidence > 0.9) {
+			c.confidence = 0.9;
+			c.reason = "paper before 1995: only in Staten-Generaal "
+			           "Digitaal, no officielebekendmakingen URL";
+		}
+	}
+	base = c.n_fields;
 	for (size_t n = 0; n < k->n_nrs; n++) {
 		snprintf(id, sizeof id, "kst-%s-%s", dossier, k->nrs[n]);
 		snprintf(url, sizeof url,
@@ -167,8 +177,17 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 		c.keys[c.n_fields] = "ondernummer";
 		c.vals[c.n_fields] = k->nrs[n];
 		c.n_fields++;
+		/* some 1994-2002 papers have ids embedding the vergaderjaar */
+		if (k->vj8[0] && strcmp(k->vj8, "19941995") >= 0 &&
+		    strcmp(k->vj8, "20022003") < 0) {
+			snprintf(alt, sizeof alt, "kst-%s-%s-%s", k->vj8,
+			    dossier, k->nrs[n]);
+			c.keys[c.n_fields] = "alt_id";
+			c.vals[c.n_fields] = alt;
+			c.n_fields++;
+		}
 		rv = prs_emit(ctx, &c);
-		c.n_fields--;
+		c.n_fields = base;
 		if (rv != VP_OK)
 			return rv;
 	}
@@ -405,7 +424,7 @@ static int body(struct prs_ctx *ctx, struct kst *k, size_t start, size_t j,
 		return VP_OK;
 	}
 	p = prs_ws(s, len, j);
-	if (prs_at(s, len, p) == ',')
+	if (prs_at(s, len, p) == ',' || (k->vj8[0] && prs_at(s, len, p) == '|'))
 		p = prs_ws(s, len, p + 1);
 	else if (k->vj8[0] && (n = prs_dash(s, len, p))) /* 1958-1959-5380 */
 		p = prs_ws(s, len, p + n);
@@ -498,6 +517,15 @@ int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	}
 	return body(ctx, &k, i, j, need_vj, conf, reason, end);
+}
+
+int prs_kamerstuk_after_label(struct prs_ctx *ctx, size_t start, size_t j,
+    char chamber, double conf, const char *reason, size_t *end)
+{
+	struct kst k = {0};
+	*end = start;
+	k.chamber = chamber;
+	return body(ctx, &k, start, j, false, conf, reason, end);
 }
 
 int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end)

@@ -130,6 +130,9 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 		    (prs_isalnum((unsigned char)s[i - 1]) || s[i - 1] == '-' ||
 		        s[i - 1] == '.' || s[i - 1] == '/'))
 			return VP_OK;
+		if (prs_isupper(prs_at(s, ctx->len, i + 5)) &&
+		    ((rv = prs_try_celex(ctx, i, end)) != VP_OK || *end > i))
+			return rv;
 		if ((rv = prs_try_zaak(ctx, i, end)) != VP_OK || *end > i)
 			return rv;
 		return prs_try_kamerstuk_bare(ctx, i, end);
@@ -147,37 +150,70 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 		    (unsigned char)(s[i + 1 < ctx->len ? i + 1 : i] | 0x20);
 		const char *next;
 		switch (c | 0x20) {
-		case 'h': next = "t"; break;
-		case 'w': next = "we"; break;
-		case 'k': next = "a"; break;
-		case 't': next = "wk."; break;
-		case 'a': next = "a"; break;
-		case 'e': next = "clke."; break;
+		case 'h': next = "ta-"; break;
+		case 'w': next = "weas"; break;
+		case 'k': next = "as"; break;
+		case 't': next = "wkr."; break;
+		case 'a': next = "arh"; break;
+		case 'e': next = "clke.u"; break;
 		case 'l': next = "j"; break;
+		case 's': next = "t"; break;
+		case 'g': next = "me"; break;
+		case 'p': next = "r"; break;
+		case 'r': next = "i"; break;
+		case 'v': next = "e"; break;
+		case 'u': next = "i"; break;
+		case 'z': next = "i"; break;
+		case 'b': next = "l"; break;
+		case 'n': next = "l"; break;
+		case 'c': next = "ev"; break;
 		default: return VP_OK;
 		}
 		if (i + 1 >= ctx->len || !strchr(next, d) || d == 0)
 			return VP_OK;
 	}
+#define TRY(f)                                                                 \
+	do {                                                                   \
+		if ((rv = f(ctx, i, end)) != VP_OK || *end > i)                \
+			return rv;                                             \
+	} while (0)
 	switch (c | 0x20) {
-	case 'h': return prs_try_url(ctx, i, end);
+	case 'h':
+		TRY(prs_try_url);
+		TRY(prs_try_pubid);
+		return prs_try_handelingen(ctx, i, end);
 	case 'w':
-		if ((rv = prs_try_url(ctx, i, end)) != VP_OK || *end > i)
-			return rv;
+		TRY(prs_try_url);
+		TRY(prs_try_blad);
 		return prs_try_kamerstuk(ctx, i, end);
-	case 'k':
+	case 'k': TRY(prs_try_pubid); return prs_try_kamerstuk(ctx, i, end);
 	case 't':
-	case 'b': return prs_try_kamerstuk(ctx, i, end);
-	case 'a': return prs_try_aanhangsel(ctx, i, end);
-	case 'e':
-		if ((rv = prs_try_ecli(ctx, i, end)) != VP_OK || *end > i)
-			return rv;
-		if ((rv = prs_try_ljn(ctx, i, end)) != VP_OK || *end > i)
-			return rv;
+		TRY(prs_try_blad);
+		TRY(prs_try_header);
 		return prs_try_kamerstuk(ctx, i, end);
+	case 'b': return prs_try_pubid(ctx, i, end);
+	case 'a':
+		TRY(prs_try_pubid);
+		TRY(prs_try_wet);
+		return prs_try_aanhangsel(ctx, i, end);
+	case 'e':
+		TRY(prs_try_ecli);
+		TRY(prs_try_ljn);
+		TRY(prs_try_header);
+		return prs_try_kamerstuk(ctx, i, end);
+	case 'c': TRY(prs_try_pubid); return prs_try_ecli(ctx, i, end);
+	case 'n': return prs_try_ecli(ctx, i, end);
 	case 'l': return prs_try_ljn(ctx, i, end);
+	case 's': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
+	case 'g': TRY(prs_try_blad); return prs_try_eu(ctx, i, end);
+	case 'p': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
+	case 'r':
+	case 'v':
+	case 'u': return prs_try_eu(ctx, i, end);
+	case 'z': return prs_try_internal(ctx, i, end);
 	default: return VP_OK;
 	}
+#undef TRY
 }
 
 static int scan(struct prs_ctx *ctx)
@@ -223,58 +259,101 @@ static void free_out(struct prs_ctx *ctx)
 	ctx->n = ctx->cap = 0;
 }
 
-int prs_parse_text(
-    const char *text, size_t len, struct vp_citation **out, size_t *n_out)
+const struct prs_laws *prs_laws_default(void)
 {
-	struct prs_ctx ctx = {0};
+	return &prs_laws_builtin;
+}
+
+int prs_parse_text_with(const struct prs_laws *laws, const char *text,
+    size_t len, struct vp_citation **out, size_t *n_out)
+{
+	struct prs_ctx *ctx;
 	int rv;
 	if (!out || !n_out || (!text && len))
 		return VP_EINVAL;
 	*out = NULL;
 	*n_out = 0;
-	ctx.s = text;
-	ctx.len = len;
-	if ((rv = scan(&ctx)) != VP_OK) {
-		free_out(&ctx);
+	/* the context holds the document's definitions: too big for some
+	 * worker stacks */
+	if (!(ctx = calloc(1, sizeof *ctx)))
+		return VP_ENOMEM;
+	ctx->laws = laws ? laws : &prs_laws_builtin;
+	ctx->s = ctx->doc = text;
+	ctx->len = ctx->doc_len = len;
+	prs_find_defs(ctx, text, len);
+	if ((rv = scan(ctx)) != VP_OK) {
+		free_out(ctx);
+		free(ctx);
 		return rv;
 	}
-	*out = ctx.out;
-	*n_out = ctx.n;
+	*out = ctx->out;
+	*n_out = ctx->n;
+	free(ctx);
 	return VP_OK;
 }
 
-int prs_parse_segments(const struct vp_segment *segs, size_t n_segs,
-    struct vp_citation **out, size_t *n_out)
+int prs_parse_text(
+    const char *text, size_t len, struct vp_citation **out, size_t *n_out)
 {
-	struct prs_ctx ctx = {0};
+	return prs_parse_text_with(NULL, text, len, out, n_out);
+}
+
+static bool furniture(const struct vp_segment *seg)
+{
+	return seg->kind && !strcmp(seg->kind, "furniture");
+}
+
+int prs_parse_segments_with(const struct prs_laws *laws,
+    const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
+    size_t *n_out)
+{
+	struct prs_ctx *ctx;
 	char where[64];
 	int rv = VP_OK;
 	if (!out || !n_out || (!segs && n_segs))
 		return VP_EINVAL;
 	*out = NULL;
 	*n_out = 0;
+	if (!(ctx = calloc(1, sizeof *ctx)))
+		return VP_ENOMEM;
+	ctx->laws = laws ? laws : &prs_laws_builtin;
+	ctx->segs = segs;
+	ctx->n_segs = n_segs;
+	/* definitions first: "(hierna: Awb)" in paragraph 9 applies to a
+	 * footnote that comes earlier in the segment order */
+	for (size_t k = 0; k < n_segs; k++)
+		if (segs[k].text && !furniture(&segs[k]))
+			prs_find_defs(ctx, segs[k].text, strlen(segs[k].text));
 	for (size_t k = 0; k < n_segs; k++) {
 		const struct vp_segment *seg = &segs[k];
 		const char *kind = seg->kind ? seg->kind : "segment";
-		if (!seg->text)
+		if (!seg->text || furniture(seg))
 			continue;
 		if (seg->number)
 			snprintf(where, sizeof where, "%.40s %u", kind,
 			    (unsigned)seg->number);
 		else
 			snprintf(where, sizeof where, "%.40s", kind);
-		ctx.s = seg->text;
-		ctx.len = strlen(seg->text);
-		ctx.seg = seg;
-		ctx.where = where;
-		if ((rv = scan(&ctx)) != VP_OK) {
-			free_out(&ctx);
+		ctx->s = seg->text;
+		ctx->len = strlen(seg->text);
+		ctx->seg = seg;
+		ctx->where = where;
+		if ((rv = scan(ctx)) != VP_OK) {
+			free_out(ctx);
+			free(ctx);
 			return rv;
 		}
 	}
-	*out = ctx.out;
-	*n_out = ctx.n;
+	*out = ctx->out;
+	*n_out = ctx->n;
+	free(ctx);
 	return VP_OK;
+}
+
+int prs_parse_segments(const struct vp_segment *segs, size_t n_segs,
+    struct vp_citation **out, size_t *n_out)
+{
+	return prs_parse_segments_with(NULL, segs, n_segs, out, n_out);
 }
 
 void prs_citations_free(struct vp_citation *cits, size_t n)

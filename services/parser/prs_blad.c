@@ -1,0 +1,303 @@
+/* prs_blad.c - official gazettes (spec §6): Staatsblad, Staatscourant
+ * (including the pre-July-2009 issue form "Staatscourant van 16 juni 2005,
+ * nr. 114"), Tractatenblad, Gemeenteblad, Provinciaal blad, Waterschapsblad;
+ * Staatsblad without year takes the year of the preceding date. Also bare
+ * publication identifiers written in text ("(kst-22343-400)", "stb-2013-465").
+ * Placeholders ("Stb. …, … .") have no digits and give nothing. */
+#include <stdio.h>
+#include <string.h>
+
+#include "prs_internal.h"
+
+struct blad {
+	const char *label; /* word as written, case-sensitive first letter */
+	bool dot;          /* abbreviation: may be followed by '.' */
+	const char *prefix;
+	const char *family;
+};
+
+static const struct blad blads[] = {
+    {"Staatsblad", false, "stb", "staatsblad"},
+    {"Stb", true, "stb", "staatsblad"},
+    {"Staatscourant", false, "stcrt", "staatscourant"},
+    {"Stcrt", true, "stcrt", "staatscourant"},
+    {"Tractatenblad", false, "trb", "tractatenblad"},
+    {"Trb", true, "trb", "tractatenblad"},
+    {"Gemeenteblad", false, "gmb", "gemeenteblad"},
+    {"Gmb", true, "gmb", "gemeenteblad"},
+    {"Provinciaal blad", false, "prb", "provinciaal_blad"},
+    {"Provinciaalblad", false, "prb", "provinciaal_blad"},
+    {"Prb", true, "prb", "provinciaal_blad"},
+    {"Waterschapsblad", false, "wsb", "waterschapsblad"},
+    {"Wsb", true, "wsb", "waterschapsblad"},
+};
+
+static const char *const months[] = {"januari", "februari", "maart", "april",
+    "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+    "december"};
+
+/* "16 juni 2005" at j: sets year and month (1-12), returns length or 0. */
+size_t prs_date(const char *s, size_t len, size_t j, int *year, int *month)
+{
+	size_t d = prs_ndigits(s, len, j, 2), p, n;
+	if (d < 1 || d > 2)
+		return 0;
+	p = prs_ws(s, len, j + d);
+	if (p == j + d)
+		return 0;
+	for (size_t k = 0; k < 12; k++)
+		if ((n = prs_word(s, len, p, months[k]))) {
+			size_t y = prs_ws(s, len, p + n);
+			if (y == p + n || prs_ndigits(s, len, y, 4) != 4 ||
+			    prs_isalnum(prs_at(s, len, y + 4)))
+				return 0;
+			*month = (int)k + 1;
+			*year = (s[y] - '0') * 1000 + (s[y + 1] - '0') * 100 +
+			        (s[y + 2] - '0') * 10 + (s[y + 3] - '0');
+			return y + 4 - j;
+		}
+	return 0;
+}
+
+/* Year of the last "d maand yyyy" date in the 120 bytes before i. */
+static int year_before(const char *s, size_t len, size_t i)
+{
+	size_t from = i > 120 ? i - 120 : 0;
+	int year = 0, month;
+	for (size_t k = from; k < i; k++)
+		if (prs_isdigit((unsigned char)s[k]) &&
+		    (k == 0 || !prs_isalnum((unsigned char)s[k - 1]))) {
+			int y;
+			if (prs_date(s, len, k, &y, &month))
+				year = y;
+		}
+	return year;
+}
+
+static size_t num_at(const char *s, size_t len, size_t j, size_t maxd)
+{
+	size_t d = prs_ndigits(s, len, j, maxd);
+	if (d == 0 || d > maxd || s[j] == '0' ||
+	    prs_isalnum(prs_at(s, len, j + d)) ||
+	    (prs_at(s, len, j + d) == '/' &&
+	        prs_isdigit(prs_at(s, len, j + d + 1))))
+		return 0;
+	return d;
+}
+
+static int emit_blad(struct prs_ctx *ctx, const struct blad *b, int year,
+    const char *nr, size_t start, size_t end, double conf, const char *reason,
+    const char *issue)
+{
+	struct prs_cit c = {0};
+	char id[64], url[128], y[8];
+	snprintf(y, sizeof y, "%d", year);
+	if (nr[0])
+		snprintf(id, sizeof id, "%s-%d-%s", b->prefix, year, nr);
+	else
+		snprintf(id, sizeof id, "%s-%d", b->prefix, year);
+	c.family = b->family;
+	c.id = id;
+	if (nr[0] && !issue) {
+		snprintf(url, sizeof url,
+		    "https://zoek.officielebekendmakingen.nl/%s.html", id);
+		c.url = url;
+	}
+	c.confidence = conf;
+	c.reason = reason;
+	c.start = start;
+	c.end = end;
+	prs_cit_field(&c, "jaargang", y);
+	prs_cit_field(&c, issue ? "issue" : "nummer", nr);
+	if (issue || !nr[0])
+		prs_cit_field(&c, "lookup", b->prefix);
+	return prs_emit(ctx, &c);
+}
+
+int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, j = 0, n = 0, d, p;
+	const struct blad *b = NULL;
+	int year = 0, month = 0;
+	char nr[12] = "";
+	bool issue = false;
+
+	*end = i;
+	for (size_t k = 0; k < sizeof blads / sizeof *blads; k++) {
+		size_t l = strlen(blads[k].label);
+		if (i + l <= len && !memcmp(s + i, blads[k].label, l) &&
+		    !prs_isalpha(prs_at(s, len, i + l))) {
+			b = &blads[k];
+			n = l;
+			break;
+		}
+	}
+	if (!b)
+		return VP_OK;
+	j = i + n;
+	if (b->dot && prs_at(s, len, j) == '.')
+		j++;
+	p = prs_ws(s, len, j);
+	if (p == j && !b->dot)
+		return VP_OK;
+	/* "Staatscourant van 16 juni 2005, nr. 114": an issue (pre-2009) */
+	if ((n = prs_word(s, len, p, "van"))) {
+		size_t q = prs_ws(s, len, p + n), dl;
+		bool pl;
+		if (!(dl = prs_date(s, len, q, &year, &month)))
+			return VP_OK;
+		q = prs_ws(s, len, q + dl);
+		if (prs_at(s, len, q) == ',')
+			q = prs_ws(s, len, q + 1);
+		if (!(n = prs_nr_label(s, len, q, &pl)))
+			return VP_OK;
+		q = prs_ws(s, len, q + n);
+		if (!(d = num_at(s, len, q, 6)))
+			return VP_OK;
+		snprintf(nr, sizeof nr, "%.*s", (int)d, s + q);
+		issue = !strcmp(b->prefix, "stcrt") &&
+		        (year < 2009 || (year == 2009 && month < 7));
+		*end = q + d;
+		return emit_blad(ctx, b, year, nr, i, q + d, issue ? 0.7 : 0.9,
+		    issue ? "Staatscourant before July 2009: nr. is the "
+		            "issue number; the item needs a lookup"
+		          : "date-style gazette citation",
+		    issue ? "" : NULL);
+	}
+	d = prs_ndigits(s, len, p, 6);
+	if (d == 4 && !prs_isalnum(prs_at(s, len, p + 4))) {
+		year = (s[p] - '0') * 1000 + (s[p + 1] - '0') * 100 +
+		       (s[p + 2] - '0') * 10 + (s[p + 3] - '0');
+		if (year < 1800 || year > 2199)
+			return VP_OK;
+		j = p + 4;
+		p = prs_ws(s, len, j);
+		if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == '/') {
+			size_t q = prs_ws(s, len, p + 1);
+			bool pl;
+			if ((n = prs_nr_label(s, len, q, &pl)))
+				q = prs_ws(s, len, q + n);
+			if ((d = num_at(s, len, q, 7))) {
+				snprintf(nr, sizeof nr, "%.*s", (int)d, s + q);
+				*end = q + d;
+				return emit_blad(ctx, b, year, nr, i, q + d,
+				    1.0, NULL, NULL);
+			}
+		}
+		if (prs_at(s, len, j) == '/' &&
+		    prs_isdigit(prs_at(s, len, j + 1)))
+			return VP_OK; /* "Gst. 2013/86"-like: not ours */
+		*end = j;
+		return emit_blad(ctx, b, year, "", i, j, 0.5,
+		    "year without publication number", NULL);
+	}
+	if (b->dot && !strcmp(b->prefix, "stb") && (d = num_at(s, len, p, 6))) {
+		/* "wet van 7 juni 2006, Stb. 330" */
+		if (!(year = year_before(s, len, i)))
+			return VP_OK;
+		snprintf(nr, sizeof nr, "%.*s", (int)d, s + p);
+		*end = p + d;
+		return emit_blad(ctx, b, year, nr, i, p + d, 0.8,
+		    "Staatsblad year taken from the preceding date", NULL);
+	}
+	return VP_OK;
+}
+
+/* Local regulations: "CVDR101405_1" (work + expression) or "CVDR101405". */
+static int try_cvdr(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, d, e = 0, p;
+	struct prs_cit c = {0};
+	char id[40], url[96], work[24];
+	if (!prs_prefix(s, len, i, "CVDR") || memcmp(s + i, "CVDR", 4))
+		return VP_OK;
+	d = prs_ndigits(s, len, i + 4, 9);
+	if (d < 3 || d > 8)
+		return VP_OK;
+	p = i + 4 + d;
+	if (prs_at(s, len, p) == '_' && (e = prs_ndigits(s, len, p + 1, 3)) &&
+	    e < 3)
+		p += 1 + e;
+	else
+		e = 0;
+	if (prs_isalnum(prs_at(s, len, p)))
+		return VP_OK;
+	snprintf(work, sizeof work, "CVDR%.*s", (int)d, s + i + 4);
+	snprintf(id, sizeof id, "%.*s", (int)(p - i), s + i);
+	snprintf(url, sizeof url,
+	    "https://lokaleregelgeving.overheid.nl/%s%s%.*s", work,
+	    e ? "/" : "", (int)e, s + i + 5 + d);
+	c.family = "wet";
+	c.id = id;
+	c.url = url;
+	c.confidence = 1.0;
+	c.start = i;
+	c.end = p;
+	prs_cit_field(&c, "cvdr", work);
+	*end = p;
+	return prs_emit(ctx, &c);
+}
+
+/* Bare identifiers: kst-22343-400, stb-2013-465, ah-tk-20192020-1234,
+ * h-tk-20232024-4-26, blg-123456, stcrt-2006-183-p28-SC76967. */
+static const struct {
+	const char *prefix;
+	const char *family;
+} pubs[] = {{"kst-", "kamerstuk"}, {"ah-", "aanhangsel"}, {"h-", "handelingen"},
+    {"stb-", "staatsblad"}, {"stcrt-", "staatscourant"},
+    {"trb-", "tractatenblad"}, {"gmb-", "gemeenteblad"},
+    {"prb-", "provinciaal_blad"}, {"wsb-", "waterschapsblad"},
+    {"blg-", "bijlage"}};
+
+int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, n = 0, p, digits = 0;
+	struct prs_cit c = {0};
+	char id[80], url[160];
+	*end = i;
+	if (s[i] == 'C')
+		return try_cvdr(ctx, i, end);
+	for (size_t k = 0; k < sizeof pubs / sizeof *pubs; k++) {
+		size_t l = strlen(pubs[k].prefix);
+		if (i + l <= len && !memcmp(s + i, pubs[k].prefix, l)) {
+			c.family = pubs[k].family;
+			n = l;
+			break;
+		}
+	}
+	if (!n || (i > 0 && (prs_isalnum((unsigned char)s[i - 1]) ||
+	                        s[i - 1] == '/' || s[i - 1] == '-')))
+		return VP_OK;
+	p = i + n;
+	/* [a-z]{2}- chamber for ah-/h- */
+	while (p < len && p - i < 70 &&
+	       (prs_isalnum((unsigned char)s[p]) ||
+	           (s[p] == '-' && prs_isalnum(prs_at(s, len, p + 1))))) {
+		digits += prs_isdigit((unsigned char)s[p]);
+		p++;
+	}
+	{
+		unsigned char f = prs_at(s, len, i + n);
+		bool chamber = n <= 3; /* "ah-", "h-": chamber letters */
+		if (!prs_isdigit(f) &&
+		    !(chamber && (f == 't' || f == 'e' || f == 'v')))
+			return VP_OK;
+	}
+	if (digits < 2 || p - i >= sizeof id || prs_at(s, len, p) == '/' ||
+	    prs_at(s, len, p) == '_')
+		return VP_OK;
+	memcpy(id, s + i, p - i);
+	id[p - i] = 0;
+	snprintf(url, sizeof url,
+	    "https://zoek.officielebekendmakingen.nl/%s.html", id);
+	c.id = id;
+	c.url = url;
+	c.confidence = 1.0;
+	c.start = i;
+	c.end = p;
+	*end = p;
+	return prs_emit(ctx, &c);
+}
