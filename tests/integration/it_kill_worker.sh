@@ -3,8 +3,9 @@
 # answered exactly once; a restarted parser reconnects and takes work.
 . "$(dirname "$0")/lib.sh"
 
-# slow the parsers a little so that the kill lands while jobs are leased
-export VP_DELAY_MS=20 VP_CONTEXTS=4
+# slow the parsers so that the kill lands while jobs are leased: 200 jobs x
+# 50 ms over 2 x 4 contexts is at least 1.25 s of parsing; the kill is at 0.4 s
+export VP_DELAY_MS=50 VP_CONTEXTS=4
 PARSERS=2 start_topology
 EX="$ROOT/examples/kamervragen-antwoord-2025-palantir.txt"
 mkdir -p "$RUN_DIR/docs"
