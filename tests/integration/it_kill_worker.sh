@@ -39,4 +39,17 @@ vp resolve --connect "$API" --format jsonl "$RUN_DIR"/docs/doc-00{1..9}.txt >"$R
 [ "$(wc -l <"$RUN_DIR/out2.jsonl")" -eq 9 ] || fail "not every document answered after restart"
 after=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
 [ $((after - before)) -ge 18 ] || fail "restarted parser $new did no work"
+
+# the other direction: the dispatcher dies and comes back on the same
+# address; the running workers reconnect on their own
+kill -9 "$(cat "$RUN_DIR/pids/dispatcher.pid")"
+sleep 0.3
+VP_API_LISTEN="$API" VP_WORK_LISTEN="tcp://127.0.0.1:$VP_WORK_PORT" \
+  VP_PUB_LISTEN="tcp://127.0.0.1:$VP_PUB_PORT" VP_DELAY_MS=0 \
+  "$VP_BIN/vp-dispatcher" >>"$RUN_DIR/logs/dispatcher.log" 2>&1 &
+echo $! >"$RUN_DIR/pids/dispatcher.pid"
+vp resolve --connect "$API" --timeout 20000 --format jsonl "$RUN_DIR/docs/doc-001.txt" \
+  >"$RUN_DIR/out3.jsonl" || fail "resolve after a dispatcher restart exited $?"
+jq -e '[.citations[] | select(.id == "ah-tk-20202021-3011")] | length == 1' \
+  "$RUN_DIR/out3.jsonl" >/dev/null || fail "incomplete answer after a dispatcher restart"
 echo "it_kill_worker: ok (jobs requeued after kill: $requeued)"
