@@ -111,6 +111,12 @@ void cli_print_json(FILE *f, json_t *j, bool pretty)
 	json_decref(j);
 }
 
+bool cli_citation_unresolved(const struct vp_citation *c)
+{
+	return c->url == NULL &&
+	       (c->family == NULL || strcmp(c->family, "internal") != 0);
+}
+
 bool cli_status_broken(const char *s)
 {
 	static const char *broken[] = {

@@ -32,6 +32,10 @@ void cli_table_resolve(
 void cli_table_parse(FILE *f, const struct vp_citation *cits, size_t n);
 void cli_table_checks(FILE *f, const struct vp_check *checks, size_t n);
 
+/* True when a citation could not be resolved to where its source is: no
+ * URL, except for references inside the same document (family internal). */
+bool cli_citation_unresolved(const struct vp_citation *c);
+
 /* True when a check status means the source is broken (not merely
  * unverifiable): gone, client_error, server_error, dns, connect, tls. */
 bool cli_status_broken(const char *status);

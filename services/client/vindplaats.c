@@ -336,7 +336,7 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 		}
 		for (size_t k = 0; k < r->n_citations; k++) {
 			const struct vp_citation *c = &r->citations[k];
-			if (c->url == NULL ||
+			if (cli_citation_unresolved(c) ||
 			    (c->check && cli_status_broken(c->check->status)))
 				status = 1;
 		}
@@ -428,7 +428,7 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 		cli_print_json(stdout, arr, true);
 	}
 	for (size_t i = 0; i < r->n_citations; i++)
-		if (r->citations[i].url == NULL)
+		if (cli_citation_unresolved(&r->citations[i]))
 			status = 1;
 	vp_msg_clear(&rep);
 	conn_close(&conn);
