@@ -258,3 +258,51 @@ int split_buf_scan(
 	}
 	return VP_OK;
 }
+
+int split_finish(struct split_ctx *ctx)
+{
+	size_t n = ctx->n_segs;
+	struct vp_segment *tmp;
+	uint32_t *newpos, paras = 0;
+	int sorted = 1;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = ctx->segs[i].start >= ctx->segs[i - 1].start;
+	if (!sorted) {
+		/* insertion sort by start: stable, and the readers emit
+		 * nearly ordered segments (a link or a footnote body a few
+		 * places late), so this is close to linear */
+		tmp = malloc(n * sizeof(*tmp));
+		newpos = malloc(n * sizeof(*newpos));
+		if (tmp == NULL || newpos == NULL) {
+			free(tmp);
+			free(newpos);
+			return split_fail(ctx, VP_ENOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < n; i++)
+			ctx->segs[i].index = (uint32_t)i;
+		for (size_t i = 1; i < n; i++) {
+			struct vp_segment s = ctx->segs[i];
+			size_t j = i;
+			while (j > 0 && ctx->segs[j - 1].start > s.start) {
+				ctx->segs[j] = ctx->segs[j - 1];
+				j--;
+			}
+			ctx->segs[j] = s;
+		}
+		for (size_t i = 0; i < n; i++)
+			newpos[ctx->segs[i].index] = (uint32_t)i;
+		for (size_t i = 0; i < n; i++)
+			if (ctx->segs[i].ref_segment != 0)
+				ctx->segs[i].ref_segment =
+				    newpos[ctx->segs[i].ref_segment - 1] + 1;
+		free(tmp);
+		free(newpos);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vp_segment *s = &ctx->segs[i];
+		s->index = (uint32_t)i;
+		if (strcmp(s->kind, "paragraph") == 0)
+			s->number = ++paras;
+	}
+	return VP_OK;
+}

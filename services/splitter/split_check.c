@@ -23,28 +23,79 @@ static int bad(char *errbuf, size_t errlen, const char *fmt, ...)
 
 static int known_kind(const char *k)
 {
-	return strcmp(k, "paragraph") == 0 || strcmp(k, "heading") == 0 ||
-	       strcmp(k, "footnote") == 0 || strcmp(k, "furniture") == 0;
+	static const char *const kinds[] = {"paragraph", "heading", "footnote",
+	    "furniture", "list_item", "table_cell", "link"};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (strcmp(k, kinds[i]) == 0)
+			return 1;
+	return 0;
 }
 
-/* "[footnoteRef:N]" at doc[at] (N may be written with leading zeros). */
+/* A marker of footnote n at doc[at]: "[footnoteRef:N]", the digits of N
+ * (HTML, PDF text) or a Word reference element (DOCX). */
 static int is_marker(const uint8_t *doc, size_t len, uint64_t at, uint32_t n)
 {
 	static const char lit[] = "[footnoteRef:";
-	size_t p = (size_t)at + sizeof(lit) - 1, d0;
+	static const char fref[] = "<w:footnoteReference";
+	static const char eref[] = "<w:endnoteReference";
+	size_t p, d0;
 	uint32_t v = 0;
-	if (at > len || len - at < sizeof(lit) - 1 ||
-	    memcmp(doc + at, lit, sizeof(lit) - 1) != 0)
+	if (at >= len)
 		return 0;
+	if (len - at >= sizeof(fref) - 1 &&
+	    (memcmp(doc + at, fref, sizeof(fref) - 1) == 0 ||
+	        memcmp(doc + at, eref, sizeof(eref) - 1) == 0))
+		return 1;
+	p = (size_t)at;
+	if (len - at >= sizeof(lit) - 1 &&
+	    memcmp(doc + at, lit, sizeof(lit) - 1) == 0)
+		p += sizeof(lit) - 1;
 	for (d0 = p; p < len && p - d0 < 9 && doc[p] >= '0' && doc[p] <= '9';
 	     p++)
 		v = v * 10 + (uint32_t)(doc[p] - '0');
-	return p > d0 && p < len && doc[p] == ']' && v == n;
+	if (p == d0 || v != n)
+		return 0;
+	return d0 == at || (p < len && doc[p] == ']');
+}
+
+/* Inside a character reference "&...;" that starts at most 12 bytes back. */
+static int in_reference(const uint8_t *doc, size_t len, uint64_t o)
+{
+	size_t k;
+	for (k = 0; k <= 12 && k <= o; k++) {
+		uint8_t c = doc[o - k];
+		if (c == '&')
+			break;
+		if (c == ';' && k > 0)
+			return 0;
+		if (c == '<' || c == '>' || c <= ' ')
+			return 0;
+	}
+	if (k > 12 || k > o || doc[o - k] != '&')
+		return 0;
+	for (size_t j = (size_t)o; j < len && j - (o - k) < 16; j++)
+		if (doc[j] == ';')
+			return 1;
+	return 0;
 }
 
 int split_segments_check(const uint8_t *doc, size_t len,
     const struct vp_segment *segs, size_t n, char *errbuf, size_t errlen)
 {
+	return split_segments_check_format(
+	    doc, len, "text", 1, segs, n, errbuf, errlen);
+}
+
+int split_segments_check_format(const uint8_t *doc, size_t len,
+    const char *format, int strict, const struct vp_segment *segs, size_t n,
+    char *errbuf, size_t errlen)
+{
+	int markup = format != NULL && (strcmp(format, "html") == 0 ||
+	                                   strcmp(format, "docx") == 0);
+	/* text that is not UTF-8 was read as Windows-1252 */
+	int latin = !markup && split_utf8_check(doc, len, NULL) != VP_OK;
+	int multi = markup || latin;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct vp_segment *s = &segs[i];
 		size_t tl;
@@ -67,13 +118,15 @@ int split_segments_check(const uint8_t *doc, size_t len,
 			return bad(errbuf, errlen, "segment %zu: map shape", i);
 		for (size_t k = 2; k < s->n_map; k += 2)
 			if (s->map[k] <= s->map[k - 2] || s->map[k] >= tl ||
-			    s->map[k + 1] <= s->map[k - 1])
+			    (multi ? s->map[k + 1] < s->map[k - 1]
+			           : s->map[k + 1] <= s->map[k - 1]))
 				return bad(errbuf, errlen,
 				    "segment %zu: map pair %zu not ascending",
 				    i, k / 2);
 		for (size_t t = 0; t < tl; t++) {
 			uint64_t o = vp_segment_orig(s, t);
 			uint8_t c = (uint8_t)s->text[t];
+			int ok;
 			if (o < s->start || o >= s->end)
 				return bad(errbuf, errlen,
 				    "segment %zu: text byte %zu maps to %llu, "
@@ -81,13 +134,29 @@ int split_segments_check(const uint8_t *doc, size_t len,
 				    i, t, (unsigned long long)o,
 				    (unsigned long long)s->start,
 				    (unsigned long long)s->end);
-			if (t > 0 && o <= prev)
+			/* the bytes of one converted character may share
+			 * their source byte */
+			if (t > 0 &&
+			    (o < prev || (o == prev && strict &&
+			                     !(multi && (c & 0xC0) == 0x80))))
 				return bad(errbuf, errlen,
 				    "segment %zu: text byte %zu maps backwards",
 				    i, t);
 			prev = o;
-			if (c == ' ' ? !(doc[o] <= ' ' || doc[o] == 0xC2)
-			             : doc[o] != c)
+			if (!strict)
+				continue;
+			if (doc[o] == c)
+				ok = 1;
+			else if (c == ' ')
+				ok = markup || doc[o] <= ' ' ||
+				     doc[o] == 0xC2 ||
+				     (latin && doc[o] == 0xA0);
+			else if (markup)
+				ok = in_reference(doc, len, o) ||
+				     (c >= 0x80 && doc[o] >= 0x80);
+			else
+				ok = latin && c >= 0x80 && doc[o] >= 0x80;
+			if (!ok)
 				return bad(errbuf, errlen,
 				    "segment %zu: text byte %zu (0x%02X) maps "
 				    "to byte %llu (0x%02X)",
@@ -106,9 +175,10 @@ int split_segments_check(const uint8_t *doc, size_t len,
 				    s->ref_segment - 1);
 		}
 		if ((s->ref_segment != 0 || s->ref_at != 0) &&
-		    !is_marker(doc, len, s->ref_at, s->number))
+		    (strict ? !is_marker(doc, len, s->ref_at, s->number)
+		            : s->ref_at >= len))
 			return bad(errbuf, errlen,
-			    "segment %zu: no [footnoteRef:%u] at %llu", i,
+			    "segment %zu: no marker of footnote %u at %llu", i,
 			    s->number, (unsigned long long)s->ref_at);
 	}
 	return VP_OK;

@@ -63,6 +63,7 @@ struct split_ctx {
 	struct vp_segment *notes;
 	size_t n_notes, cap_notes;
 	size_t unlinked_notes;
+	uint8_t *owned; /* source text a docx/pdf reader made (doc points in) */
 };
 
 /* Formats an error message into ctx->errbuf (when given) and returns err. */
@@ -144,11 +145,84 @@ int split_emit(struct split_ctx *ctx, struct split_buf *b, const char *kind,
  * "paragraph". */
 const char *split_classify(const uint8_t *text, size_t n);
 
-/* Format readers over doc[from, len). */
+/* Format readers over doc[from, len) (text formats) or the whole input
+ * (docx, pdf: they replace ctx->doc with the source text they read). */
 int split_plain(struct split_ctx *ctx, size_t from);
 int split_word(struct split_ctx *ctx, size_t from);
+int split_pdftext(struct split_ctx *ctx, size_t from);
+int split_html(struct split_ctx *ctx, size_t from);
+int split_docx(struct split_ctx *ctx);
+int split_pdf(struct split_ctx *ctx);
 
 /* True when doc looks like Word-converted text with footnote markers. */
 int split_detect_word(const uint8_t *doc, size_t len);
+
+/* True when doc looks like text extracted from a PDF. */
+int split_detect_pdftext(const uint8_t *doc, size_t len);
+
+/* VP_OK when d[0, len) is UTF-8 without NUL bytes; else VP_EINVAL, with the
+ * reason in ctx's errbuf when ctx is not NULL. */
+int split_utf8_check(const uint8_t *d, size_t len, struct split_ctx *ctx);
+
+/* Initialises libxml2 once per process (pthread_once). */
+void split_xml_init(void);
+
+/* Puts the segments in order of start (stable), renumbers index,
+ * ref_segment and the paragraphs (number = N among "paragraph"). For readers
+ * that emit segments out of order (links before their paragraph, footnote
+ * bodies found later). */
+int split_finish(struct split_ctx *ctx);
+
+/* ---- markup readers (split_markup.c): text that libxml2 decoded, located
+ * again in the raw bytes so that every character maps to its source. */
+
+/* A cursor over the raw document: everything before r has been matched
+ * with parsed text or skipped as markup. */
+struct split_loc {
+	const uint8_t *doc;
+	size_t len, r;
+	int html; /* HTML entities and tag rules, else XML */
+};
+
+/* A segment under construction from parsed characters: whitespace runs
+ * collapse to one space (placed on the first whitespace byte), soft hyphens
+ * vanish. */
+struct split_mbuf {
+	struct split_buf b;
+	int open;          /* b.text allocated */
+	int pending;       /* a space is due before the next character */
+	uint64_t space_at; /* where that space came from */
+	uint64_t first;    /* original offset of the first text byte */
+	uint64_t last;     /* original offset of the last text byte */
+};
+
+/* Locates each character of the parsed text s[0, n) in the raw document
+ * and appends it to mb (mb NULL: only advance the cursor, for text that is
+ * read past). literal: s is raw content (script, CDATA) found verbatim. */
+int split_loc_text(struct split_ctx *ctx, struct split_loc *loc,
+    struct split_mbuf *mb, const uint8_t *s, size_t n, int literal);
+
+/* Locates the value of attribute attr (parsed value val) of the next start
+ * tag named tag at or after loc->r, without moving the cursor, and appends
+ * it to mb. *found = 0 when the tag or attribute is not there. */
+int split_loc_attr(struct split_ctx *ctx, const struct split_loc *loc,
+    struct split_mbuf *mb, const char *tag, const char *attr,
+    const uint8_t *val, size_t *after, int *found);
+
+/* Offset of the next start tag named tag at or after from (raw bytes;
+ * case-insensitive for HTML), or len. */
+size_t split_loc_find_tag(
+    const struct split_loc *loc, size_t from, const char *tag);
+
+/* Marks a space due at orig (a <br>, a tab, a cell boundary). */
+void split_mbuf_space(struct split_mbuf *mb, uint64_t orig);
+
+/* Emits mb as a segment of kind (when it has text) and resets it; *index1
+ * as for split_emit. start/end cover the text and [lo, hi) when lo < hi. */
+int split_mbuf_emit(struct split_ctx *ctx, struct split_mbuf *mb,
+    const char *kind, uint32_t number, uint64_t lo, uint64_t hi,
+    uint32_t *index1);
+
+void split_mbuf_free(struct split_mbuf *mb);
 
 #endif

@@ -1,12 +1,16 @@
-/* golden_split.c - data-driven splitter test: splits CASE.txt and compares
- * the segment listing with CASE.expected, one line per segment:
+/* golden_split.c - data-driven splitter test: splits CASE (any format) and
+ * compares the listing with CASE.expected: one line per segment
  *   index kind number start end ref_segment ref_at | text (first 60 bytes)
- * Usage: golden_split CASE.txt CASE.expected [format]; with VP_GOLDEN_UPDATE=1
+ * then one line per citation the parser finds in the segments
+ *   cite id where start end
+ * with offsets in the original (for docx/pdf: the source text, split.h).
+ * Usage: golden_split CASE CASE.expected [format]; with VP_GOLDEN_UPDATE=1
  * in the environment it rewrites CASE.expected instead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "prs.h"
 #include "split.h"
 #include "vp_err.h"
 
@@ -32,9 +36,12 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* The listing of segs, malloc'ed. The prefix is cut on a UTF-8 boundary. */
-static char *listing(const struct vp_segment *segs, size_t n)
+static char *listing(const struct vp_segment *segs, size_t n,
+    const struct vp_citation *cits, size_t nc)
 {
 	size_t cap = 256 * (n + 1), used = 0;
+	for (size_t i = 0; i < nc; i++)
+		cap += 128 + 128 * cits[i].n_spans;
 	char *out = malloc(cap);
 	if (out == NULL)
 		return NULL;
@@ -54,6 +61,14 @@ static char *listing(const struct vp_segment *segs, size_t n)
 		    (unsigned long long)s->end, s->ref_segment,
 		    (unsigned long long)s->ref_at, (int)k, s->text);
 	}
+	for (size_t i = 0; i < nc; i++)
+		for (size_t k = 0; k < cits[i].n_spans; k++)
+			used += (size_t)snprintf(out + used, cap - used,
+			    "cite %.80s %.40s %llu %llu\n", cits[i].id,
+			    cits[i].spans[k].where ? cits[i].spans[k].where
+			                           : "-",
+			    (unsigned long long)cits[i].spans[k].start,
+			    (unsigned long long)cits[i].spans[k].end);
 	return out;
 }
 
@@ -61,6 +76,8 @@ int main(int argc, char **argv)
 {
 	size_t len, elen, n;
 	struct vp_segment *segs;
+	struct vp_citation *cits;
+	size_t nc;
 	const char *fmt;
 	char err[256], *doc, *got, *want;
 	int rv;
@@ -80,12 +97,35 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: split failed: %s\n", argv[1], err);
 		return 1;
 	}
-	if (split_segments_check((const uint8_t *)doc, len, segs, n, err,
-	        sizeof(err)) != VP_OK) {
+	if (strcmp(fmt, "docx") == 0 || strcmp(fmt, "pdf") == 0) {
+		uint8_t *src;
+		size_t sn;
+		rv = strcmp(fmt, "docx") == 0
+		         ? split_docx_source((const uint8_t *)doc, len, &src,
+		               &sn, err, sizeof(err))
+		         : split_pdf_text((const uint8_t *)doc, len, &src, &sn,
+		               err, sizeof(err));
+		if (rv != VP_OK) {
+			fprintf(stderr, "%s: no source: %s\n", argv[1], err);
+			return 1;
+		}
+		free(doc);
+		doc = (char *)src;
+		len = sn;
+	}
+	if (split_segments_check_format((const uint8_t *)doc, len, fmt, 1, segs,
+	        n, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "%s: invariant broken: %s\n", argv[1], err);
+		if ((got = listing(segs, n, NULL, 0)) != NULL)
+			fputs(got, stderr);
 		return 1;
 	}
-	got = listing(segs, n);
+	if (prs_parse_segments(segs, n, &cits, &nc) != VP_OK) {
+		fprintf(stderr, "%s: parser failed\n", argv[1]);
+		return 1;
+	}
+	got = listing(segs, n, cits, nc);
+	prs_citations_free(cits, nc);
 	split_segments_free(segs, n);
 	if (got == NULL)
 		return 2;

@@ -171,16 +171,19 @@ static void expect_einval(const char *doc, size_t len, const char *msg)
 static void reject_invalid(void **state)
 {
 	(void)state;
-	expect_einval("abc\xFF"
+	/* UTF-8 with a stray byte is damaged, not Windows-1252 */
+	expect_einval("caf\xC3\xA9 abc\xFF"
 	              "def",
-	    7, "invalid UTF-8 at byte offset 3");
+	    12, "invalid UTF-8 at byte offset 9");
 	expect_einval("ab\0cd", 5, "NUL byte at byte offset 2");
 	expect_einval("0123456789ab\0", 13, "NUL byte at byte offset 12");
-	expect_einval("x\xC0\x80", 3, "byte offset 1");         /* overlong */
-	expect_einval("xy\xED\xA0\x80", 5, "byte offset 3");    /* surrogate */
-	expect_einval("x\xF4\x90\x80\x80", 5, "byte offset 2"); /* > 10FFFF */
-	expect_einval("caf\xC3", 4, "byte offset 3");           /* cut off */
-	expect_einval("caf\xC3(", 5, "byte offset 4");          /* bad cont */
+	expect_einval("\xC3\xA9x\xC0\x80", 5, "byte offset 3"); /* overlong */
+	expect_einval("\xC3\xA9xy\xED\xA0\x80", 7, "byte offset 5");
+	expect_einval("\xC3\xA9x\xF4\x90\x80\x80", 7, "byte offset 4");
+	expect_einval("\xC3\xA9 caf\xC3", 7, "byte offset 6"); /* cut off */
+	expect_einval("\xC3\xA9 caf\xC3(", 8, "byte offset 7");
+	/* bytes Windows-1252 leaves undefined */
+	expect_einval("abc\x81", 4, "invalid UTF-8 at byte offset 3");
 }
 
 static void reject_other(void **state)
@@ -188,7 +191,7 @@ static void reject_other(void **state)
 	struct split_result r;
 	uint8_t *big;
 	(void)state;
-	run(&r, "x", 1, "pdf");
+	run(&r, "x", 1, "odt");
 	assert_int_equal(r.rv, VP_EINVAL);
 	assert_non_null(strstr(r.err, "unknown format"));
 	big = calloc(((size_t)64 << 20) + 1, 1);
