@@ -10,7 +10,6 @@
 
 #include <nng/protocol/reqrep0/req.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +27,6 @@ struct vp_worker {
 	atomic_bool stopping;
 	atomic_uint_fast64_t jobs;
 	atomic_uint pipes; /* live connections, kept by pipe_cb */
-	/* A lost connection strands every ready sent on it (REQ does not
-	 * re-send; resending is off on purpose). pipe_cb posts lost; the
-	 * watcher thread then cancels each context's wait so it sends a fresh
-	 * ready, which REQ holds until the dispatcher is back. */
-	sem_t lost;
-	pthread_t watcher;
-	bool has_watcher;
 };
 
 /* Encodes a worker.ready carrying res (may be NULL) as the result of job_id. */
@@ -66,6 +58,13 @@ static int make_ready(struct vp_worker *w, const uint8_t *job_id,
 	rv = vp_nng_msg_from(out, buf, len);
 	free(buf);
 	return rv;
+}
+
+/* True when the context loop must end: the worker is stopping or its
+ * socket is closed. Every other error is a reason to ask again. */
+static bool gone(struct vp_worker *w, int rv)
+{
+	return atomic_load(&w->stopping) || rv == VP_ECLOSED;
 }
 
 static void *ctx_main(void *arg)
@@ -110,18 +109,28 @@ static void *ctx_main(void *arg)
 			vp_sleep_ms(100);
 			continue;
 		}
-		if (vp_nng_ctx_send(ctx, aio, msg) != VP_OK)
-			break; /* closed */
+		if ((rv = vp_nng_ctx_send(ctx, aio, msg)) != VP_OK) {
+			if (gone(w, rv))
+				break;
+			vp_sleep_ms(50); /* and try again */
+			continue;
+		}
 		/* The dispatcher answers within park_ms (idle heartbeat); a
 		 * much longer silence means it is gone: ask again (the result,
 		 * if any, goes with the next ready). */
 		rv = vp_nng_ctx_recv(
 		    ctx, aio, &msg, (nng_duration)(w->cfg.park_ms + 10000));
-		if (rv == VP_ETIMEDOUT ||
-		    (rv == VP_ECANCELED && !atomic_load(&w->stopping)))
+		if (rv != VP_OK) {
+			/* A dropped connection fails the wait at once (nng
+			 * 1.5.2 REQ: ECONNSHUT) and a silent dispatcher times
+			 * out: either way ask again - with the result, if any;
+			 * REQ holds the ready until a connection is up. */
+			if (gone(w, rv))
+				break;
+			if (rv != VP_ETIMEDOUT)
+				vp_sleep_ms(20); /* no busy loop while it is down */
 			continue;
-		if (rv != VP_OK)
-			break;
+		}
 		/* The ready carrying the result has been answered. */
 		if (have_res) {
 			vp_obj_clear(&vp_desc_ready, &res);
@@ -182,28 +191,10 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
 	struct vp_worker *w = arg;
 	(void)p;
-	if (ev == NNG_PIPE_EV_ADD_POST) {
+	if (ev == NNG_PIPE_EV_ADD_POST)
 		atomic_fetch_add(&w->pipes, 1);
-	} else if (ev == NNG_PIPE_EV_REM_POST) {
+	else if (ev == NNG_PIPE_EV_REM_POST)
 		atomic_fetch_sub(&w->pipes, 1);
-		sem_post(&w->lost); /* never blocks */
-	}
-}
-
-/* Wakes the context threads after a lost connection (see sem lost). */
-static void *watcher_main(void *arg)
-{
-	struct vp_worker *w = arg;
-	for (;;) {
-		sem_wait(&w->lost);
-		if (atomic_load(&w->stopping))
-			return NULL;
-		pthread_mutex_lock(&w->mu);
-		for (unsigned i = 0; i < w->cfg.contexts; i++)
-			if (w->aios[i] != NULL)
-				nng_aio_cancel(w->aios[i]);
-		pthread_mutex_unlock(&w->mu);
-	}
 }
 
 int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
@@ -221,14 +212,6 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return VP_ENOMEM;
 	w->cfg = *cfg;
-	pthread_mutex_init(&w->mu, NULL);
-	sem_init(&w->lost, 0, 0); /* before any pipe event can post it */
-	w->threads = calloc(cfg->contexts, sizeof(pthread_t));
-	w->aios = calloc(cfg->contexts, sizeof(nng_aio *));
-	if (w->threads == NULL || w->aios == NULL) {
-		rv = VP_ENOMEM;
-		goto fail;
-	}
 	if (w->cfg.park_ms == 0)
 		w->cfg.park_ms = 5000;
 	if (cfg->name != NULL)
@@ -237,13 +220,13 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 		snprintf(w->name, sizeof(w->name), "%s@%ld", cfg->kind,
 		    (long)getpid());
 	if ((rv = nng_req0_open(&w->sock)) != 0) {
+		free(w);
 		snprintf(err, errlen, "cannot open REQ socket: %s",
 		    nng_strerror(rv));
-		rv = vp_err_from_nng(rv);
-		goto fail;
+		return vp_err_from_nng(rv);
 	}
-	/* REQ never re-sends a ready by itself: the watcher thread (lost
-	 * connection) and the context's own timeout do. */
+	/* A ready is resent by REQ if its pipe dies before the reply; beyond
+	 * that the context thread re-sends on its own timeout. */
 	nng_socket_set_ms(
 	    w->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
 	nng_pipe_notify(w->sock, NNG_PIPE_EV_ADD_POST, pipe_cb, w);
@@ -251,15 +234,25 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 	if ((rv = vp_nng_dial(w->sock, cfg->url, cfg->recv_max, err, errlen)) !=
 	    VP_OK) {
 		nng_close(w->sock);
-		goto fail;
+		free(w);
+		return rv;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	w->threads = calloc(cfg->contexts, sizeof(pthread_t));
+	w->aios = calloc(cfg->contexts, sizeof(nng_aio *));
+	if (w->threads == NULL || w->aios == NULL) {
+		free(w->threads);
+		free(w->aios);
+		pthread_mutex_destroy(&w->mu);
+		nng_close(w->sock);
+		free(w);
+		return VP_ENOMEM;
 	}
 	for (unsigned i = 0; i < cfg->contexts; i++) {
 		if (pthread_create(&w->threads[i], NULL, ctx_main, w) != 0)
 			break;
 		w->n_threads++;
 	}
-	if (pthread_create(&w->watcher, NULL, watcher_main, w) == 0)
-		w->has_watcher = true;
 	if (w->n_threads == 0) {
 		vp_worker_stop(w);
 		snprintf(err, errlen, "cannot start worker threads");
@@ -267,13 +260,6 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 	}
 	*wp = w;
 	return VP_OK;
-fail:
-	free(w->threads);
-	free(w->aios);
-	sem_destroy(&w->lost);
-	pthread_mutex_destroy(&w->mu);
-	free(w);
-	return rv;
 }
 
 unsigned vp_worker_connections(const struct vp_worker *w)
@@ -293,12 +279,8 @@ void vp_worker_stop(struct vp_worker *w)
 	/* nng 1.5.2 is not safe against nng_close racing with nng_ctx_send on
 	 * another thread (use after free in nni_ctx_rele): stop every aio, let
 	 * the threads leave and close their contexts, then close the socket. */
-	atomic_store(&w->stopping, true);
-	if (w->has_watcher) {
-		sem_post(&w->lost);
-		pthread_join(w->watcher, NULL);
-	}
 	pthread_mutex_lock(&w->mu);
+	atomic_store(&w->stopping, true);
 	for (unsigned i = 0; i < w->cfg.contexts; i++)
 		if (w->aios[i] != NULL)
 			nng_aio_stop(w->aios[i]);
@@ -306,7 +288,6 @@ void vp_worker_stop(struct vp_worker *w)
 	for (unsigned i = 0; i < w->n_threads; i++)
 		pthread_join(w->threads[i], NULL);
 	nng_close(w->sock);
-	sem_destroy(&w->lost);
 	pthread_mutex_destroy(&w->mu);
 	free(w->aios);
 	free(w->threads);
