@@ -190,9 +190,9 @@ struct docx {
 	int part, rv;
 	int in_t, in_skip, tc, in_ppr;
 	const char *kind;
-	size_t para_refs; /* refs of the open paragraph start here */
-	uint64_t para_lo; /* first reference marker in the paragraph */
-	int in_note;      /* inside w:footnote / w:endnote */
+	size_t para_refs;          /* refs of the open paragraph start here */
+	uint64_t para_lo, para_hi; /* reference markers in the paragraph */
+	int in_note;               /* inside w:footnote / w:endnote */
 	uint32_t note_id;
 	struct rel *rels;
 	size_t n_rels, cap_rels;
@@ -259,8 +259,8 @@ static void flush(struct docx *x)
 	int rv;
 	if (x->in_note)
 		return; /* a note is one segment: its paragraphs are joined */
-	rv = split_mbuf_emit(x->ctx, &x->mb, x->kind, 0, x->para_lo,
-	    x->para_lo ? x->para_lo + 1 : 0, &idx1);
+	rv = split_mbuf_emit(
+	    x->ctx, &x->mb, x->kind, 0, x->para_lo, x->para_hi, &idx1);
 	if (rv != VP_OK) {
 		stop(x, rv);
 		return;
@@ -268,7 +268,7 @@ static void flush(struct docx *x)
 	for (size_t i = x->para_refs; i < x->n_refs; i++)
 		x->refs[i].seg1 = idx1;
 	x->para_refs = x->n_refs;
-	x->para_lo = 0;
+	x->para_lo = x->para_hi = 0;
 	x->kind = x->tc > 0 ? "table_cell" : "paragraph";
 }
 
@@ -296,6 +296,8 @@ static void note_ref(struct docx *x, const char *qn, const char *id, int end)
 	r->at = at < x->loc.len ? at : 0;
 	if (r->at != 0 && (x->para_lo == 0 || r->at < x->para_lo))
 		x->para_lo = r->at;
+	if (r->at != 0 && r->at + 1 > x->para_hi)
+		x->para_hi = r->at + 1;
 }
 
 static void hyperlink(struct docx *x, const char *rid)
