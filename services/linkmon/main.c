@@ -51,11 +51,10 @@ static const struct vp_cfg_opt opts[] = {
         "failed checks before a source is declared dead", 0},
     {"confirm-gap", VP_CFG_UINT, "86400", 0, 31536000, NULL, O(confirm_gap),
         "seconds between failures that count separately", 0},
-    {"min-interval", VP_CFG_UINT, "21600", 1, 31536000, NULL,
-        O(min_interval), "re-check interval after a change (s)", 0},
+    {"min-interval", VP_CFG_UINT, "21600", 1, 31536000, NULL, O(min_interval),
+        "re-check interval after a change (s)", 0},
     {"max-interval", VP_CFG_UINT, "2592000", 1, 315360000, NULL,
-        O(max_interval), "longest re-check interval of a stable source (s)",
-        0},
+        O(max_interval), "longest re-check interval of a stable source (s)", 0},
     {"growth", VP_CFG_UINT, "200", 100, 1000, NULL, O(growth_pct),
         "interval growth per stable check, percent", 0},
     {"jitter", VP_CFG_UINT, "10", 0, 50, NULL, O(jitter_pct),
@@ -88,8 +87,8 @@ static void log_commit(void *arg, int64_t check_id, const char *url)
 {
 	char line[256];
 	int fd = *(int *)arg;
-	int n = snprintf(line, sizeof(line), "%" PRId64 " %.200s\n", check_id,
-	    url);
+	int n =
+	    snprintf(line, sizeof(line), "%" PRId64 " %.200s\n", check_id, url);
 	if (n > 0 && write(fd, line, (size_t)n) < 0)
 		VP_WARN("linkmon: commit log: write failed");
 }
@@ -120,7 +119,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (n_pos > 0) {
-		fprintf(stderr, "vp-linkmon: unexpected argument '%s'\n", pos[0]);
+		fprintf(
+		    stderr, "vp-linkmon: unexpected argument '%s'\n", pos[0]);
 		return 2;
 	}
 	if (c.min_interval > c.max_interval) {
@@ -148,7 +148,8 @@ int main(int argc, char **argv)
 	mc.policy.spread = (int64_t)c.spread;
 	mc.policy.lease = (int64_t)c.lease;
 	if (c.commit_log != NULL) {
-		log_fd = open(c.commit_log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		log_fd =
+		    open(c.commit_log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (log_fd < 0) {
 			fprintf(stderr, "vp-linkmon: %s: cannot open\n",
 			    c.commit_log);

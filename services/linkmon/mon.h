@@ -66,10 +66,10 @@ struct mon_source {
 	char *final_url;
 	int64_t since; /* last state change (or when added) */
 	int64_t last_checked, next_due, interval;
-	uint32_t failures;  /* counted failures of the current streak */
-	int64_t last_fail;  /* time of the last counted failure */
-	uint64_t checks;    /* checks stored */
-	uint64_t docs;      /* citing documents (list/get only) */
+	uint32_t failures; /* counted failures of the current streak */
+	int64_t last_fail; /* time of the last counted failure */
+	uint64_t checks;   /* checks stored */
+	uint64_t docs;     /* citing documents (list/get only) */
 	bool base_has_len, last_has_len;
 	uint64_t base_len, last_len;
 	char *base_sha, *base_title, *last_sha, *last_title;
@@ -120,8 +120,8 @@ size_t mon_sched_pick(const struct mon_source *cands, size_t n, size_t max,
 
 /* Deterministic jitter of interval for url at its check number: within
  * +- jitter_pct. Pure. */
-int64_t mon_sched_jitter(
-    const struct mon_policy *p, const char *url, uint64_t salt, int64_t interval);
+int64_t mon_sched_jitter(const struct mon_policy *p, const char *url,
+    uint64_t salt, int64_t interval);
 
 /* The host part of an http(s) URL into buf (lower-cased); "" when none. */
 void mon_url_host(const char *url, char *buf, size_t len);
@@ -159,8 +159,8 @@ struct mon_store_ops {
 	const char *name;
 	/* Opens the store at where (a SQLite file name, or a PostgreSQL
 	 * connection string). */
-	int (*open)(struct mon_store **s, const char *where, char *err,
-	    size_t errlen);
+	int (*open)(
+	    struct mon_store **s, const char *where, char *err, size_t errlen);
 	void (*close)(struct mon_store *s);
 	/* Applies the schema migrations not yet applied; *version = now. */
 	int (*migrate)(struct mon_store *s, int *version);
@@ -180,10 +180,12 @@ struct mon_store_ops {
 	    size_t max, size_t per_host, struct mon_source **out, size_t *n);
 	/* Stores a check of source id with its outcome (source update and the
 	 * transition) in one transaction; *check_id = the stored row. */
-	int (*record)(struct mon_store *s, int64_t id, const struct mon_check *c,
-	    const struct mon_outcome *o, int64_t *check_id);
+	int (*record)(struct mon_store *s, int64_t id,
+	    const struct mon_check *c, const struct mon_outcome *o,
+	    int64_t *check_id);
 	/* The source with this url, VP_ENOTFOUND when none. */
-	int (*get)(struct mon_store *s, const char *url, struct mon_source *out);
+	int (*get)(
+	    struct mon_store *s, const char *url, struct mon_source *out);
 	/* Sources (state/prefix filters may be NULL), url order. */
 	int (*list)(struct mon_store *s, const char *state, const char *prefix,
 	    uint64_t offset, uint32_t limit, struct mon_source **out, size_t *n,
@@ -195,15 +197,15 @@ struct mon_store_ops {
 	int (*docs)(struct mon_store *s, int64_t id, char ***docs,
 	    char ***dates, size_t *n);
 	/* Stores the archived copy of source id for a document date. */
-	int (*add_archive)(struct mon_store *s, int64_t id, const char *for_date,
-	    const char *url, const char *at, int64_t now);
+	int (*add_archive)(struct mon_store *s, int64_t id,
+	    const char *for_date, const char *url, const char *at, int64_t now);
 	/* The report: documents citing dead or drifted sources (all: every
 	 * document; doc: only that one), each with all its sources. */
 	int (*report)(struct mon_store *s, bool all, const char *doc,
 	    uint32_t limit, struct vp_report_rep *out);
 	/* Spreads sources overdue at now evenly over [now, now + window). */
-	int (*respread)(struct mon_store *s, int64_t now, int64_t window,
-	    uint64_t *moved);
+	int (*respread)(
+	    struct mon_store *s, int64_t now, int64_t window, uint64_t *moved);
 	/* Number of checks stored with id == check_id (0 or 1; tests). */
 	int (*has_check)(struct mon_store *s, int64_t check_id, bool *found);
 };
@@ -219,8 +221,8 @@ extern const struct mon_store_ops *const mon_pg_ops;
 /* Opens the store named by where: "postgresql://...", "postgres://..." or
  * "host=... dbname=..." use PostgreSQL, anything else is a SQLite file;
  * then migrates it. */
-int mon_store_open(struct mon_store **s, const char *where, char *err,
-    size_t errlen);
+int mon_store_open(
+    struct mon_store **s, const char *where, char *err, size_t errlen);
 
 /* Closes s (NULL is a no-op). */
 void mon_store_close(struct mon_store *s);

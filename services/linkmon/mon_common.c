@@ -50,8 +50,8 @@ int mon_spans_encode(const struct vp_span *v, size_t n, char **out)
 		return VP_ENOMEM;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(buf + len, cap - len, "%" PRIu64 "\t%" PRIu64 "\t",
-		    v[i].start, v[i].end);
+		int w = snprintf(buf + len, cap - len,
+		    "%" PRIu64 "\t%" PRIu64 "\t", v[i].start, v[i].end);
 		len += (size_t)w;
 		/* tabs and newlines would break the line format */
 		for (const char *p = v[i].where ? v[i].where : ""; *p; p++)
@@ -127,8 +127,8 @@ static long day_number(const char *s)
 	return era * 146097 + doe - 719468;
 }
 
-static const struct mon_archive *closest_archive(const struct mon_archive *a,
-    size_t n, int64_t id, const char *date)
+static const struct mon_archive *closest_archive(
+    const struct mon_archive *a, size_t n, int64_t id, const char *date)
 {
 	size_t lo = 0, hi = n;
 	const struct mon_archive *best = NULL;
@@ -165,8 +165,8 @@ int mon_report_add(struct vp_report_rep *out, const struct mon_report_row *r,
 		/* grow by doubling: the array is realloc'ed in place */
 		size_t n = out->n_docs;
 		if ((n & (n - 1)) == 0) {
-			void *nv = realloc(out->docs,
-			    (n ? 2 * n : 1) * sizeof(*out->docs));
+			void *nv = realloc(
+			    out->docs, (n ? 2 * n : 1) * sizeof(*out->docs));
 			if (nv == NULL)
 				return VP_ENOMEM;
 			out->docs = nv;
@@ -180,8 +180,9 @@ int mon_report_add(struct vp_report_rep *out, const struct mon_report_row *r,
 	}
 	d = &out->docs[out->n_docs - 1];
 	if ((d->n_sources & (d->n_sources - 1)) == 0) {
-		void *nv = realloc(d->sources,
-		    (d->n_sources ? 2 * d->n_sources : 1) * sizeof(*d->sources));
+		void *nv =
+		    realloc(d->sources, (d->n_sources ? 2 * d->n_sources : 1) *
+		                            sizeof(*d->sources));
 		if (nv == NULL)
 			return VP_ENOMEM;
 		d->sources = nv;

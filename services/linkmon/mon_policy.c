@@ -92,8 +92,7 @@ int64_t mon_sched_jitter(const struct mon_policy *p, const char *url,
 	               interval % 100 * (int64_t)p->jitter_pct / 100;
 	if (span <= 0)
 		return 0;
-	return (int64_t)(hash_url(url, salt) % (uint64_t)(2 * span + 1)) -
-	       span;
+	return (int64_t)(hash_url(url, salt) % (uint64_t)(2 * span + 1)) - span;
 }
 
 int64_t mon_sched_first_due(
@@ -114,14 +113,14 @@ void mon_policy_apply(const struct mon_policy *p, const struct mon_source *s,
     struct mon_outcome *o)
 {
 	enum mon_class cls = mon_classify(status);
-	struct mon_fp base = {s->base_has_len, s->base_len, s->base_sha,
-	    s->base_title};
-	struct mon_fp last = {s->last_has_len, s->last_len, s->last_sha,
-	    s->last_title};
-	bool has_base = s->base_has_len || known(s->base_sha) ||
-	                known(s->base_title);
-	bool has_last = s->last_has_len || known(s->last_sha) ||
-	                known(s->last_title);
+	struct mon_fp base = {
+	    s->base_has_len, s->base_len, s->base_sha, s->base_title};
+	struct mon_fp last = {
+	    s->last_has_len, s->last_len, s->last_sha, s->last_title};
+	bool has_base =
+	    s->base_has_len || known(s->base_sha) || known(s->base_title);
+	bool has_last =
+	    s->last_has_len || known(s->last_sha) || known(s->last_title);
 	int64_t interval = s->interval > 0 ? s->interval : p->min_interval;
 
 	memset(o, 0, sizeof(*o));
@@ -143,8 +142,8 @@ void mon_policy_apply(const struct mon_policy *p, const struct mon_source *s,
 			o->set_baseline = true;
 			o->new_state = MON_OK;
 		} else {
-			o->new_state = mon_fp_differs(&base, fp) ? MON_DRIFTED
-			                                          : MON_OK;
+			o->new_state =
+			    mon_fp_differs(&base, fp) ? MON_DRIFTED : MON_OK;
 		}
 		if (o->new_state == MON_DRIFTED)
 			o->spark = 'd';
@@ -156,12 +155,10 @@ void mon_policy_apply(const struct mon_policy *p, const struct mon_source *s,
 			o->failures = s->failures + 1;
 			o->last_fail = now;
 		}
-		o->new_state = o->failures >= p->confirmations ? MON_DEAD
-		                                                : MON_FAILING;
+		o->new_state =
+		    o->failures >= p->confirmations ? MON_DEAD : MON_FAILING;
 		break;
-	case MON_C_NEUTRAL:
-		o->spark = '?';
-		break;
+	case MON_C_NEUTRAL: o->spark = '?'; break;
 	}
 	o->transition = o->new_state != o->old_state;
 	if (o->transition)
@@ -179,14 +176,15 @@ void mon_policy_apply(const struct mon_policy *p, const struct mon_source *s,
 	                                      : p->min_interval);
 	o->interval = interval;
 	if (o->new_state == MON_FAILING) {
-		int64_t j = mon_sched_jitter(p, s->url, s->checks + 1,
-		    p->confirm_gap);
+		int64_t j =
+		    mon_sched_jitter(p, s->url, s->checks + 1, p->confirm_gap);
 		o->next_due = o->last_fail + p->confirm_gap + (j < 0 ? -j : j);
 		if (o->next_due <= now)
 			o->next_due = now + p->min_interval;
 	} else {
-		o->next_due = now + interval +
-		              mon_sched_jitter(p, s->url, s->checks + 1, interval);
+		o->next_due =
+		    now + interval +
+		    mon_sched_jitter(p, s->url, s->checks + 1, interval);
 	}
 	if (o->next_due <= now)
 		o->next_due = now + 1;

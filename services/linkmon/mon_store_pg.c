@@ -140,8 +140,8 @@ static int read_source(PGresult *r, int row, int c, struct mon_source *s)
 	return VP_OK;
 }
 
-static int read_sources(PGresult *r, struct mon_source **out, size_t *n,
-    bool with_docs)
+static int read_sources(
+    PGresult *r, struct mon_source **out, size_t *n, bool with_docs)
 {
 	int rows = PQntuples(r);
 	struct mon_source *v;
@@ -173,8 +173,8 @@ static int pg_open(
 	s->base.ops = mon_pg_ops;
 	s->conn = PQconnectdb(where);
 	if (PQstatus(s->conn) != CONNECTION_OK) {
-		snprintf(err, errlen, "postgresql: %s",
-		    PQerrorMessage(s->conn));
+		snprintf(
+		    err, errlen, "postgresql: %s", PQerrorMessage(s->conn));
 		err[strcspn(err, "\n")] = '\0';
 		PQfinish(s->conn);
 		free(s);
@@ -206,7 +206,8 @@ static int pg_migrate(struct mon_store *st, int *version)
 	         "NOT NULL)",
 	         NULL)) != VP_OK)
 		goto fail;
-	r = run(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL);
+	r = run(
+	    c, "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL);
 	if (!good(r)) {
 		PQclear(r);
 		rv = VP_EIO;
@@ -293,7 +294,8 @@ static int pg_watch(struct mon_store *st, const struct mon_cite *ci, size_t n,
 		p_i64(&q, now);
 		r = run(c,
 		    "INSERT INTO citing (source_id, doc, doc_date, spans, "
-		    "added) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_id, "
+		    "added) VALUES ($1, $2, $3, $4, $5) ON CONFLICT "
+		    "(source_id, "
 		    "doc) DO UPDATE SET spans = excluded.spans, doc_date = "
 		    "COALESCE(excluded.doc_date, citing.doc_date) RETURNING "
 		    "(xmax = 0)",
@@ -331,7 +333,8 @@ static int pg_unwatch(struct mon_store *st, char *const *urls, size_t n_urls,
 		p_str(&p, urls[i]);
 		r = run(c,
 		    "WITH d AS (DELETE FROM sources WHERE url = $1 RETURNING "
-		    "id) SELECT (SELECT COUNT(*) FROM d), (SELECT COUNT(*) FROM "
+		    "id) SELECT (SELECT COUNT(*) FROM d), (SELECT COUNT(*) "
+		    "FROM "
 		    "citing WHERE source_id IN (SELECT id FROM d))",
 		    &p);
 		if (!good(r)) {
@@ -410,8 +413,8 @@ static int pg_due(struct mon_store *st, int64_t now, int64_t lease_until,
 		p_i64(&u, cand[pick[i]].id);
 		p_i64(&u, lease_until);
 		if ((rv = exec1(c,
-		         "UPDATE sources SET next_due = $2 WHERE id = $1", &u)) !=
-		    VP_OK)
+		         "UPDATE sources SET next_due = $2 WHERE id = $1",
+		         &u)) != VP_OK)
 			goto fail;
 	}
 	if ((rv = exec1(c, "COMMIT", NULL)) != VP_OK)
@@ -460,13 +463,15 @@ static int pg_record(struct mon_store *st, int64_t id,
 	p_i64(&p, o->drift);
 	r = run(c,
 	    "INSERT INTO checks (source_id, at, status, http_status, "
-	    "final_url, content_length, sha256, title, etag, elapsed_ms, error, "
+	    "final_url, content_length, sha256, title, etag, elapsed_ms, "
+	    "error, "
 	    "drift) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
 	    "RETURNING id",
 	    &p);
 	if (!good(r)) {
 		const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		rv = code && strncmp(code, "23", 2) == 0 ? VP_ENOTFOUND : VP_EIO;
+		rv =
+		    code && strncmp(code, "23", 2) == 0 ? VP_ENOTFOUND : VP_EIO;
 		PQclear(r);
 		goto fail;
 	}
@@ -662,8 +667,8 @@ nomem:
 	return VP_ENOMEM;
 }
 
-static int pg_docs(struct mon_store *st, int64_t id, char ***docs,
-    char ***dates, size_t *n)
+static int pg_docs(
+    struct mon_store *st, int64_t id, char ***docs, char ***dates, size_t *n)
 {
 	struct params p = {.n = 0};
 	PGresult *r;
@@ -673,7 +678,8 @@ static int pg_docs(struct mon_store *st, int64_t id, char ***docs,
 	*n = 0;
 	p_i64(&p, id);
 	r = run(C(st),
-	    "SELECT doc, doc_date FROM citing WHERE source_id = $1 ORDER BY doc",
+	    "SELECT doc, doc_date FROM citing WHERE source_id = $1 ORDER BY "
+	    "doc",
 	    &p);
 	if (!good(r)) {
 		PQclear(r);

@@ -98,9 +98,9 @@ static int read_source(sqlite3_stmt *st, int c, struct mon_source *s)
 	rv |= col_dup(st, c + 19, &s->last_sha);
 	rv |= col_dup(st, c + 20, &s->last_title);
 	rv |= col_dup(st, c + 21, &s->spark);
-	s->state = (enum mon_state)(
-	    state && mon_state_from_name(state) >= 0 ? mon_state_from_name(state)
-	                                             : MON_NEW);
+	s->state = (enum mon_state)(state && mon_state_from_name(state) >= 0
+	                                ? mon_state_from_name(state)
+	                                : MON_NEW);
 	free(state);
 	if (rv != VP_OK) {
 		mon_source_clear(s);
@@ -110,8 +110,8 @@ static int read_source(sqlite3_stmt *st, int c, struct mon_source *s)
 }
 
 /* Appends a row to a growing array of sources. */
-static int push_source(sqlite3_stmt *st, int c, struct mon_source **v,
-    size_t *n, size_t *cap)
+static int push_source(
+    sqlite3_stmt *st, int c, struct mon_source **v, size_t *n, size_t *cap)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 16;
@@ -173,8 +173,9 @@ static int sq_migrate(struct mon_store *st, int *version)
 		return rv;
 	if ((rv = exec(db, "CREATE TABLE IF NOT EXISTS schema_version "
 	                   "(version INTEGER NOT NULL)")) != VP_OK ||
-	    (rv = prep(db, "SELECT COALESCE(MAX(version), 0) FROM "
-	                   "schema_version",
+	    (rv = prep(db,
+	         "SELECT COALESCE(MAX(version), 0) FROM "
+	         "schema_version",
 	         &q)) != VP_OK)
 		goto fail;
 	if (sqlite3_step(q) == SQLITE_ROW)
@@ -254,8 +255,8 @@ static int sq_watch(struct mon_store *st, const struct mon_cite *c, size_t n,
 		sqlite3_bind_int64(cit, 1, id);
 		bind_text(cit, 2, c[i].doc);
 		bind_text(cit, 3, c[i].doc_date);
-		sqlite3_bind_text(cit, 4, c[i].spans ? c[i].spans : "", -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(
+		    cit, 4, c[i].spans ? c[i].spans : "", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(cit, 5, now);
 		if (sqlite3_step(cit) != SQLITE_DONE)
 			goto sqlfail;
@@ -297,8 +298,8 @@ fail:
 }
 
 /* Deletes sources in ids[] that nobody cites any more. */
-static int drop_orphans(sqlite3 *db, const int64_t *ids, size_t n,
-    uint64_t *dropped)
+static int drop_orphans(
+    sqlite3 *db, const int64_t *ids, size_t n, uint64_t *dropped)
 {
 	sqlite3_stmt *d;
 	int rv;
@@ -485,8 +486,10 @@ static int sq_record(struct mon_store *st, int64_t id,
 	         "?10, ?11, ?12)",
 	         &ins)) != VP_OK ||
 	    (rv = prep(db,
-	         "UPDATE sources SET state = ?2, status = ?3, http_status = ?4, "
-	         "final_url = ?5, since = ?6, last_checked = ?7, next_due = ?8, "
+	         "UPDATE sources SET state = ?2, status = ?3, http_status = "
+	         "?4, "
+	         "final_url = ?5, since = ?6, last_checked = ?7, next_due = "
+	         "?8, "
 	         "interval_s = ?9, failures = ?10, last_fail = ?11, checks = "
 	         "checks + 1, spark = substr(spark || ?12, -32) WHERE id = ?1",
 	         &upd)) != VP_OK ||
@@ -515,8 +518,8 @@ static int sq_record(struct mon_store *st, int64_t id,
 	}
 	*check_id = sqlite3_last_insert_rowid(db);
 	sqlite3_bind_int64(upd, 1, id);
-	sqlite3_bind_text(upd, 2, mon_state_name(o->new_state), -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(
+	    upd, 2, mon_state_name(o->new_state), -1, SQLITE_STATIC);
 	sqlite3_bind_text(upd, 3, c->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int(upd, 4, (int)c->http_status);
 	bind_text(upd, 5, c->final_url);
@@ -555,10 +558,10 @@ static int sq_record(struct mon_store *st, int64_t id,
 		sqlite3_bind_int64(tr, 1, id);
 		sqlite3_bind_int64(tr, 2, *check_id);
 		sqlite3_bind_int64(tr, 3, c->at);
-		sqlite3_bind_text(tr, 4, mon_state_name(o->old_state), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(tr, 5, mon_state_name(o->new_state), -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(
+		    tr, 4, mon_state_name(o->old_state), -1, SQLITE_STATIC);
+		sqlite3_bind_text(
+		    tr, 5, mon_state_name(o->new_state), -1, SQLITE_STATIC);
 		if (sqlite3_step(tr) != SQLITE_DONE) {
 			rv = VP_EIO;
 			goto fail;
@@ -712,8 +715,8 @@ nomem:
 	return VP_ENOMEM;
 }
 
-static int sq_docs(struct mon_store *st, int64_t id, char ***docs,
-    char ***dates, size_t *n)
+static int sq_docs(
+    struct mon_store *st, int64_t id, char ***docs, char ***dates, size_t *n)
 {
 	sqlite3_stmt *q;
 	char **d = NULL, **t = NULL;

@@ -137,7 +137,8 @@ static char *fetch_archives(struct mon *m, const struct mon_source *s,
 			break;
 		cr = vp_msg_check_req(&req);
 		cr->urls = calloc(1, sizeof(char *));
-		if (cr->urls == NULL || (cr->urls[0] = strdup(s->url)) == NULL ||
+		if (cr->urls == NULL ||
+		    (cr->urls[0] = strdup(s->url)) == NULL ||
 		    (d && (cr->date = strdup(d)) == NULL)) {
 			vp_msg_clear(&req);
 			break;
@@ -345,11 +346,11 @@ static int to_watched(struct vp_watched *w, const struct mon_source *s)
 	return dupz(&w->next_due, t);
 }
 
-static int do_watch_add(struct mon *m, const struct vp_watch_add_req *q,
-    struct vp_msg *reply)
+static int do_watch_add(
+    struct mon *m, const struct vp_watch_add_req *q, struct vp_msg *reply)
 {
 	struct mon_cite *c = calloc(q->n_items ? q->n_items : 1, sizeof(*c));
-	char (*hosts)[256] = calloc(q->n_items ? q->n_items : 1, 256);
+	char(*hosts)[256] = calloc(q->n_items ? q->n_items : 1, 256);
 	struct vp_watch_add_rep *r = vp_msg_watch_add_rep(reply);
 	int64_t now = now_of(m);
 	size_t i;
@@ -385,8 +386,8 @@ done:
 	return rv;
 }
 
-static int do_list(struct mon *m, const struct vp_watch_list_req *q,
-    struct vp_msg *reply)
+static int do_list(
+    struct mon *m, const struct vp_watch_list_req *q, struct vp_msg *reply)
 {
 	struct vp_watch_list_rep *r = vp_msg_watch_list_rep(reply);
 	struct mon_source *v = NULL;
@@ -410,8 +411,8 @@ static int do_list(struct mon *m, const struct vp_watch_list_req *q,
 	return rv;
 }
 
-static int do_remove(struct mon *m, const struct vp_watch_remove_req *q,
-    struct vp_msg *reply)
+static int do_remove(
+    struct mon *m, const struct vp_watch_remove_req *q, struct vp_msg *reply)
 {
 	struct vp_watch_remove_rep *r = vp_msg_watch_remove_rep(reply);
 	int rv;
@@ -530,11 +531,13 @@ int mon_start(
 		goto fail;
 	if (cfg->respread > 0) {
 		uint64_t moved = 0;
-		if (m->store->ops->respread(m->store, now_of(m), cfg->respread,
-		        &moved) == VP_OK &&
+		if (m->store->ops->respread(
+		        m->store, now_of(m), cfg->respread, &moved) == VP_OK &&
 		    moved > 0)
-			VP_INFO("linkmon: %llu overdue sources spread over %lld s",
-			    (unsigned long long)moved, (long long)cfg->respread);
+			VP_INFO(
+			    "linkmon: %llu overdue sources spread over %lld s",
+			    (unsigned long long)moved,
+			    (long long)cfg->respread);
 	}
 	if (cfg->work_url != NULL) {
 		struct vp_worker_cfg wc;

@@ -47,8 +47,8 @@ void mon_cfg_default(struct mon_cfg *cfg);
 /* Opens (and migrates) the store, the dispatcher client, the worker (when
  * work_url is set) and the loop thread (when tick_ms > 0). Returns VP_OK or
  * an error with a message in err; *m is released with mon_stop. */
-int mon_start(struct mon **m, const struct mon_cfg *cfg, char *err,
-    size_t errlen);
+int mon_start(
+    struct mon **m, const struct mon_cfg *cfg, char *err, size_t errlen);
 
 /* One round: claims the sources due now, checks them through the
  * dispatcher, stores each result with its outcome and publishes an event
