@@ -1,12 +1,16 @@
 /* bench_split.c - splitter throughput: MB/s of split_document on ~50 MB of
- * generated plain text and of Word-converted text with footnotes. Not a
- * test; run by hand on a Release build: bench_split [megabytes]. */
+ * generated plain text, Word-converted text with footnotes, HTML, PDF text
+ * and DOCX (zipped with libzip), and pages/s of the PDF fixture through
+ * poppler. Not a test; run by hand on a Release build:
+ * bench_split [megabytes]. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <malloc.h>
 #include <string.h>
 #include <time.h>
+
+#include <zip.h>
 
 #include "split.h"
 #include "vp_err.h"
@@ -76,6 +80,130 @@ static size_t gen_word(char *buf, size_t target)
 	return n;
 }
 
+static size_t gen_html(char *buf, size_t target)
+{
+	size_t n = 0;
+	uint32_t note = 1;
+	n += (size_t)sprintf(buf, "<!DOCTYPE html><html><head><title>Stuk"
+	                          "</title><style>p{margin:0}</style></head>"
+	                          "<body><div id=\"content\">\n");
+	while (n + 4096 < target) {
+		uint32_t kind = rnd(10);
+		const char *tag = kind < 6 ? "p" : kind < 8 ? "li" : "td";
+		n += (size_t)sprintf(buf + n, "<%s class=\"x\">", tag);
+		n = line(buf, n, 150 + rnd(300)) - 1;
+		n += (size_t)sprintf(buf + n,
+		    " <a href=\"https://wetten.overheid.nl/BWBR0022463/"
+		    "2024-01-01?a=1&amp;b=%u\">deze wet</a> caf&eacute; "
+		    "co&#246;rdinatie&nbsp;art.&nbsp;8<sup><a "
+		    "href=\"#n%u\">%u</a></sup></%s>\n",
+		    note, note, note, tag);
+		note++;
+	}
+	n += (size_t)sprintf(buf + n, "<ol><li id=\"n1\">Stb. 2007, 300</li>"
+	                              "</ol></div></body></html>\n");
+	return n;
+}
+
+static size_t gen_pdftext(char *buf, size_t target)
+{
+	size_t n = 0;
+	uint32_t page = 1, note = 1;
+	while (n + 4096 < target) {
+		n += (size_t)sprintf(buf + n,
+		    "%sMinisterie van Justitie en Veiligheid \n\n",
+		    page > 1 ? "\f" : "");
+		for (int l = 0; l < 40; l++) {
+			n = line(buf, n, 80 + rnd(10)) - 1;
+			if (rnd(10) == 0)
+				n += (size_t)sprintf(buf + n, " verwer-\n");
+			else if (rnd(15) == 0)
+				n += (size_t)sprintf(
+				    buf + n, " de wet.%u \n", note++);
+			else
+				n += (size_t)sprintf(buf + n, " \n");
+			if (rnd(8) == 0)
+				buf[n++] = '\n';
+		}
+		n += (size_t)sprintf(buf + n, "\n%u \n", page++);
+	}
+	return n;
+}
+
+/* A DOCX of about target bytes of document.xml, deflated. */
+static char *gen_docx(char *xml, size_t target, size_t *len)
+{
+	size_t n = 0;
+	uint32_t note = 1;
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *z;
+	zip_stat_t st;
+	char *out;
+	n += (size_t)sprintf(xml, "<?xml version=\"1.0\"?><w:document "
+	                          "xmlns:w=\"w\"><w:body>");
+	while (n + 4096 < target) {
+		n += (size_t)sprintf(xml + n, "<w:p><w:r><w:t xml:space="
+		                              "\"preserve\">");
+		n = line(xml, n, 100 + rnd(200)) - 1;
+		n += (size_t)sprintf(xml + n,
+		    "</w:t></w:r><w:r><w:t> &amp; co&#246;rdinatie</w:t>"
+		    "</w:r><w:r><w:footnoteReference w:id=\"%u\"/></w:r>"
+		    "</w:p>\n",
+		    note++);
+	}
+	n += (size_t)sprintf(xml + n, "</w:body></w:document>");
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	zip_source_keep(src);
+	z = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	zip_file_add(
+	    z, "word/document.xml", zip_source_buffer(z, xml, n, 0), 0);
+	zip_close(z);
+	zip_source_stat(src, &st);
+	out = malloc(st.size);
+	zip_source_open(src);
+	zip_source_read(src, out, st.size);
+	zip_source_close(src);
+	zip_source_free(src);
+	zip_error_fini(&ze);
+	*len = st.size;
+	fprintf(stderr, "docx: %.1f MB of XML in %.1f MB of zip\n",
+	    (double)n / 1e6, (double)st.size / 1e6);
+	return out;
+}
+
+static void bench_pdf(void)
+{
+	FILE *f = fopen(VP_FIXTURES "/artikel.pdf", "rb");
+	static uint8_t pdf[1 << 16];
+	size_t len, reps = 300;
+	struct timespec a, b;
+	double t;
+	if (f == NULL)
+		return;
+	len = fread(pdf, 1, sizeof(pdf), f);
+	fclose(f);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (size_t i = 0; i < reps; i++) {
+		struct vp_segment *segs;
+		size_t n;
+		const char *used;
+		char err[256];
+		if (split_document(pdf, len, "pdf", &segs, &n, &used, err,
+		        sizeof(err)) != VP_OK) {
+			fprintf(stderr, "pdf: %s\n", err);
+			return;
+		}
+		split_segments_free(segs, n);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	t = (double)(b.tv_sec - a.tv_sec) +
+	    (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	printf("%-10s %zu x 2 pages: %6.0f pages/s, %5.2f MB/s of PDF\n", "pdf",
+	    reps, (double)reps * 2 / t, (double)(len * reps) / 1e6 / t);
+}
+
 static double now(clockid_t clock)
 {
 	struct timespec ts;
@@ -136,6 +264,16 @@ int main(int argc, char **argv)
 	rc |= bench("text/auto", buf, len, NULL);
 	len = gen_word(buf, target);
 	rc |= bench("word-text", buf, len, "word-text");
+	len = gen_html(buf, target);
+	rc |= bench("html", buf, len, "html");
+	len = gen_pdftext(buf, target);
+	rc |= bench("pdf-text", buf, len, "pdf-text");
+	{
+		char *docx = gen_docx(buf, target, &len);
+		rc |= bench("docx", docx, len, "docx");
+		free(docx);
+	}
+	bench_pdf();
 	free(buf);
 	return rc;
 }
