@@ -14,9 +14,11 @@
  * - kind "paragraph" (number = N among paragraphs, 1-based), "heading"
  *   ("Vraag 3", <h2>, a Word heading style), "list_item", "table_cell",
  *   "furniture" (page furniture: "Pagina 2 van 1", repeated page headers and
- *   footers, page numbers), "footnote" (number = N as shown in the document),
- *   "link" (the target of a hyperlink: text is the URL, so that the parser
- *   finds it even when the visible text is not a citation);
+ *   footers, page numbers; in Word-converted text also the letterhead
+ *   lines repeated on every page, such as "Datum" and "Onze referentie"),
+ * "footnote" (number = N as shown in the document), "link" (the target of a
+ * hyperlink: text is the URL, so that the parser finds it even when the visible
+ * text is not a citation);
  * - [start, end) is the stretch of the original the segment was read from,
  *   trimmed of surrounding whitespace and including removed markers: a
  *   paragraph of Word-converted text covers its whole line, so the footnote
@@ -24,10 +26,11 @@
  *   segments may overlap (a link lies inside its paragraph);
  * - text is normalised: line breaks inside a paragraph, tabs, control bytes
  *   and NO-BREAK SPACE become one space (HTML and DOCX: every run of
- *   whitespace), soft hyphens are removed, leading and trailing whitespace
- *   is dropped; map gives for every text byte t the original byte
- *   vp_segment_orig(seg, t). The map is left out (n_map == 0) when text is
- *   an exact copy of doc[start, start + n);
+ *   whitespace), soft hyphens are removed, hyphens, en dashes and minus
+ *   signs (U+2010-U+2013, U+2212) become '-' mapped onto their first byte,
+ *   leading and trailing whitespace is dropped; map gives for every text byte t
+ * the original byte vp_segment_orig(seg, t). The map is left out (n_map == 0)
+ * when text is an exact copy of doc[start, start + n);
  * - a footnote's ref_segment is index + 1 of the segment holding its marker
  *   (0 = no such segment) and ref_at the original offset of the marker
  *   (0 = unknown): the '[' of "[footnoteRef:N]", the first digit of the

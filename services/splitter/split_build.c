@@ -8,8 +8,9 @@
 
 #include "split_int.h"
 
-/* Control bytes (everything below 0x20) and 0xC2, the lead byte of NBSP and
- * SOFT HYPHEN, leave the fast copy loop; so does '[' for word-text. */
+/* Control bytes (everything below 0x20), 0xC2, the lead byte of NBSP and
+ * SOFT HYPHEN, and 0xE2, the lead byte of the dashes, leave the fast copy
+ * loop; so does '[' for word-text. */
 #define S   SPLIT_C_SPECIAL
 #define B   SPLIT_C_BRACKET
 #define R4  0, 0, 0, 0
@@ -23,7 +24,9 @@ const uint8_t split_class[256] = {
     R16, R16,                                       /* 0x60-0x7f */
     R16, R16, R16, R16,                             /* 0x80-0xbf */
     0, 0, S, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0xc0: 0xc2 */
-    R16, R16, R16,                                  /* 0xd0-0xff */
+    R16,                                            /* 0xd0-0xdf */
+    0, 0, S, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0xe0: 0xe2 */
+    R16,                                            /* 0xf0-0xff */
 };
 #undef S
 #undef B
@@ -102,6 +105,12 @@ int split_buf_special(struct split_ctx *ctx, struct split_buf *b, size_t p,
     size_t end, size_t *used)
 {
 	const uint8_t *d = ctx->doc;
+	if (d[p] == 0xE2) {
+		*used = end - p < 3 ? end - p : 3;
+		if (split_dash(d + p, *used))
+			return split_buf_dash(ctx, b, p);
+		return split_buf_copy(ctx, b, p, *used);
+	}
 	if (d[p] != 0xC2) {
 		/* tab, lone CR, form feed and other control bytes */
 		*used = 1;
@@ -117,6 +126,29 @@ int split_buf_special(struct split_ctx *ctx, struct split_buf *b, size_t p,
 		return VP_OK;
 	}
 	return split_buf_copy(ctx, b, p, 2);
+}
+
+int split_dash(const uint8_t *c, size_t n)
+{
+	/* U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN, U+2012 FIGURE DASH, U+2013
+	 * EN DASH, U+2212 MINUS SIGN: they join words and numbers
+	 * ("Staten-Generaal", "2020-2021") and citations are written with
+	 * '-'; the em dash between clauses stays as it is */
+	return n == 3 && c[0] == 0xE2 &&
+	       ((c[1] == 0x80 && c[2] >= 0x90 && c[2] <= 0x93) ||
+	           (c[1] == 0x88 && c[2] == 0x92));
+}
+
+int split_buf_dash(struct split_ctx *ctx, struct split_buf *b, uint64_t orig)
+{
+	if (b->npairs == 0 || orig - b->n != b->delta) {
+		int rv = split_buf_jump(ctx, b, orig);
+		if (rv != VP_OK)
+			return rv;
+	}
+	b->text[b->n++] = '-';
+	b->shy = 0;
+	return VP_OK;
 }
 
 int split_reserve(struct split_ctx *ctx, int pending)

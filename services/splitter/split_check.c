@@ -151,6 +151,9 @@ int split_segments_check_format(const uint8_t *doc, size_t len,
 				ok = markup || doc[o] <= ' ' ||
 				     doc[o] == 0xC2 ||
 				     (latin && doc[o] == 0xA0);
+			else if (c == '-' &&
+			         (doc[o] == 0xE2 || (latin && doc[o] >= 0x80)))
+				ok = 1; /* a dash written as '-' */
 			else if (markup)
 				ok = in_reference(doc, len, o) ||
 				     (c >= 0x80 && doc[o] >= 0x80);

@@ -128,6 +128,12 @@ int split_buf_scan(
 int split_buf_special(struct split_ctx *ctx, struct split_buf *b, size_t p,
     size_t end, size_t *used);
 
+/* True when c[0, n) is a dash written as '-' in the text (split_build.c). */
+int split_dash(const uint8_t *c, size_t n);
+
+/* Appends '-' for the dash at orig. */
+int split_buf_dash(struct split_ctx *ctx, struct split_buf *b, uint64_t orig);
+
 /* Makes room for one more segment (pending: in the current line's footnote
  * list); VP_ETOOLARGE past SPLIT_MAX_SEGMENTS. */
 int split_reserve(struct split_ctx *ctx, int pending);

@@ -292,6 +292,11 @@ static int add_char(struct split_ctx *ctx, struct split_mbuf *mb,
 		return VP_OK; /* soft hyphen */
 	if (k == 1 && ch[0] < 0x20)
 		return VP_OK; /* control characters that libxml2 let through */
+	if (split_dash(ch, k)) {
+		ch = (const uint8_t *)"-";
+		k = 1;
+		exact = 1;
+	}
 	if ((rv = grow(ctx, &mb->b, k + 1)) != VP_OK)
 		return rv;
 	if (mb->pending && mb->b.n > 0) {

@@ -7,7 +7,8 @@
 
 #include "split_int.h"
 
-#define MARKER_EMPTY UINT32_MAX /* numbers have at most 9 digits */
+#define MARKER_EMPTY   UINT32_MAX /* numbers have at most 9 digits */
+#define LETTERHEAD_MAX 64         /* bytes of a letterhead line */
 
 static int lit(const uint8_t *d, size_t e, size_t *pos, const char *s)
 {
@@ -286,6 +287,51 @@ static int line(struct split_ctx *ctx, size_t s, size_t e)
 	return VP_OK;
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+	const struct vp_segment *const *x = a, *const *y = b;
+	return strcmp((*x)->text, (*y)->text);
+}
+
+/* The letterhead of a Word letter is repeated on every page (sender,
+ * "Datum", the date, "Onze referentie", the number): a short paragraph
+ * whose exact text recurs is page furniture. */
+static int mark_letterhead(struct split_ctx *ctx)
+{
+	const struct vp_segment **short_paras;
+	size_t n = 0;
+	if ((short_paras = malloc(ctx->n_segs * sizeof(*short_paras) + 1)) ==
+	    NULL)
+		return split_fail(ctx, VP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < ctx->n_segs; i++)
+		if (strcmp(ctx->segs[i].kind, "paragraph") == 0 &&
+		    strlen(ctx->segs[i].text) <= LETTERHEAD_MAX)
+			short_paras[n++] = &ctx->segs[i];
+	qsort(short_paras, n, sizeof(*short_paras), cmp_text);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n &&
+		       strcmp(short_paras[i]->text, short_paras[j]->text) == 0)
+			j++;
+		for (size_t k = i; j - i > 1 && k < j; k++) {
+			struct vp_segment *s =
+			    &ctx->segs[short_paras[k]->index];
+			char *kind = strdup("furniture");
+			if (kind == NULL) {
+				free(short_paras);
+				return split_fail(
+				    ctx, VP_ENOMEM, "out of memory");
+			}
+			free(s->kind);
+			s->kind = kind;
+			s->number = 0;
+		}
+		i = j;
+	}
+	free(short_paras);
+	return split_finish(ctx); /* paragraph numbers */
+}
+
 int split_word(struct split_ctx *ctx, size_t from)
 {
 	const uint8_t *d = ctx->doc;
@@ -306,5 +352,5 @@ int split_word(struct split_ctx *ctx, size_t from)
 		    strcmp(s->kind, "footnote") == 0)
 			link_note(ctx, s);
 	}
-	return VP_OK;
+	return mark_letterhead(ctx);
 }

@@ -127,6 +127,8 @@ static void html_fixture(void **state)
 		assert_null(strstr(r.segs[i].text, "geen tekst"));
 		assert_null(strstr(r.segs[i].text, "commentaar"));
 	}
+	s = find(&r, "paragraph", "Staten-Generaal"); /* &#8209; */
+	assert_int_equal(memcmp(at(&r, s, "-Gen"), "&#8209;Gen", 10), 0);
 	s = find(&r, "heading", "Brief van de Minister");
 	assert_int_equal(memcmp(at(&r, s, "Brief"), "Brief", 5), 0);
 	/* entities decoded, each character mapped onto its reference */
@@ -296,11 +298,12 @@ static void pdf_cp1252(void **state)
 	assert_int_equal(r.rv, VP_OK);
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.segs[0].text,
-	    "Coördinatiebesluit, artikel 6 – café € 5. Tweede regel.");
+	    "Coördinatiebesluit, artikel 6 - café € 5. Tweede regel.");
 	/* each UTF-8 byte of a converted character maps onto its byte */
 	assert_int_equal(at(&r, &r.segs[0], "ö") - r.orig, 2);
 	assert_int_equal(at(&r, &r.segs[0], "rdinatie") - r.orig, 3);
 	assert_int_equal(at(&r, &r.segs[0], "€") - r.orig, 37);
+	assert_int_equal(at(&r, &r.segs[0], "- caf") - r.orig, 30); /* 0x96 */
 	done(&r);
 	free(doc);
 }
