@@ -323,6 +323,12 @@ def main():
     write("bomb-size.docx", docx_bytes([("word/document.xml", zeros)]))
     write("bomb-ratio.docx", docx_bytes([("word/document.xml", zeros[: 8 << 20])]))
     write("notazip.docx", b"PK\x03\x04" + b"\x00" * 60)
+    # "billion laughs": entities nested eleven deep in document.xml
+    ents = '<!DOCTYPE w:document [<!ENTITY a0 "lol">' + "".join(
+        '<!ENTITY a%d "%s">' % (i, ("&a%d;" % (i - 1)) * 10) for i in range(1, 12)) + "]>"
+    write("laughs.docx", docx_bytes([("word/document.xml",
+                                      '<?xml version="1.0"?>' + ents + "<w:document " + W +
+                                      "><w:body><w:p><w:r><w:t>&a11;</w:t></w:r></w:p></w:body></w:document>")]))
 
 
 if __name__ == "__main__":

@@ -335,6 +335,7 @@ static void bad_files(void **state)
 	    {"bomb-size.docx", VP_ETOOLARGE, "inflates to"},
 	    {"bomb-ratio.docx", VP_ETOOLARGE, "zip bomb"},
 	    {"encrypted.pdf", VP_EINVAL, "PDF is encrypted"},
+	    {"laughs.docx", VP_EINVAL, "not well-formed XML"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
