@@ -150,6 +150,10 @@ struct disp {
 	struct jlist leased;
 	struct job *hash[JOB_HASH];
 	struct work_slot *parked[JK__N];
+	/* Recently closed worker connections. A ready can be processed after
+	 * its connection's close event; such a context must get no work. */
+	uint32_t dead_pipes[256];
+	unsigned n_dead;
 	struct request *requests;
 	unsigned n_requests;
 	uint64_t job_seq;
@@ -1175,6 +1179,15 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 	vp_msg_clear(&m);
 }
 
+static bool pipe_dead(const struct disp *d, uint32_t pipe)
+{
+	unsigned n = d->n_dead < 256 ? d->n_dead : 256;
+	for (unsigned i = 0; i < n; i++)
+		if (d->dead_pipes[i] == pipe)
+			return true;
+	return false;
+}
+
 static void send_idle(struct work_slot *s)
 {
 	struct vp_msg m;
@@ -1247,6 +1260,12 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 		}
 	}
 	vp_msg_clear(&m);
+	if (pipe_dead(d, s->pipe)) {
+		/* its connection closed meanwhile: nobody to give work to */
+		s->io.state = SL_RECV;
+		nng_ctx_recv(s->io.ctx, s->io.aio);
+		return;
+	}
 	if (d->queue[s->kind].head != NULL) {
 		struct job *j = d->queue[s->kind].head;
 		jl_remove(&d->queue[s->kind], j);
@@ -1260,7 +1279,24 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
  * parked contexts are released. */
 static void on_pipe_gone(struct disp *d, uint32_t pipe, uint64_t now)
 {
-	struct job *j = d->leased.head;
+	struct job *j;
+
+	d->dead_pipes[d->n_dead++ % 256] = pipe;
+	/* Release the parked contexts of the dead connection first, so that
+	 * re-queued jobs cannot be handed straight back to one of them. */
+	for (int k = 0; k < JK__N; k++) {
+		struct work_slot *s = d->parked[k];
+		while (s) {
+			struct work_slot *nx = s->pnext;
+			if (s->pipe == pipe) {
+				unpark(d, s);
+				s->io.state = SL_RECV;
+				nng_ctx_recv(s->io.ctx, s->io.aio);
+			}
+			s = nx;
+		}
+	}
+	j = d->leased.head;
 	while (j) {
 		struct job *nx = j->next;
 		if (j->pipe == pipe) {
@@ -1280,18 +1316,6 @@ static void on_pipe_gone(struct disp *d, uint32_t pipe, uint64_t now)
 			}
 		}
 		j = nx;
-	}
-	for (int k = 0; k < JK__N; k++) {
-		struct work_slot *s = d->parked[k];
-		while (s) {
-			struct work_slot *nx = s->pnext;
-			if (s->pipe == pipe) {
-				unpark(d, s);
-				s->io.state = SL_RECV;
-				nng_ctx_recv(s->io.ctx, s->io.aio);
-			}
-			s = nx;
-		}
 	}
 }
 

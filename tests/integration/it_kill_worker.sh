@@ -3,10 +3,13 @@
 # answered exactly once; a restarted parser reconnects and takes work.
 . "$(dirname "$0")/lib.sh"
 
-# slow the parsers so that the kill lands while jobs are leased: 200 jobs x
-# 50 ms over 2 x 4 contexts is at least 1.25 s of parsing; the kill is at 0.4 s
-export VP_DELAY_MS=50 VP_CONTEXTS=4
-PARSERS=2 start_topology
+# Only the parsers are slowed, so that parse jobs pile up and every parser
+# context holds a lease when the kill lands: 200 jobs x 100 ms over 2 x 4
+# contexts is at least 2.5 s of parsing; the kill is at 0.5 s.
+export VP_CONTEXTS=4
+PARSERS=0 start_topology
+VP_DELAY_MS=100 "$ROOT/deploy/run-local.sh" add parser >/dev/null
+VP_DELAY_MS=100 "$ROOT/deploy/run-local.sh" add parser >/dev/null
 EX="$ROOT/examples/kamervragen-antwoord-2025-palantir.txt"
 mkdir -p "$RUN_DIR/docs"
 for i in $(seq -w 1 200); do ln -s "$EX" "$RUN_DIR/docs/doc-$i.txt"; done
@@ -14,7 +17,7 @@ for i in $(seq -w 1 200); do ln -s "$EX" "$RUN_DIR/docs/doc-$i.txt"; done
 vp resolve --connect "$API" --jobs 64 --format jsonl "$RUN_DIR"/docs/*.txt \
   >"$RUN_DIR/out.jsonl" 2>"$RUN_DIR/err.txt" &
 client=$!
-sleep 0.4
+sleep 0.5
 kill -9 "$(cat "$RUN_DIR/pids/parser-1.pid")"
 rm -f "$RUN_DIR/pids/parser-1.pid"
 wait $client || fail "resolve exited $? ($(head -c 500 "$RUN_DIR/err.txt"))"
@@ -45,7 +48,7 @@ after=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
 kill -9 "$(cat "$RUN_DIR/pids/dispatcher.pid")"
 sleep 0.3
 VP_API_LISTEN="$API" VP_WORK_LISTEN="tcp://127.0.0.1:$VP_WORK_PORT" \
-  VP_PUB_LISTEN="tcp://127.0.0.1:$VP_PUB_PORT" VP_DELAY_MS=0 \
+  VP_PUB_LISTEN="tcp://127.0.0.1:$VP_PUB_PORT" \
   "$VP_BIN/vp-dispatcher" >>"$RUN_DIR/logs/dispatcher.log" 2>&1 &
 echo $! >"$RUN_DIR/pids/dispatcher.pid"
 vp resolve --connect "$API" --timeout 20000 --format jsonl "$RUN_DIR/docs/doc-001.txt" \
