@@ -263,6 +263,8 @@ PAGE2 = [
     "\u2022 het register wordt openbaar gemaakt;",
     "\u2022 zaak 2025Z14549 blijft in behandeling.",
     "",
+    "Het register wordt openbaar, belooft de minister in zijn brief aan de Kamer",
+    "",
     "Zie ook ECLI:NL:HR:2020:1234 en de beantwoording op vraag 6.3",
 ]
 NOTES2 = ["3 Aanhangsel Handelingen II 2020/21, nr. 3011, met een toelichting",

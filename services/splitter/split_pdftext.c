@@ -13,6 +13,7 @@
 #define EDGE     2   /* lines at the top and bottom that may be furniture */
 #define MAX_NOTE 999 /* footnote numbers at page bottoms */
 #define HEAD_MAX 60  /* a heading is a short line */
+#define PULL_MAX 200 /* a pull quote is one line */
 
 enum { L_BLANK = 1, L_FURN = 2, L_NOTE = 4, L_NOTECONT = 8, L_BULLET = 16 };
 
@@ -409,12 +410,16 @@ static const char *para_kind(
 		return k;
 	if (bullet)
 		return "list_item";
-	if (!one_line || b->n == 0 || b->n > HEAD_MAX)
+	if (!one_line || b->n == 0 || b->n > PULL_MAX)
 		return k;
 	last = b->text[b->n - 1];
 	if (last == '.' || last == ',' || last == ';' || last == ':' ||
 	    last == '!' || last == '?' || last == '"' || last == ')')
 		return k;
+	/* a line of its own too long for a heading and not a sentence: a
+	 * pull quote, which repeats the running text in magazine layouts */
+	if (b->n > HEAD_MAX)
+		return "furniture";
 	if (!((b->text[0] >= 'A' && b->text[0] <= 'Z') || b->text[0] >= 0xC3))
 		return k;
 	return "heading";

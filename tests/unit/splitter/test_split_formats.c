@@ -243,7 +243,9 @@ static void pdftext_checks(const struct res *r)
 		                ? "header"
 		                : NULL);
 	}
-	assert_int_equal(furn, 4); /* two headers, two page numbers */
+	/* two headers, two page numbers, a pull quote */
+	assert_int_equal(furn, 5);
+	find(r, "furniture", "belooft de minister");
 	s = find(r, "paragraph", "korpschef");
 	/* hyphenation repaired, compound hyphen kept */
 	assert_non_null(strstr(s->text, "met de regio's vernieuwd en is de "
