@@ -259,3 +259,291 @@ void cli_table_checks(FILE *f, const struct vp_check *checks, size_t n)
 		fputc('\n', f);
 	}
 }
+
+/* ---- link monitor report --------------------------------------------- */
+
+json_t *cli_watched_json(const struct vp_watched *w)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "url", json_string(w->url));
+	if (w->cite_id)
+		json_object_set_new(o, "cite_id", json_string(w->cite_id));
+	json_object_set_new(o, "state", json_string(w->state));
+	if (w->status)
+		json_object_set_new(o, "status", json_string(w->status));
+	if (w->http_status)
+		json_object_set_new(
+		    o, "http_status", json_integer(w->http_status));
+	if (w->since)
+		json_object_set_new(o, "since", json_string(w->since));
+	if (w->last_checked)
+		json_object_set_new(
+		    o, "last_checked", json_string(w->last_checked));
+	if (w->next_due)
+		json_object_set_new(o, "next_due", json_string(w->next_due));
+	json_object_set_new(o, "failures", json_integer(w->failures));
+	json_object_set_new(o, "checks", json_integer((json_int_t)w->checks));
+	json_object_set_new(o, "docs", json_integer((json_int_t)w->docs));
+	return o;
+}
+
+json_t *cli_history_json(const struct vp_history_rep *h)
+{
+	json_t *o = cli_watched_json(h->source), *a = json_array(),
+	       *d = json_array();
+	for (size_t i = 0; i < h->n_checks; i++) {
+		const struct vp_hist_check *c = &h->checks[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "id", json_integer((json_int_t)c->id));
+		json_object_set_new(x, "at", json_string(c->at));
+		json_object_set_new(x, "status", json_string(c->status));
+		if (c->http_status)
+			json_object_set_new(
+			    x, "http_status", json_integer(c->http_status));
+		if (c->content_length)
+			json_object_set_new(x, "content_length",
+			    json_integer((json_int_t)c->content_length));
+		if (c->title)
+			json_object_set_new(x, "title", json_string(c->title));
+		if (c->drift)
+			json_object_set_new(x, "drift", json_true());
+		if (c->transition)
+			json_object_set_new(
+			    x, "transition", json_string(c->transition));
+		json_array_append_new(a, x);
+	}
+	for (size_t i = 0; i < h->n_docs; i++)
+		json_array_append_new(d, json_string(h->docs[i]));
+	json_object_set_new(o, "history", a);
+	json_object_set_new(o, "cited_by", d);
+	return o;
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (s = nz(s); *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void html_text(FILE *f, const char *s)
+{
+	for (s = nz(s); *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static void report_html(FILE *f, const struct vp_report_rep *r)
+{
+	fputs(
+	    "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
+	    "<title>Vindplaats link report</title><style>\n"
+	    "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;"
+	    "max-width:70em;color:#222}h1{font-size:1.4em}"
+	    "section{border:1px solid #ddd;border-radius:6px;margin:1em 0;"
+	    "padding:.6em 1em}h2{font-size:1.05em;margin:.2em 0 .5em}"
+	    "table{border-collapse:collapse;width:100%}td,th{text-align:"
+	    "left;padding:.25em .5em;border-top:1px solid #eee;vertical-"
+	    "align:top}.url{word-break:break-all}.st{font-weight:600;"
+	    "border-radius:3px;padding:0 .4em}.dead{background:#fdd;color:"
+	    "#900}.drifted{background:#ffe9c2;color:#8a5300}.ok{background:"
+	    "#dfd;color:#060}.failing{background:#fee;color:#b33}.new{"
+	    "background:#eee}.spark span{display:inline-block;width:5px;"
+	    "height:14px;margin-right:1px;border-radius:1px}.so{background:"
+	    "#4a4}.sd{background:#e90}.sx{background:#d33}.sq{background:"
+	    "#bbb}.muted{color:#777}\n</style></head><body>\n",
+	    f);
+	fprintf(f,
+	    "<h1>Cited sources that are dead or drifted</h1>\n"
+	    "<p class=\"muted\">%zu documents &middot; generated ",
+	    r->n_docs);
+	html_text(f, r->generated_at);
+	fputs("</p>\n", f);
+	for (size_t i = 0; i < r->n_docs; i++) {
+		const struct vp_report_doc *d = &r->docs[i];
+		fputs("<section><h2>", f);
+		html_text(f, d->doc);
+		if (d->date) {
+			fputs(" <span class=\"muted\">(", f);
+			html_text(f, d->date);
+			fputs(")</span>", f);
+		}
+		fprintf(f,
+		    " &mdash; %u of %zu sources broken</h2>\n<table><tr>"
+		    "<th>source</th><th>state</th><th>history</th>"
+		    "<th>since</th><th>archived copy</th></tr>\n",
+		    d->bad, d->n_sources);
+		for (size_t k = 0; k < d->n_sources; k++) {
+			const struct vp_report_src *s = &d->sources[k];
+			fputs("<tr><td class=\"url\"><a href=\"", f);
+			html_text(f, s->url);
+			fputs("\">", f);
+			html_text(f, s->url);
+			fputs("</a>", f);
+			if (s->cite_id) {
+				fputs("<br><span class=\"muted\">", f);
+				html_text(f, s->cite_id);
+				fputs("</span>", f);
+			}
+			fputs("</td><td><span class=\"st ", f);
+			html_text(f, s->state);
+			fputs("\">", f);
+			html_text(f, s->state);
+			fputs("</span>", f);
+			if (s->http_status)
+				fprintf(f, " <span class=\"muted\">%u</span>",
+				    s->http_status);
+			fputs("</td><td class=\"spark\" title=\"oldest to "
+			      "newest\">",
+			    f);
+			for (const char *c = nz(s->spark); *c; c++)
+				fprintf(f, "<span class=\"s%c\"></span>",
+				    *c == 'o'   ? 'o'
+				    : *c == 'd' ? 'd'
+				    : *c == 'x' ? 'x'
+				                : 'q');
+			fputs("</td><td>", f);
+			html_text(f, s->since);
+			fputs("</td><td>", f);
+			if (s->archived_url) {
+				fputs("<a href=\"", f);
+				html_text(f, s->archived_url);
+				fputs("\">", f);
+				html_text(f, s->archived_at ? s->archived_at
+				                            : "archived");
+				fputs("</a>", f);
+			}
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</table></section>\n", f);
+	}
+	fputs("</body></html>\n", f);
+}
+
+void cli_report(FILE *f, const struct vp_report_rep *r, const char *format)
+{
+	if (strcmp(format, "html") == 0) {
+		report_html(f, r);
+		return;
+	}
+	if (strcmp(format, "csv") == 0) {
+		fputs("doc,doc_date,url,cite_id,state,status,http_status,since,"
+		      "last_checked,history,archived_url,archived_at\n",
+		    f);
+		for (size_t i = 0; i < r->n_docs; i++)
+			for (size_t k = 0; k < r->docs[i].n_sources; k++) {
+				const struct vp_report_src *s =
+				    &r->docs[i].sources[k];
+				const char *v[] = {r->docs[i].doc,
+				    r->docs[i].date, s->url, s->cite_id,
+				    s->state, s->status};
+				for (size_t j = 0; j < 6; j++) {
+					csv_field(f, v[j]);
+					fputc(',', f);
+				}
+				fprintf(f, "%u,", s->http_status);
+				const char *w[] = {s->since, s->last_checked,
+				    s->spark, s->archived_url, s->archived_at};
+				for (size_t j = 0; j < 5; j++) {
+					csv_field(f, w[j]);
+					fputc(j < 4 ? ',' : '\n', f);
+				}
+			}
+		return;
+	}
+	if (strcmp(format, "json") == 0 || strcmp(format, "jsonl") == 0) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < r->n_docs; i++) {
+			const struct vp_report_doc *d = &r->docs[i];
+			json_t *o = json_object(), *srcs = json_array();
+			json_object_set_new(o, "doc", json_string(d->doc));
+			if (d->date)
+				json_object_set_new(
+				    o, "date", json_string(d->date));
+			json_object_set_new(o, "bad", json_integer(d->bad));
+			for (size_t k = 0; k < d->n_sources; k++) {
+				const struct vp_report_src *s = &d->sources[k];
+				json_t *x = json_object(), *sp = json_array();
+				json_object_set_new(
+				    x, "url", json_string(s->url));
+				if (s->cite_id)
+					json_object_set_new(x, "cite_id",
+					    json_string(s->cite_id));
+				json_object_set_new(
+				    x, "state", json_string(s->state));
+				if (s->status)
+					json_object_set_new(x, "status",
+					    json_string(s->status));
+				if (s->http_status)
+					json_object_set_new(x, "http_status",
+					    json_integer(s->http_status));
+				if (s->since)
+					json_object_set_new(
+					    x, "since", json_string(s->since));
+				json_object_set_new(
+				    x, "history", json_string(nz(s->spark)));
+				if (s->archived_url)
+					json_object_set_new(x, "archived_url",
+					    json_string(s->archived_url));
+				if (s->archived_at)
+					json_object_set_new(x, "archived_at",
+					    json_string(s->archived_at));
+				for (size_t j = 0; j < s->n_spans; j++) {
+					json_t *y = json_object();
+					json_object_set_new(y, "start",
+					    json_integer(
+					        (json_int_t)s->spans[j].start));
+					json_object_set_new(y, "end",
+					    json_integer(
+					        (json_int_t)s->spans[j].end));
+					if (s->spans[j].where)
+						json_object_set_new(y, "where",
+						    json_string(
+						        s->spans[j].where));
+					json_array_append_new(sp, y);
+				}
+				json_object_set_new(x, "spans", sp);
+				json_array_append_new(srcs, x);
+			}
+			json_object_set_new(o, "sources", srcs);
+			if (strcmp(format, "jsonl") == 0)
+				cli_print_json(f, o, false);
+			else
+				json_array_append_new(a, o);
+		}
+		if (strcmp(format, "json") == 0)
+			cli_print_json(f, a, true);
+		else
+			json_decref(a);
+		return;
+	}
+	for (size_t i = 0; i < r->n_docs; i++) {
+		const struct vp_report_doc *d = &r->docs[i];
+		fprintf(f, "%s%s%s%s  (%u broken)\n", i ? "\n" : "", d->doc,
+		    d->date ? " " : "", nz(d->date), d->bad);
+		for (size_t k = 0; k < d->n_sources; k++) {
+			const struct vp_report_src *s = &d->sources[k];
+			fprintf(f, "  %-8s %-12s %3u  %-16s %s%s%s\n", s->state,
+			    nz(s->status), s->http_status, nz(s->spark), s->url,
+			    s->archived_url ? "  archived: " : "",
+			    nz(s->archived_url));
+		}
+	}
+	if (r->n_docs == 0)
+		fputs("no document cites a dead or drifted source\n", f);
+}

@@ -40,4 +40,13 @@ bool cli_citation_unresolved(const struct vp_citation *c);
  * unverifiable): gone, client_error, server_error, dns, connect, tls. */
 bool cli_status_broken(const char *status);
 
+/* The link monitor's report as a table, JSON, CSV or one self-contained
+ * HTML page (per document: its sources with state, a history sparkline,
+ * archive links). */
+void cli_report(FILE *f, const struct vp_report_rep *r, const char *format);
+
+/* JSON of a watched source / of a source's history. */
+json_t *cli_watched_json(const struct vp_watched *w);
+json_t *cli_history_json(const struct vp_history_rep *h);
+
 #endif

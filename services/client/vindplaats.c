@@ -44,14 +44,16 @@ struct cli_cfg {
 	const char *listen;
 	const char *work_listen;
 	const char *pub_listen;
+	const char *linkmon_db;
+	int all;
 };
 
 #define O(m) offsetof(struct cli_cfg, m)
 static const struct vp_cfg_opt cli_opts[] = {
     {"connect", VP_CFG_URL, NULL, 0, 0, NULL, O(connect),
         "dispatcher API to use instead of the embedded services", 'c'},
-    {"format", VP_CFG_CHOICE, "table", 0, 0, "table|json|jsonl", O(format),
-        "output format", 'f'},
+    {"format", VP_CFG_CHOICE, "table", 0, 0, "table|json|jsonl|csv|html",
+        O(format), "output format (csv and html: report only)", 'f'},
     {"doc-format", VP_CFG_CHOICE, "auto", 0, 0, "auto|text|word-text",
         O(doc_format), "input document format (resolve)", 0},
     {"check", VP_CFG_BOOL, "0", 0, 0, NULL, O(check),
@@ -80,6 +82,11 @@ static const struct vp_cfg_opt cli_opts[] = {
         O(work_listen), "serve: work socket address", 0},
     {"pub-listen", VP_CFG_URL, "tcp://0.0.0.0:7102", 0, 0, NULL, O(pub_listen),
         "serve: event (PUB) socket address", 0},
+    {"linkmon-db", VP_CFG_STR, "vindplaats-linkmon.db", 0, 0, NULL,
+        O(linkmon_db),
+        "embedded link monitor store: SQLite file or PostgreSQL conninfo", 0},
+    {"all", VP_CFG_BOOL, "0", 0, 0, NULL, O(all),
+        "report: every watched document, not only broken ones", 0},
     {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(help), "show this help", 'h'},
     {"version", VP_CFG_BOOL, "0", 0, 0, NULL, O(version), "print the version",
         0},
@@ -104,6 +111,13 @@ static void usage(FILE *f)
 	    "  parse [FILE|TEXT|-]  citations in a text, one per occurrence\n"
 	    "  check [URL...|-]     check URLs ('-' reads one per line from "
 	    "stdin)\n"
+	    "  watch add FILE...    resolve each document and watch every "
+	    "cited source\n"
+	    "  watch list           watched sources and their state\n"
+	    "  watch remove URL|DOC...  stop watching sources or documents\n"
+	    "  report               documents citing dead or drifted sources\n"
+	    "                       (--format table|json|csv|html)\n"
+	    "  history URL          every check of a watched source\n"
 	    "  stats                counters of a running dispatcher "
 	    "(--connect)\n"
 	    "  serve                run every service in this process on tcp\n"
@@ -197,6 +211,7 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg)
 		ec.parse_ctx = k;
 		ec.check_ctx = 16;
 		ec.allow = cfg->allow;
+		ec.linkmon_db = cfg->linkmon_db;
 		if (cfg->allow_private && cfg->allow == NULL)
 			ec.allow = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,"
 			           "192.168.0.0/16,fc00::/7";
@@ -560,6 +575,246 @@ static int cmd_stats(const struct cli_cfg *cfg)
 	return 0;
 }
 
+/* ---- link monitor: watch, report, history ----------------------------- */
+
+/* Sends req (consumed) and checks the reply type; prints errors. */
+static int monitor_call(struct conn *conn, const struct cli_cfg *cfg,
+    struct vp_msg *req, enum vp_type want, struct vp_msg *rep, const char *what)
+{
+	int rv =
+	    vp_client_call(conn->client, req, (uint32_t)cfg->timeout_ms, rep);
+	vp_msg_clear(req);
+	if (rv != VP_OK || rep->type != want) {
+		report_call_error(what, rv != VP_OK ? rv : VP_EPROTO, rep);
+		return rv != VP_OK ? rv : VP_EPROTO;
+	}
+	return VP_OK;
+}
+
+static int cmd_watch_add(
+    struct conn *conn, const struct cli_cfg *cfg, const char **files, size_t n)
+{
+	struct vp_msg req, rep;
+	struct vp_watch_add_req *wa;
+	size_t cap = 0;
+	int status = 0;
+	if (vp_msg_init(&req, VP_T_WATCH_ADD_REQ) != VP_OK)
+		return 1;
+	wa = vp_msg_watch_add_req(&req);
+	for (size_t i = 0; i < n; i++) {
+		char *doc = NULL;
+		size_t len = 0;
+		struct vp_msg rr;
+		struct vp_resolve_rep *r;
+		if (read_file(files[i], &doc, &len) != VP_OK) {
+			status = 1;
+			continue;
+		}
+		struct vp_resolve_opts o = {
+		    files[i], NULL, false, false, cfg->date};
+		int rv = vp_client_resolve(
+		    conn->client, doc, len, &o, (uint32_t)cfg->timeout_ms, &rr);
+		free(doc);
+		if (rv != VP_OK || (r = vp_msg_resolve_rep(&rr)) == NULL) {
+			report_call_error(files[i], rv, &rr);
+			vp_msg_clear(&rr);
+			status = 1;
+			continue;
+		}
+		for (size_t k = 0; k < r->n_citations; k++) {
+			struct vp_citation *c = &r->citations[k];
+			struct vp_watch_item *it;
+			if (c->url == NULL || strncmp(c->url, "http", 4) != 0)
+				continue;
+			if (wa->n_items == cap) {
+				cap = cap ? cap * 2 : 64;
+				wa->items = realloc(
+				    wa->items, cap * sizeof(*wa->items));
+				if (wa->items == NULL) {
+					fprintf(stderr,
+					    "vindplaats: out of memory\n");
+					exit(1);
+				}
+			}
+			it = &wa->items[wa->n_items++];
+			memset(it, 0, sizeof(*it));
+			/* moved from the reply: no copy of big span arrays */
+			it->url = c->url;
+			c->url = NULL;
+			it->cite_id = c->id;
+			c->id = NULL;
+			it->family = c->family;
+			c->family = NULL;
+			it->spans = c->spans;
+			it->n_spans = c->n_spans;
+			c->spans = NULL;
+			c->n_spans = 0;
+			it->doc = strdup(files[i]);
+			it->doc_date = cfg->date ? strdup(cfg->date) : NULL;
+		}
+		vp_msg_clear(&rr);
+	}
+	if (monitor_call(conn, cfg, &req, VP_T_WATCH_ADD_REP, &rep,
+	        "watch add") != VP_OK) {
+		vp_msg_clear(&rep);
+		return 1;
+	}
+	printf("watching: %llu new sources, %llu new citations\n",
+	    (unsigned long long)vp_msg_watch_add_rep(&rep)->sources,
+	    (unsigned long long)vp_msg_watch_add_rep(&rep)->citing);
+	vp_msg_clear(&rep);
+	return status;
+}
+
+static int cmd_watch(const struct cli_cfg *cfg, const char **args, size_t n)
+{
+	struct conn conn;
+	struct vp_msg req, rep;
+	int status = 0;
+	if (n == 0 ||
+	    (strcmp(args[0], "add") != 0 && strcmp(args[0], "list") != 0 &&
+	        strcmp(args[0], "remove") != 0)) {
+		fprintf(stderr, "vindplaats watch: add FILE..., list or remove "
+		                "URL|DOC... (see --help)\n");
+		return 2;
+	}
+	if (strcmp(args[0], "list") != 0 && n < 2) {
+		fprintf(
+		    stderr, "vindplaats watch %s: nothing given\n", args[0]);
+		return 2;
+	}
+	if (conn_open(&conn, cfg) != VP_OK)
+		return 1;
+	if (strcmp(args[0], "add") == 0) {
+		status = cmd_watch_add(&conn, cfg, args + 1, n - 1);
+	} else if (strcmp(args[0], "remove") == 0) {
+		struct vp_watch_remove_req *q;
+		vp_msg_init(&req, VP_T_WATCH_REMOVE_REQ);
+		q = vp_msg_watch_remove_req(&req);
+		q->urls = calloc(n, sizeof(char *));
+		q->docs = calloc(n, sizeof(char *));
+		for (size_t i = 1; i < n; i++) {
+			if (strstr(args[i], "://") != NULL)
+				q->urls[q->n_urls++] = strdup(args[i]);
+			else
+				q->docs[q->n_docs++] = strdup(args[i]);
+		}
+		if (monitor_call(&conn, cfg, &req, VP_T_WATCH_REMOVE_REP, &rep,
+		        "watch remove") == VP_OK)
+			printf("removed: %llu sources, %llu citations\n",
+			    (unsigned long long)vp_msg_watch_remove_rep(&rep)
+			        ->sources,
+			    (unsigned long long)vp_msg_watch_remove_rep(&rep)
+			        ->citing);
+		else
+			status = 1;
+		vp_msg_clear(&rep);
+	} else {
+		struct vp_watch_list_rep *r;
+		vp_msg_init(&req, VP_T_WATCH_LIST_REQ);
+		if (monitor_call(&conn, cfg, &req, VP_T_WATCH_LIST_REP, &rep,
+		        "watch list") == VP_OK) {
+			r = vp_msg_watch_list_rep(&rep);
+			if (strcmp(cfg->format, "table") == 0) {
+				for (size_t i = 0; i < r->n_sources; i++) {
+					struct vp_watched *w = &r->sources[i];
+					printf(
+					    "%-8s %-12s %3u  %3llu docs  %s\n",
+					    w->state,
+					    w->status ? w->status : "-",
+					    w->http_status,
+					    (unsigned long long)w->docs,
+					    w->url);
+					if (strcmp(w->state, "dead") == 0)
+						status = 1;
+				}
+			} else {
+				json_t *a = json_array();
+				for (size_t i = 0; i < r->n_sources; i++)
+					json_array_append_new(a,
+					    cli_watched_json(&r->sources[i]));
+				cli_print_json(stdout, a, true);
+			}
+		} else {
+			status = 1;
+		}
+		vp_msg_clear(&rep);
+	}
+	conn_close(&conn);
+	return status;
+}
+
+static int cmd_report(const struct cli_cfg *cfg)
+{
+	struct conn conn;
+	struct vp_msg req, rep;
+	struct vp_report_rep *r;
+	int status = 0;
+	if (conn_open(&conn, cfg) != VP_OK)
+		return 1;
+	vp_msg_init(&req, VP_T_REPORT_REQ);
+	vp_msg_report_req(&req)->all = cfg->all != 0;
+	if (monitor_call(&conn, cfg, &req, VP_T_REPORT_REP, &rep, "report") ==
+	    VP_OK) {
+		r = vp_msg_report_rep(&rep);
+		cli_report(stdout, r, cfg->format);
+		for (size_t i = 0; i < r->n_docs; i++)
+			if (r->docs[i].bad > 0)
+				status = 1;
+	} else {
+		status = 1;
+	}
+	vp_msg_clear(&rep);
+	conn_close(&conn);
+	return status;
+}
+
+static int cmd_history(const struct cli_cfg *cfg, const char **args, size_t n)
+{
+	struct conn conn;
+	struct vp_msg req, rep;
+	struct vp_history_rep *h;
+	int status = 0;
+	if (n != 1) {
+		fprintf(stderr, "vindplaats history: one URL (see --help)\n");
+		return 2;
+	}
+	if (conn_open(&conn, cfg) != VP_OK)
+		return 1;
+	vp_msg_init(&req, VP_T_HISTORY_REQ);
+	vp_msg_history_req(&req)->url = strdup(args[0]);
+	if (monitor_call(&conn, cfg, &req, VP_T_HISTORY_REP, &rep, "history") ==
+	    VP_OK) {
+		h = vp_msg_history_rep(&rep);
+		if (strcmp(cfg->format, "table") == 0) {
+			printf("%s\n  state %s since %s, %llu checks, cited by "
+			       "%zu "
+			       "documents\n",
+			    h->source->url, h->source->state,
+			    h->source->since ? h->source->since : "-",
+			    (unsigned long long)h->source->checks, h->n_docs);
+			for (size_t i = 0; i < h->n_checks; i++)
+				printf("  %s  %-12s %3u %s%s\n",
+				    h->checks[i].at, h->checks[i].status,
+				    h->checks[i].http_status,
+				    h->checks[i].drift ? "drift " : "",
+				    h->checks[i].transition
+				        ? h->checks[i].transition
+				        : "");
+		} else {
+			cli_print_json(stdout, cli_history_json(h),
+			    strcmp(cfg->format, "json") == 0);
+		}
+		if (strcmp(h->source->state, "dead") == 0)
+			status = 1;
+	} else {
+		status = 1;
+	}
+	vp_msg_clear(&rep);
+	conn_close(&conn);
+	return status;
+}
+
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
@@ -581,6 +836,8 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	ec.split_ctx = ec.parse_ctx = k;
 	ec.check_ctx = 16;
 	ec.allow = cfg->allow;
+	ec.linkmon_db = cfg->linkmon_db;
+	ec.linkmon_tick_ms = 1000;
 	if (vp_embed_start(&e, &ec, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vindplaats serve: %s\n", err);
 		return 1;
@@ -641,6 +898,12 @@ int main(int argc, char **argv)
 		return cmd_parse(&cfg, pos, n_pos);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(&cfg, pos, n_pos);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(&cfg, pos, n_pos);
+	if (strcmp(cmd, "history") == 0)
+		return cmd_history(&cfg, pos, n_pos);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(&cfg);
 	if (n_pos > 0) {
 		fprintf(stderr, "vindplaats %s: unexpected argument '%s'\n",
 		    cmd, pos[0]);

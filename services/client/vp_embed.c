@@ -9,6 +9,10 @@
 #include "vp_err.h"
 #include "vp_worker.h"
 
+#ifdef VP_WITH_LINKMON
+#include "mon_svc.h"
+#endif
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +24,9 @@ struct vp_embed {
 	struct disp *disp;
 	struct fetch_engine *engine;
 	struct vp_worker *split, *parse, *check;
+#ifdef VP_WITH_LINKMON
+	struct mon *mon;
+#endif
 };
 
 int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
@@ -91,6 +98,20 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 	wc.arg = e->engine;
 	if ((rv = vp_worker_start(&e->check, &wc, err, errlen)) != VP_OK)
 		goto fail;
+#ifdef VP_WITH_LINKMON
+	if (cfg->linkmon_db != NULL) {
+		struct mon_cfg mc;
+		mon_cfg_default(&mc);
+		mc.db = cfg->linkmon_db;
+		mc.api_url = e->api_url;
+		mc.work_url = e->work_url;
+		mc.recv_max = recv_max;
+		mc.park_ms = dc.park_ms;
+		mc.tick_ms = cfg->linkmon_tick_ms;
+		if ((rv = mon_start(&e->mon, &mc, err, errlen)) != VP_OK)
+			goto fail;
+	}
+#endif
 	*ep = e;
 	return VP_OK;
 fail:
@@ -112,6 +133,9 @@ void vp_embed_stop(struct vp_embed *e)
 {
 	if (e == NULL)
 		return;
+#ifdef VP_WITH_LINKMON
+	mon_stop(e->mon);
+#endif
 	vp_worker_stop(e->split);
 	vp_worker_stop(e->parse);
 	vp_worker_stop(e->check);

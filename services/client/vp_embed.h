@@ -15,6 +15,10 @@ struct vp_embed_cfg {
 	const char *allow;     /* fetcher SSRF allow list (NULL = none) */
 	size_t recv_max;       /* 0 = 80 MiB */
 	unsigned max_inflight; /* 0 = dispatcher default */
+	/* link monitor store (SQLite file or PostgreSQL conninfo); NULL = no
+	 * monitor. linkmon_tick_ms > 0 also runs its re-check loop. */
+	const char *linkmon_db;
+	unsigned linkmon_tick_ms;
 };
 
 struct vp_embed;
