@@ -725,6 +725,125 @@ static void prop_pdftext(void **state)
 	free(s.b);
 }
 
+/* A PDF written by hand: pages of Helvetica text lines (WinAnsi), each
+ * (x, y, size, text); the xref table holds the object offsets. */
+static size_t write_pdf(char *out, size_t cap, const char *const *lines,
+    const int *ys, const int *sizes, const int *page_of, size_t n, int pages)
+{
+	size_t off[64], n_obj = 0, len = 0,
+	                per = (n + (size_t)pages - 1) / (size_t)pages;
+	int page_ids[8];
+	char content[8192];
+#define PUT(...) len += (size_t)snprintf(out + len, cap - len, __VA_ARGS__)
+	PUT("%%PDF-1.4\n");
+	off[n_obj++] = len;
+	PUT("1 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+	    "/Encoding /WinAnsiEncoding >>\nendobj\n");
+	for (int p = 0; p < pages; p++) {
+		size_t cl = 0;
+		cl += (size_t)snprintf(content, sizeof(content), "BT\n");
+		for (size_t i = (size_t)p * per;
+		     i < n && i < (size_t)(p + 1) * per; i++)
+			cl +=
+			    (size_t)snprintf(content + cl, sizeof(content) - cl,
+			        "/F1 %d Tf 1 0 0 1 56 %d Tm (%s) Tj\n",
+			        sizes[i], ys[i], lines[i]);
+		cl += (size_t)snprintf(
+		    content + cl, sizeof(content) - cl, "ET\n");
+		off[n_obj++] = len;
+		PUT("%zu 0 obj\n<< /Length %zu "
+		    ">>\nstream\n%sendstream\nendobj\n",
+		    n_obj, cl, content);
+		off[n_obj++] = len;
+		page_ids[p] = (int)n_obj;
+		PUT("%zu 0 obj\n<< /Type /Page /Parent %d 0 R /MediaBox [0 0 "
+		    "595 "
+		    "842] /Resources << /Font << /F1 1 0 R >> >> /Contents %zu "
+		    "0 "
+		    "R >>\nendobj\n",
+		    n_obj, 2 * pages + 2, n_obj - 1);
+	}
+	off[n_obj++] = len;
+	PUT("%zu 0 obj\n<< /Type /Pages /Kids [", n_obj);
+	for (int p = 0; p < pages; p++)
+		PUT("%d 0 R ", page_ids[p]);
+	PUT("] /Count %d >>\nendobj\n", pages);
+	off[n_obj++] = len;
+	PUT("%zu 0 obj\n<< /Type /Catalog /Pages %zu 0 R >>\nendobj\n", n_obj,
+	    n_obj - 1);
+	{
+		size_t xref = len;
+		PUT("xref\n0 %zu\n0000000000 65535 f \n", n_obj + 1);
+		for (size_t i = 0; i < n_obj; i++)
+			PUT("%010zu 00000 n \n", off[i]);
+		PUT("trailer\n<< /Size %zu /Root %zu 0 R >>\nstartxref\n%zu\n"
+		    "%%%%EOF\n",
+		    n_obj + 1, n_obj, xref);
+	}
+#undef PUT
+	return len;
+}
+
+/* Random PDFs through poppler: every segment maps into the extracted text
+ * (split_pdf_text), byte for byte. */
+static void prop_pdf(void **state)
+{
+	static const char *const pdfwords[] = {"de", "Kamerstukken", "II",
+	    "nr.", "12", "artikel", "25", "co\\366rdinatie", "caf\\351",
+	    "data-", "ver-", "wet.", "\\(zie", "vraag", "6\\).", "\\226",
+	    "2025Z14549", "ECLI:NL:HR:2020:1234"};
+	char *pdf = malloc(1 << 17), text[32][256];
+	const char *lines[32];
+	int ys[32], sizes[32], page_of[32];
+	size_t segs = 0, furn = 0;
+	(void)state;
+	assert_non_null(pdf);
+	for (int it = 0; it < 150; it++) {
+		int pages = 1 + (int)rnd(3), nl = 0;
+		struct res r;
+		size_t len;
+		for (int p = 0; p < pages; p++) {
+			int y = 800, body = 2 + (int)rnd(8);
+			snprintf(
+			    text[nl], sizeof(text[nl]), "Kop van het stuk");
+			ys[nl] = y;
+			sizes[nl++] = 8;
+			y -= 30;
+			for (int l = 0; l < body && nl < 30; l++) {
+				size_t k = 0;
+				int nw = 1 + (int)rnd(9);
+				for (int w = 0; w < nw; w++)
+					k += (size_t)snprintf(text[nl] + k,
+					    sizeof(text[nl]) - k, "%s%s",
+					    pdfwords[rnd(18)],
+					    w + 1 < nw ? " " : "");
+				page_of[nl] = p;
+				ys[nl] = y;
+				sizes[nl++] = 11;
+				y -= rnd(3) ? 14 : 28;
+			}
+			snprintf(text[nl], sizeof(text[nl]), "%d", p + 1);
+			page_of[nl] = p;
+			ys[nl] = 40;
+			sizes[nl++] = 8;
+		}
+		for (int i = 0; i < nl; i++)
+			lines[i] = text[i];
+		len = write_pdf(
+		    pdf, 1 << 17, lines, ys, sizes, page_of, (size_t)nl, pages);
+		run(&r, pdf, len, it % 2 ? "pdf" : NULL);
+		if (r.rv != VP_OK)
+			fail_msg("iteration %d: %s", it, r.err);
+		assert_string_equal(r.format, "pdf");
+		for (size_t i = 0; i < r.n; i++)
+			furn += strcmp(r.segs[i].kind, "furniture") == 0;
+		segs += r.n;
+		done(&r);
+	}
+	assert_true(segs > 300 && furn > 100);
+	free(pdf);
+}
+
 static void prop_cp1252(void **state)
 {
 	uint8_t buf[512];
@@ -766,6 +885,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(prop_docx),
 	    cmocka_unit_test(prop_pdftext),
 	    cmocka_unit_test(prop_cp1252),
+	    cmocka_unit_test(prop_pdf),
 	};
 	if (argc > 1) {
 		char filter[64];
