@@ -30,6 +30,56 @@ struct fetch_opts {
 	 * it). NULL = none. Added by the fetcher; not in the original
 	 * contract. */
 	const char *const *resolve;
+
+	/* Politeness, shared by every job: requests per second per host (0 =
+	 * no limit; default 4) with bursts of host_burst (default 1). */
+	unsigned host_rate;
+	unsigned host_burst;
+	/* Retries of transient failures (reset, refused, 502/504) and of
+	 * 429/503 within Retry-After (default 2), the first backoff step
+	 * (default 500 ms, doubled per retry, equal jitter) and the longest
+	 * Retry-After honoured (default 30000 ms; longer = unverifiable). */
+	unsigned retries;
+	unsigned backoff_ms;
+	unsigned retry_after_max_ms;
+	/* Time for one URL, all hops and retries (default 30000 ms). */
+	unsigned url_timeout_ms;
+	/* HEAD first: FETCH_HEAD_AUTO (default: for URLs that name a non-HTML
+	 * document, .pdf/.odt/.zip/...; HTML needs its body for the title,
+	 * the fingerprint and soft-404 rules), _ALWAYS or _NEVER. */
+	int head_mode;
+	/* Soft-404 probe of a random sibling URL, once per host (default on).
+	 */
+	bool soft404_probe;
+	/* Archive services for dead links; NULL or "" = off (the default of
+	 * the library; vp-fetcher's configuration names the real ones). */
+	const char *wayback_url;  /* Wayback availability API */
+	const char *timegate_url; /* Memento TimeGate, URL appended */
+	/* Online lookup services (fetch_lookup.c); NULL or "" = off. */
+	const char *sru_url;   /* KOOP SRU endpoint */
+	const char *odata_url; /* Tweede Kamer OData v4 base, ends in '/' */
+	unsigned lookup_cache; /* cached answers, default 4096 */
+	unsigned lookup_ttl_s; /* default 86400 */
+};
+
+enum { FETCH_HEAD_AUTO, FETCH_HEAD_ALWAYS, FETCH_HEAD_NEVER };
+
+/* What a check batch asks beyond the URLs. */
+struct fetch_check_opts {
+	bool archive;     /* look up archived copies for dead links */
+	const char *date; /* YYYY-MM-DD: the snapshot closest to it; NULL */
+};
+
+/* The answer to one plain GET (fetch_get): for lookups and archives. */
+struct fetch_resp {
+	long status;   /* HTTP status, 0 when none */
+	int curl_code; /* CURLcode */
+	bool blocked;  /* refused by the SSRF guard */
+	bool capped;   /* the body passed max_body */
+	char *body;    /* malloc'ed, NUL-terminated; may be NULL */
+	size_t len;
+	char *content_type; /* malloc'ed or NULL */
+	char *error;        /* malloc'ed text when it failed, or NULL */
 };
 
 struct fetch_engine;
@@ -49,6 +99,25 @@ int fetch_engine_start(struct fetch_engine **e, const struct fetch_opts *o);
  * then free). Returns VP_OK, VP_ENOMEM or VP_ECLOSED. */
 int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
     uint32_t budget_ms, struct vp_check **out);
+
+/* fetch_check with options: archive lookups for dead links (within the same
+ * budget). co may be NULL. */
+int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
+    uint32_t budget_ms, const struct fetch_check_opts *co,
+    struct vp_check **out);
+
+/* GETs url through the engine (same SSRF guard, politeness and redirects as
+ * checks) with an optional Accept header, reading at most max_body bytes.
+ * On VP_OK *r is filled (release with fetch_resp_clear) whatever the HTTP
+ * status. Returns VP_OK, VP_ENOMEM or VP_ECLOSED. */
+int fetch_get(struct fetch_engine *e, const char *url, const char *accept,
+    uint32_t budget_ms, size_t max_body, struct fetch_resp *r);
+
+void fetch_resp_clear(struct fetch_resp *r);
+
+/* The options the engine was started with (strings owned by the caller of
+ * fetch_engine_start, as given). */
+const struct fetch_opts *fetch_engine_opts(const struct fetch_engine *e);
 
 /* Stops the thread, aborts transfers in flight, frees the engine. */
 void fetch_engine_stop(struct fetch_engine *e);

@@ -13,8 +13,9 @@
  * - too_large: a 2xx whose declared (Content-Length) or observed body is
  *   larger than max_body. The resource answered; it was not read. The policy
  *   should count it as reachable (http_status carries the 2xx).
- * - gone: 404 or 410 only. unverifiable: 429 and 503 (rate limited or down
- *   for now: never reported as broken).
+ * - gone: 404 or 410, or a 2xx that the soft-404 rules call "not found".
+ * - unverifiable: 429 and 503 still refusing after the Retry-After budget,
+ *   and bot walls (challenge pages): never reported as broken.
  * - blocked: refused by policy (SSRF guard, a scheme other than http(s)),
  *   before any connection to the refused address.
  * - error: everything that is neither of the above, with error text: redirect
@@ -30,7 +31,10 @@ const char *fetch_classify(const struct fetch_outcome *o)
 	case CURLE_COULDNT_CONNECT:
 		/* A refusal by the SSRF guard surfaces as a failed connect. */
 		return o->blocked ? "blocked" : "connect";
-	case CURLE_UNSUPPORTED_PROTOCOL: return "blocked";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		/* schemes are refused before curl sees them; here it is an
+		 * answer curl could not read (HTTP/0.9) */
+		return o->blocked ? "blocked" : "error";
 	case CURLE_FILESIZE_EXCEEDED: return "too_large";
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
@@ -53,7 +57,12 @@ const char *fetch_classify(const struct fetch_outcome *o)
 		return o->blocked ? "blocked" : "error";
 	}
 	long s = o->http_status;
+	if (o->bot_wall || o->refused)
+		return "unverifiable"; /* never "broken" for what we could not
+		                          see */
 	if (s >= 200 && s < 300) {
+		if (o->soft404)
+			return "gone";
 		if (o->body_exceeded ||
 		    (o->has_length && o->content_length > o->max_body))
 			return "too_large";

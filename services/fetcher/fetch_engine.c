@@ -4,13 +4,21 @@
  *
  * Design. fetch_check builds one job per URL, appends the jobs to the pending
  * queue under e->mu and wakes the engine with curl_multi_wakeup. The engine
- * thread moves pending jobs into the multi handle while fewer than
- * max_parallel are in flight, drives curl_multi_perform/curl_multi_poll, and
- * on each finished transfer either issues the next request of the job (a
- * manual redirect hop, or GET after a rejected HEAD) or classifies the job and
- * moves its result into the batch. Redirects are followed by hand so that
- * every hop is recorded, loops are caught and the SSRF guard (the open-socket
- * callback) sees every new connection of every hop.
+ * thread admits pending jobs into the queue of their host; a dispatcher takes
+ * jobs from host queues while fewer than max_parallel transfers are in flight
+ * and the host's politeness state (fetch_policy.c: rate, Retry-After hold,
+ * slow-down) allows one more request. Every request of a job - a redirect
+ * hop, GET after a rejected or doubtful HEAD, a retry - goes through its
+ * host's queue again, so the rate holds across all jobs. Retries wait in a
+ * min-heap of sleepers. Redirects are followed by hand so that every hop is
+ * recorded, loops are caught and the SSRF guard (the open-socket callback)
+ * sees every new connection of every hop.
+ *
+ * A check that ends in a 2xx HTML page runs the soft-404 rules; the rule
+ * "same answer as a random sibling URL" needs one probe per host, run as an
+ * engine-owned job while the checks that wait for it park on the host. Dead
+ * links of a batch that asked for archives then query the Wayback
+ * availability API and/or a Memento TimeGate before the job finishes.
  *
  * Ownership. A batch is shared by its caller and the engine: engine_refs
  * counts the jobs the engine still holds. The caller writes "timeout" into
@@ -20,6 +28,7 @@
  * under e->mu while the batch is not abandoned. */
 #include <curl/curl.h>
 #include <errno.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,41 +40,88 @@
 #include "fetch_int.h"
 #include "vp_err.h"
 
-#define MAX_URL_LEN   8192  /* vp_check.url and final_url */
-#define MAX_HOPS      32    /* vp_check.redirects */
-#define TITLE_SCAN    65536 /* body bytes kept to find a <title> */
-#define WAIT_GRACE_MS 100   /* lets curl report its own timeouts first */
-#define UA_DEFAULT    "Vindplaats/0.1.0 (+link checker)"
+#define MAX_URL_LEN    8192  /* vp_check.url and final_url */
+#define MAX_HOPS       32    /* vp_check.redirects */
+#define TITLE_SCAN     65536 /* body bytes kept to find a <title> */
+#define WAIT_GRACE_MS  100   /* lets curl report its own timeouts first */
+#define PROBE_MAX_MS   10000 /* time for a soft-404 probe */
+#define PROBE_TTL_MS   (3600 * 1000ull)
+#define ARCHIVE_MIN_MS 200 /* left of the budget to ask an archive */
+#define HOSTS_MAX      20000
+#define BACKOFF_CAP_MS 30000
+#define UA_DEFAULT     "Vindplaats/0.1.0 (+link checker)"
+
+enum phase { PH_CHECK, PH_PROBE, PH_WAYBACK, PH_TIMEGATE, PH_RAW };
+enum { PROBE_NONE, PROBE_PENDING, PROBE_DONE };
 
 struct batch {
-	struct vp_check *out; /* the caller's array */
-	bool *done;           /* out[i] holds a result */
+	struct vp_check *out;   /* the caller's array (checks) */
+	struct fetch_resp *raw; /* or the caller's response (fetch_get) */
+	bool *done;             /* out[i] holds a result */
 	size_t n;
 	size_t left;        /* slots without a result */
 	size_t engine_refs; /* jobs the engine still holds */
 	bool abandoned;     /* the caller has left with its results */
 	bool closed;        /* the engine stopped under it */
+	bool archive;       /* archived copies for dead links */
+	char date[11];      /* YYYY-MM-DD or "" */
 	uint64_t deadline;  /* CLOCK_MONOTONIC ms */
 	pthread_cond_t cv;
 };
 
+struct host {
+	struct host *hnext; /* hash chain */
+	struct host *rnext; /* ready list: hosts with queued jobs */
+	bool ready;
+	char *key; /* scheme://host:port */
+	struct fetch_hostpol pol;
+	struct job *qhead, **qtail;
+	size_t refs;   /* jobs pointing here */
+	bool head_bad; /* answered HEAD differently from GET */
+	int probe;
+	uint64_t probe_at;
+	long probe_status;
+	char probe_sha[65];
+	char *probe_title;
+	uint64_t probe_len;
+	struct job *pwait; /* checks waiting for the probe */
+};
+
 struct job {
-	struct job *next;          /* pending queue */
+	struct job *next;          /* pending, host queue or probe waiters */
 	struct job *aprev, *anext; /* in-flight list (engine thread) */
 	struct fetch_engine *e;
-	struct batch *b;
+	struct batch *b; /* NULL for a probe */
 	size_t idx;
+	enum phase phase;
 	char *url; /* the request of the current hop */
 	CURL *easy;
+	struct curl_slist *hdrs;
+	struct host *host;
 	struct vp_check res;
-	uint64_t start;
-	bool get;     /* HEAD was rejected: use GET */
-	bool blocked; /* the guard refused a connection */
-	bool capped;  /* the body passed max_body */
+	uint64_t start;    /* first request, 0 before */
+	uint64_t deadline; /* per URL, set at the first request */
+	uint64_t wake;     /* sleeper */
+	bool get;          /* GET (else HEAD) */
+	bool head_doubt;   /* GET to confirm a HEAD error */
+	bool blocked;      /* the guard refused a connection */
+	bool capped;       /* the body passed the limit */
+	unsigned tries;    /* retries of the current request */
+	unsigned requests; /* requests sent for the cited URL */
+	int curl_code;     /* PH_RAW */
+	uint16_t hop_status[MAX_HOPS];
 	uint64_t body_seen;
+	uint64_t body_limit;
 	int64_t hdr_length; /* Content-Length of the last response, or -1 */
-	char *body;         /* first TITLE_SCAN bytes of a GET body */
-	size_t body_len;
+	char *body;         /* first body_max bytes of a GET body */
+	size_t body_len, body_cap, body_max;
+	EVP_MD_CTX *sha;
+	char sha_hex[65];
+	bool cf_challenge;
+	char etag[512];
+	char last_mod[64];
+	char retry_after[64];
+	char memento_dt[64];
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -88,7 +144,20 @@ struct fetch_engine {
 	size_t inflight;
 	CURL **pool; /* reset easy handles ready for reuse */
 	size_t npool;
+	struct host **htab;
+	size_t hcap, nhosts;
+	struct host *ready;
+	struct job **heap; /* sleepers by wake */
+	size_t nheap, capheap;
+	uint64_t rnd;
+	bool stopping;
+	struct fetch_lcache *lcache;
 };
+
+struct fetch_lcache *fetch_engine_lcache(struct fetch_engine *e)
+{
+	return e->lcache;
+}
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc;
@@ -105,6 +174,24 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static int64_t unix_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t rnd32(struct fetch_engine *e)
+{
+	/* xorshift64*: jitter and probe names need spread, not secrecy */
+	uint64_t x = e->rnd;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	e->rnd = x;
+	return (uint32_t)((x * 0x2545F4914F6CDD1Dull) >> 32);
+}
+
 void fetch_opts_default(struct fetch_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -116,12 +203,58 @@ void fetch_opts_default(struct fetch_opts *o)
 	o->user_agent = UA_DEFAULT;
 	o->allow = NULL;
 	o->resolve = NULL;
+	o->host_rate = 4;
+	o->host_burst = 1;
+	o->retries = 2;
+	o->backoff_ms = 500;
+	o->retry_after_max_ms = 30000;
+	o->url_timeout_ms = 30000;
+	o->head_mode = FETCH_HEAD_AUTO;
+	o->soft404_probe = true;
+	/* The real archive and lookup services are configuration of the
+	 * service (main.c); the library contacts none unless told. */
+	o->wayback_url = NULL;
+	o->timegate_url = NULL;
+	o->sru_url = NULL;
+	o->odata_url = NULL;
+	o->lookup_cache = 4096;
+	o->lookup_ttl_s = 86400;
+}
+
+const struct fetch_opts *fetch_engine_opts(const struct fetch_engine *e)
+{
+	return &e->o;
 }
 
 static bool scheme_http(const char *url)
 {
 	return strncasecmp(url, "http://", 7) == 0 ||
 	       strncasecmp(url, "https://", 8) == 0;
+}
+
+static bool set_on(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/* Documents whose body is not needed to judge them (no title, no soft 404):
+ * HEAD tells enough, and downloading them is not polite. */
+static bool names_document(const char *url)
+{
+	static const char *const ext[] = {".pdf", ".odt", ".doc", ".docx",
+	    ".xls", ".xlsx", ".zip", ".gz", ".xml", ".jpg", ".jpeg", ".png",
+	    ".gif", ".mp3", ".mp4", ".epub", ".ppt", ".pptx", ".csv"};
+	const char *p = strstr(url, "://");
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (p == NULL)
+		return false;
+	size_t n = strcspn(p, "?#");
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		size_t k = strlen(ext[i]);
+		if (n >= k && strncasecmp(p + n - k, ext[i], k) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -143,17 +276,77 @@ static void set_fail(
 		set_str(&res->error, error, 1024);
 }
 
+static void rfc3339_now(char *buf, size_t cap)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void host_release(struct host *h)
+{
+	if (h != NULL && h->refs > 0)
+		h->refs--;
+}
+
+static void job_free(struct fetch_engine *e, struct job *j)
+{
+	if (j->easy != NULL) {
+		if (e->npool < e->o.max_parallel) {
+			curl_easy_reset(j->easy);
+			e->pool[e->npool++] = j->easy;
+		} else {
+			curl_easy_cleanup(j->easy);
+		}
+	}
+	host_release(j->host);
+	curl_slist_free_all(j->hdrs);
+	EVP_MD_CTX_free(j->sha);
+	vp_obj_clear(&vp_desc_check, &j->res);
+	free(j->url);
+	free(j->body);
+	free(j);
+}
+
 /* Moves a finished job's result into its batch and releases the job. */
 static void job_finish(struct fetch_engine *e, struct job *j)
 {
 	struct batch *b = j->b;
-	j->res.elapsed_ms = (uint32_t)(now_ms() - j->start);
-	if (j->res.status == NULL) /* out of memory on the way */
-		set_fail(&j->res, "error", "out of memory");
+	if (b == NULL) { /* a probe */
+		job_free(e, j);
+		return;
+	}
+	if (j->phase != PH_RAW) {
+		char ts[32];
+		j->res.elapsed_ms =
+		    j->start ? (uint32_t)(now_ms() - j->start) : 0;
+		j->res.attempts = j->requests;
+		rfc3339_now(ts, sizeof ts);
+		if (j->res.checked_at == NULL)
+			j->res.checked_at = strdup(ts);
+		if (j->res.status == NULL) /* out of memory on the way */
+			set_fail(&j->res, "error", "out of memory");
+	}
 
 	pthread_mutex_lock(&e->mu);
-	if (!b->abandoned && !b->done[j->idx] && j->res.status != NULL &&
-	    j->res.url != NULL) {
+	if (b->raw != NULL && !b->abandoned && !b->done[0]) {
+		struct fetch_resp *r = b->raw;
+		r->status = j->res.http_status;
+		r->curl_code = j->curl_code;
+		r->blocked = j->blocked;
+		r->capped = j->capped;
+		r->body = j->body;
+		r->len = j->body_len;
+		j->body = NULL;
+		r->content_type = j->res.content_type;
+		j->res.content_type = NULL;
+		r->error = j->res.error;
+		j->res.error = NULL;
+		b->done[0] = true;
+		b->left--;
+	} else if (b->raw == NULL && !b->abandoned && !b->done[j->idx] &&
+	           j->res.status != NULL && j->res.url != NULL) {
 		b->out[j->idx] = j->res;
 		memset(&j->res, 0, sizeof j->res);
 		b->done[j->idx] = true;
@@ -172,18 +365,138 @@ static void job_finish(struct fetch_engine *e, struct job *j)
 		free(b->done);
 		free(b);
 	}
-	if (j->easy != NULL) {
-		if (e->npool < e->o.max_parallel) {
-			curl_easy_reset(j->easy);
-			e->pool[e->npool++] = j->easy;
-		} else {
-			curl_easy_cleanup(j->easy);
+	job_free(e, j);
+}
+
+/* ---- hosts -------------------------------------------------------------- */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* scheme://host:port of url, lower-cased, or NULL. */
+static char *host_key(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	if (u == NULL)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	        CURLUE_OK) {
+		if (asprintf(&key, "%s://%s:%s", scheme, host, port) < 0)
+			key = NULL;
+		for (char *p = key; p && *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return key;
+}
+
+static void host_free(struct host *h)
+{
+	free(h->key);
+	free(h->probe_title);
+	free(h);
+}
+
+/* Forgets idle hosts when the table is full (outside input must not grow
+ * it without bound); an idle host keeps nothing that matters for long. */
+static void hosts_evict(struct fetch_engine *e, uint64_t now)
+{
+	for (size_t i = 0; i < e->hcap; i++) {
+		struct host **pp = &e->htab[i];
+		while (*pp) {
+			struct host *h = *pp;
+			if (h->refs == 0 && h->qhead == NULL && !h->ready &&
+			    h->pwait == NULL && h->probe != PROBE_PENDING &&
+			    h->pol.hold_until <= now && h->pol.tat <= now) {
+				*pp = h->hnext;
+				host_free(h);
+				e->nhosts--;
+			} else {
+				pp = &h->hnext;
+			}
 		}
 	}
-	vp_obj_clear(&vp_desc_check, &j->res);
-	free(j->url);
-	free(j->body);
-	free(j);
+}
+
+static struct host *host_get(struct fetch_engine *e, const char *url)
+{
+	char *key = host_key(url);
+	if (key == NULL)
+		return NULL;
+	size_t i = hash_str(key) % e->hcap;
+	for (struct host *h = e->htab[i]; h; h = h->hnext)
+		if (strcmp(h->key, key) == 0) {
+			free(key);
+			return h;
+		}
+	if (e->nhosts >= HOSTS_MAX)
+		hosts_evict(e, now_ms());
+	struct host *h = calloc(1, sizeof *h);
+	if (h == NULL) {
+		free(key);
+		return NULL;
+	}
+	h->key = key;
+	h->qtail = &h->qhead;
+	h->hnext = e->htab[i];
+	e->htab[i] = h;
+	e->nhosts++;
+	return h;
+}
+
+/* ---- sleepers (min-heap by wake) ---------------------------------------- */
+
+static bool heap_push(struct fetch_engine *e, struct job *j)
+{
+	if (e->nheap == e->capheap) {
+		size_t cap = e->capheap ? e->capheap * 2 : 64;
+		struct job **v = realloc(e->heap, cap * sizeof *v);
+		if (v == NULL)
+			return false;
+		e->heap = v;
+		e->capheap = cap;
+	}
+	size_t i = e->nheap++;
+	while (i > 0 && e->heap[(i - 1) / 2]->wake > j->wake) {
+		e->heap[i] = e->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	e->heap[i] = j;
+	return true;
+}
+
+static struct job *heap_pop(struct fetch_engine *e)
+{
+	struct job *top = e->heap[0];
+	struct job *last = e->heap[--e->nheap];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= e->nheap)
+			break;
+		if (c + 1 < e->nheap && e->heap[c + 1]->wake < e->heap[c]->wake)
+			c++;
+		if (e->heap[c]->wake >= last->wake)
+			break;
+		e->heap[i] = e->heap[c];
+		i = c;
+	}
+	if (e->nheap > 0)
+		e->heap[i] = last;
+	return top;
 }
 
 /* ---- transfers ---------------------------------------------------------- */
@@ -204,19 +517,30 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct job *j = ud;
 	size_t len = size * nmemb;
-	uint64_t room = j->e->o.max_body - j->body_seen;
+	uint64_t room = j->body_limit - j->body_seen;
 	size_t take = len < room ? len : (size_t)room;
-	if (j->get && j->body_len < TITLE_SCAN) {
-		if (j->body == NULL)
-			j->body = malloc(TITLE_SCAN);
-		if (j->body != NULL) {
-			size_t k = TITLE_SCAN - j->body_len;
-			if (k > take)
-				k = take;
-			memcpy(j->body + j->body_len, p, k);
-			j->body_len += k;
+	if (j->body_len < j->body_max && take > 0) {
+		size_t k = j->body_max - j->body_len;
+		if (k > take)
+			k = take;
+		if (j->body_len + k + 1 > j->body_cap) {
+			size_t cap = j->body_cap ? j->body_cap : 16384;
+			while (cap < j->body_len + k + 1)
+				cap *= 2;
+			if (cap > j->body_max + 1)
+				cap = j->body_max + 1;
+			char *nb = realloc(j->body, cap);
+			if (nb == NULL)
+				return 0; /* ends the transfer: out of memory */
+			j->body = nb;
+			j->body_cap = cap;
 		}
+		memcpy(j->body + j->body_len, p, k);
+		j->body_len += k;
+		j->body[j->body_len] = '\0';
 	}
+	if (j->sha != NULL && take > 0)
+		EVP_DigestUpdate(j->sha, p, take);
 	j->body_seen += take;
 	if (take < len) {
 		/* Enough is known; stop reading rather than download it. */
@@ -226,29 +550,61 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	return len;
 }
 
-/* Keeps the declared Content-Length even when curl stops the transfer on
+/* Copies the trimmed value of header line p[0..len) into dst. */
+static void hdr_value(
+    char *dst, size_t cap, const char *p, size_t len, size_t name_len)
+{
+	const char *v = p + name_len, *end = p + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
+	                      end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	size_t n = (size_t)(end - v);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+static bool hdr_is(const char *p, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	return len > n && strncasecmp(p, name, n) == 0;
+}
+
+/* Keeps the headers the fingerprint, Retry-After, bot-wall and archive rules
+ * need, and the declared Content-Length even when curl stops the transfer on
  * it (CURLE_FILESIZE_EXCEEDED leaves CURLINFO_CONTENT_LENGTH_DOWNLOAD_T
  * unset). */
 static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct job *j = ud;
 	size_t len = size * nmemb;
-	static const char cl[] = "content-length:";
+	char tmp[32];
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		j->hdr_length = -1; /* a new response (after a 1xx) */
-	} else if (len > sizeof cl - 1 &&
-	           strncasecmp(p, cl, sizeof cl - 1) == 0) {
-		char tmp[32];
-		size_t n = len - (sizeof cl - 1);
-		if (n >= sizeof tmp)
-			n = sizeof tmp - 1;
-		memcpy(tmp, p + sizeof cl - 1, n);
-		tmp[n] = '\0';
+		/* a new response (after a 1xx or on a new hop) */
+		j->hdr_length = -1;
+		j->etag[0] = j->last_mod[0] = j->retry_after[0] = '\0';
+		j->memento_dt[0] = '\0';
+		j->cf_challenge = false;
+	} else if (hdr_is(p, len, "content-length:")) {
+		hdr_value(tmp, sizeof tmp, p, len, 15);
 		char *end;
 		errno = 0;
 		unsigned long long v = strtoull(tmp, &end, 10);
-		if (errno == 0 && end != tmp && v <= INT64_MAX)
+		if (errno == 0 && end != tmp && *end == '\0' && v <= INT64_MAX)
 			j->hdr_length = (int64_t)v;
+	} else if (hdr_is(p, len, "etag:")) {
+		hdr_value(j->etag, sizeof j->etag, p, len, 5);
+	} else if (hdr_is(p, len, "last-modified:")) {
+		hdr_value(j->last_mod, sizeof j->last_mod, p, len, 14);
+	} else if (hdr_is(p, len, "retry-after:")) {
+		hdr_value(j->retry_after, sizeof j->retry_after, p, len, 12);
+	} else if (hdr_is(p, len, "memento-datetime:")) {
+		hdr_value(j->memento_dt, sizeof j->memento_dt, p, len, 17);
+	} else if (hdr_is(p, len, "cf-mitigated:")) {
+		j->cf_challenge = true;
 	}
 	return len;
 }
@@ -265,16 +621,27 @@ static void active_unlink(struct fetch_engine *e, struct job *j)
 	e->inflight--;
 }
 
-/* Issues the request for j->url. Returns false when it could not start; the
- * job has then been finished. */
-static bool hop_start(struct fetch_engine *e, struct job *j)
+static void phase_end(
+    struct fetch_engine *e, struct job *j, const char *status, const char *msg);
+
+/* Starts the transfer for j->url now (the host's turn has come). */
+static void hop_start(struct fetch_engine *e, struct job *j)
 {
 	uint64_t now = now_ms();
-	if (now >= j->b->deadline) {
-		set_fail(&j->res, "timeout", "budget spent before the request");
-		goto finish;
+	if (j->start == 0) {
+		j->start = now;
+		uint64_t lim =
+		    j->phase == PH_PROBE && PROBE_MAX_MS < e->o.url_timeout_ms
+		        ? PROBE_MAX_MS
+		        : e->o.url_timeout_ms;
+		if (lim > 0 && now + lim < j->deadline)
+			j->deadline = now + lim;
 	}
-	long remaining = (long)(j->b->deadline - now);
+	if (now >= j->deadline) {
+		phase_end(e, j, "timeout", "budget spent before the request");
+		return;
+	}
+	long remaining = (long)(j->deadline - now);
 	long connect = (long)e->o.connect_timeout_ms;
 	if (connect <= 0 || connect > remaining)
 		connect = remaining;
@@ -285,8 +652,8 @@ static bool hop_start(struct fetch_engine *e, struct job *j)
 		else
 			j->easy = curl_easy_init();
 		if (j->easy == NULL) {
-			set_fail(&j->res, "error", "out of memory");
-			goto finish;
+			phase_end(e, j, "error", "out of memory");
+			return;
 		}
 	} else {
 		curl_easy_reset(j->easy);
@@ -297,6 +664,27 @@ static bool hop_start(struct fetch_engine *e, struct job *j)
 	j->body_len = 0;
 	j->hdr_length = -1;
 	j->errbuf[0] = '\0';
+	j->etag[0] = j->last_mod[0] = j->retry_after[0] = '\0';
+	j->memento_dt[0] = '\0';
+	j->cf_challenge = false;
+	EVP_MD_CTX_free(j->sha);
+	j->sha = NULL;
+	bool want_sha =
+	    j->get && (j->phase == PH_CHECK || j->phase == PH_PROBE);
+	if (want_sha) {
+		j->sha = EVP_MD_CTX_new();
+		if (j->sha == NULL ||
+		    EVP_DigestInit_ex(j->sha, EVP_sha256(), NULL) != 1) {
+			phase_end(e, j, "error", "out of memory");
+			return;
+		}
+	}
+	j->body_limit = e->o.max_body;
+	j->body_max = j->phase == PH_RAW || j->phase == PH_WAYBACK
+	                  ? (size_t)e->o.max_body
+	                  : TITLE_SCAN;
+	if (j->phase == PH_CHECK)
+		j->requests++;
 
 	CURL *h = j->easy;
 	CURLcode rc = CURLE_OK;
@@ -323,6 +711,11 @@ static bool hop_start(struct fetch_engine *e, struct job *j)
 	SET(CURLOPT_HEADERDATA, j);
 	SET(CURLOPT_ERRORBUFFER, j->errbuf);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)e->o.max_body);
+	/* HTTP/2 where a TLS server offers it (ALPN); keep-alive always. */
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	SET(CURLOPT_PIPEWAIT, 1L);
+	if (j->hdrs != NULL)
+		SET(CURLOPT_HTTPHEADER, j->hdrs);
 	if (e->resolve != NULL)
 		SET(CURLOPT_RESOLVE, e->resolve);
 	if (j->get)
@@ -331,22 +724,106 @@ static bool hop_start(struct fetch_engine *e, struct job *j)
 		SET(CURLOPT_NOBODY, 1L);
 #undef SET
 	if (rc != CURLE_OK) {
-		set_fail(&j->res, "error", curl_easy_strerror(rc));
-		goto finish;
+		phase_end(e, j, "error", curl_easy_strerror(rc));
+		return;
 	}
 	if (curl_multi_add_handle(e->multi, h) != CURLM_OK) {
-		set_fail(&j->res, "error", "curl_multi_add_handle failed");
-		goto finish;
+		phase_end(e, j, "error", "curl_multi_add_handle failed");
+		return;
 	}
 	j->anext = e->active;
 	if (e->active)
 		e->active->aprev = j;
 	e->active = j;
 	e->inflight++;
-	return true;
-finish:
-	job_finish(e, j);
-	return false;
+}
+
+/* Queues the next request of j (j->url) behind its host's politeness. */
+static void request(struct fetch_engine *e, struct job *j)
+{
+	struct host *h = host_get(e, j->url);
+	if (h != j->host) {
+		host_release(j->host);
+		j->host = h;
+		if (h != NULL)
+			h->refs++;
+	}
+	if (h == NULL) { /* not a URL curl can parse: let it say why */
+		hop_start(e, j);
+		return;
+	}
+	j->next = NULL;
+	*h->qtail = j;
+	h->qtail = &j->next;
+	if (!h->ready) {
+		h->ready = true;
+		h->rnext = e->ready;
+		e->ready = h;
+	}
+}
+
+static void sleep_until(struct fetch_engine *e, struct job *j, uint64_t t)
+{
+	j->wake = t;
+	if (!heap_push(e, j)) {
+		phase_end(e, j, "error", "out of memory");
+	}
+}
+
+/* True when nobody waits for j any more (its batch was abandoned). */
+static bool job_orphan(struct fetch_engine *e, struct job *j)
+{
+	if (j->b == NULL)
+		return false;
+	pthread_mutex_lock(&e->mu);
+	bool gone = j->b->abandoned;
+	pthread_mutex_unlock(&e->mu);
+	return gone;
+}
+
+/* Starts queued requests while slots and host politeness allow. Returns the
+ * earliest time a waiting host may go, or UINT64_MAX. */
+static uint64_t dispatch(struct fetch_engine *e, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+	unsigned rate = e->o.host_rate, burst = e->o.host_burst;
+	struct host **pp = &e->ready;
+	while (*pp != NULL) {
+		struct host *h = *pp;
+		while (h->qhead != NULL && e->inflight < e->o.max_parallel) {
+			struct job *j = h->qhead;
+			bool dead = job_orphan(e, j) ||
+			            (j->start == 0 ? now >= j->deadline
+			                           : now >= j->deadline);
+			if (!dead) {
+				uint64_t w =
+				    fetch_host_wait(&h->pol, now, rate, burst);
+				if (w > 0) {
+					if (now + w < next)
+						next = now + w;
+					break;
+				}
+				fetch_host_take(&h->pol, now, rate, burst);
+			}
+			h->qhead = j->next;
+			if (h->qhead == NULL)
+				h->qtail = &h->qhead;
+			j->next = NULL;
+			if (dead)
+				phase_end(e, j, "timeout",
+				    "budget spent waiting for the host");
+			else
+				hop_start(e, j);
+		}
+		if (h->qhead == NULL) {
+			*pp = h->rnext;
+			h->ready = false;
+			h->rnext = NULL;
+		} else {
+			pp = &h->rnext;
+		}
+	}
+	return next;
 }
 
 static bool is_redirect(long code)
@@ -355,7 +832,37 @@ static bool is_redirect(long code)
 	       code == 308;
 }
 
-/* Records a redirect to loc and issues it, or finishes the job. */
+static void check_settle(struct fetch_engine *e, struct job *j);
+static void archive_next(struct fetch_engine *e, struct job *j);
+static void probe_done(struct fetch_engine *e, struct job *j, long code);
+
+/* Ends the current phase of j without an answer (budget, out of memory,
+ * a request that could not start). */
+static void phase_end(
+    struct fetch_engine *e, struct job *j, const char *status, const char *msg)
+{
+	switch (j->phase) {
+	case PH_CHECK:
+		set_fail(&j->res, status, msg);
+		job_finish(e, j);
+		break;
+	case PH_RAW:
+		set_str(&j->res.error, msg, 1024);
+		j->curl_code = strcmp(status, "timeout") == 0
+		                   ? CURLE_OPERATION_TIMEDOUT
+		                   : CURLE_FAILED_INIT;
+		job_finish(e, j);
+		break;
+	case PH_PROBE: probe_done(e, j, 0); break;
+	case PH_WAYBACK:
+	case PH_TIMEGATE:
+		/* the check's own result stands */
+		job_finish(e, j);
+		break;
+	}
+}
+
+/* Records a redirect to loc and queues it, or finishes the job. */
 static void follow(
     struct fetch_engine *e, struct job *j, long code, const char *loc)
 {
@@ -388,6 +895,7 @@ static void follow(
 		goto finish;
 	}
 	r->redirects = v;
+	j->hop_status[r->n_redirects] = (uint16_t)code;
 	r->redirects[r->n_redirects++] = hop;
 	if (set_str(&r->final_url, loc, MAX_URL_LEN) != VP_OK) {
 		free(next);
@@ -405,15 +913,35 @@ static void follow(
 	}
 	free(j->url);
 	j->url = next;
-	hop_start(e, j);
+	j->tries = 0;
+	j->head_doubt = false;
+	if (j->host != NULL && j->host->head_bad)
+		j->get = true;
+	request(e, j);
 	return;
 finish:
+	if (j->phase == PH_RAW) {
+		j->curl_code = CURLE_TOO_MANY_REDIRECTS;
+		set_str(&j->res.error, r->error ? r->error : "redirect", 1024);
+	}
 	job_finish(e, j);
 }
 
-/* Fills the result of a job whose last transfer ended with rc. */
+static void hex_digest(struct job *j)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	j->sha_hex[0] = '\0';
+	if (j->sha == NULL || j->capped ||
+	    EVP_DigestFinal_ex(j->sha, md, &n) != 1 || n != 32)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		snprintf(j->sha_hex + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Fills the result of a check whose last transfer ended with rc. */
 static void conclude(
-    struct fetch_engine *e, struct job *j, CURLcode rc, long code)
+    struct fetch_engine *e, struct job *j, CURLcode rc, long code, bool refused)
 {
 	struct vp_check *r = &j->res;
 	CURL *h = j->easy;
@@ -424,6 +952,7 @@ static void conclude(
 	    .blocked = j->blocked,
 	    .body_exceeded = j->capped,
 	    .max_body = e->o.max_body,
+	    .refused = refused,
 	};
 	r->http_status = (uint32_t)(code > 0 && code <= 999 ? code : 0);
 	if (code > 0) {
@@ -437,6 +966,8 @@ static void conclude(
 		        &len) != CURLE_OK ||
 		    len < 0)
 			len = j->hdr_length;
+		if (len < 0 && j->get && rc == CURLE_OK && !j->capped)
+			len = (curl_off_t)j->body_seen;
 		if (len >= 0) {
 			r->content_length = (uint64_t)len;
 			o.has_length = true;
@@ -445,19 +976,375 @@ static void conclude(
 		if (j->get && j->body_len > 0 &&
 		    (ct == NULL || strcasestr(ct, "html") != NULL))
 			r->title = fetch_html_title(j->body, j->body_len, 1024);
+		if (j->etag[0])
+			set_str(&r->etag, j->etag, 512);
+		if (j->last_mod[0])
+			set_str(&r->last_modified, j->last_mod, 64);
+		if (rc == CURLE_OK && j->get) {
+			hex_digest(j);
+			if (j->sha_hex[0])
+				set_str(&r->sha256, j->sha_hex, 64);
+		}
+		o.bot_wall = fetch_bot_wall(code, j->cf_challenge, r->title);
 	}
 	set_str(&r->status, fetch_classify(&o), 32);
+	if (r->status == NULL)
+		return;
 	if (rc != CURLE_OK && strcmp(r->status, "too_large") != 0) {
 		const char *msg =
 		    j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc);
 		if (strcmp(r->status, "blocked") == 0)
 			msg = "address refused by the SSRF policy";
 		set_str(&r->error, msg, 1024);
+	} else if (o.bot_wall) {
+		set_str(
+		    &r->error, "a bot wall answered instead of the page", 1024);
+	} else if (refused) {
+		char msg[128];
+		snprintf(msg, sizeof msg,
+		    "HTTP %ld: still refused after %u attempts%s%s", code,
+		    j->tries + 1, j->retry_after[0] ? ", Retry-After " : "",
+		    j->retry_after);
+		set_str(&r->error, msg, 1024);
 	} else if (strcmp(r->status, "error") == 0) {
 		char msg[64];
 		snprintf(msg, sizeof msg, "unexpected HTTP status %ld", code);
 		set_str(&r->error, msg, 1024);
 	}
+	/* A permanent redirect from the cited URL: suggest its target. */
+	if (code >= 200 && code < 300 && r->n_redirects > 0) {
+		size_t k =
+		    fetch_permanent_prefix(j->hop_status, r->n_redirects);
+		if (k > 0)
+			set_str(&r->suggested_url, r->redirects[k - 1],
+			    MAX_URL_LEN);
+	}
+}
+
+/* Decides about a retry of a 429/503 or a transient failure. Returns true
+ * when j sleeps for it. */
+static bool maybe_retry(
+    struct fetch_engine *e, struct job *j, CURLcode rc, long code)
+{
+	uint64_t now = now_ms();
+	if (rc == CURLE_OK && (code == 429 || code == 503)) {
+		int64_t ra = fetch_retry_after_ms(
+		    j->retry_after[0] ? j->retry_after : NULL, unix_ms());
+		uint64_t wait =
+		    ra >= 0 ? (uint64_t)ra
+		            : fetch_backoff_ms(j->tries, e->o.backoff_ms,
+		                  BACKOFF_CAP_MS, rnd32(e));
+		if (j->host != NULL)
+			fetch_host_slowdown(
+			    &j->host->pol, now, ra >= 0 ? (uint64_t)ra : 0);
+		if (j->tries >= e->o.retries ||
+		    wait > e->o.retry_after_max_ms || now + wait >= j->deadline)
+			return false;
+		j->tries++;
+		sleep_until(e, j, now + wait);
+		return true;
+	}
+	struct fetch_outcome o = {
+	    .curl_code = rc, .http_status = code, .blocked = j->blocked};
+	if (!fetch_transient(&o) || j->tries >= e->o.retries)
+		return false;
+	uint64_t wait = fetch_backoff_ms(
+	    j->tries, e->o.backoff_ms, BACKOFF_CAP_MS, rnd32(e));
+	if (now + wait >= j->deadline)
+		return false;
+	j->tries++;
+	sleep_until(e, j, now + wait);
+	return true;
+}
+
+static void transfer_check(
+    struct fetch_engine *e, struct job *j, CURLcode rc, long code)
+{
+	if (rc == CURLE_OK && !j->get) {
+		char *ct = NULL;
+		curl_easy_getinfo(j->easy, CURLINFO_CONTENT_TYPE, &ct);
+		bool again = false;
+		if (code == 403 || code == 405 || code == 501)
+			again = true; /* the server rejects HEAD */
+		else if (code >= 400 && code != 429 && code != 503)
+			again = j->head_doubt = true; /* confirm with GET */
+		else if (code >= 200 && code < 300 && ct != NULL &&
+		         strcasestr(ct, "html") != NULL)
+			again = true; /* the title and soft-404 rules need it */
+		if (again) {
+			j->get = true;
+			j->tries = 0;
+			request(e, j);
+			return;
+		}
+	}
+	if (rc == CURLE_OK && j->head_doubt && j->host != NULL &&
+	    ((code >= 200 && code < 400)))
+		j->host->head_bad = true; /* later checks skip HEAD there */
+	if (maybe_retry(e, j, rc, code))
+		return;
+	if (rc == CURLE_OK && is_redirect(code)) {
+		char *loc = NULL;
+		curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
+		follow(e, j, code, loc);
+		return;
+	}
+	conclude(
+	    e, j, rc, code, rc == CURLE_OK && (code == 429 || code == 503));
+	check_settle(e, j);
+}
+
+/* ---- soft 404 ----------------------------------------------------------- */
+
+static const char *soft404_eval(const struct job *j, const struct host *h)
+{
+	const struct vp_check *r = &j->res;
+	struct fetch_soft404_in in = {
+	    .http_status = r->http_status,
+	    .url = r->url,
+	    .final_url = r->final_url,
+	    .redirects = r->n_redirects,
+	    .title = r->title,
+	    .body = j->body,
+	    .body_len = j->body_len,
+	    .sha256 = r->sha256,
+	    .length = r->content_length,
+	};
+	if (h != NULL && h->probe == PROBE_DONE) {
+		in.probe_known = true;
+		in.probe_status = h->probe_status;
+		in.probe_sha256 = h->probe_sha[0] ? h->probe_sha : NULL;
+		in.probe_title = h->probe_title;
+		in.probe_length = h->probe_len;
+	}
+	return fetch_soft404(&in);
+}
+
+static void mark_soft404(struct job *j, const char *why)
+{
+	set_fail(&j->res, "gone", why);
+}
+
+/* Starts the probe of a random sibling of j's URL on host h. */
+static bool probe_start(struct fetch_engine *e, struct job *j, struct host *h)
+{
+	struct job *p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return false;
+	const char *u = j->url;
+	const char *path = strstr(u, "://");
+	path = path ? strchr(path + 3, '/') : NULL;
+	size_t origin = path ? (size_t)(path - u) : strlen(u);
+	size_t dir = 1;
+	if (path != NULL) {
+		size_t n = strcspn(path, "?#");
+		for (size_t i = 0; i < n; i++)
+			if (path[i] == '/')
+				dir = i + 1;
+	}
+	char name[40];
+	snprintf(name, sizeof name, "vp-%08x%08x-404", rnd32(e), rnd32(e));
+	if (asprintf(&p->url, "%.*s%.*s%s", (int)origin, u, (int)dir,
+	        path ? path : "/", name) < 0) {
+		free(p);
+		return false;
+	}
+	p->e = e;
+	p->phase = PH_PROBE;
+	p->get = true;
+	p->deadline = now_ms() + PROBE_MAX_MS;
+	h->probe = PROBE_PENDING;
+	request(e, p);
+	return true;
+}
+
+static void probe_done(struct fetch_engine *e, struct job *p, long code)
+{
+	struct host *h = p->host;
+	if (h != NULL) {
+		h->probe = PROBE_DONE;
+		h->probe_at = now_ms();
+		h->probe_status = code;
+		hex_digest(p);
+		memcpy(h->probe_sha, p->sha_hex, sizeof h->probe_sha);
+		free(h->probe_title);
+		h->probe_title = p->body_len > 0 ? fetch_html_title(p->body,
+		                                       p->body_len, 1024)
+		                                 : NULL;
+		h->probe_len =
+		    p->hdr_length >= 0 ? (uint64_t)p->hdr_length : p->body_seen;
+	}
+	struct job *w = h ? h->pwait : NULL;
+	if (h != NULL)
+		h->pwait = NULL;
+	job_free(e, p);
+	while (w != NULL) {
+		struct job *nx = w->next;
+		w->next = NULL;
+		const char *why = soft404_eval(w, h);
+		if (why != NULL)
+			mark_soft404(w, why);
+		archive_next(e, w);
+		w = nx;
+	}
+}
+
+/* After a check's classification: the soft-404 rules, then archives. */
+static void check_settle(struct fetch_engine *e, struct job *j)
+{
+	struct vp_check *r = &j->res;
+	bool ok = r->status != NULL && (strcmp(r->status, "ok") == 0 ||
+	                                   strcmp(r->status, "redirect") == 0);
+	if (ok && j->get && j->body_len > 0 && r->content_type != NULL &&
+	    strcasestr(r->content_type, "html") != NULL) {
+		const char *why = soft404_eval(j, NULL);
+		if (why != NULL) {
+			mark_soft404(j, why);
+		} else if (e->o.soft404_probe && r->sha256 != NULL &&
+		           j->host != NULL && !e->stopping) {
+			struct host *h = j->host;
+			uint64_t now = now_ms();
+			if (h->probe == PROBE_DONE &&
+			    now - h->probe_at > PROBE_TTL_MS)
+				h->probe = PROBE_NONE;
+			if (h->probe == PROBE_NONE && !probe_start(e, j, h))
+				h->probe = PROBE_NONE;
+			if (h->probe == PROBE_PENDING) {
+				j->next = h->pwait;
+				h->pwait = j;
+				return;
+			}
+			why = soft404_eval(j, h);
+			if (why != NULL)
+				mark_soft404(j, why);
+		}
+	}
+	archive_next(e, j);
+}
+
+/* ---- archives ----------------------------------------------------------- */
+
+static bool dead_status(const char *s)
+{
+	static const char *const dead[] = {"gone", "client_error",
+	    "server_error", "dns", "connect", "tls", "error"};
+	for (size_t i = 0; s && i < sizeof dead / sizeof dead[0]; i++)
+		if (strcmp(s, dead[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Moves j to its next archive query, or finishes it. */
+static void archive_next(struct fetch_engine *e, struct job *j)
+{
+	struct batch *b = j->b;
+	uint64_t now = now_ms();
+	enum phase next = PH_CHECK;
+	if (j->phase == PH_CHECK && b != NULL && b->archive && !e->stopping &&
+	    dead_status(j->res.status)) {
+		if (set_on(e->o.wayback_url))
+			next = PH_WAYBACK;
+		else if (set_on(e->o.timegate_url))
+			next = PH_TIMEGATE;
+	} else if (j->phase == PH_WAYBACK && j->res.archived_url == NULL &&
+	           set_on(e->o.timegate_url) && !e->stopping) {
+		next = PH_TIMEGATE;
+	}
+	if (next == PH_CHECK || b->deadline < now + ARCHIVE_MIN_MS) {
+		job_finish(e, j);
+		return;
+	}
+	char *esc = curl_easy_escape(NULL, j->res.url, 0);
+	char *url = NULL;
+	int n = -1;
+	if (esc != NULL && next == PH_WAYBACK) {
+		char ts[16] = "";
+		if (b->date[0]) /* YYYY-MM-DD -> YYYYMMDD */
+			snprintf(ts, sizeof ts, "%.4s%.2s%.2s", b->date,
+			    b->date + 5, b->date + 8);
+		n = asprintf(&url, "%s%surl=%s%s%s", e->o.wayback_url,
+		    strchr(e->o.wayback_url, '?') ? "&" : "?", esc,
+		    ts[0] ? "&timestamp=" : "", ts);
+	} else if (esc != NULL) {
+		n = asprintf(&url, "%s%s", e->o.timegate_url, j->res.url);
+		curl_slist_free_all(j->hdrs);
+		j->hdrs = NULL;
+		char hd[80];
+		if (b->date[0] &&
+		    fetch_accept_datetime(b->date, hd, sizeof hd) == 0) {
+			struct curl_slist *l = curl_slist_append(NULL, hd);
+			if (l == NULL)
+				n = -1;
+			j->hdrs = l;
+		}
+	}
+	curl_free(esc);
+	if (n < 0) {
+		free(url);
+		job_finish(e, j); /* the check's result stands */
+		return;
+	}
+	free(j->url);
+	j->url = url;
+	j->phase = next;
+	j->get = true;
+	j->tries = 0;
+	j->deadline = b->deadline;
+	request(e, j);
+}
+
+static void transfer_archive(
+    struct fetch_engine *e, struct job *j, CURLcode rc, long code)
+{
+	char *url = NULL, *at = NULL;
+	if (rc == CURLE_OK && j->phase == PH_WAYBACK && code == 200 &&
+	    j->body_len > 0)
+		fetch_wayback_parse(j->body, j->body_len, &url, &at);
+	if (rc == CURLE_OK && j->phase == PH_TIMEGATE &&
+	    (is_redirect(code) || code == 200)) {
+		char *loc = NULL;
+		curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
+		if (loc == NULL && code == 200) /* the gate is the memento */
+			loc = j->url;
+		fetch_memento_parse(loc, j->memento_dt, &url, &at);
+	}
+	if (url != NULL) {
+		free(j->res.archived_url);
+		j->res.archived_url = fetch_utf8_dup(url, strlen(url), 8192);
+		free(j->res.archived_at);
+		j->res.archived_at =
+		    at ? fetch_utf8_dup(at, strlen(at), 40) : NULL;
+	}
+	free(url);
+	free(at);
+	archive_next(e, j);
+}
+
+static void transfer_raw(
+    struct fetch_engine *e, struct job *j, CURLcode rc, long code)
+{
+	if (rc == CURLE_OK && is_redirect(code)) {
+		char *loc = NULL;
+		curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
+		follow(e, j, code, loc);
+		return;
+	}
+	if (maybe_retry(e, j, rc, code))
+		return;
+	char *ct = NULL;
+	j->curl_code = rc;
+	j->res.http_status = (uint32_t)(code > 0 && code <= 999 ? code : 0);
+	if (curl_easy_getinfo(j->easy, CURLINFO_CONTENT_TYPE, &ct) ==
+	        CURLE_OK &&
+	    ct != NULL)
+		set_str(&j->res.content_type, ct, 256);
+	if (rc != CURLE_OK)
+		set_str(&j->res.error,
+		    j->blocked     ? "address refused by the SSRF policy"
+		    : j->errbuf[0] ? j->errbuf
+		                   : curl_easy_strerror(rc),
+		    1024);
+	job_finish(e, j);
 }
 
 static void transfer_done(struct fetch_engine *e, CURL *h, CURLcode rc)
@@ -471,55 +1358,79 @@ static void transfer_done(struct fetch_engine *e, CURL *h, CURLcode rc)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_WRITE_ERROR && j->capped)
 		rc = CURLE_OK; /* we stopped reading, on purpose */
-
-	if (rc == CURLE_OK && !j->get &&
-	    (code == 403 || code == 405 || code == 501)) {
-		j->get = true; /* the server rejects HEAD: ask with GET */
-		hop_start(e, j);
-		return;
+	switch (j->phase) {
+	case PH_CHECK: transfer_check(e, j, rc, code); break;
+	case PH_PROBE: probe_done(e, j, rc == CURLE_OK ? code : 0); break;
+	case PH_WAYBACK:
+	case PH_TIMEGATE: transfer_archive(e, j, rc, code); break;
+	case PH_RAW: transfer_raw(e, j, rc, code); break;
 	}
-	if (rc == CURLE_OK && is_redirect(code)) {
-		char *loc = NULL;
-		curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc);
-		follow(e, j, code, loc);
-		return;
-	}
-	conclude(e, j, rc, code);
-	job_finish(e, j);
 }
 
 /* Starts a job taken from the queue. */
 static void job_begin(struct fetch_engine *e, struct job *j)
 {
-	j->start = now_ms();
+	j->deadline = j->b->deadline;
 	if (strlen(j->url) > MAX_URL_LEN) {
-		set_fail(&j->res, "error", "URL too long");
-		job_finish(e, j);
+		phase_end(e, j, "error", "URL too long");
 		return;
 	}
 	if (!scheme_http(j->url)) {
-		set_fail(&j->res, "blocked", "only http and https are checked");
-		job_finish(e, j);
+		if (j->phase == PH_RAW)
+			j->blocked = true;
+		phase_end(e, j, "blocked", "only http and https are checked");
 		return;
 	}
-	hop_start(e, j);
+	if (j->phase == PH_CHECK) {
+		j->get = e->o.head_mode == FETCH_HEAD_NEVER ||
+		         (e->o.head_mode == FETCH_HEAD_AUTO &&
+		             !names_document(j->url));
+	}
+	struct host *h = host_get(e, j->url);
+	if (h != NULL && h->head_bad)
+		j->get = true;
+	request(e, j);
 }
 
+/* Drops in-flight transfers and queued requests of abandoned batches. */
 static void drop_abandoned(struct fetch_engine *e)
 {
 	struct job *j = e->active, *next;
 	for (; j != NULL; j = next) {
 		next = j->anext;
-		bool gone;
-		pthread_mutex_lock(&e->mu);
-		gone = j->b->abandoned;
-		pthread_mutex_unlock(&e->mu);
-		if (!gone)
+		if (!job_orphan(e, j))
 			continue;
 		curl_multi_remove_handle(e->multi, j->easy);
 		active_unlink(e, j);
 		job_finish(e, j);
 	}
+	for (struct host *h = e->ready; h != NULL; h = h->rnext) {
+		struct job **pp = &h->qhead;
+		while (*pp != NULL) {
+			struct job *q = *pp;
+			if (job_orphan(e, q)) {
+				*pp = q->next;
+				q->next = NULL;
+				job_finish(e, q);
+			} else {
+				pp = &q->next;
+			}
+		}
+		h->qtail = pp;
+	}
+}
+
+static void stop_job(struct fetch_engine *e, struct job *j)
+{
+	if (j->phase == PH_PROBE) {
+		job_free(e, j);
+		return;
+	}
+	if (j->phase == PH_CHECK)
+		set_fail(&j->res, "error", "fetcher stopped");
+	else if (j->phase == PH_RAW)
+		set_str(&j->res.error, "fetcher stopped", 1024);
+	job_finish(e, j);
 }
 
 static void *engine_main(void *arg)
@@ -527,22 +1438,24 @@ static void *engine_main(void *arg)
 	struct fetch_engine *e = arg;
 	pthread_mutex_lock(&e->mu);
 	while (!e->stop) {
-		while (e->qhead != NULL && e->inflight < e->o.max_parallel) {
-			struct job *j = e->qhead;
-			e->qhead = j->next;
-			if (e->qhead == NULL)
-				e->qtail = &e->qhead;
-			j->next = NULL;
-			pthread_mutex_unlock(&e->mu);
-			job_begin(e, j);
-			pthread_mutex_lock(&e->mu);
-		}
+		struct job *q = e->qhead;
+		e->qhead = NULL;
+		e->qtail = &e->qhead;
 		bool drop = e->abandon;
 		e->abandon = false;
 		pthread_mutex_unlock(&e->mu);
-
+		while (q != NULL) {
+			struct job *j = q;
+			q = j->next;
+			j->next = NULL;
+			job_begin(e, j);
+		}
 		if (drop)
 			drop_abandoned(e);
+		uint64_t now = now_ms();
+		while (e->nheap > 0 && e->heap[0]->wake <= now)
+			request(e, heap_pop(e));
+		dispatch(e, now);
 		int running = 0;
 		curl_multi_perform(e->multi, &running);
 		CURLMsg *m;
@@ -551,30 +1464,54 @@ static void *engine_main(void *arg)
 			if (m->msg == CURLMSG_DONE)
 				transfer_done(
 				    e, m->easy_handle, m->data.result);
-		curl_multi_poll(e->multi, NULL, 0, 1000, NULL);
+		now = now_ms();
+		uint64_t next = dispatch(e, now);
+		if (e->nheap > 0 && e->heap[0]->wake < next)
+			next = e->heap[0]->wake;
+		int wait = 1000;
+		if (next != UINT64_MAX)
+			wait = next <= now         ? 0
+			       : next - now < 1000 ? (int)(next - now)
+			                           : 1000;
+		curl_multi_poll(e->multi, NULL, 0, wait, NULL);
 		pthread_mutex_lock(&e->mu);
 	}
 	/* Stopping: every job still held ends as an error of a closed batch. */
-	while (e->qhead != NULL) {
-		struct job *j = e->qhead;
-		e->qhead = j->next;
-		pthread_mutex_unlock(&e->mu);
-		set_fail(&j->res, "error", "fetcher stopped");
-		job_finish(e, j);
-		pthread_mutex_lock(&e->mu);
-	}
+	e->stopping = true;
+	struct job *q = e->qhead;
+	e->qhead = NULL;
 	e->qtail = &e->qhead;
 	pthread_mutex_unlock(&e->mu);
+	while (q != NULL) {
+		struct job *j = q;
+		q = j->next;
+		stop_job(e, j);
+	}
 	while (e->active != NULL) {
 		struct job *j = e->active;
 		curl_multi_remove_handle(e->multi, j->easy);
 		active_unlink(e, j);
-		set_fail(&j->res, "error", "fetcher stopped");
-		job_finish(e, j);
+		stop_job(e, j);
+	}
+	while (e->nheap > 0)
+		stop_job(e, heap_pop(e));
+	for (size_t i = 0; i < e->hcap; i++) {
+		for (struct host *h = e->htab[i]; h; h = h->hnext) {
+			while (h->qhead != NULL) {
+				struct job *j = h->qhead;
+				h->qhead = j->next;
+				stop_job(e, j);
+			}
+			h->qtail = &h->qhead;
+			while (h->pwait != NULL) {
+				struct job *j = h->pwait;
+				h->pwait = j->next;
+				stop_job(e, j);
+			}
+		}
 	}
 	return NULL;
 }
-
 /* ---- public ------------------------------------------------------------- */
 
 int fetch_engine_start(struct fetch_engine **out, const struct fetch_opts *o)
@@ -606,6 +1543,15 @@ int fetch_engine_start(struct fetch_engine **out, const struct fetch_opts *o)
 			goto fail_alloc;
 		e->resolve = l;
 	}
+	e->lcache = fetch_lcache_new(o->lookup_cache, o->lookup_ttl_s);
+	if (e->lcache == NULL)
+		goto fail_alloc;
+	e->hcap = 4096;
+	if ((e->htab = calloc(e->hcap, sizeof *e->htab)) == NULL)
+		goto fail_alloc;
+	e->rnd = (uint64_t)unix_ms() * 2654435761u ^ (uint64_t)(uintptr_t)e;
+	if (e->rnd == 0)
+		e->rnd = 88172645463325252ull;
 	if ((e->multi = curl_multi_init()) == NULL)
 		goto fail_alloc;
 	curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
@@ -633,6 +1579,8 @@ fail_alloc:
 		curl_multi_cleanup(e->multi);
 	curl_slist_free_all(e->resolve);
 	free(e->pool);
+	free(e->htab);
+	fetch_lcache_free(e->lcache);
 	free(e->user_agent);
 	fetch_allow_free(e->allow);
 	free(e);
@@ -646,45 +1594,12 @@ static void batch_free(struct batch *b)
 	free(b);
 }
 
-int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
-    uint32_t budget_ms, struct vp_check **out)
+/* Hands the jobs head..tail of batch b to the engine and waits until they
+ * are done or the budget has passed. Returns VP_OK or VP_ECLOSED; on return
+ * the batch belongs to whoever releases it last (see the file comment). */
+static int run_batch(struct fetch_engine *e, struct batch *b, struct job *head,
+    struct job **tail, bool *was_done_out, size_t n)
 {
-	*out = NULL;
-	if (n == 0)
-		return VP_OK;
-	uint64_t deadline = now_ms() + budget_ms;
-	struct vp_check *res = calloc(n, sizeof *res);
-	struct batch *b = calloc(1, sizeof *b);
-	struct job *head = NULL, **tail = &head;
-	if (res == NULL || b == NULL ||
-	    (b->done = calloc(n, sizeof *b->done)) == NULL)
-		goto fail;
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&b->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	b->out = res;
-	b->n = n;
-	b->left = n;
-	b->engine_refs = n;
-	b->deadline = deadline;
-	for (size_t i = 0; i < n; i++) {
-		struct job *j = calloc(1, sizeof *j);
-		if (j == NULL)
-			goto fail_jobs;
-		*tail = j;
-		tail = &j->next;
-		j->e = e;
-		j->b = b;
-		j->idx = i;
-		const char *u = urls[i] ? urls[i] : "";
-		j->url = strdup(u);
-		j->res.url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
-		if (j->url == NULL || j->res.url == NULL)
-			goto fail_jobs;
-	}
-
 	pthread_mutex_lock(&e->mu);
 	if (e->stop) {
 		pthread_mutex_unlock(&e->mu);
@@ -692,10 +1607,10 @@ int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
 			nx = j->next;
 			vp_obj_clear(&vp_desc_check, &j->res);
 			free(j->url);
+			curl_slist_free_all(j->hdrs);
 			free(j);
 		}
 		batch_free(b);
-		free(res);
 		return VP_ECLOSED;
 	}
 	e->callers++;
@@ -705,30 +1620,16 @@ int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
 	curl_multi_wakeup(e->multi);
 
 	struct timespec until;
-	uint64_t wake = deadline + WAIT_GRACE_MS;
+	uint64_t wake = b->deadline + WAIT_GRACE_MS;
 	until.tv_sec = (time_t)(wake / 1000);
 	until.tv_nsec = (long)(wake % 1000) * 1000000L;
 	pthread_mutex_lock(&e->mu);
 	while (b->left > 0 && !b->closed &&
 	       pthread_cond_timedwait(&b->cv, &e->mu, &until) != ETIMEDOUT)
 		;
-	int rv = VP_OK;
-	if (b->closed) {
-		rv = VP_ECLOSED;
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			if (b->done[i])
-				continue;
-			struct vp_check *r = &res[i];
-			const char *u = urls[i] ? urls[i] : "";
-			r->url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
-			r->status = strdup("timeout");
-			r->error = strdup("check budget spent");
-			r->elapsed_ms = budget_ms;
-			if (r->url == NULL || r->status == NULL)
-				rv = VP_ENOMEM;
-		}
-	}
+	int rv = b->closed ? VP_ECLOSED : VP_OK;
+	for (size_t i = 0; i < n; i++)
+		was_done_out[i] = b->done[i];
 	bool wake_engine = b->engine_refs > 0;
 	b->abandoned = true;
 	if (wake_engine)
@@ -745,6 +1646,96 @@ int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
 	pthread_mutex_unlock(&e->mu);
 	if (free_batch)
 		batch_free(b);
+	return rv;
+}
+
+static struct batch *batch_new(size_t n, uint32_t budget_ms)
+{
+	struct batch *b = calloc(1, sizeof *b);
+	if (b == NULL || (b->done = calloc(n, sizeof *b->done)) == NULL) {
+		free(b);
+		return NULL;
+	}
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&b->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	b->n = n;
+	b->left = n;
+	b->engine_refs = n;
+	b->deadline = now_ms() + budget_ms;
+	return b;
+}
+
+int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
+    uint32_t budget_ms, struct vp_check **out)
+{
+	return fetch_check_ex(e, urls, n, budget_ms, NULL, out);
+}
+
+static bool valid_date(const char *d)
+{
+	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+			return false;
+	return true;
+}
+
+int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
+    uint32_t budget_ms, const struct fetch_check_opts *co,
+    struct vp_check **out)
+{
+	*out = NULL;
+	if (n == 0)
+		return VP_OK;
+	struct vp_check *res = calloc(n, sizeof *res);
+	bool *done = calloc(n, sizeof *done);
+	struct batch *b = batch_new(n, budget_ms);
+	struct job *head = NULL, **tail = &head;
+	if (res == NULL || done == NULL || b == NULL)
+		goto fail;
+	b->out = res;
+	if (co != NULL) {
+		b->archive = co->archive;
+		if (valid_date(co->date))
+			memcpy(b->date, co->date, 11);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = calloc(1, sizeof *j);
+		if (j == NULL)
+			goto fail_jobs;
+		*tail = j;
+		tail = &j->next;
+		j->e = e;
+		j->b = b;
+		j->idx = i;
+		j->phase = PH_CHECK;
+		const char *u = urls[i] ? urls[i] : "";
+		j->url = strdup(u);
+		j->res.url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
+		if (j->url == NULL || j->res.url == NULL)
+			goto fail_jobs;
+	}
+	int rv = run_batch(e, b, head, tail, done, n);
+	if (rv == VP_OK) {
+		/* unfinished slots: the budget ran out */
+		for (size_t i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			struct vp_check *r = &res[i];
+			const char *u = urls[i] ? urls[i] : "";
+			r->url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
+			r->status = strdup("timeout");
+			r->error = strdup("check budget spent");
+			r->elapsed_ms = budget_ms;
+			if (r->url == NULL || r->status == NULL)
+				rv = VP_ENOMEM;
+		}
+	}
+	free(done);
 	if (rv != VP_OK) {
 		for (size_t i = 0; i < n; i++)
 			vp_obj_clear(&vp_desc_check, &res[i]);
@@ -761,12 +1752,69 @@ fail_jobs:
 		free(j->url);
 		free(j);
 	}
-	pthread_cond_destroy(&b->cv);
 fail:
-	if (b)
-		free(b->done);
-	free(b);
+	if (b != NULL)
+		batch_free(b);
+	free(done);
 	free(res);
+	return VP_ENOMEM;
+}
+
+void fetch_resp_clear(struct fetch_resp *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r->content_type);
+	free(r->error);
+	memset(r, 0, sizeof *r);
+}
+
+int fetch_get(struct fetch_engine *e, const char *url, const char *accept,
+    uint32_t budget_ms, size_t max_body, struct fetch_resp *r)
+{
+	memset(r, 0, sizeof *r);
+	(void)max_body; /* bounded by the engine's max_body */
+	struct batch *b = batch_new(1, budget_ms);
+	struct job *j = calloc(1, sizeof *j);
+	bool done = false;
+	if (b == NULL || j == NULL)
+		goto fail;
+	b->raw = r;
+	j->e = e;
+	j->b = b;
+	j->phase = PH_RAW;
+	j->get = true;
+	j->url = strdup(url);
+	j->res.url = strdup(url);
+	if (j->url == NULL || j->res.url == NULL)
+		goto fail;
+	if (accept != NULL) {
+		char hd[256];
+		snprintf(hd, sizeof hd, "Accept: %s", accept);
+		if ((j->hdrs = curl_slist_append(NULL, hd)) == NULL)
+			goto fail;
+	}
+	int rv = run_batch(e, b, j, &j->next, &done, 1);
+	if (rv == VP_OK && !done) {
+		r->curl_code = CURLE_OPERATION_TIMEDOUT;
+		r->error = strdup("budget spent");
+		if (r->error == NULL) {
+			fetch_resp_clear(r);
+			return VP_ENOMEM;
+		}
+	}
+	if (rv != VP_OK)
+		fetch_resp_clear(r);
+	return rv;
+fail:
+	if (j != NULL) {
+		free(j->url);
+		free(j->res.url);
+		free(j);
+	}
+	if (b != NULL)
+		batch_free(b);
 	return VP_ENOMEM;
 }
 
@@ -788,6 +1836,14 @@ void fetch_engine_stop(struct fetch_engine *e)
 
 	for (size_t i = 0; i < e->npool; i++)
 		curl_easy_cleanup(e->pool[i]);
+	for (size_t i = 0; i < e->hcap; i++)
+		for (struct host *h = e->htab[i], *nx; h; h = nx) {
+			nx = h->hnext;
+			host_free(h);
+		}
+	free(e->htab);
+	free(e->heap);
+	fetch_lcache_free(e->lcache);
 	curl_multi_cleanup(e->multi);
 	curl_slist_free_all(e->resolve);
 	fetch_allow_free(e->allow);

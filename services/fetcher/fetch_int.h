@@ -37,6 +37,9 @@ struct fetch_outcome {
 	bool blocked;       /* the SSRF guard refused a connection */
 	bool body_exceeded; /* more than max_body bytes of body arrived */
 	bool has_length;    /* content_length is known */
+	bool bot_wall;      /* a challenge page or bot wall answered */
+	bool soft404;       /* a 2xx that is really "not found" */
+	bool refused;       /* 429/503 still refusing after the retry budget */
 	uint64_t content_length;
 	uint64_t max_body;
 };
@@ -55,5 +58,144 @@ char *fetch_html_title(const char *html, size_t len, size_t max);
  * control characters (each bad byte becomes '?'), cut at a character
  * boundary to at most max bytes; NULL on out of memory. */
 char *fetch_utf8_dup(const char *s, size_t len, size_t max);
+
+/* ---- policy (fetch_policy.c): pure, time and randomness as parameters --- */
+
+/* Parses an HTTP-date (IMF-fixdate, RFC 850 or asctime form) into Unix
+ * seconds. Returns 0, or -1 when s is not one. */
+int fetch_http_date(const char *s, int64_t *out);
+
+/* Milliseconds a Retry-After value asks to wait, given the current Unix time
+ * in ms (for the HTTP-date form); -1 when the value is malformed. Dates in
+ * the past give 0; values are capped at a week. */
+int64_t fetch_retry_after_ms(const char *value, int64_t now_unix_ms);
+
+/* Delay before retry number retry (0 = the first retry): base_ms doubled per
+ * retry, capped at cap_ms, with "equal jitter" from rnd (half fixed, half
+ * random). */
+uint64_t fetch_backoff_ms(
+    unsigned retry, uint64_t base_ms, uint64_t cap_ms, uint32_t rnd);
+
+/* True when the outcome is a transient failure worth retrying (connection
+ * refused or reset, nothing received, 502, 504). 429/503 are handled by the
+ * Retry-After rules, not here. */
+bool fetch_transient(const struct fetch_outcome *o);
+
+/* Politeness state of one host (GCRA): the theoretical arrival time of the
+ * next request, a hold from Retry-After, and a slow-down level that doubles
+ * the interval after each 429/503 and runs out after a minute. */
+struct fetch_hostpol {
+	uint64_t tat;        /* ms */
+	uint64_t hold_until; /* ms: no request before */
+	unsigned slow;       /* 0 = normal; interval << slow */
+	uint64_t slow_until; /* ms */
+};
+
+/* Milliseconds until a request to the host may start (0 = now) with rate
+ * requests per second (0 = no limit) and a burst of burst requests. */
+uint64_t fetch_host_wait(
+    const struct fetch_hostpol *h, uint64_t now, unsigned rate, unsigned burst);
+
+/* Records a request started at now. */
+void fetch_host_take(
+    struct fetch_hostpol *h, uint64_t now, unsigned rate, unsigned burst);
+
+/* The host answered 429/503: hold every request to it for retry_after_ms
+ * (0 = no hold) and slow it down for a while. */
+void fetch_host_slowdown(
+    struct fetch_hostpol *h, uint64_t now, uint64_t retry_after_ms);
+
+/* What the soft-404 rules look at. Strings may be NULL. */
+struct fetch_soft404_in {
+	long http_status;
+	const char *url;       /* as cited */
+	const char *final_url; /* after redirects */
+	size_t redirects;
+	const char *title;
+	const char *body; /* first bytes of the body */
+	size_t body_len;
+	const char *sha256; /* of the body, when read whole */
+	uint64_t length;
+	bool probe_known; /* a random sibling URL on the host was fetched */
+	long probe_status;
+	const char *probe_sha256;
+	const char *probe_title;
+	uint64_t probe_length;
+};
+
+/* Returns why a 2xx answer is really "not found" (a static string), or NULL
+ * when it is not: a redirect to the site's home page, a not-found title or
+ * body, or the same answer as a random sibling URL. */
+const char *fetch_soft404(const struct fetch_soft404_in *in);
+
+/* True when url's path is a site's home page ("/", "/index.html", ...). */
+bool fetch_is_home(const char *url);
+
+/* True when a 403/429/503/999 answer is a bot wall or challenge page rather
+ * than the resource's own answer. */
+bool fetch_bot_wall(long status, bool cf_challenge, const char *title);
+
+/* ---- archives (fetch_archive.c) ------------------------------------------ */
+
+/* Reads a Wayback availability answer: on 0 *url (and *at, RFC 3339, when
+ * the timestamp is well-formed, else NULL) are malloc'ed; -1 when there is
+ * no usable snapshot (none, not a 2xx capture, or malformed JSON). */
+int fetch_wayback_parse(const char *json, size_t len, char **url, char **at);
+
+/* Reads a TimeGate answer: the memento's Location and Memento-Datetime
+ * (HTTP-date; *at is NULL when it is missing or malformed). 0 or -1. */
+int fetch_memento_parse(
+    const char *location, const char *memento_datetime, char **url, char **at);
+
+/* Writes "Accept-Datetime: <HTTP-date>" for midnight UTC of date
+ * (YYYY-MM-DD) into buf. 0 or -1. */
+int fetch_accept_datetime(const char *date, char *buf, size_t cap);
+
+/* ---- lookups (fetch_lookup.c) -------------------------------------------- */
+
+/* One record of an SRU answer (gzd): the fields a lookup fills in. */
+struct fetch_sru_rec {
+	char *identifier, *title, *type, *creator, *date, *url;
+	char *vergaderjaar, *aanhangselnummer, *dossiernummer, *ondernummer;
+	char *vraagnummer;
+};
+
+struct fetch_sru {
+	long count;       /* sru:numberOfRecords, -1 when absent */
+	char *diagnostic; /* set when the answer is diagnostics (HTTP 200) */
+	struct fetch_sru_rec *recs;
+	size_t n;
+};
+
+/* Parses an SRU 2.0 searchRetrieveResponse with gzd records (no network,
+ * no entity expansion). Diagnostics are a successful parse with
+ * out->diagnostic set. Returns VP_OK, VP_EINVAL (not an SRU answer) or
+ * VP_ENOMEM; release with fetch_sru_free. */
+int fetch_sru_parse(const char *xml, size_t len, struct fetch_sru *out);
+void fetch_sru_free(struct fetch_sru *r);
+
+/* The first zaak of an OData answer {"value":[...]} with its documents. */
+struct fetch_zaak {
+	size_t found; /* entries in value */
+	char *nummer, *title, *date;
+	char *documents; /* "2025D31234,2025D40001" */
+};
+
+/* Parses Zaak?$filter=...&$expand=Document. VP_OK, VP_EINVAL or
+ * VP_ENOMEM; release with fetch_zaak_free. */
+int fetch_odata_zaak_parse(const char *json, size_t len, struct fetch_zaak *z);
+void fetch_zaak_free(struct fetch_zaak *z);
+
+/* Cache of lookup answers by request URL (entries, TTL), thread-safe. */
+struct fetch_lcache;
+struct fetch_lcache *fetch_lcache_new(unsigned entries, unsigned ttl_s);
+void fetch_lcache_free(struct fetch_lcache *c);
+
+struct fetch_engine;
+/* The engine's lookup cache. */
+struct fetch_lcache *fetch_engine_lcache(struct fetch_engine *e);
+
+/* Number of leading hops of a redirect chain that are permanent (301/308). */
+size_t fetch_permanent_prefix(const uint16_t *hop_status, size_t n);
 
 #endif

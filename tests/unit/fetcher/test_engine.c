@@ -24,6 +24,7 @@ struct env {
 	unsigned port;
 	char rebind[64]; /* "rebind.test:PORT:127.0.0.1" */
 	const char *resolve[2];
+	bool head_always;
 };
 
 static uint64_t now_ms(void)
@@ -33,9 +34,12 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static bool next_head_always;
+
 static int env_up(void **state, const char *allow, unsigned max_redirects)
 {
 	struct env *v = calloc(1, sizeof *v);
+	v->head_always = next_head_always;
 	assert_non_null(v);
 	assert_int_equal(httpfix_start(&v->fx, 0), 0);
 	v->port = httpfix_port(v->fx);
@@ -48,6 +52,12 @@ static int env_up(void **state, const char *allow, unsigned max_redirects)
 	o.resolve = v->resolve;
 	if (max_redirects)
 		o.max_redirects = max_redirects;
+	/* Politeness off and short backoffs: the suite must stay fast. */
+	o.host_rate = 0;
+	o.backoff_ms = 10;
+	o.retry_after_max_ms = 3000;
+	if (v->head_always)
+		o.head_mode = FETCH_HEAD_ALWAYS;
 	assert_int_equal(fetch_engine_start(&v->e, &o), VP_OK);
 	*state = v;
 	return 0;
@@ -56,6 +66,14 @@ static int env_up(void **state, const char *allow, unsigned max_redirects)
 static int setup_allow(void **state)
 {
 	return env_up(state, "127.0.0.1", 0);
+}
+
+static int setup_head(void **state)
+{
+	next_head_always = true;
+	int rv = env_up(state, "127.0.0.1", 0);
+	next_head_always = false;
+	return rv;
 }
 
 static int setup_strict(void **state)
@@ -129,9 +147,13 @@ static void test_ok(void **state)
 	assert_non_null(strstr(c->content_type, "text/html"));
 	assert_true(c->content_length > 0);
 	assert_null(c->error);
-	/* HEAD answered, so no body was read. */
-	assert_int_equal(httpfix_requests_method(v->fx, "HEAD", "/ok"), 1);
+	/* An HTML page: one GET (title, fingerprint, soft-404 rules). */
+	assert_int_equal(httpfix_requests_method(v->fx, "GET", "/ok"), 1);
 	assert_int_equal(httpfix_requests(v->fx, "/ok"), 1);
+	assert_int_equal(c->attempts, 1);
+	assert_non_null(c->sha256);
+	assert_int_equal(strlen(c->sha256), 64);
+	assert_non_null(c->checked_at);
 	release(c, 1);
 	free(u);
 }
@@ -215,12 +237,12 @@ static void test_status_classes(void **state)
 	expect(v, "127.0.0.1", "/status/429", "unverifiable", 429);
 	expect(v, "127.0.0.1", "/status/503", "unverifiable", 503);
 	expect(v, "127.0.0.1", "/status/204", "ok", 204);
-	/* Soft-404 detection is a later issue: a 200 is ok for now. */
-	expect(v, "127.0.0.1", "/soft404", "ok", 200);
-	/* 403 on HEAD is retried with GET before it is believed. */
+	/* a 200 whose title says "niet gevonden": a soft 404 */
+	expect(v, "127.0.0.1", "/soft404", "gone", 200);
+	/* An HTML URL is checked with GET (fetch_head auto): one request. */
 	expect(v, "127.0.0.1", "/status/403", "client_error", 403);
 	assert_int_equal(
-	    httpfix_requests_method(v->fx, "HEAD", "/status/403"), 1);
+	    httpfix_requests_method(v->fx, "HEAD", "/status/403"), 0);
 	assert_int_equal(
 	    httpfix_requests_method(v->fx, "GET", "/status/403"), 1);
 }
@@ -533,7 +555,7 @@ int main(void)
 	    T(test_redirect_loop, setup_allow),
 	    T(test_too_many_redirects, setup_two_redirects),
 	    T(test_status_classes, setup_allow),
-	    T(test_head405_falls_back_to_get, setup_allow),
+	    T(test_head405_falls_back_to_get, setup_head),
 	    T(test_hang_times_out_within_budget, setup_allow),
 	    T(test_slow_within_budget, setup_allow),
 	    T(test_reset_is_error, setup_allow),
