@@ -23,7 +23,7 @@ struct vp_embed {
 	char api_url[256], work_url[256], pub_url[256];
 	struct disp *disp;
 	struct fetch_engine *engine;
-	struct vp_worker *split, *parse, *check;
+	struct vp_worker *split, *parse, *check, *lookup;
 #ifdef VP_WITH_LINKMON
 	struct mon *mon;
 #endif
@@ -98,6 +98,12 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 	wc.arg = e->engine;
 	if ((rv = vp_worker_start(&e->check, &wc, err, errlen)) != VP_OK)
 		goto fail;
+	wc.kind = "lookup";
+	wc.contexts = 2;
+	wc.fn = fetch_lookup_job;
+	wc.arg = e->engine;
+	if ((rv = vp_worker_start(&e->lookup, &wc, err, errlen)) != VP_OK)
+		goto fail;
 #ifdef VP_WITH_LINKMON
 	if (cfg->linkmon_db != NULL) {
 		struct mon_cfg mc;
@@ -139,6 +145,7 @@ void vp_embed_stop(struct vp_embed *e)
 	vp_worker_stop(e->split);
 	vp_worker_stop(e->parse);
 	vp_worker_stop(e->check);
+	vp_worker_stop(e->lookup);
 	if (e->engine != NULL)
 		fetch_engine_stop(e->engine);
 	disp_stop(e->disp);
