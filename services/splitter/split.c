@@ -142,8 +142,8 @@ static int looks_cp1252(const uint8_t *d, size_t len)
 struct cp1252 {
 	uint8_t *text;
 	size_t n;
-	size_t *conv; /* converted offset of the k-th high byte */
-	size_t *orig; /* its original offset */
+	uint32_t *conv; /* converted offset of the k-th high byte */
+	uint32_t *orig; /* its original offset (documents are < 4 GiB) */
 	uint8_t *clen;
 	size_t nhi;
 };
@@ -154,9 +154,16 @@ static int cp1252_convert(
 	size_t nhi = 0, o = 0, k = 0;
 	for (size_t i = 0; i < len; i++)
 		nhi += d[i] >= 0x80;
+	/* Dutch text has a few per cent of accented letters and quotes;
+	 * bounding the share bounds the tables (9 bytes per high byte) */
+	if (nhi > len / 4 + 64)
+		return split_fail(ctx, VP_EINVAL,
+		    "not UTF-8, and too many bytes >= 0x80 (%zu of %zu) for "
+		    "Windows-1252 text",
+		    nhi, len);
 	cv->text = malloc(len + 2 * nhi + 1);
-	cv->conv = malloc((nhi + 1) * sizeof(size_t));
-	cv->orig = malloc((nhi + 1) * sizeof(size_t));
+	cv->conv = malloc((nhi + 1) * sizeof(*cv->conv));
+	cv->orig = malloc((nhi + 1) * sizeof(*cv->orig));
 	cv->clen = malloc(nhi + 1);
 	if (!cv->text || !cv->conv || !cv->orig || !cv->clen)
 		return split_fail(ctx, VP_ENOMEM, "out of memory");
@@ -168,8 +175,8 @@ static int cp1252_convert(
 		}
 		if (cp < 0xA0)
 			cp = cp1252_hi[cp - 0x80];
-		cv->conv[k] = o;
-		cv->orig[k] = i;
+		cv->conv[k] = (uint32_t)o;
+		cv->orig[k] = (uint32_t)i;
 		if (cp < 0x800) {
 			cv->text[o++] = (uint8_t)(0xC0 | (cp >> 6));
 			cv->text[o++] = (uint8_t)(0x80 | (cp & 0x3F));
@@ -211,30 +218,43 @@ static int cp1252_remap(struct split_ctx *ctx, const struct cp1252 *cv)
 	for (size_t i = 0; i < ctx->n_segs; i++) {
 		struct vp_segment *s = &ctx->segs[i];
 		size_t tl = strlen(s->text), np = 0;
-		uint64_t *map = malloc((2 * tl + 2) * sizeof(*map)), prev = 0;
+		uint64_t *map = NULL, prev = 0;
 		uint64_t start = cp1252_orig(cv, s->start);
-		for (size_t t = 0; t < tl; t++) {
-			uint64_t o = cp1252_orig(cv, vp_segment_orig(s, t));
-			if (map == NULL)
+		/* two passes: count the pairs, then fill them (a map sized
+		 * for every byte of a long paragraph would not fit) */
+		for (int fill = 0; fill < 2; fill++) {
+			np = 0;
+			for (size_t t = 0; t < tl; t++) {
+				uint64_t o =
+				    cp1252_orig(cv, vp_segment_orig(s, t));
+				if (t == 0 || o != prev + 1) {
+					if (fill) {
+						map[2 * np] = t;
+						map[2 * np + 1] = o;
+					}
+					np++;
+				}
+				prev = o;
+			}
+			if (fill)
+				break;
+			if (np == 1 &&
+			    cp1252_orig(cv, vp_segment_orig(s, 0)) == start)
+				np = 0;
+			if (np == 0)
+				break;
+			if (2 * np > SPLIT_MAX_MAP)
+				return split_fail(ctx, VP_ETOOLARGE,
+				    "segment near byte %llu needs more than "
+				    "%zu offset-map entries",
+				    (unsigned long long)start, SPLIT_MAX_MAP);
+			if ((map = malloc(2 * np * sizeof(*map))) == NULL)
 				return split_fail(
 				    ctx, VP_ENOMEM, "out of memory");
-			if (t == 0 || o != prev + 1) {
-				map[2 * np] = t;
-				map[2 * np + 1] = o;
-				np++;
-			}
-			prev = o;
 		}
-		if (np == 1 && map[1] == start)
-			np = 0;
 		free(s->map);
-		s->map = NULL;
-		s->n_map = 0;
-		if (np > 0) {
-			s->map = map;
-			s->n_map = 2 * np;
-		} else
-			free(map);
+		s->map = map;
+		s->n_map = map != NULL ? 2 * np : 0;
 		s->start = start;
 		s->end = s->end > 0 ? cp1252_orig(cv, s->end - 1) + 1 : 0;
 		if (s->ref_at != 0)
