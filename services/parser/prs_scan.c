@@ -143,35 +143,6 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 	 * ("2Kamerstuk"), so only a preceding letter rules the word out */
 	if (!prs_isalpha(c) || (i > 0 && prs_isalpha((unsigned char)s[i - 1])))
 		return VP_OK;
-	/* second-letter filter: most words starting with an anchor letter
-	 * ("het", "een", "te") are rejected here without a call */
-	{
-		unsigned char d =
-		    (unsigned char)(s[i + 1 < ctx->len ? i + 1 : i] | 0x20);
-		const char *next;
-		switch (c | 0x20) {
-		case 'h': next = "ta-"; break;
-		case 'w': next = "weas"; break;
-		case 'k': next = "as"; break;
-		case 't': next = "wkr."; break;
-		case 'a': next = "arh"; break;
-		case 'e': next = "clke.u"; break;
-		case 'l': next = "j"; break;
-		case 's': next = "t"; break;
-		case 'g': next = "me"; break;
-		case 'p': next = "r"; break;
-		case 'r': next = "i"; break;
-		case 'v': next = "e"; break;
-		case 'u': next = "i"; break;
-		case 'z': next = "i"; break;
-		case 'b': next = "l"; break;
-		case 'n': next = "l"; break;
-		case 'c': next = "ev"; break;
-		default: return VP_OK;
-		}
-		if (i + 1 >= ctx->len || !strchr(next, d) || d == 0)
-			return VP_OK;
-	}
 #define TRY(f)                                                                 \
 	do {                                                                   \
 		if ((rv = f(ctx, i, end)) != VP_OK || *end > i)                \
@@ -216,37 +187,105 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 #undef TRY
 }
 
+/* Byte classes of the scan loop: 0 cannot start an anchor, 1 letter,
+ * 2 digit, 3 '('. A constant table: one load per byte instead of a chain
+ * of comparisons. */
+#define CLS(x)                                                                 \
+	((x) >= '0' && (x) <= '9'                        ? 2                   \
+	    : ((x) | 0x20) >= 'a' && ((x) | 0x20) <= 'z' ? 1                   \
+	    : (x) == '('                                 ? 3                   \
+	                                                 : 0)
+#define CLS4(b)  CLS(b), CLS(b + 1), CLS(b + 2), CLS(b + 3)
+#define CLS16(b) CLS4(b), CLS4(b + 4), CLS4(b + 8), CLS4(b + 12)
+#define CLS64(b) CLS16(b), CLS16(b + 16), CLS16(b + 32), CLS16(b + 48)
+static const unsigned char byte_class[256] = {
+    CLS64(0), CLS64(64), CLS64(128), CLS64(192)};
+
+/* Second-letter filter: for a word's first letter, the set of second
+ * characters with which an anchor can begin (bit n = letter 'a' + n; bit 26
+ * '-', bit 27 '.'). Most words starting with an anchor letter ("het",
+ * "een", "te") stop here without a call; letters that start no anchor have
+ * an empty set. */
+#define L(c) (1u << ((c) - 'a'))
+#define DASH (1u << 26)
+#define DOT  (1u << 27)
+static const uint32_t second_letter[26] = {
+    ['a' - 'a'] = L('a') | L('r') | L('h'),
+    ['b' - 'a'] = L('l'),
+    ['c' - 'a'] = L('e') | L('v'),
+    ['e' - 'a'] = L('c') | L('l') | L('k') | L('e') | DOT | L('u'),
+    ['g' - 'a'] = L('m') | L('e'),
+    ['h' - 'a'] = L('t') | L('a') | DASH,
+    ['k' - 'a'] = L('a') | L('s'),
+    ['l' - 'a'] = L('j'),
+    ['n' - 'a'] = L('l'),
+    ['p' - 'a'] = L('r'),
+    ['r' - 'a'] = L('i'),
+    ['s' - 'a'] = L('t'),
+    ['t' - 'a'] = L('w') | L('k') | L('r') | DOT,
+    ['u' - 'a'] = L('i'),
+    ['v' - 'a'] = L('e'),
+    ['w' - 'a'] = L('w') | L('e') | L('a') | L('s'),
+    ['z' - 'a'] = L('i'),
+};
+#undef L
+
+/* True when a word starting at s[i] (a letter) may begin an anchor. */
+static bool maybe_anchor(const char *s, size_t len, size_t i)
+{
+	uint32_t set = second_letter[((unsigned char)s[i] | 0x20) - 'a'];
+	unsigned char d;
+	if (set == 0 || i + 1 >= len)
+		return false;
+	d = (unsigned char)s[i + 1] | 0x20;
+	if (d >= 'a' && d <= 'z')
+		return (set >> (d - 'a')) & 1u;
+	return (d == '-' && (set & DASH)) || (d == '.' && (set & DOT));
+}
+#undef DASH
+#undef DOT
+
 static int scan(struct prs_ctx *ctx)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, i = 0, end;
+	int rv;
 	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		/* cheap filter: only letters, digits and '(' can start an
-		 * anchor */
-		if (!prs_isalnum(c) && c != '(') {
-			i++;
-			continue;
-		}
-		if (prs_isdigit(c) && i > 0 &&
-		    prs_isdigit((unsigned char)s[i - 1])) {
-			/* inside a digit run: no anchor */
-			i++;
-			continue;
-		}
-		int rv = try_at(ctx, i, &end);
-		if (rv != VP_OK)
-			return rv;
-		if (end > i) {
-			i = end;
-		} else if (prs_isalpha(c)) {
-			/* skip the rest of the word: no anchor starts inside
-			 * one */
+		switch (byte_class[(unsigned char)s[i]]) {
+		case 0: i++; continue;
+		case 1:
+			/* a word: try it only when its first two letters can
+			 * begin an anchor; no anchor starts inside a word */
+			if ((i == 0 ||
+			        byte_class[(unsigned char)s[i - 1]] != 1) &&
+			    maybe_anchor(s, len, i)) {
+				if ((rv = try_at(ctx, i, &end)) != VP_OK)
+					return rv;
+				if (end > i) {
+					i = end;
+					continue;
+				}
+			}
 			do
 				i++;
-			while (i < len && prs_isalpha((unsigned char)s[i]));
-		} else {
-			i++;
+			while (i < len && byte_class[(unsigned char)s[i]] == 1);
+			continue;
+		default:
+			/* a digit run or '(': an anchor only at its start */
+			if ((rv = try_at(ctx, i, &end)) != VP_OK)
+				return rv;
+			if (end > i) {
+				i = end;
+				continue;
+			}
+			if (s[i] == '(') {
+				i++;
+				continue;
+			}
+			do
+				i++;
+			while (i < len && byte_class[(unsigned char)s[i]] == 2);
+			continue;
 		}
 	}
 	return VP_OK;
