@@ -98,7 +98,8 @@ DOC_BODY = "".join([
     "<w:tbl><w:tr><w:tc>" + para(run("Aanbestedingswet 2012")) + "</w:tc><w:tc>" +
     para(run("artikel 2.23") + "<w:r><w:tab/></w:r>" + run("lid 1")) + "</w:tc></w:tr></w:tbl>",
     para(run("Co\u00f6rdinatiebesluit, zaak 2025Z14549.") +
-         '<w:r><w:delText>verwijderd</w:delText></w:r>' + fref(3)),
+         '<w:r><w:delText>verwijderd</w:delText></w:r>' + fref(3) +
+         '<w:r><w:endnoteReference w:id="1"/></w:r>'),
 ])
 
 DOCUMENT = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W}><w:body>{DOC_BODY}<w:sectPr/></w:body></w:document>'
@@ -117,6 +118,11 @@ FOOTNOTES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footn
                   '<w:hyperlink r:id="rId9">' + run("wetten.overheid.nl") + "</w:hyperlink>") +
              f'<w:footnote w:id="3"><w:p>{run("Kamerstukken II, 2024-2025,", True)}</w:p><w:p>{run("nr. 2025Z14549.")}</w:p></w:footnote>'
              "</w:footnotes>")
+
+ENDNOTES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:endnotes {W}>'
+            '<w:endnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:endnote>'
+            '<w:endnote w:id="1"><w:p><w:r><w:endnoteRef/></w:r>' +
+            run(" Handelingen II 2024/25, nr. 12, item 8.", True) + "</w:p></w:endnote></w:endnotes>")
 
 RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -156,6 +162,7 @@ def docx_bytes(parts):
 def docx_main():
     return docx_bytes([("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PKG_RELS),
                        ("word/document.xml", DOCUMENT), ("word/footnotes.xml", FOOTNOTES),
+                       ("word/endnotes.xml", ENDNOTES),
                        ("word/_rels/document.xml.rels", RELS)])
 
 

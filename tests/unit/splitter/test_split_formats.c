@@ -218,6 +218,14 @@ static void docx_fixture(void **state)
 	n = find(&r, "footnote", "2025Z14549");
 	assert_string_equal(
 	    n->text, "Kamerstukken II, 2024-2025, nr. 2025Z14549.");
+	/* an endnote, numbered on its own, linked to its reference */
+	n = find(&r, "footnote", "Handelingen II 2024/25");
+	assert_int_equal(n->number, 1);
+	p = find(&r, "paragraph", "Coördinatiebesluit");
+	assert_int_equal(n->ref_segment, p->index + 1);
+	assert_int_equal(
+	    memcmp(r.orig + n->ref_at, "<w:endnoteReference w:id=\"1\"", 28),
+	    0);
 	/* hyperlink targets from the relationships, &amp; decoded */
 	s = find(&r, "link", "officielebekendmakingen");
 	assert_string_equal(s->text,
