@@ -713,7 +713,6 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)e->o.max_body);
 	/* HTTP/2 where a TLS server offers it (ALPN); keep-alive always. */
 	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	SET(CURLOPT_PIPEWAIT, 1L);
 	if (j->hdrs != NULL)
 		SET(CURLOPT_HTTPHEADER, j->hdrs);
 	if (e->resolve != NULL)
@@ -752,9 +751,17 @@ static void request(struct fetch_engine *e, struct job *j)
 		hop_start(e, j);
 		return;
 	}
-	j->next = NULL;
-	*h->qtail = j;
-	h->qtail = &j->next;
+	if (j->phase == PH_PROBE) {
+		/* checks of this host wait for the probe: it goes first */
+		j->next = h->qhead;
+		h->qhead = j;
+		if (j->next == NULL)
+			h->qtail = &j->next;
+	} else {
+		j->next = NULL;
+		*h->qtail = j;
+		h->qtail = &j->next;
+	}
 	if (!h->ready) {
 		h->ready = true;
 		h->rnext = e->ready;

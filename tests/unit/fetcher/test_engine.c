@@ -464,7 +464,10 @@ static void test_loopback_refused_without_allow(void **state)
 	struct env *v = *state; /* no allow list */
 	static const char *const hosts[] = {"127.0.0.1", "2130706433", "0x7f.1",
 	    "017700000001", "127.1", "[::1]", "[::ffff:127.0.0.1]",
-	    "[::ffff:7f00:1]", "localhost", "rebind.test"};
+	    "[::ffff:7f00:1]", "localhost", "rebind.test",
+	    /* refused before connect(): no packet leaves for any of these */
+	    "10.0.0.1", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+	    "100.64.0.1", "0.0.0.0", "[fc00::1]", "[fe80::1]"};
 	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
 		char *u = url_of(v, hosts[i], "/ok");
 		expect_blocked(v, u);
