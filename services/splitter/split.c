@@ -378,8 +378,11 @@ int split_document(const uint8_t *doc, size_t len, const char *format,
 		    SPLIT_MAX_DOC);
 	if (f == F_AUTO && len >= 4 && memcmp(doc, "PK\x03\x04", 4) == 0)
 		f = F_DOCX;
+	/* "%PDF-" may follow some junk, but a text that quotes it is text */
 	if (f == F_AUTO && len >= 5 &&
-	    memmem(doc, len < 1024 ? len : 1024, "%PDF-", 5) != NULL)
+	    (memcmp(doc, "%PDF-", 5) == 0 ||
+	        (memmem(doc, len < 1024 ? len : 1024, "%PDF-", 5) != NULL &&
+	            split_utf8_check(doc, len, NULL) != VP_OK)))
 		f = F_PDF;
 	if (f == F_DOCX || f == F_PDF) {
 		rv = f == F_DOCX ? split_docx(&ctx) : split_pdf(&ctx);

@@ -357,6 +357,13 @@ static void bad_files(void **state)
 	expect_fail("%PDF-1.4\n1 0 obj", 16, NULL, VP_EINVAL,
 	    "not a readable PDF file");
 	expect_fail("<p>a\0b</p>", 10, "html", VP_EINVAL, "NUL byte");
+	{
+		struct res r; /* quoting a PDF header does not make a PDF */
+		run(&r, "Een bestand begint met %PDF-1.7.", 32, NULL);
+		assert_int_equal(r.rv, VP_OK);
+		assert_string_equal(r.format, "text");
+		done(&r);
+	}
 	expect_fail(
 	    "<p>\xC3\xA9\xFF</p>", 10, NULL, VP_EINVAL, "invalid UTF-8");
 }
