@@ -6,7 +6,7 @@
 #   deploy/run-local.sh start        start everything, wait until it answers
 #   deploy/run-local.sh stop         stop everything started from RUN_DIR
 #   deploy/run-local.sh status       list the processes and their state
-#   deploy/run-local.sh add KIND     start one more worker (splitter|parser|fetcher)
+#   deploy/run-local.sh add KIND     start one more worker (splitter|parser|fetcher|linkmon)
 #
 # Environment (defaults in brackets):
 #   VP_BIN        directory of the binaries [build/bin]
@@ -16,6 +16,9 @@
 #   VP_WORK_PORT  dispatcher work port [7101]
 #   VP_PUB_PORT   dispatcher event (PUB) port [7102]
 #   SPLITTERS, PARSERS, FETCHERS  worker processes of each kind [1 2 1]
+#   LINKMONS      link monitors (vp-linkmon) [1, like docker-compose.yml];
+#                 0 = none. They share the store VP_LINKMON_DB (a SQLite
+#                 file or a PostgreSQL conninfo) [RUN_DIR/linkmon.db]
 #   ADMIN_BASE_PORT  when set, each process serves /healthz /readyz /metrics
 #                 on http://127.0.0.1:PORT, PORT = base, base+1, ... in start
 #                 order (listed by `status`)
@@ -33,6 +36,7 @@ VP_PUB_PORT=${VP_PUB_PORT:-7102}
 SPLITTERS=${SPLITTERS:-1}
 PARSERS=${PARSERS:-2}
 FETCHERS=${FETCHERS:-1}
+LINKMONS=${LINKMONS:-1}
 API_URL="tcp://$VP_HOST:$VP_API_PORT"
 WORK_URL="tcp://$VP_HOST:$VP_WORK_PORT"
 PUB_URL="tcp://$VP_HOST:$VP_PUB_PORT"
@@ -64,9 +68,16 @@ next_name() { # kind -> kind-N not yet used
 
 add_worker() { # kind
   local kind=$1 name
-  case "$kind" in splitter|parser|fetcher) ;; *) die "unknown worker kind '$kind'" ;; esac
+  case "$kind" in splitter|parser|fetcher|linkmon) ;; *) die "unknown worker kind '$kind'" ;; esac
   name=$(next_name "$kind")
-  start_one "$name" "vp-$kind" VP_DISPATCHER="$WORK_URL"
+  if [ "$kind" = linkmon ]; then
+    # a worker of the dispatcher and a client of its API (checks, events);
+    # monitors share one store (claims are transactions)
+    start_one "$name" vp-linkmon VP_DISPATCHER="$WORK_URL" VP_API="$API_URL" \
+      VP_LINKMON_DB="${VP_LINKMON_DB:-$RUN_DIR/linkmon.db}"
+  else
+    start_one "$name" "vp-$kind" VP_DISPATCHER="$WORK_URL"
+  fi
   echo "$name"
 }
 
@@ -89,6 +100,7 @@ cmd_start() {
   for _ in $(seq 1 "$SPLITTERS"); do add_worker splitter >/dev/null; done
   for _ in $(seq 1 "$PARSERS"); do add_worker parser >/dev/null; done
   for _ in $(seq 1 "$FETCHERS"); do add_worker fetcher >/dev/null; done
+  for _ in $(seq 1 "$LINKMONS"); do add_worker linkmon >/dev/null; done
   wait_ready
   echo "$API_URL"
 }

@@ -2,6 +2,7 @@
  * variables and flags), the store, the worker and the check loop; the logic
  * lives in mon_svc.c. */
 #include "mon_svc.h"
+#include "vp_admin.h"
 #include "vp_cfg.h"
 #include "vp_err.h"
 #include "vp_log.h"
@@ -24,6 +25,8 @@ struct lm_cfg {
 	int archive;
 	const char *commit_log;
 	const char *log_level;
+	const char *admin_listen;
+	int health_check;
 	int help;
 };
 
@@ -71,6 +74,12 @@ static const struct vp_cfg_opt opts[] = {
         "append 'check_id url' after each committed check (tests)", 0},
     {"log-level", VP_CFG_CHOICE, "info", 0, 0, "debug|info|warn|error|off",
         O(log_level), "log level (JSON lines on stderr)", 0},
+    {"admin-listen", VP_CFG_STR, "", 0, 0, NULL, O(admin_listen),
+        "internal admin endpoint (/healthz /readyz /metrics), e.g. "
+        "http://127.0.0.1:9101; empty = none",
+        0},
+    {"health-check", VP_CFG_BOOL, "0", 0, 0, NULL, O(health_check),
+        "probe the admin endpoint's /readyz and exit 0 (ready) or 1", 0},
     {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(help), "show this help", 'h'},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -79,6 +88,29 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+/* Ready = the worker is connected to the dispatcher: only then do watch
+ * and report requests reach this monitor (the store is open once
+ * mon_start returned). */
+static bool lm_ready(void *arg)
+{
+	return mon_connections(arg) > 0;
+}
+
+static size_t lm_metrics(void *arg, char *buf, size_t cap)
+{
+	const struct mon *m = arg;
+	int n = snprintf(buf, cap,
+	    "# TYPE vp_worker_jobs_total counter\n"
+	    "vp_worker_jobs_total{kind=\"monitor\"} %llu\n"
+	    "# TYPE vp_worker_connections gauge\n"
+	    "vp_worker_connections{kind=\"monitor\"} %u\n"
+	    "# TYPE vp_linkmon_checks_total counter\n"
+	    "vp_linkmon_checks_total %llu\n",
+	    (unsigned long long)mon_requests(m), mon_connections(m),
+	    (unsigned long long)mon_checks_stored(m));
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
 }
 
 /* One write(2) per line after the commit: what the crash test compares
@@ -98,6 +130,7 @@ int main(int argc, char **argv)
 	struct lm_cfg c;
 	struct mon_cfg mc;
 	struct mon *m;
+	struct vp_admin *admin = NULL;
 	char err[256];
 	const char *pos[1];
 	size_t n_pos = 0;
@@ -118,6 +151,8 @@ int main(int argc, char **argv)
 		vp_cfg_usage(stdout, opts, N_OPTS);
 		return 0;
 	}
+	if (c.health_check)
+		return vp_admin_health_check("vp-linkmon", c.admin_listen);
 	if (n_pos > 0) {
 		fprintf(
 		    stderr, "vp-linkmon: unexpected argument '%s'\n", pos[0]);
@@ -164,10 +199,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vp-linkmon: %s\n", err);
 		return 1;
 	}
+	if (c.admin_listen != NULL && c.admin_listen[0] != '\0') {
+		struct vp_admin_ops ops = {lm_ready, lm_metrics, m};
+		if (vp_admin_start(&admin, c.admin_listen, "vp-linkmon", &ops,
+		        err, sizeof(err)) != VP_OK) {
+			fprintf(stderr, "vp-linkmon: %s\n", err);
+			mon_stop(m);
+			if (log_fd >= 0)
+				close(log_fd);
+			return 2;
+		}
+	}
 	VP_INFO("linkmon: store %s, dispatcher %s, api %s", c.db, c.dispatcher,
 	    c.api);
 	while (!stop_signal)
 		pause();
+	/* the endpoint first: its callbacks read m */
+	vp_admin_stop(admin);
 	mon_stop(m);
 	if (log_fd >= 0)
 		close(log_fd);

@@ -30,7 +30,8 @@ struct mon {
 	pthread_t loop;
 	bool has_loop;
 	atomic_bool stopping;
-	pthread_mutex_t tick_lock; /* one tick at a time */
+	atomic_uint_fast64_t stored; /* checks committed (metrics) */
+	pthread_mutex_t tick_lock;   /* one tick at a time */
 };
 
 void mon_cfg_default(struct mon_cfg *cfg)
@@ -49,6 +50,21 @@ static int64_t now_of(struct mon *m)
 {
 	return m->cfg.clock ? m->cfg.clock(m->cfg.clock_arg)
 	                    : (int64_t)time(NULL);
+}
+
+unsigned mon_connections(const struct mon *m)
+{
+	return m->worker ? vp_worker_connections(m->worker) : 0;
+}
+
+uint64_t mon_requests(const struct mon *m)
+{
+	return m->worker ? vp_worker_jobs(m->worker) : 0;
+}
+
+uint64_t mon_checks_stored(const struct mon *m)
+{
+	return atomic_load(&m->stored);
 }
 
 struct mon_store *mon_store_of(struct mon *m)
@@ -235,6 +251,7 @@ static void record_one(struct mon *m, const struct mon_source *s,
 		return;
 	}
 	(*stored)++;
+	atomic_fetch_add(&m->stored, 1);
 	if (m->cfg.on_commit)
 		m->cfg.on_commit(m->cfg.commit_arg, check_id, s->url);
 	VP_DEBUG("linkmon: %s %s -> %s (%s)", s->url,

@@ -60,6 +60,13 @@ int mon_tick(struct mon *m, size_t *checked);
  * watch.list.req, watch.remove.req, report.req, history.req. */
 int mon_handle(void *arg, const struct vp_msg *job, struct vp_ready *res);
 
+/* For the admin endpoint (any thread): connections of the worker to the
+ * dispatcher (0 without a worker), requests answered, checks stored since
+ * the start. */
+unsigned mon_connections(const struct mon *m);
+uint64_t mon_requests(const struct mon *m);
+uint64_t mon_checks_stored(const struct mon *m);
+
 /* The store, for tests (use under no concurrent tick). */
 struct mon_store *mon_store_of(struct mon *m);
 
