@@ -58,7 +58,8 @@ static int is_marker(const uint8_t *doc, size_t len, uint64_t at, uint32_t n)
 	return d0 == at || (p < len && doc[p] == ']');
 }
 
-/* Inside a character reference "&...;" that starts at most 12 bytes back. */
+/* Inside a character reference ("&name;", "&#246;", "&#246") that starts at
+ * most 12 bytes back. */
 static int in_reference(const uint8_t *doc, size_t len, uint64_t o)
 {
 	size_t k;
@@ -73,7 +74,9 @@ static int in_reference(const uint8_t *doc, size_t len, uint64_t o)
 	}
 	if (k > 12 || k > o || doc[o - k] != '&')
 		return 0;
-	for (size_t j = (size_t)o; j < len && j - (o - k) < 16; j++)
+	if (o - k + 1 < len && doc[o - k + 1] == '#')
+		return 1; /* HTML decodes "&#246" without its ';' */
+	for (size_t j = (size_t)o; j < len && j - (o - k) < 40; j++)
 		if (doc[j] == ';')
 			return 1;
 	return 0;

@@ -30,11 +30,22 @@ static size_t utf8_len(uint8_t c)
 	return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/* Markup starts at d[r] the way libxml2 reads it: "<name", "</", "<?",
+ * "<!--", "<!DOCTYPE", "<![CDATA[". libxml2's HTML parser keeps any other
+ * "<!" as text, and drops a "</" without a name ("</ 1>" reads "1>"),
+ * which locate() handles. */
 static int tag_start(const uint8_t *d, size_t len, size_t r)
 {
-	return d[r] == '<' && r + 1 < len &&
-	       (alpha(d[r + 1]) || d[r + 1] == '/' || d[r + 1] == '!' ||
-	           d[r + 1] == '?');
+	if (d[r] != '<' || r + 1 >= len)
+		return 0;
+	if (alpha(d[r + 1]) || d[r + 1] == '/' || d[r + 1] == '?')
+		return 1;
+	if (d[r + 1] != '!')
+		return 0;
+	return (len - r >= 4 && memcmp(d + r, "<!--", 4) == 0) ||
+	       (len - r >= 9 &&
+	           (strncasecmp((const char *)d + r, "<!doctype", 9) == 0 ||
+	               memcmp(d + r, "<![CDATA[", 9) == 0));
 }
 
 static size_t find(const uint8_t *d, size_t len, size_t r, const char *lit)
@@ -143,9 +154,11 @@ static size_t reference(
 		else
 			return 0;
 	}
+	/* libxml2 (2.9) decodes a named reference only with its ';' ("&amp
+	 * x" reaches the text as written), a numeric one in HTML without */
 	if (p < loc->len && d[p] == ';')
 		p++;
-	else if (!loc->html)
+	else if (!loc->html || d[r + 1] != '#')
 		return 0;
 	*n_out = put_utf8(out, cp);
 	return p - r;
@@ -168,7 +181,11 @@ static void locate(struct split_loc *loc, const uint8_t *ch, size_t k,
 			return;
 		}
 		if (c == '<' && tag_start(d, len, r)) {
-			r = skip_markup(d, len, r);
+			if (loc->html && d[r + 1] == '/' &&
+			    (r + 2 >= len || !alpha(d[r + 2])))
+				r += 2; /* "</" without a name: dropped */
+			else
+				r = skip_markup(d, len, r);
 			continue;
 		}
 		if (c == '&') {

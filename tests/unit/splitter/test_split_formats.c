@@ -184,6 +184,16 @@ static void html_small(void **state)
 	assert_int_equal(r.segs[0].number, 1);
 	assert_int_equal(r.segs[3].number, 4);
 	done(&r);
+	/* markup libxml2 repairs still maps byte for byte (run() checks) */
+	run(&r, "<p>a </1 b> c < d &amp x &bogus; y <!x> z</p>", 45, "html");
+	assert_int_equal(r.rv, VP_OK);
+	assert_string_equal(
+	    r.segs[0].text, "a 1 b> c < d &amp x &bogus; y <!x> z");
+	done(&r);
+	run(&r, "<p>a &#246 x &#xE9y &#0; z</p>", 30, "html");
+	assert_int_equal(r.rv, VP_OK);
+	assert_string_equal(r.segs[0].text, "a ö x éy z");
+	done(&r);
 }
 
 /* ---- DOCX -----------------------------------------------------------------
