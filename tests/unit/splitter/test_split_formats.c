@@ -16,6 +16,7 @@
 #include <zip.h>
 
 #include "split.h"
+#include "split_svc.h"
 #include "vp_err.h"
 #include "vp_proto.h"
 
@@ -413,6 +414,46 @@ static void bad_long_line(void **state)
 	assert_int_equal(r.n, 1);
 	done(&r);
 	free(doc);
+}
+
+/* The job handler the worker runs: every bad document is a job error with
+ * a message, not retryable, and the next document splits as usual. */
+static void bad_service(void **state)
+{
+	static const char *const files[] = {"truncated.docx", "bomb-size.docx",
+	    "bomb-ratio.docx", "encrypted.pdf", "laughs.docx", "notazip.docx",
+	    "kamerbrief.docx"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		struct vp_split_req q;
+		struct vp_msg m;
+		struct vp_ready res;
+		size_t len;
+		uint8_t *doc = slurp(files[i], &len);
+		int rv;
+		memset(&q, 0, sizeof(q));
+		memset(&m, 0, sizeof(m));
+		memset(&res, 0, sizeof(res));
+		q.doc = doc;
+		q.doc_len = len;
+		m.type = VP_T_SPLIT_REQ;
+		m.body = &q;
+		rv = split_job(NULL, &m, &res);
+		if (i + 1 < sizeof(files) / sizeof(*files)) {
+			assert_int_not_equal(rv, VP_OK);
+			assert_non_null(res.job_err);
+			assert_non_null(res.job_err->msg);
+			assert_false(res.job_err->retryable);
+			assert_int_equal(res.n_segments, 0);
+		} else {
+			assert_int_equal(rv, VP_OK);
+			assert_null(res.job_err);
+			assert_string_equal(res.format, "docx");
+			assert_true(res.n_segments > 10);
+		}
+		vp_obj_clear(&vp_desc_ready, &res);
+		free(doc);
+	}
 }
 
 /* ---- sentences -------------------------------------------------------------
@@ -905,6 +946,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(bad_files),
 	    cmocka_unit_test(bad_deep_html),
 	    cmocka_unit_test(bad_long_line),
+	    cmocka_unit_test(bad_service),
 	    cmocka_unit_test(sentence_next),
 	    cmocka_unit_test(prop_html),
 	    cmocka_unit_test(prop_docx),
