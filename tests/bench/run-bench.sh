@@ -15,6 +15,8 @@ echo "== embedded"
 "$B/bench_resolve" --docs "$DOCS" --concurrency "$CONC" "$EX"
 echo "== separate processes over tcp loopback (1 splitter, 2 parsers)"
 export RUN_DIR; RUN_DIR=$(mktemp -d)
+# loopback only: the fetcher's public archive/lookup services stay off
+export VP_FETCH_WAYBACK_URL= VP_FETCH_TIMEGATE_URL= VP_FETCH_SRU_URL= VP_FETCH_ODATA_URL=
 export VP_BIN=$B VP_API_PORT=${VP_API_PORT:-27100} VP_WORK_PORT=${VP_WORK_PORT:-27101} VP_PUB_PORT=${VP_PUB_PORT:-27102} VP_LOG_LEVEL=warn
 trap 'deploy/run-local.sh stop >/dev/null; rm -rf "$RUN_DIR"' EXIT
 api=$(deploy/run-local.sh start)

@@ -7,6 +7,10 @@ export RUN_DIR
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vp-it.XXXXXX")
 export VP_HOST=127.0.0.1
 export VP_LOG_LEVEL=${VP_LOG_LEVEL:-warn}
+# The fetcher's archive and lookup services default to the real public ones:
+# off in tests (a test that needs them points them at its local fixture).
+# Nothing here may leave this machine.
+export VP_FETCH_WAYBACK_URL= VP_FETCH_TIMEGATE_URL= VP_FETCH_SRU_URL= VP_FETCH_ODATA_URL=
 FIXTURE_PID=
 
 cleanup() {
