@@ -26,6 +26,15 @@ json_t *cli_check_json(const struct vp_check *c)
 		json_object_set_new(o, "content_length",
 		    json_integer((json_int_t)c->content_length));
 	set_str(o, "title", c->title);
+	set_str(o, "checked_at", c->checked_at);
+	if (c->attempts)
+		json_object_set_new(o, "attempts", json_integer(c->attempts));
+	set_str(o, "sha256", c->sha256);
+	set_str(o, "etag", c->etag);
+	set_str(o, "last_modified", c->last_modified);
+	set_str(o, "suggested_url", c->suggested_url);
+	set_str(o, "archived_url", c->archived_url);
+	set_str(o, "archived_at", c->archived_at);
 	return o;
 }
 

@@ -34,6 +34,7 @@ struct cli_cfg {
 	const char *date;
 	int allow_private;
 	const char *allow;
+	const char *wayback_url, *timegate_url, *sru_url, *odata_url;
 	uint64_t timeout_ms;
 	uint64_t jobs;
 	uint64_t workers;
@@ -66,6 +67,19 @@ static const struct vp_cfg_opt cli_opts[] = {
         "embedded fetcher may reach loopback and private addresses", 0},
     {"allow", VP_CFG_STR, NULL, 0, 0, NULL, O(allow),
         "embedded fetcher allow list: addresses/CIDRs, comma-separated", 0},
+    {"fetch-wayback-url", VP_CFG_STR, "https://archive.org/wayback/available",
+        0, 0, NULL, O(wayback_url),
+        "embedded: Wayback availability API for dead links (empty = off)", 0},
+    {"fetch-timegate-url", VP_CFG_STR,
+        "http://timetravel.mementoweb.org/timegate/", 0, 0, NULL,
+        O(timegate_url), "embedded: Memento TimeGate (empty = off)", 0},
+    {"fetch-sru-url", VP_CFG_STR, "https://repository.overheid.nl/sru", 0, 0,
+        NULL, O(sru_url), "embedded: KOOP SRU API for --lookup (empty = off)",
+        0},
+    {"fetch-odata-url", VP_CFG_STR,
+        "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/", 0, 0, NULL,
+        O(odata_url),
+        "embedded: Tweede Kamer OData API for --lookup (empty = off)", 0},
     {"timeout", VP_CFG_UINT, "120000", 100, 86400000, NULL, O(timeout_ms),
         "budget per request in milliseconds", 't'},
     {"jobs", VP_CFG_UINT, "4", 1, 1024, NULL, O(jobs),
@@ -190,6 +204,21 @@ static int read_file(const char *path, char **out, size_t *len)
 
 /* ---- connection: embedded or remote ----------------------------------- */
 
+/* The embedded fetcher's settings: library defaults, the allow list and the
+ * archive and lookup services of the configuration (as vp-fetcher has). */
+static void embed_fetch_opts(const struct cli_cfg *cfg, struct fetch_opts *o)
+{
+	fetch_opts_default(o);
+	o->allow = cfg->allow;
+	if (cfg->allow_private && cfg->allow == NULL)
+		o->allow = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,"
+		           "192.168.0.0/16,fc00::/7";
+	o->wayback_url = cfg->wayback_url;
+	o->timegate_url = cfg->timegate_url;
+	o->sru_url = cfg->sru_url;
+	o->odata_url = cfg->odata_url;
+}
+
 struct conn {
 	struct vp_embed *embed;
 	struct vp_client *client;
@@ -203,6 +232,7 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg)
 	memset(c, 0, sizeof(*c));
 	if (cfg->connect == NULL) {
 		struct vp_embed_cfg ec;
+		struct fetch_opts fo;
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		unsigned k = cfg->workers ? (unsigned)cfg->workers
 		                          : (unsigned)(cpus > 0 ? cpus : 2);
@@ -210,11 +240,9 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg)
 		ec.split_ctx = k;
 		ec.parse_ctx = k;
 		ec.check_ctx = 16;
-		ec.allow = cfg->allow;
 		ec.linkmon_db = cfg->linkmon_db;
-		if (cfg->allow_private && cfg->allow == NULL)
-			ec.allow = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,"
-			           "192.168.0.0/16,fc00::/7";
+		embed_fetch_opts(cfg, &fo);
+		ec.fetch = &fo;
 		if ((rv = vp_embed_start(&c->embed, &ec, err, sizeof(err))) !=
 		    VP_OK) {
 			fprintf(stderr,
@@ -825,6 +853,7 @@ static int cmd_serve(const struct cli_cfg *cfg)
 {
 	struct vp_embed *e;
 	struct vp_embed_cfg ec;
+	struct fetch_opts fo;
 	char err[256];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned k = cfg->workers ? (unsigned)cfg->workers
@@ -835,9 +864,10 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	ec.pub_url = cfg->pub_listen;
 	ec.split_ctx = ec.parse_ctx = k;
 	ec.check_ctx = 16;
-	ec.allow = cfg->allow;
 	ec.linkmon_db = cfg->linkmon_db;
 	ec.linkmon_tick_ms = 1000;
+	embed_fetch_opts(cfg, &fo);
+	ec.fetch = &fo;
 	if (vp_embed_start(&e, &ec, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vindplaats serve: %s\n", err);
 		return 1;

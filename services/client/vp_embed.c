@@ -70,8 +70,12 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 	if ((rv = disp_start(&e->disp, &dc, err, errlen)) != VP_OK)
 		goto fail;
 
-	fetch_opts_default(&fo);
-	fo.allow = cfg->allow;
+	if (cfg->fetch != NULL) {
+		fo = *cfg->fetch;
+	} else {
+		fetch_opts_default(&fo);
+		fo.allow = cfg->allow;
+	}
 	if ((rv = fetch_engine_start(&e->engine, &fo)) != VP_OK) {
 		snprintf(err, errlen, "cannot start the fetch engine: %s",
 		    vp_strerror(rv));

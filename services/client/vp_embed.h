@@ -5,6 +5,8 @@
 #define VP_EMBED_H
 
 #include <stddef.h>
+
+#include "fetch.h"
 #include <stdint.h>
 
 struct vp_embed_cfg {
@@ -12,7 +14,10 @@ struct vp_embed_cfg {
 	const char *work_url; /* NULL = a fresh inproc:// URL */
 	const char *pub_url;  /* NULL = a fresh inproc:// URL */
 	unsigned split_ctx, parse_ctx, check_ctx; /* contexts per worker type */
-	const char *allow;     /* fetcher SSRF allow list (NULL = none) */
+	const char *allow; /* fetcher SSRF allow list (NULL = none) */
+	/* fetcher settings (NULL = the library defaults with allow above);
+	 * when given, its own allow field is used */
+	const struct fetch_opts *fetch;
 	size_t recv_max;       /* 0 = 80 MiB */
 	unsigned max_inflight; /* 0 = dispatcher default */
 	/* link monitor store (SQLite file or PostgreSQL conninfo); NULL = no
