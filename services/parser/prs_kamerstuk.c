@@ -601,3 +601,47 @@ int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 		    paren ? NULL : "bare dossier and number without label");
 	}
 }
+
+/* Motie numbering in Handelingen (spec §3): "Zij krijgt nr. 456
+ * (36800-XVI)." and, in older Handelingen, "nr. 22(30196)": the ondernummer
+ * comes first, the dossier follows in brackets. */
+int prs_try_motie(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, j, n, q;
+	struct kst k = {0};
+	char nr[12];
+	bool spaced, num;
+
+	*end = i;
+	if ((s[i] | 0x20) != 'n' || (prs_at(s, len, i + 1) | 0x20) != 'r')
+		return VP_OK;
+	j = i + 2;
+	if (prs_at(s, len, j) == '.')
+		j++;
+	if ((q = prs_ws(s, len, j)) == j || q - j > 3)
+		return VP_OK;
+	/* the ondernummer, directly followed (at most one space) by "(" */
+	if ((n = prs_ndigits(s, len, q, 4)) == 0 || n > 4 || s[q] == '0')
+		return VP_OK;
+	memcpy(nr, s + q, n);
+	nr[n] = 0;
+	j = q + n;
+	if (prs_at(s, len, j) == ' ')
+		j++;
+	if (prs_at(s, len, j) != '(')
+		return VP_OK;
+	j++;
+	if (!(n = dossier_at(s, len, j, false, k.dossier)) || n != 5)
+		return VP_OK; /* only the compact five-digit form */
+	j += n;
+	q = toevoeging(s, len, j, &k, &spaced, &num);
+	if (spaced)
+		return VP_OK;
+	if (prs_at(s, len, q) != ')')
+		return VP_OK;
+	add_nr(&k, nr);
+	*end = q + 1;
+	return emit_kst(ctx, &k, i, q + 1, 0.9,
+	    "motie numbering in Handelingen: nr. N (dossier)");
+}

@@ -103,6 +103,13 @@ size_t prs_chamber(const char *s, size_t len, size_t i, char *chamber)
 		*chamber = c == '2' ? 't' : 'e';
 		return 1;
 	}
+	/* OCR reads "II" as "11" (spec §1.6): two digits cannot be a dossier */
+	if (c == '1' && prs_at(s, len, i + 1) == '1' &&
+	    !prs_isalnum(prs_at(s, len, i + 2)) &&
+	    prs_at(s, len, i + 2) != '.' && prs_at(s, len, i + 2) != '/') {
+		*chamber = 't';
+		return 2;
+	}
 	if ((n = prs_word(s, len, i, "TK")) ||
 	    (n = prs_word(s, len, i, "T.K."))) {
 		*chamber = 't';

@@ -173,7 +173,7 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 		TRY(prs_try_header);
 		return prs_try_kamerstuk(ctx, i, end);
 	case 'c': TRY(prs_try_pubid); return prs_try_ecli(ctx, i, end);
-	case 'n': return prs_try_ecli(ctx, i, end);
+	case 'n': TRY(prs_try_motie); return prs_try_ecli(ctx, i, end);
 	case 'l': return prs_try_ljn(ctx, i, end);
 	case 's': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
 	case 'g': TRY(prs_try_blad); return prs_try_eu(ctx, i, end);
@@ -218,7 +218,7 @@ static const uint32_t second_letter[26] = {
     ['h' - 'a'] = L('t') | L('a') | DASH,
     ['k' - 'a'] = L('a') | L('s'),
     ['l' - 'a'] = L('j'),
-    ['n' - 'a'] = L('l'),
+    ['n' - 'a'] = L('l') | L('r'),
     ['p' - 'a'] = L('r'),
     ['r' - 'a'] = L('i'),
     ['s' - 'a'] = L('t'),
