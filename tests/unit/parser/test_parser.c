@@ -200,6 +200,38 @@ static void test_kamerstuk_bare_and_dossier(void **state)
 	done(&p);
 	expect_one("over wetsvoorstel 29976 uit", "dossier:29976",
 	    "wetsvoorstel 29976", 0.9);
+	/* motie numbering in Handelingen: ondernummer first */
+	expect_one("Zij krijgt nr. 456 (36800-XVI).", "kst-36800-XVI-456",
+	    "nr. 456 (36800-XVI)", 0.9);
+	expect_one(
+	    "Zij krijgt nr. 22(30196).", "kst-30196-22", "nr. 22(30196)", 0.9);
+	expect_none("het nr. 5 van de lijst (zie 2019).");
+	expect_none("nr. 12 (35 dagen)");
+	/* OCR "11" for II */
+	p = one("Kamerstukken 11, 2008-2009, 31 459, nr. 22", "kst-31459-22",
+	    "Kamerstukken 11, 2008-2009, 31 459, nr. 22");
+	done(&p);
+}
+
+static void test_aanhangsel_lookup(void **state)
+{
+	struct parsed p;
+	(void)state;
+	/* from 2025-2026 on no ah-tk id is invented; the fetcher looks it up */
+	p = one("Aanhangsel Handelingen II 2025/26, nr. 123",
+	    "aanhangsel:20252026:123",
+	    "Aanhangsel Handelingen II 2025/26, nr. 123");
+	assert_null(p.c[0].url);
+	assert_true(p.c[0].confidence <= 0.5);
+	{
+		bool found = false;
+		for (size_t k = 0; k < p.c[0].n_fields; k++)
+			if (!strcmp(p.c[0].fields[k].key, "lookup") &&
+			    !strcmp(p.c[0].fields[k].val, "aanhangsel"))
+				found = true;
+		assert_true(found);
+	}
+	done(&p);
 }
 
 static void test_aanhangsel(void **state)
@@ -453,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(test_kamerstuk_lists),
 	    cmocka_unit_test(test_kamerstuk_bare_and_dossier),
 	    cmocka_unit_test(test_aanhangsel),
+	    cmocka_unit_test(test_aanhangsel_lookup),
 	    cmocka_unit_test(test_zaak),
 	    cmocka_unit_test(test_ecli),
 	    cmocka_unit_test(test_url),
