@@ -107,7 +107,8 @@ int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
     struct vp_check **out);
 
 /* GETs url through the engine (same SSRF guard, politeness and redirects as
- * checks) with an optional Accept header, reading at most max_body bytes.
+ * checks) with an optional Accept header, reading at most max_body bytes
+ * (0 = the engine's max_body; a longer body sets r->capped).
  * On VP_OK *r is filled (release with fetch_resp_clear) whatever the HTTP
  * status. Returns VP_OK, VP_ENOMEM or VP_ECLOSED. */
 int fetch_get(struct fetch_engine *e, const char *url, const char *accept,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fetch_int.h"
 
@@ -111,4 +112,146 @@ int fetch_accept_datetime(const char *date, char *buf, size_t cap)
 	    snprintf(buf, cap, "Accept-Datetime: %s, %02d %s %04d 00:00:00 GMT",
 	        wd[days % 7], d, mon[m - 1], y);
 	return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* Skips optional whitespace. */
+static const char *ows(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* True when the space-separated relation list v[0..n) holds the token
+ * "memento" (RFC 7089 uses "memento", "first memento", "last memento"...). */
+static bool rel_memento(const char *v, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && v[i] == ' ')
+			i++;
+		size_t s = i;
+		while (i < n && v[i] != ' ')
+			i++;
+		if (i - s == 7 && strncasecmp(v + s, "memento", 7) == 0)
+			return true;
+	}
+	return false;
+}
+
+int fetch_link_memento(
+    const char *link, const char *want_datetime, char **url, char **datetime)
+{
+	*url = *datetime = NULL;
+	if (link == NULL)
+		return -1;
+	const char *p = link, *end = link + strlen(link);
+	while (p < end) {
+		/* link-value = "<" URI-Reference ">" *( OWS ";" OWS param ) */
+		p = ows(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p >= end || *p != '<')
+			return -1;
+		const char *u = ++p;
+		while (p < end && *p != '>')
+			p++;
+		if (p >= end)
+			return -1;
+		size_t ulen = (size_t)(p - u);
+		p++;
+		bool memento = false;
+		const char *dt = NULL;
+		size_t dtlen = 0;
+		for (;;) {
+			p = ows(p, end);
+			if (p >= end || *p != ';')
+				break;
+			p = ows(p + 1, end);
+			const char *name = p;
+			while (p < end && *p != '=' && *p != ';' && *p != ',' &&
+			       *p != ' ' && *p != '\t')
+				p++;
+			size_t nlen = (size_t)(p - name);
+			p = ows(p, end);
+			const char *val = p;
+			size_t vlen = 0;
+			if (p < end && *p == '=') {
+				p = ows(p + 1, end);
+				if (p < end && *p == '"') {
+					val = ++p;
+					while (p < end && *p != '"') {
+						if (*p == '\\' && p + 1 < end)
+							p++;
+						p++;
+					}
+					if (p >= end)
+						return -1;
+					vlen = (size_t)(p - val);
+					p++;
+				} else {
+					val = p;
+					while (p < end && *p != ';' &&
+					       *p != ',' && *p != ' ' &&
+					       *p != '\t')
+						p++;
+					vlen = (size_t)(p - val);
+				}
+			}
+			if (nlen == 3 && strncasecmp(name, "rel", 3) == 0)
+				memento = rel_memento(val, vlen);
+			else if (nlen == 8 &&
+			         strncasecmp(name, "datetime", 8) == 0) {
+				dt = val;
+				dtlen = vlen;
+			}
+		}
+		p = ows(p, end);
+		if (p < end && *p != ',')
+			return -1; /* junk after a link-value */
+		if (!memento || ulen == 0 || ulen > 8192)
+			continue;
+		/* The memento the gate chose has the answer's datetime; without
+		 * one to compare, the first memento listed. */
+		if (want_datetime != NULL && want_datetime[0] &&
+		    (dt == NULL || strlen(want_datetime) != dtlen ||
+		        strncmp(dt, want_datetime, dtlen) != 0))
+			continue;
+		char *uc = strndup(u, ulen);
+		if (uc == NULL || !http_url(uc)) {
+			free(uc);
+			continue;
+		}
+		*url = uc;
+		if (dt != NULL && (*datetime = strndup(dt, dtlen)) == NULL) {
+			free(uc);
+			*url = NULL;
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+int fetch_memento_answer(long code, const char *request_url,
+    const char *location, const char *memento_datetime, const char *link,
+    char **url, char **at)
+{
+	*url = *at = NULL;
+	if (code >= 300 && code < 400)
+		return fetch_memento_parse(location, memento_datetime, url, at);
+	if (code != 200)
+		return -1;
+	/* 200: the gate answered with the memento itself; a Link rel=memento
+	 * with the answer's datetime names its own URI (else the gate's). */
+	char *lu = NULL, *ldt = NULL;
+	fetch_link_memento(link, memento_datetime, &lu, &ldt);
+	const char *dt =
+	    memento_datetime && memento_datetime[0] ? memento_datetime : ldt;
+	int rv = fetch_memento_parse(lu ? lu : request_url, dt, url, at);
+	free(lu);
+	free(ldt);
+	return rv;
 }

@@ -50,6 +50,7 @@
 #define HOSTS_MAX      20000
 #define BACKOFF_CAP_MS 30000
 #define UA_DEFAULT     "Vindplaats/0.1.0 (+link checker)"
+#define LINK_MAX       16384 /* bytes kept of a TimeGate's Link header */
 
 enum phase { PH_CHECK, PH_PROBE, PH_WAYBACK, PH_TIMEGATE, PH_RAW };
 enum { PROBE_NONE, PROBE_PENDING, PROBE_DONE };
@@ -122,6 +123,9 @@ struct job {
 	char last_mod[64];
 	char retry_after[64];
 	char memento_dt[64];
+	char *link; /* Link header of a TimeGate answer, or NULL */
+	size_t link_len;
+	uint64_t raw_max; /* fetch_get's max_body, 0 = the engine's */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -306,6 +310,7 @@ static void job_free(struct fetch_engine *e, struct job *j)
 	vp_obj_clear(&vp_desc_check, &j->res);
 	free(j->url);
 	free(j->body);
+	free(j->link);
 	free(j);
 }
 
@@ -325,6 +330,15 @@ static void job_finish(struct fetch_engine *e, struct job *j)
 		rfc3339_now(ts, sizeof ts);
 		if (j->res.checked_at == NULL)
 			j->res.checked_at = strdup(ts);
+		/* each hop's status, in the order of redirects */
+		size_t nr = j->res.n_redirects;
+		if (nr > 0 && j->res.redirect_statuses == NULL &&
+		    (j->res.redirect_statuses =
+		            malloc(nr * sizeof *j->res.redirect_statuses))) {
+			for (size_t i = 0; i < nr; i++)
+				j->res.redirect_statuses[i] = j->hop_status[i];
+			j->res.n_redirect_statuses = nr;
+		}
 		if (j->res.status == NULL) /* out of memory on the way */
 			set_fail(&j->res, "error", "out of memory");
 	}
@@ -573,6 +587,38 @@ static bool hdr_is(const char *p, size_t len, const char *name)
 	return len > n && strncasecmp(p, name, n) == 0;
 }
 
+static void link_reset(struct job *j)
+{
+	free(j->link);
+	j->link = NULL;
+	j->link_len = 0;
+}
+
+/* Appends a Link header line's value (several lines form one list). A list
+ * longer than LINK_MAX is cut at a link-value boundary or not kept. */
+static void link_add(struct job *j, const char *p, size_t len)
+{
+	char *v = malloc(len);
+	if (v == NULL)
+		return;
+	hdr_value(v, len, p, len, 5);
+	size_t n = strlen(v);
+	size_t need = j->link_len + (j->link_len ? 2 : 0) + n + 1;
+	if (n == 0 || need > LINK_MAX) {
+		free(v);
+		return;
+	}
+	char *nb = realloc(j->link, need);
+	if (nb != NULL) {
+		if (j->link_len)
+			memcpy(nb + j->link_len, ", ", 2), j->link_len += 2;
+		memcpy(nb + j->link_len, v, n + 1);
+		j->link_len += n;
+		j->link = nb;
+	}
+	free(v);
+}
+
 /* Keeps the headers the fingerprint, Retry-After, bot-wall and archive rules
  * need, and the declared Content-Length even when curl stops the transfer on
  * it (CURLE_FILESIZE_EXCEEDED leaves CURLINFO_CONTENT_LENGTH_DOWNLOAD_T
@@ -588,6 +634,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 		j->etag[0] = j->last_mod[0] = j->retry_after[0] = '\0';
 		j->memento_dt[0] = '\0';
 		j->cf_challenge = false;
+		link_reset(j);
 	} else if (hdr_is(p, len, "content-length:")) {
 		hdr_value(tmp, sizeof tmp, p, len, 15);
 		char *end;
@@ -605,6 +652,8 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 		hdr_value(j->memento_dt, sizeof j->memento_dt, p, len, 17);
 	} else if (hdr_is(p, len, "cf-mitigated:")) {
 		j->cf_challenge = true;
+	} else if (j->phase == PH_TIMEGATE && hdr_is(p, len, "link:")) {
+		link_add(j, p, len);
 	}
 	return len;
 }
@@ -667,6 +716,7 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	j->etag[0] = j->last_mod[0] = j->retry_after[0] = '\0';
 	j->memento_dt[0] = '\0';
 	j->cf_challenge = false;
+	link_reset(j);
 	EVP_MD_CTX_free(j->sha);
 	j->sha = NULL;
 	bool want_sha =
@@ -679,9 +729,10 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 			return;
 		}
 	}
-	j->body_limit = e->o.max_body;
+	j->body_limit =
+	    j->phase == PH_RAW && j->raw_max > 0 ? j->raw_max : e->o.max_body;
 	j->body_max = j->phase == PH_RAW || j->phase == PH_WAYBACK
-	                  ? (size_t)e->o.max_body
+	                  ? (size_t)j->body_limit
 	                  : TITLE_SCAN;
 	if (j->phase == PH_CHECK)
 		j->requests++;
@@ -710,13 +761,18 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, j);
 	SET(CURLOPT_ERRORBUFFER, j->errbuf);
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)e->o.max_body);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)j->body_limit);
 	/* HTTP/2 where a TLS server offers it (ALPN); keep-alive always. */
 	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	if (j->hdrs != NULL)
 		SET(CURLOPT_HTTPHEADER, j->hdrs);
 	if (e->resolve != NULL)
 		SET(CURLOPT_RESOLVE, e->resolve);
+	/* The probe runs beside the host's first checks: its connection is
+	 * not handed on, so a check never inherits a keep-alive connection
+	 * the server may be closing (curl would resend on it). */
+	if (j->phase == PH_PROBE)
+		SET(CURLOPT_FORBID_REUSE, 1L);
 	if (j->get)
 		SET(CURLOPT_HTTPGET, 1L);
 	else
@@ -736,6 +792,8 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	e->active = j;
 	e->inflight++;
 }
+
+static void probe_early(struct fetch_engine *e, struct job *j, struct host *h);
 
 /* Queues the next request of j (j->url) behind its host's politeness. */
 static void request(struct fetch_engine *e, struct job *j)
@@ -767,6 +825,23 @@ static void request(struct fetch_engine *e, struct job *j)
 		h->rnext = e->ready;
 		e->ready = h;
 	}
+	probe_early(e, j, h);
+}
+
+static bool probe_start(struct fetch_engine *e, struct job *j, struct host *h);
+
+/* A GET check is queued on h: start the host's soft-404 probe now, beside
+ * the checks, so that a 200 only waits for it if it is not in yet (rather
+ * than every check of the host queuing behind it). */
+static void probe_early(struct fetch_engine *e, struct job *j, struct host *h)
+{
+	if (!e->o.soft404_probe || e->stopping || j->phase != PH_CHECK ||
+	    !j->get)
+		return;
+	if (h->probe == PROBE_DONE && now_ms() - h->probe_at > PROBE_TTL_MS)
+		h->probe = PROBE_NONE;
+	if (h->probe == PROBE_NONE && !probe_start(e, j, h))
+		h->probe = PROBE_NONE;
 }
 
 static void sleep_until(struct fetch_engine *e, struct job *j, uint64_t t)
@@ -1310,10 +1385,10 @@ static void transfer_archive(
 	if (rc == CURLE_OK && j->phase == PH_TIMEGATE &&
 	    (is_redirect(code) || code == 200)) {
 		char *loc = NULL;
-		curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
-		if (loc == NULL && code == 200) /* the gate is the memento */
-			loc = j->url;
-		fetch_memento_parse(loc, j->memento_dt, &url, &at);
+		if (is_redirect(code))
+			curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
+		fetch_memento_answer(
+		    code, j->url, loc, j->memento_dt, j->link, &url, &at);
 	}
 	if (url != NULL) {
 		free(j->res.archived_url);
@@ -1365,6 +1440,8 @@ static void transfer_done(struct fetch_engine *e, CURL *h, CURLcode rc)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_WRITE_ERROR && j->capped)
 		rc = CURLE_OK; /* we stopped reading, on purpose */
+	if (rc == CURLE_FILESIZE_EXCEEDED && j->phase == PH_RAW)
+		j->capped = true; /* declared longer than the caller takes */
 	switch (j->phase) {
 	case PH_CHECK: transfer_check(e, j, rc, code); break;
 	case PH_PROBE: probe_done(e, j, rc == CURLE_OK ? code : 0); break;
@@ -1781,7 +1858,6 @@ int fetch_get(struct fetch_engine *e, const char *url, const char *accept,
     uint32_t budget_ms, size_t max_body, struct fetch_resp *r)
 {
 	memset(r, 0, sizeof *r);
-	(void)max_body; /* bounded by the engine's max_body */
 	struct batch *b = batch_new(1, budget_ms);
 	struct job *j = calloc(1, sizeof *j);
 	bool done = false;
@@ -1792,6 +1868,7 @@ int fetch_get(struct fetch_engine *e, const char *url, const char *accept,
 	j->b = b;
 	j->phase = PH_RAW;
 	j->get = true;
+	j->raw_max = max_body;
 	j->url = strdup(url);
 	j->res.url = strdup(url);
 	if (j->url == NULL || j->res.url == NULL)

@@ -147,6 +147,24 @@ int fetch_wayback_parse(const char *json, size_t len, char **url, char **at);
 int fetch_memento_parse(
     const char *location, const char *memento_datetime, char **url, char **at);
 
+/* Finds a memento in a Link header value (RFC 8288 link-values, RFC 7089
+ * rel="memento", also "first memento" ...): the first one whose datetime
+ * attribute equals want_datetime, or the first one when want_datetime is
+ * NULL or "". On 0 *url (http(s) only) and *datetime (the attribute as
+ * given, or NULL) are malloc'ed; -1 when there is none or the value is
+ * malformed. */
+int fetch_link_memento(
+    const char *link, const char *want_datetime, char **url, char **datetime);
+
+/* Reads a TimeGate's answer (HTTP status code with its Location,
+ * Memento-Datetime and Link headers, each may be NULL): a 3xx points at the
+ * memento; a 200 is the memento, at the URI a matching Link rel=memento names
+ * or else at request_url. *at comes from Memento-Datetime or else from the
+ * Link's datetime. 0 or -1, as fetch_memento_parse. */
+int fetch_memento_answer(long code, const char *request_url,
+    const char *location, const char *memento_datetime, const char *link,
+    char **url, char **at);
+
 /* Writes "Accept-Datetime: <HTTP-date>" for midnight UTC of date
  * (YYYY-MM-DD) into buf. 0 or -1. */
 int fetch_accept_datetime(const char *date, char *buf, size_t cap);

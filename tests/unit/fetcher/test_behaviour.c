@@ -557,6 +557,52 @@ static void test_policy(void **state)
 	assert_int_equal(fetch_accept_datetime("2016-03-01", hd, sizeof hd), 0);
 	assert_string_equal(
 	    hd, "Accept-Datetime: Tue, 01 Mar 2016 00:00:00 GMT");
+
+	/* TimeGate answers: a redirect names the memento in Location; a 200
+	 * is the memento, named by the Link rel=memento with its datetime. */
+	static const char link[] =
+	    "<http://example.nl/a>; rel=\"original\", "
+	    "<http://wb/web/2010/http://example.nl/a>; rel=\"first memento\"; "
+	    "datetime=\"Fri, 01 Jan 2010 00:00:00 GMT\", "
+	    "<http://wb/web/2015/http://example.nl/a>; rel=memento; "
+	    "datetime=\"Thu, 01 Jan 2015 12:00:00 GMT\"";
+	assert_int_equal(fetch_memento_answer(302, "http://gate/x",
+	                     "http://wb/web/2016/x", NULL, link, &url, &at),
+	    0);
+	assert_string_equal(url, "http://wb/web/2016/x");
+	assert_null(at);
+	free(url);
+	assert_int_equal(fetch_memento_answer(200, "http://gate/x", NULL,
+	                     "Thu, 01 Jan 2015 12:00:00 GMT", link, &url, &at),
+	    0);
+	assert_string_equal(url, "http://wb/web/2015/http://example.nl/a");
+	assert_string_equal(at, "2015-01-01T12:00:00Z");
+	free(url);
+	free(at);
+	/* no Memento-Datetime: the first memento listed, with its datetime */
+	assert_int_equal(fetch_memento_answer(
+	                     200, "http://gate/x", NULL, NULL, link, &url, &at),
+	    0);
+	assert_string_equal(url, "http://wb/web/2010/http://example.nl/a");
+	assert_string_equal(at, "2010-01-01T00:00:00Z");
+	free(url);
+	free(at);
+	/* no Link: the gate is the memento */
+	assert_int_equal(fetch_memento_answer(
+	                     200, "http://gate/x", NULL, NULL, NULL, &url, &at),
+	    0);
+	assert_string_equal(url, "http://gate/x");
+	free(url);
+	assert_int_equal(fetch_memento_answer(
+	                     404, "http://gate/x", NULL, NULL, link, &url, &at),
+	    -1);
+	assert_int_equal(
+	    fetch_link_memento("<ftp://x>; rel=memento", NULL, &url, &at), -1);
+	assert_int_equal(
+	    fetch_link_memento("<http://x; rel=memento", NULL, &url, &at), -1);
+	assert_int_equal(
+	    fetch_link_memento("<http://x/>; rel=\"memento", NULL, &url, &at),
+	    -1);
 }
 
 int main(void)

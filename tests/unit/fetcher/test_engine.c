@@ -143,6 +143,8 @@ static void test_ok(void **state)
 	assert_int_equal(c->http_status, 200);
 	assert_null(c->final_url);
 	assert_int_equal(c->n_redirects, 0);
+	assert_int_equal(c->n_redirect_statuses, 0);
+	assert_null(c->redirect_statuses);
 	assert_non_null(c->content_type);
 	assert_non_null(strstr(c->content_type, "text/html"));
 	assert_true(c->content_length > 0);
@@ -163,6 +165,7 @@ static void test_redirect_kinds(void **state)
 	struct env *v = *state;
 	static const char *const paths[] = {
 	    "/r301", "/redirect/1", "/r303", "/r307", "/r308"};
+	static const uint64_t codes[] = {301, 302, 303, 307, 308};
 	char *ok = url_of(v, "127.0.0.1", "/ok");
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
 		char *u = url_of(v, "127.0.0.1", paths[i]);
@@ -172,6 +175,9 @@ static void test_redirect_kinds(void **state)
 		assert_int_equal(c->n_redirects, 1);
 		assert_string_equal(c->redirects[0], ok);
 		assert_string_equal(c->final_url, ok);
+		/* each hop's status, beside redirects */
+		assert_int_equal(c->n_redirect_statuses, 1);
+		assert_int_equal(c->redirect_statuses[0], codes[i]);
 		release(c, 1);
 		free(u);
 	}
@@ -192,6 +198,9 @@ static void test_redirect_chain(void **state)
 	assert_string_equal(c->redirects[1], h2);
 	assert_string_equal(c->redirects[2], h3);
 	assert_string_equal(c->final_url, h3);
+	assert_int_equal(c->n_redirect_statuses, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(c->redirect_statuses[i], 302);
 	release(c, 1);
 	free(u), free(h1), free(h2), free(h3);
 }
@@ -205,6 +214,8 @@ static void test_redirect_loop(void **state)
 	assert_string_equal(c->error, "redirect loop");
 	assert_int_equal(c->http_status, 302);
 	assert_int_equal(c->n_redirects, 3); /* loop-a, loop-b, loop-a */
+	assert_int_equal(c->n_redirect_statuses, 3);
+	assert_int_equal(c->redirect_statuses[2], 302);
 	assert_int_equal(httpfix_requests(v->fx, "/loop-a"), 1);
 	assert_int_equal(httpfix_requests(v->fx, "/loop-b"), 1);
 	release(c, 1);
@@ -219,6 +230,7 @@ static void test_too_many_redirects(void **state)
 	assert_string_equal(c->status, "error");
 	assert_string_equal(c->error, "more than 2 redirects");
 	assert_int_equal(c->n_redirects, 2);
+	assert_int_equal(c->n_redirect_statuses, 2);
 	assert_int_equal(httpfix_requests(v->fx, "/ok"), 0);
 	release(c, 1);
 	free(u);
@@ -313,6 +325,33 @@ static void test_big_not_downloaded(void **state)
 	free(u);
 }
 
+/* fetch_get reads at most the max_body it is given (0 = the engine's). */
+static void test_get_max_body(void **state)
+{
+	struct env *v = *state;
+	char *u = url_of(v, "127.0.0.1", "/ok");
+	struct fetch_resp r;
+	assert_int_equal(fetch_get(v->e, u, NULL, 5000, 0, &r), VP_OK);
+	assert_int_equal(r.status, 200);
+	assert_false(r.capped);
+	size_t full = r.len;
+	assert_true(full > 16);
+	fetch_resp_clear(&r);
+	/* declared longer than allowed (Content-Length) */
+	assert_int_equal(fetch_get(v->e, u, NULL, 5000, 16, &r), VP_OK);
+	assert_true(r.capped);
+	assert_true(r.len <= 16);
+	fetch_resp_clear(&r);
+	free(u);
+	/* no Content-Length: cut while reading */
+	u = url_of(v, "127.0.0.1", "/nolength?bytes=4096");
+	assert_int_equal(fetch_get(v->e, u, NULL, 5000, 1000, &r), VP_OK);
+	assert_true(r.capped);
+	assert_true(r.len <= 1000);
+	fetch_resp_clear(&r);
+	free(u);
+}
+
 static void test_batch_reuses_connections(void **state)
 {
 	struct env *v = *state;
@@ -328,7 +367,9 @@ static void test_batch_reuses_connections(void **state)
 	}
 	unsigned conns = httpfix_connections(v->fx);
 	assert_true(conns >= 1);
-	assert_true(conns <= 8); /* max_host_conns */
+	/* max_host_conns, and the soft-404 probe's own connection (not
+	 * reused: it runs beside the first checks) */
+	assert_true(conns <= 8 + 1);
 	release(out, N);
 	for (size_t i = 0; i < N; i++)
 		free(urls[i]);
@@ -563,6 +604,7 @@ int main(void)
 	    T(test_slow_within_budget, setup_allow),
 	    T(test_reset_is_error, setup_allow),
 	    T(test_big_not_downloaded, setup_allow),
+	    T(test_get_max_body, setup_allow),
 	    T(test_batch_reuses_connections, setup_allow),
 	    T(test_two_threads, setup_allow),
 	    T(test_budget_cuts_queue, setup_allow),
