@@ -8,6 +8,8 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,8 +95,30 @@ void fetch_sru_free(struct fetch_sru *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* libxml2 (2.9) reports some errors, such as bad bytes for the declared
+ * encoding, through its generic handler even with XML_PARSE_NOERROR: an
+ * answer from outside could fill the service's log. These drop them. */
+static void xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+#if LIBXML_VERSION >= 21200 /* the handler's error became const */
+static void xml_quiet_structured(void *ctx, const xmlError *err)
+#else
+static void xml_quiet_structured(void *ctx, xmlError *err)
+#endif
+{
+	(void)ctx;
+	(void)err;
+}
+
 int fetch_sru_parse(const char *xml, size_t len, struct fetch_sru *out)
 {
+	/* the handlers are per thread in libxml2: set them on each call */
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
+	xmlSetStructuredErrorFunc(NULL, xml_quiet_structured);
 	memset(out, 0, sizeof *out);
 	out->count = -1;
 	if (len > XML_MAX || len > INT32_MAX)
