@@ -15,8 +15,10 @@
  * sees every new connection of every hop.
  *
  * A check that ends in a 2xx HTML page runs the soft-404 rules; the rule
- * "same answer as a random sibling URL" needs one probe per host, run as an
- * engine-owned job while the checks that wait for it park on the host. Dead
+ * "same answer as a random sibling URL" needs one probe per host (its
+ * verdict cached for an hour), run as an engine-owned job that starts beside
+ * the host's first GET check, so the checks are not queued behind it; a 200
+ * that is in before the probe parks on the host until it is. Dead
  * links of a batch that asked for archives then query the Wayback
  * availability API and/or a Memento TimeGate before the job finishes.
  *
@@ -810,9 +812,13 @@ static void request(struct fetch_engine *e, struct job *j)
 		return;
 	}
 	if (j->phase == PH_PROBE) {
-		/* checks of this host wait for the probe: it goes first */
-		j->next = h->qhead;
-		h->qhead = j;
+		/* 200s of this host wait for the probe: it goes right after
+		 * the check that started it (which keeps its turn: a dead
+		 * link need not wait a politeness interval for the probe) */
+		struct job **at =
+		    h->qhead != NULL ? &h->qhead->next : &h->qhead;
+		j->next = *at;
+		*at = j;
 		if (j->next == NULL)
 			h->qtail = &j->next;
 	} else {
