@@ -267,9 +267,13 @@ static bool names_document(const char *url)
 
 static int set_str(char **dst, const char *s, size_t max)
 {
+	/* copy first: s may be *dst itself */
+	char *d = fetch_utf8_dup(s, strlen(s), max);
+	if (d == NULL)
+		return VP_ENOMEM;
 	free(*dst);
-	*dst = fetch_utf8_dup(s, strlen(s), max);
-	return *dst ? VP_OK : VP_ENOMEM;
+	*dst = d;
+	return VP_OK;
 }
 
 /* Marks res as failed with status and error text. On out of memory status

@@ -458,7 +458,8 @@ static int emit_refs(struct prs_ctx *ctx, const struct law *L,
 			}
 		}
 		snprintf(lid, sizeof lid, "%s", r->lid);
-		snprintf(loc, sizeof loc, "artikel=%s%s%s%s%s%s%s", art,
+		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes */
+		snprintf(loc, sizeof loc, "artikel=%.19s%s%.7s%s%.7s%s%.7s", art,
 		    lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "", r->o1,
 		    r->o2[0] ? "&o=" : "", r->o2);
 		c.family = "wet";
