@@ -14,13 +14,14 @@ EX="$ROOT/examples/kamervragen-antwoord-2025-palantir.txt"
 mkdir -p "$RUN_DIR/docs"
 for i in $(seq -w 1 200); do ln -s "$EX" "$RUN_DIR/docs/doc-$i.txt"; done
 
-vp resolve --connect "$API" --jobs 64 --format jsonl "$RUN_DIR"/docs/*.txt \
-  >"$RUN_DIR/out.jsonl" 2>"$RUN_DIR/err.txt" &
+# every step has its own budget, so that a hang names the step that hung
+timeout 100 "$VP_BIN/vindplaats" resolve --connect "$API" --jobs 64 --timeout 60000 \
+  --format jsonl "$RUN_DIR"/docs/*.txt >"$RUN_DIR/out.jsonl" 2>"$RUN_DIR/err.txt" &
 client=$!
 sleep 0.5
 kill -9 "$(cat "$RUN_DIR/pids/parser-1.pid")"
 rm -f "$RUN_DIR/pids/parser-1.pid"
-wait $client || fail "resolve exited $? ($(head -c 500 "$RUN_DIR/err.txt"))"
+wait $client || fail "resolve of 200 documents exited $? ($(head -c 500 "$RUN_DIR/err.txt"); $(vp stats --connect "$API" --format jsonl 2>&1))"
 
 n=$(wc -l <"$RUN_DIR/out.jsonl")
 [ "$n" -eq 200 ] || fail "$n documents answered, want 200"
@@ -37,8 +38,9 @@ new=$("$ROOT/deploy/run-local.sh" add parser)
 kill "$(cat "$RUN_DIR/pids/parser-2.pid")"
 sleep 0.5
 before=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
-vp resolve --connect "$API" --format jsonl "$RUN_DIR"/docs/doc-00{1..9}.txt >"$RUN_DIR/out2.jsonl" \
-  || fail "resolve after restart exited $?"
+timeout 60 "$VP_BIN/vindplaats" resolve --connect "$API" --timeout 30000 --format jsonl \
+  "$RUN_DIR"/docs/doc-00{1..9}.txt >"$RUN_DIR/out2.jsonl" ||
+  fail "resolve after the parser restart exited $?"
 [ "$(wc -l <"$RUN_DIR/out2.jsonl")" -eq 9 ] || fail "not every document answered after restart"
 after=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
 [ $((after - before)) -ge 18 ] || fail "restarted parser $new did no work"
@@ -51,8 +53,9 @@ VP_API_LISTEN="$API" VP_WORK_LISTEN="tcp://127.0.0.1:$VP_WORK_PORT" \
   VP_PUB_LISTEN="tcp://127.0.0.1:$VP_PUB_PORT" \
   "$VP_BIN/vp-dispatcher" >>"$RUN_DIR/logs/dispatcher.log" 2>&1 &
 echo $! >"$RUN_DIR/pids/dispatcher.pid"
-vp resolve --connect "$API" --timeout 20000 --format jsonl "$RUN_DIR/docs/doc-001.txt" \
-  >"$RUN_DIR/out3.jsonl" || fail "resolve after a dispatcher restart exited $?"
+timeout 40 "$VP_BIN/vindplaats" resolve --connect "$API" --timeout 20000 --format jsonl \
+  "$RUN_DIR/docs/doc-001.txt" >"$RUN_DIR/out3.jsonl" ||
+  fail "resolve after a dispatcher restart exited $?"
 jq -e '[.citations[] | select(.id == "ah-tk-20202021-3011")] | length == 1' \
   "$RUN_DIR/out3.jsonl" >/dev/null || fail "incomplete answer after a dispatcher restart"
 echo "it_kill_worker: ok (jobs requeued after kill: $requeued)"
