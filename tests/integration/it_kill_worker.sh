@@ -21,7 +21,7 @@ client=$!
 sleep 0.5
 kill -9 "$(cat "$RUN_DIR/pids/parser-1.pid")"
 rm -f "$RUN_DIR/pids/parser-1.pid"
-wait $client || fail "resolve of 200 documents exited $? ($(head -c 500 "$RUN_DIR/err.txt"); $(vp stats --connect "$API" --format jsonl 2>&1))"
+wait $client || fail "resolve of 200 documents exited $? ($(head -c 500 "$RUN_DIR/err.txt"); $(vp stats --connect "$API" --timeout 2000 --format jsonl 2>&1))"
 
 n=$(wc -l <"$RUN_DIR/out.jsonl")
 [ "$n" -eq 200 ] || fail "$n documents answered, want 200"
