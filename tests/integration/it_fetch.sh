@@ -13,6 +13,9 @@ export VP_FETCH_SRU_URL="$FIXTURE/sru"
 export VP_FETCH_ODATA_URL="$FIXTURE/odata/"
 # politeness off and short backoffs: one host serves every URL here
 export VP_FETCH_ALLOW=127.0.0.1 VP_FETCH_HOST_RATE=0 VP_FETCH_BACKOFF_MS=50
+# each 429/503 holds the whole host for its Retry-After (1 s): room for the
+# refusals below to queue behind each other on a loaded machine
+export VP_FETCH_URL_TIMEOUT_MS=60000
 start_topology
 
 # (a) resolve --check --date: a dead link gets the archived copy closest to
@@ -106,13 +109,13 @@ fi
 
 # (c) check: 429 with Retry-After, 503, a soft 404 and a body that changes.
 set +e
-out=$(vp check --connect "$API" --format jsonl "$FIXTURE/status/429" "$FIXTURE/ra-seconds" \
-  "$FIXTURE/status/503" "$FIXTURE/soft404" "$FIXTURE/changing" "$FIXTURE/changing")
+out=$(vp check --connect "$API" --format jsonl "$FIXTURE/status/429" "$FIXTURE/status/503" \
+  "$FIXTURE/soft404" "$FIXTURE/changing" "$FIXTURE/changing")
 rc=$?
 set -e
 [ $rc -le 1 ] || fail "check exited $rc"
 row() { echo "$out" | jq -sc --argjson i "$1" '.[$i]'; }
-for i in 0 1 2; do
+for i in 0 1; do
   r=$(row $i)
   # still refusing after the retries within Retry-After: not a dead link
   echo "$r" | jq -e '(.http_status == 429 or .http_status == 503)
@@ -120,11 +123,13 @@ for i in 0 1 2; do
     and (.error | test("still refused after 3 attempts"))' >/dev/null \
     || fail "429/503 not unverifiable after retries: $r"
 done
-row 0 | jq -e '.error | test("Retry-After 1")' >/dev/null || fail "Retry-After not reported: $(row 0)"
-r=$(row 3)
+for i in 0 1; do
+  row $i | jq -e '.error | test("Retry-After 1$")' >/dev/null || fail "Retry-After not reported: $(row $i)"
+done
+r=$(row 2)
 echo "$r" | jq -e '.status == "gone" and .http_status == 200 and (.error | test("^soft 404"))' \
   >/dev/null || fail "soft 404 not gone: $r"
-a=$(row 4) b=$(row 5)
+a=$(row 3) b=$(row 4)
 for r in "$a" "$b"; do
   echo "$r" | jq -e '.status == "ok" and (.sha256 | test("^[0-9a-f]{64}$"))
     and (.etag | test("^\"v[0-9]+\"$")) and (.last_modified | test("GMT$"))
