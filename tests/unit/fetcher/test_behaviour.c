@@ -313,6 +313,13 @@ static void test_archives(void **state)
 	assert_non_null(strstr(c->archived_url, "/web/20150101120000/"));
 	assert_string_equal(c->archived_at, "2015-01-01T12:00:00Z");
 	release(c);
+	/* a gate that answers 200 names the memento in Link */
+	c = check_opts(v, "127.0.0.1", "/memento-200", 5000, &co);
+	assert_string_equal(c->status, "gone");
+	assert_non_null(c->archived_url);
+	assert_non_null(strstr(c->archived_url, "/web/20110101120000/"));
+	assert_string_equal(c->archived_at, "2011-01-01T12:00:00Z");
+	release(c);
 	/* a live link gets no archive query */
 	unsigned before = httpfix_requests(v->fx, "/wayback/available");
 	c = check_opts(v, "127.0.0.1", "/ok", 5000, &co);
