@@ -19,6 +19,11 @@ json_t *cli_check_json(const struct vp_check *c)
 	for (size_t i = 0; i < c->n_redirects; i++)
 		json_array_append_new(r, json_string(c->redirects[i]));
 	json_object_set_new(o, "redirects", r);
+	r = json_array();
+	for (size_t i = 0; i < c->n_redirect_statuses; i++)
+		json_array_append_new(
+		    r, json_integer((json_int_t)c->redirect_statuses[i]));
+	json_object_set_new(o, "redirect_statuses", r);
 	json_object_set_new(o, "elapsed_ms", json_integer(c->elapsed_ms));
 	set_str(o, "error", c->error);
 	set_str(o, "content_type", c->content_type);

@@ -140,40 +140,14 @@ int disp_distinct_urls(
 	return VP_OK;
 }
 
-static char *dup_or_null(const char *s, bool *fail)
-{
-	char *d;
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*fail = true;
-	return d;
-}
-
+/* A deep copy of a check result: every field, including those added to the
+ * schema later (vp_obj_copy walks the descriptor). */
 static struct vp_check *check_dup(const struct vp_check *c)
 {
 	struct vp_check *d = calloc(1, sizeof(*d));
-	bool fail = false;
 	if (d == NULL)
 		return NULL;
-	d->url = dup_or_null(c->url, &fail);
-	d->status = dup_or_null(c->status, &fail);
-	d->http_status = c->http_status;
-	d->final_url = dup_or_null(c->final_url, &fail);
-	d->elapsed_ms = c->elapsed_ms;
-	d->error = dup_or_null(c->error, &fail);
-	d->content_type = dup_or_null(c->content_type, &fail);
-	d->content_length = c->content_length;
-	d->title = dup_or_null(c->title, &fail);
-	if (c->n_redirects > 0 &&
-	    (d->redirects = calloc(c->n_redirects, sizeof(char *))) == NULL)
-		fail = true;
-	for (size_t i = 0; !fail && i < c->n_redirects; i++) {
-		d->redirects[i] = dup_or_null(c->redirects[i], &fail);
-		d->n_redirects = i + 1;
-	}
-	if (fail) {
-		vp_obj_clear(&vp_desc_check, d);
+	if (vp_obj_copy(&vp_desc_check, d, c) != VP_OK) {
 		free(d);
 		return NULL;
 	}

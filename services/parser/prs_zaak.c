@@ -41,6 +41,10 @@ int prs_emit_zaak(struct prs_ctx *ctx, const char *z, size_t start, size_t end,
 	c.end = end;
 	prs_cit_field(&c, "kind", doc ? "document" : "zaak");
 	prs_cit_field(&c, doc ? "document" : "zaak", id);
+	/* cited where a paper was expected ("Kamerstukken II, ..., nr.
+	 * 2025Z14549"): which document is meant needs the zaak's documents */
+	if (confidence < 1.0)
+		prs_cit_field(&c, "lookup", "zaak");
 	return prs_emit(ctx, &c);
 }
 

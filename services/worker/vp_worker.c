@@ -5,6 +5,7 @@
 
 #include "vp_clock.h"
 #include "vp_err.h"
+#include "vp_jobutil.h"
 #include "vp_log.h"
 #include "vp_nng.h"
 
@@ -105,8 +106,17 @@ static void *ctx_main(void *arg)
 			VP_ERROR("worker %s: cannot encode result: %s", w->name,
 			    vp_strerror(rv));
 			vp_obj_clear(&vp_desc_ready, &res);
-			have_res = false;
-			vp_sleep_ms(100);
+			if (!have_res || rv == VP_ENOMEM) {
+				have_res = false;
+				vp_sleep_ms(100);
+				continue;
+			}
+			/* A result that breaks the schema (a handler bug):
+			 * report it as the job's error at once, instead of
+			 * leaving the job to wait out its lease. */
+			vp_job_fail(&res, VP_EINTERNAL,
+			    "the worker's result breaks the wire schema");
+			res.job_err->retryable = false;
 			continue;
 		}
 		if ((rv = vp_nng_ctx_send(ctx, aio, msg)) != VP_OK) {
@@ -128,7 +138,8 @@ static void *ctx_main(void *arg)
 			if (gone(w, rv))
 				break;
 			if (rv != VP_ETIMEDOUT)
-				vp_sleep_ms(20); /* no busy loop while it is down */
+				vp_sleep_ms(
+				    20); /* no busy loop while it is down */
 			continue;
 		}
 		/* The ready carrying the result has been answered. */

@@ -556,7 +556,8 @@ static int fake_lookup(
 		free(b->citations[i].id);
 		b->citations[i].id = strdup(id);
 		b->citations[i].confidence = 1.0;
-		vp_obj_clear(&vp_desc_span, b->citations[i].spans);
+		for (size_t k = 0; k < b->citations[i].n_spans; k++)
+			vp_obj_clear(&vp_desc_span, &b->citations[i].spans[k]);
 		free(b->citations[i].spans);
 		b->citations[i].spans = NULL;
 		b->citations[i].n_spans = 0;
@@ -574,8 +575,14 @@ static int parse_mark_all(
 	int rv = prs_job(arg, job, res);
 	for (size_t i = 0; rv == VP_OK && i < res->n_citations; i++) {
 		struct vp_citation *c = &res->citations[i];
-		struct vp_kv *f =
-		    realloc(c->fields, (c->n_fields + 1) * sizeof(*f));
+		struct vp_kv *f;
+		bool marked = false;
+		for (size_t k = 0; k < c->n_fields; k++)
+			if (!strcmp(c->fields[k].key, "lookup"))
+				marked = true;
+		if (marked) /* the parser marked it already */
+			continue;
+		f = realloc(c->fields, (c->n_fields + 1) * sizeof(*f));
 		if (f == NULL)
 			return VP_ENOMEM;
 		c->fields = f;
@@ -716,6 +723,57 @@ static void test_events(void **state)
 	disp_stop(d);
 }
 
+/* A parse handler with a bug: its result has a duplicate field key, which
+ * the wire schema refuses. */
+static int parse_broken(
+    void *arg, const struct vp_msg *job, struct vp_ready *res)
+{
+	int rv = prs_job(arg, job, res);
+	for (size_t i = 0; rv == VP_OK && i < res->n_citations; i++) {
+		struct vp_citation *c = &res->citations[i];
+		struct vp_kv *f =
+		    realloc(c->fields, (c->n_fields + 2) * sizeof(*f));
+		if (f == NULL)
+			return VP_ENOMEM;
+		c->fields = f;
+		for (int k = 0; k < 2; k++) {
+			f[c->n_fields].key = strdup("same");
+			f[c->n_fields].val = strdup("key");
+			c->n_fields++;
+		}
+	}
+	return rv;
+}
+
+/* A result the worker cannot encode fails the request at once with a clear
+ * error, instead of leaving the job to wait out its lease. */
+static void test_unencodable_result(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_worker *wp;
+	struct vp_client *c;
+	struct vp_msg rep;
+	uint64_t t0;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	d = start_disp(&dc, api, work);
+	wp = start_worker(work, "parse", parse_broken, NULL);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	t0 = vp_now_ms();
+	assert_int_equal(vp_client_parse(c, "zie 2025Z15031.", 15, 20000, &rep),
+	    VP_EINTERNAL);
+	assert_string_equal(rep.err->code, "internal");
+	assert_non_null(strstr(rep.err->msg, "schema"));
+	assert_true(vp_now_ms() - t0 < 5000);
+	vp_msg_clear(&rep);
+	vp_client_close(c);
+	vp_worker_stop(wp);
+	disp_stop(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -726,6 +784,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_lookup_paths),
 	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_unencodable_result),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
