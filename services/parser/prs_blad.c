@@ -125,7 +125,11 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 
 	*end = i;
 	for (size_t k = 0; k < sizeof blads / sizeof *blads; k++) {
-		size_t l = strlen(blads[k].label);
+		size_t l;
+		/* cheap: most entries end here */
+		if (blads[k].label[0] != s[i])
+			continue;
+		l = strlen(blads[k].label);
 		if (i + l <= len && !memcmp(s + i, blads[k].label, l) &&
 		    !prs_isalpha(prs_at(s, len, i + l))) {
 			b = &blads[k];
@@ -261,7 +265,11 @@ int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (s[i] == 'C')
 		return try_cvdr(ctx, i, end);
 	for (size_t k = 0; k < sizeof pubs / sizeof *pubs; k++) {
-		size_t l = strlen(pubs[k].prefix);
+		size_t l;
+		/* cheap: most entries end here */
+		if (pubs[k].prefix[0] != s[i])
+			continue;
+		l = strlen(pubs[k].prefix);
 		if (i + l <= len && !memcmp(s + i, pubs[k].prefix, l)) {
 			c.family = pubs[k].family;
 			n = l;

@@ -45,13 +45,12 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end)
 	bool pl, pl_seen = false;
 
 	*end = i;
+	/* prs_word ignores case: one spelling each */
 	if ((n = prs_word(s, len, i, "Verordening")) ||
-	    (n = prs_word(s, len, i, "verordening")) ||
 	    (n = prs_word(s, len, i, "Uitvoeringsverordening")) ||
 	    (n = prs_word(s, len, i, "Gedelegeerde Verordening")))
 		type = 'R';
-	else if ((n = prs_word(s, len, i, "Richtlijn")) ||
-	         (n = prs_word(s, len, i, "richtlijn")))
+	else if ((n = prs_word(s, len, i, "Richtlijn")))
 		type = 'L';
 	else
 		return VP_OK;

@@ -34,6 +34,8 @@ struct prs_ambig {
 	long pick; /* row index into laws, -1: undecided */
 };
 
+#define PRS_MAX_HAS 32
+
 struct prs_ctx {
 	const char *s;
 	size_t len;
@@ -51,6 +53,14 @@ struct prs_ctx {
 	size_t n_defs;
 	struct prs_ambig ambig[PRS_MAX_AMBIG];
 	size_t n_ambig;
+	/* answers of "does the document contain word w" (context clues for
+	 * ambiguous abbreviations): each word is searched for once per
+	 * document, not once per citation */
+	struct {
+		char w[16];
+		bool found;
+	} has[PRS_MAX_HAS];
+	size_t n_has;
 };
 
 #define PRS_MAX_FIELDS 14

@@ -242,7 +242,7 @@ static size_t lid_part(
 	}
 }
 
-static bool doc_has(const struct prs_ctx *ctx, const char *w)
+static bool doc_search(const struct prs_ctx *ctx, const char *w)
 {
 	if (ctx->segs) {
 		for (size_t k = 0; k < ctx->n_segs; k++) {
@@ -253,6 +253,22 @@ static bool doc_has(const struct prs_ctx *ctx, const char *w)
 		return false;
 	}
 	return has_word(ctx->doc, ctx->doc_len, w);
+}
+
+/* Whether the document contains w, searched once per document: asking for
+ * every citation would make a document full of "art. 1 Wpg" quadratic. */
+static bool doc_has(struct prs_ctx *ctx, const char *w)
+{
+	bool found;
+	for (size_t k = 0; k < ctx->n_has; k++)
+		if (!strcmp(ctx->has[k].w, w))
+			return ctx->has[k].found;
+	found = doc_search(ctx, w);
+	if (ctx->n_has < PRS_MAX_HAS && strlen(w) < sizeof ctx->has[0].w) {
+		strcpy(ctx->has[ctx->n_has].w, w);
+		ctx->has[ctx->n_has++].found = found;
+	}
+	return found;
 }
 
 /* The distinctive word of a title: its longest word, cut to 7 letters
@@ -458,10 +474,11 @@ static int emit_refs(struct prs_ctx *ctx, const struct law *L,
 			}
 		}
 		snprintf(lid, sizeof lid, "%s", r->lid);
-		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes */
-		snprintf(loc, sizeof loc, "artikel=%.19s%s%.7s%s%.7s%s%.7s", art,
-		    lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "", r->o1,
-		    r->o2[0] ? "&o=" : "", r->o2);
+		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes
+		 */
+		snprintf(loc, sizeof loc, "artikel=%.19s%s%.7s%s%.7s%s%.7s",
+		    art, lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "",
+		    r->o1, r->o2[0] ? "&o=" : "", r->o2);
 		c.family = "wet";
 		c.start = start;
 		c.end = end;
