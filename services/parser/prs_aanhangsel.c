@@ -36,7 +36,8 @@ int prs_emit_aanhangsel(struct prs_ctx *ctx, char chamber, const char *vj8,
 	prs_cit_field(&c, "vergaderjaar", vj);
 	prs_cit_field(&c, "aanhangselnummer", nr);
 	prs_cit_field(&c, "pages", pages);
-	if (c.url == NULL) /* the fetcher finds the new id by vergaderjaar + nr */
+	if (c.url ==
+	    NULL) /* the fetcher finds the new id by vergaderjaar + nr */
 		prs_cit_field(&c, "lookup", "aanhangsel");
 	return prs_emit(ctx, &c);
 }
