@@ -251,3 +251,25 @@ void vp_cfg_usage(FILE *f, const struct vp_cfg_opt *opts, size_t n)
 		fputc('\n', f);
 	}
 }
+
+int vp_cfg_main(const struct vp_cfg_opt *opts, size_t n, void *cfg, int argc,
+    char **argv, const char **pos, size_t max_pos, size_t *n_pos,
+    const char *prog, const char *about)
+{
+	char err[256];
+	if (vp_cfg_load(opts, n, cfg, argc, argv, pos, max_pos, n_pos, err,
+	        sizeof(err)) != VP_OK) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (opts[i].type == VP_CFG_BOOL &&
+		    !strcmp(opts[i].name, "help") &&
+		    *(const int *)((const char *)cfg + opts[i].off)) {
+			printf("usage: %s [OPTIONS]\n%s\n\noptions:\n", prog,
+			    about);
+			vp_cfg_usage(stdout, opts, n);
+			return 0;
+		}
+	return -1;
+}

@@ -41,6 +41,15 @@ int vp_cfg_load(const struct vp_cfg_opt *opts, size_t n, void *cfg, int argc,
     char **argv, const char **pos, size_t max_pos, size_t *n_pos, char *err,
     size_t errlen);
 
+/* The start of a service binary's main(): loads cfg (see vp_cfg_load; pos
+ * may be NULL when the program takes no arguments). A bad value prints
+ * "<prog>: <message>" and returns 2; when the table's "help" option is set,
+ * prints "usage: <prog> [OPTIONS]", about and the options, and returns 0.
+ * Otherwise returns -1: go on. */
+int vp_cfg_main(const struct vp_cfg_opt *opts, size_t n, void *cfg, int argc,
+    char **argv, const char **pos, size_t max_pos, size_t *n_pos,
+    const char *prog, const char *about);
+
 /* Prints one line per option: flag, environment variable, default, help. */
 void vp_cfg_usage(FILE *f, const struct vp_cfg_opt *opts, size_t n);
 

@@ -114,21 +114,14 @@ int main(int argc, char **argv)
 	struct disp *d;
 	struct vp_admin *admin = NULL;
 	char err[256];
+	int rv;
 
 	memset(&c, 0, sizeof(c));
-	if (vp_cfg_load(opts, N_OPTS, &c, argc, argv, NULL, 0, NULL, err,
-	        sizeof(err)) != VP_OK) {
-		fprintf(stderr, "vp-dispatcher: %s\n", err);
-		return 2;
-	}
-	if (c.help) {
-		printf("usage: vp-dispatcher [OPTIONS]\n"
-		       "Front door of Vindplaats: API requests in, jobs out to "
-		       "the "
-		       "workers that pull them.\n\noptions:\n");
-		vp_cfg_usage(stdout, opts, N_OPTS);
-		return 0;
-	}
+	if ((rv = vp_cfg_main(opts, N_OPTS, &c, argc, argv, NULL, 0, NULL,
+	         "vp-dispatcher",
+	         "Front door of Vindplaats: API requests in, jobs out to the "
+	         "workers that pull them.")) >= 0)
+		return rv;
 	if (c.health_check)
 		return vp_admin_health_check("vp-dispatcher", c.admin);
 	vp_log_init("vp-dispatcher", vp_log_level_parse(c.log_level));

@@ -127,24 +127,15 @@ int main(int argc, char **argv)
 	struct fetch_opts o;
 	struct fetch_engine *e = NULL;
 	struct vp_worker *check = NULL, *lookup = NULL;
-	char err[256];
 	int rv;
 
 	memset(&c, 0, sizeof(c));
-	if (vp_cfg_load(opts, N_OPTS, &c, argc, argv, NULL, 0, NULL, err,
-	        sizeof(err)) != VP_OK) {
-		fprintf(stderr, "vp-fetcher: %s\n", err);
-		return 2;
-	}
-	if (c.help) {
-		printf("usage: vp-fetcher [OPTIONS]\nChecks cited URLs "
-		       "(http/https "
-		       "only, SSRF guard on) and looks citations up online; "
-		       "pulls check and lookup jobs from the dispatcher.\n\n"
-		       "options:\n");
-		vp_cfg_usage(stdout, opts, N_OPTS);
-		return 0;
-	}
+	if ((rv = vp_cfg_main(opts, N_OPTS, &c, argc, argv, NULL, 0, NULL,
+	         "vp-fetcher",
+	         "Checks cited URLs (http/https only, SSRF guard on) and looks "
+	         "citations up online; pulls check and lookup jobs from the "
+	         "dispatcher.")) >= 0)
+		return rv;
 	vp_log_init("vp-fetcher", vp_log_level_parse(c.log_level));
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);

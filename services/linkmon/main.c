@@ -134,23 +134,16 @@ int main(int argc, char **argv)
 	char err[256];
 	const char *pos[1];
 	size_t n_pos = 0;
-	int log_fd = -1;
+	int log_fd = -1, rv;
 
 	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
-	if (vp_cfg_load(opts, N_OPTS, &c, argc, argv, pos, 1, &n_pos, err,
-	        sizeof(err)) != VP_OK) {
-		fprintf(stderr, "vp-linkmon: %s\n", err);
-		return 2;
-	}
-	if (c.help) {
-		printf("usage: vp-linkmon [OPTIONS]\n\nWatches every cited "
-		       "source over time: re-checks through the dispatcher,\n"
-		       "declares sources dead or drifted, publishes "
-		       "link.changed, answers watch/report/history.\n\n");
-		vp_cfg_usage(stdout, opts, N_OPTS);
-		return 0;
-	}
+	if ((rv = vp_cfg_main(opts, N_OPTS, &c, argc, argv, pos, 1, &n_pos,
+	         "vp-linkmon",
+	         "Watches every cited source over time: re-checks through the "
+	         "dispatcher, declares sources dead or drifted, publishes "
+	         "link.changed, answers watch/report/history.")) >= 0)
+		return rv;
 	if (c.health_check)
 		return vp_admin_health_check("vp-linkmon", c.admin_listen);
 	if (n_pos > 0) {

@@ -102,17 +102,9 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 		n += N_FETCH;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	if (vp_cfg_load(opts, n, &cfg, argc, argv, NULL, 0, NULL, err,
-	        sizeof(err)) != VP_OK) {
-		fprintf(stderr, "%s: %s\n", w->prog, err);
-		return 2;
-	}
-	if (cfg.help) {
-		printf(
-		    "usage: %s [OPTIONS]\n%s\n\noptions:\n", w->prog, w->about);
-		vp_cfg_usage(stdout, opts, n);
-		return 0;
-	}
+	if ((rv = vp_cfg_main(opts, n, &cfg, argc, argv, NULL, 0, NULL, w->prog,
+	         w->about)) >= 0)
+		return rv;
 	if (cfg.health_check)
 		return vp_admin_health_check(w->prog, cfg.admin_listen);
 	vp_log_init(w->prog, vp_log_level_parse(cfg.log_level));

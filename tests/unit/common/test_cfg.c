@@ -150,12 +150,36 @@ static void test_positionals(void **state)
 	(void)pos;
 }
 
+/* vp_cfg_main: 2 on a bad value, 0 after --help, -1 to go on. */
+static void test_cfg_main(void **state)
+{
+	static const struct vp_cfg_opt hopts[] = {
+	    {"count", VP_CFG_UINT, "4", 1, 100, NULL, O(n), "count", 0},
+	    {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(flag), "help", 'h'},
+	};
+	struct cfg c;
+	char *ok[] = {"p", "--count=5", NULL};
+	char *bad[] = {"p", "--count=500", NULL};
+	char *help[] = {"p", "-h", NULL};
+	(void)state;
+	clear_env();
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(
+	    vp_cfg_main(hopts, 2, &c, 2, ok, NULL, 0, NULL, "p", "about"), -1);
+	assert_int_equal(c.n, 5);
+	assert_int_equal(
+	    vp_cfg_main(hopts, 2, &c, 2, bad, NULL, 0, NULL, "p", "about"), 2);
+	assert_int_equal(
+	    vp_cfg_main(hopts, 2, &c, 2, help, NULL, 0, NULL, "p", "about"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults_env_flags),
 	    cmocka_unit_test(test_bad_values),
 	    cmocka_unit_test(test_positionals),
+	    cmocka_unit_test(test_cfg_main),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
