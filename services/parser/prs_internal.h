@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "prs_laws.h"
 #include "vp_err.h"
@@ -127,12 +129,68 @@ size_t prs_dash(const char *s, size_t len, size_t i);
 /* Number of consecutive ASCII digits at i, counting at most max+1. */
 size_t prs_ndigits(const char *s, size_t len, size_t i, size_t max);
 
+/* Out-of-line bodies of prs_prefix / prs_word below. */
+size_t prs_prefix_full(const char *s, size_t len, size_t i, const char *word);
+size_t prs_word_full(const char *s, size_t len, size_t i, const char *word);
+
+/* Whether text byte c equals pattern byte w (letters in either case). */
+static inline bool prs_byte_eq(unsigned char c, unsigned char w)
+{
+	return prs_isalpha(w) ? (c | 0x20) == (w | 0x20) : c == w;
+}
+
+/* Whether the text at i starts with the first four bytes of word (all of it
+ * when shorter). With a literal word the masks fold to constants: one load,
+ * one OR and one compare. */
+static inline bool prs_head_eq(
+    const char *s, size_t len, size_t i, const char *word)
+{
+	if (word[0] && word[1] && word[2] && word[3] && len >= 4 &&
+	    i <= len - 4) {
+		unsigned char mb[4], vb[4];
+		uint32_t x, m, v;
+		for (int k = 0; k < 4; k++) {
+			unsigned char w = (unsigned char)word[k];
+			mb[k] = prs_isalpha(w) ? 0x20 : 0;
+			vb[k] = (unsigned char)(w | mb[k]);
+		}
+		memcpy(&x, s + i, 4);
+		memcpy(&m, mb, 4);
+		memcpy(&v, vb, 4);
+		return (x | m) == v;
+	}
+	for (size_t k = 0; k < 4 && word[k]; k++)
+		if (!prs_byte_eq(prs_at(s, len, i + k), (unsigned char)word[k]))
+			return false;
+	return true;
+}
+
 /* Length of word (ASCII, case-insensitive) at i when it is not followed by a
- * letter; 0 otherwise. */
-size_t prs_word(const char *s, size_t len, size_t i, const char *word);
+ * letter; 0 otherwise. Inline test of the first four bytes: nearly every call is a
+ * recogniser asking about a keyword that is not there, and the keyword is a
+ * constant, so the test folds to a few compares. */
+static inline size_t prs_word(
+    const char *s, size_t len, size_t i, const char *word)
+{
+	if (!prs_head_eq(s, len, i, word))
+		return 0;
+	return prs_word_full(s, len, i, word);
+}
 
 /* Same without the following-letter check (prefix match). */
-size_t prs_prefix(const char *s, size_t len, size_t i, const char *word);
+static inline size_t prs_prefix(
+    const char *s, size_t len, size_t i, const char *word)
+{
+	if (!prs_head_eq(s, len, i, word))
+		return 0;
+	return prs_prefix_full(s, len, i, word);
+}
+
+/* First occurrence of w[0..wl) in s[0..n), ASCII letters compared in either
+ * case; NULL if none (s when wl is 0). Filters 16 positions at a time on the
+ * first and last byte of w, so a search over a whole document costs well
+ * under one instruction per byte. */
+const char *prs_find_ci(const char *s, size_t n, const char *w, size_t wl);
 
 /* True when the byte before i is not a letter or digit (start of a word). */
 bool prs_word_start(const char *s, size_t i);

@@ -2,6 +2,7 @@
  * space and dash variants (spec §1), words, chamber, vergaderjaar, "nr." labels
  * and page references. All work on the original bytes with bounded lookahead.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,24 +58,79 @@ size_t prs_ndigits(const char *s, size_t len, size_t i, size_t max)
 	return n;
 }
 
-size_t prs_prefix(const char *s, size_t len, size_t i, const char *word)
+size_t prs_prefix_full(const char *s, size_t len, size_t i, const char *word)
 {
 	size_t n = 0;
-	for (; word[n]; n++) {
-		unsigned char c = prs_at(s, len, i + n);
-		unsigned char w = (unsigned char)word[n];
-		if (prs_isalpha(w) ? (c | 0x20) != (w | 0x20) : c != w)
+	for (; word[n]; n++)
+		if (!prs_byte_eq(prs_at(s, len, i + n), (unsigned char)word[n]))
 			return 0;
-	}
 	return n;
 }
 
-size_t prs_word(const char *s, size_t len, size_t i, const char *word)
+size_t prs_word_full(const char *s, size_t len, size_t i, const char *word)
 {
-	size_t n = prs_prefix(s, len, i, word);
+	size_t n = prs_prefix_full(s, len, i, word);
 	if (n == 0 || prs_isalpha(prs_at(s, len, i + n)))
 		return 0;
 	return n;
+}
+
+/* Case folding for the filter: OR 0x20 maps 'A'-'Z' onto 'a'-'z' (and some
+ * punctuation onto other punctuation: a false candidate, rejected by the
+ * full compare). */
+static bool eq_ci(const char *a, const char *w, size_t wl)
+{
+	for (size_t k = 0; k < wl; k++)
+		if (!prs_byte_eq((unsigned char)a[k], (unsigned char)w[k]))
+			return false;
+	return true;
+}
+
+typedef unsigned char prs_v16 __attribute__((vector_size(16)));
+
+const char *prs_find_ci(const char *s, size_t n, const char *w, size_t wl)
+{
+	unsigned char f, l;
+	size_t p = 0;
+	prs_v16 vf, vl, fold;
+	if (wl == 0)
+		return s;
+	if (wl > n)
+		return NULL;
+	f = (unsigned char)(prs_isalpha((unsigned char)w[0]) ? w[0] | 0x20
+	                                                     : w[0]);
+	l = (unsigned char)(prs_isalpha((unsigned char)w[wl - 1])
+	                        ? w[wl - 1] | 0x20
+	                        : w[wl - 1]);
+	for (int k = 0; k < 16; k++) {
+		vf[k] = f;
+		vl[k] = l;
+		fold[k] = 0x20;
+	}
+	/* 16 start positions per step: lanes whose first and last byte
+	 * match (folded) are compared in full */
+	for (; p + wl - 1 + 16 <= n; p += 16) {
+		prs_v16 a, b, m;
+		uint64_t lo, hi;
+		memcpy(&a, s + p, 16);
+		memcpy(&b, s + p + wl - 1, 16);
+		if (prs_isalpha(f))
+			a |= fold;
+		if (prs_isalpha(l))
+			b |= fold;
+		m = (prs_v16)((a == vf) & (b == vl));
+		memcpy(&lo, &m, 8);
+		memcpy(&hi, (char *)&m + 8, 8);
+		if (!(lo | hi))
+			continue;
+		for (size_t k = 0; k < 16; k++)
+			if (m[k] && eq_ci(s + p + k, w, wl))
+				return s + p + k;
+	}
+	for (; p + wl <= n; p++)
+		if (eq_ci(s + p, w, wl))
+			return s + p;
+	return NULL;
 }
 
 bool prs_word_start(const char *s, size_t i)

@@ -245,6 +245,32 @@ static bool maybe_anchor(const char *s, size_t len, size_t i)
 #undef DASH
 #undef DOT
 
+/* Position after the run of ASCII letters that starts at i. Eight bytes at a
+ * time: with the case bit set and the top bit cleared (so no byte carries
+ * into the next), adding 0x80 - 'a' sets a byte's top bit when it is >= 'a',
+ * adding 0x80 - '{' when it is past 'z'; a byte is a letter when the first
+ * is set, the second is not and the original top bit is clear. */
+static size_t skip_letters(const char *s, size_t len, size_t i)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	while (i + 8 <= len) {
+		uint64_t x, y, ge_a, gt_z, other;
+		memcpy(&x, s + i, 8);
+		y = (x | ones * 0x20) & ~high;
+		ge_a = y + ones * (0x80 - 'a');
+		gt_z = y + ones * (0x80 - '{');
+		other = (~ge_a | gt_z | x) & high;
+		if (other)
+			return i + (size_t)__builtin_ctzll(other) / 8;
+		i += 8;
+	}
+#endif
+	while (i < len && byte_class[(unsigned char)s[i]] == 1)
+		i++;
+	return i;
+}
+
 static int scan(struct prs_ctx *ctx)
 {
 	const char *s = ctx->s;
@@ -266,9 +292,7 @@ static int scan(struct prs_ctx *ctx)
 					continue;
 				}
 			}
-			do
-				i++;
-			while (i < len && byte_class[(unsigned char)s[i]] == 1);
+			i = skip_letters(s, len, i + 1);
 			continue;
 		default:
 			/* a digit run or '(': an anchor only at its start */

@@ -171,24 +171,10 @@ static int atoi_n(const char *s, size_t n)
 	return v;
 }
 
-/* Case-insensitive search of w (lower case) in s[0..n). */
-/* Whether s[0..n) contains w (lower case) in any case. memchr finds the
- * candidates for each case of the first letter; only those are compared. */
+/* Whether s[0..n) contains w in any case. */
 static bool has_word(const char *s, size_t n, const char *w)
 {
-	size_t wl = strlen(w);
-	int first[2] = {(unsigned char)w[0], (unsigned char)w[0] & ~0x20};
-	if (wl == 0 || wl > n)
-		return wl == 0;
-	for (int c = 0; c < (prs_isalpha((unsigned char)w[0]) ? 2 : 1); c++) {
-		const char *p = s, *e = s + n - wl + 1;
-		while (p < e && (p = memchr(p, first[c], (size_t)(e - p)))) {
-			if (!strncasecmp(p, w, wl))
-				return true;
-			p++;
-		}
-	}
-	return false;
+	return prs_find_ci(s, n, w, strlen(w)) != NULL;
 }
 
 /* Lid part: ", lid 1", " lid 1 en 2", "lid 1 en lid 3", ", eerste lid",

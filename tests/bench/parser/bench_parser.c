@@ -82,13 +82,21 @@ int main(int argc, char **argv)
 	 * worker services set the same (services/worker/vp_worker_main.c). */
 	mallopt(M_MMAP_THRESHOLD, 256 << 20);
 	mallopt(M_TRIM_THRESHOLD, 512 << 20);
-	if (argc < 2) {
-		fprintf(stderr, "usage: bench_parser TEXT_FILE\n");
+	if (argc < 2 || (argc > 2 && strcmp(argv[2], "--profile") != 0)) {
+		fprintf(stderr, "usage: bench_parser TEXT_FILE [--profile]\n"
+				"  --profile  parse the file 5 times and nothing "
+				"else (for perf/callgrind)\n");
 		return 2;
 	}
 	if (!(text = read_file(argv[1], &len)) || len < mb1) {
 		fprintf(stderr, "cannot read %s (need >= 1 MB)\n", argv[1]);
 		return 1;
+	}
+	if (argc > 2) {
+		c_all = cost(text, len, 5, &n);
+		report("generated, whole file", len, c_all, 0, n);
+		free(text);
+		return 0;
 	}
 	/* pathological 3: the same prose with every space removed, in 1 MB
 	 * lines */
