@@ -10,7 +10,9 @@
 #include "prs_internal.h"
 
 struct blad {
-	const char *label; /* word as written, case-sensitive first letter */
+	/* word as written, case-sensitive; a new first two letters must be
+	 * added to the switch at the top of prs_try_blad */
+	const char *label;
 	bool dot;          /* abbreviation: may be followed by '.' */
 	const char *prefix;
 	const char *family;
@@ -124,6 +126,34 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 	bool issue = false;
 
 	*end = i;
+	/* the first letters of the labels above, and their second (case
+	 * sensitive: "St", "Tr", "Ge", "Gm", "Pr", "Wa", "Ws"): rejects almost
+	 * every other word before the table */
+	switch (s[i]) {
+	case 'S':
+		if (prs_at(s, len, i + 1) != 't')
+			return VP_OK;
+		break;
+	case 'T':
+		if (prs_at(s, len, i + 1) != 'r')
+			return VP_OK;
+		break;
+	case 'G':
+		if (prs_at(s, len, i + 1) != 'e' &&
+		    prs_at(s, len, i + 1) != 'm')
+			return VP_OK;
+		break;
+	case 'P':
+		if (prs_at(s, len, i + 1) != 'r')
+			return VP_OK;
+		break;
+	case 'W':
+		if (prs_at(s, len, i + 1) != 'a' &&
+		    prs_at(s, len, i + 1) != 's')
+			return VP_OK;
+		break;
+	default: return VP_OK;
+	}
 	for (size_t k = 0; k < sizeof blads / sizeof *blads; k++) {
 		size_t l;
 		/* cheap: most entries end here */
@@ -259,19 +289,22 @@ int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, n = 0, p, digits = 0;
-	struct prs_cit c = {0};
+	struct prs_cit c;
+	const char *family = NULL;
 	char id[80], url[160];
 	*end = i;
 	if (s[i] == 'C')
 		return try_cvdr(ctx, i, end);
+	/* every prefix is 1-5 lower-case letters and a dash: most words end
+	 * here without the table */
+	for (p = i; p < len && p - i < 6 && s[p] >= 'a' && s[p] <= 'z'; p++)
+		;
+	if (p == i || prs_at(s, len, p) != '-')
+		return VP_OK;
 	for (size_t k = 0; k < sizeof pubs / sizeof *pubs; k++) {
-		size_t l;
-		/* cheap: most entries end here */
-		if (pubs[k].prefix[0] != s[i])
-			continue;
-		l = strlen(pubs[k].prefix);
-		if (i + l <= len && !memcmp(s + i, pubs[k].prefix, l)) {
-			c.family = pubs[k].family;
+		size_t l = strlen(pubs[k].prefix);
+		if (l == p + 1 - i && !memcmp(s + i, pubs[k].prefix, l)) {
+			family = pubs[k].family;
 			n = l;
 			break;
 		}
@@ -301,6 +334,8 @@ int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end)
 	id[p - i] = 0;
 	snprintf(url, sizeof url,
 	    "https://zoek.officielebekendmakingen.nl/%s.html", id);
+	memset(&c, 0, sizeof c);
+	c.family = family;
 	c.id = id;
 	c.url = url;
 	c.confidence = 1.0;

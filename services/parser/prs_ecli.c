@@ -96,7 +96,7 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	struct tok t[4];
 	char country[TOKMAX + 1], court[TOKMAX + 1], year[TOKMAX + 1],
 	    number[TOKMAX + 1], id[4 * TOKMAX + 16], url[6 * TOKMAX + 96];
-	struct prs_cit c = {0};
+	struct prs_cit c;
 	bool no_country = false, no_court = false, bare = false, ocr = false;
 	int rv;
 
@@ -171,6 +171,7 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	snprintf(
 	    id, sizeof id, "ECLI:%s:%s:%s:%s", country, court, year, number);
+	memset(&c, 0, sizeof c);
 	c.url = url;
 	if (!strcmp(country, "NL"))
 		snprintf(url, sizeof url,
@@ -239,7 +240,7 @@ int prs_try_ljn(struct prs_ctx *ctx, size_t i, size_t *end)
 	size_t len = ctx->len, j, n, d;
 	bool saw_nr = false, need_nr = false;
 	char id[16], ljn[8];
-	struct prs_cit c = {0};
+	struct prs_cit c;
 	int rv;
 
 	*end = i;
@@ -267,6 +268,7 @@ int prs_try_ljn(struct prs_ctx *ctx, size_t i, size_t *end)
 	memcpy(ljn + 2, s + j, 4);
 	ljn[6] = 0;
 	snprintf(id, sizeof id, "LJN:%s", ljn);
+	memset(&c, 0, sizeof c);
 	c.family = "ecli";
 	c.id = id;
 	c.confidence = 0.6;

@@ -103,6 +103,17 @@ static size_t ondernr_at(const char *s, size_t len, size_t j, size_t maxd,
 	return n;
 }
 
+/* Empties k: the strings as "" and no numbers (cheaper than zeroing the
+ * whole struct, which every digit run in the text would pay). */
+static void kst_reset(struct kst *k)
+{
+	k->chamber = 0;
+	k->vj8[0] = k->dossier[0] = k->toev[0] = k->rijkswet[0] = 0;
+	k->pages[0] = 0;
+	k->vj_repaired = false;
+	k->n_nrs = 0;
+}
+
 static void add_nr(struct kst *k, const char *nr)
 {
 	if (k->n_nrs < MAX_NRS)
@@ -476,12 +487,13 @@ int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, j, n;
-	struct kst k = {0};
+	struct kst k;
 	bool need_vj = false;
 	double conf = 1.0;
 	const char *reason = NULL;
 
 	*end = i;
+	kst_reset(&k);
 	if ((n = prs_word(s, len, i, "kamerstukken")) ||
 	    (n = prs_word(s, len, i, "kamerstukdossier")) ||
 	    (n = prs_word(s, len, i, "kamerstuk"))) {
@@ -522,8 +534,9 @@ int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end)
 int prs_kamerstuk_after_label(struct prs_ctx *ctx, size_t start, size_t j,
     char chamber, double conf, const char *reason, size_t *end)
 {
-	struct kst k = {0};
+	struct kst k;
 	*end = start;
+	kst_reset(&k);
 	k.chamber = chamber;
 	return body(ctx, &k, start, j, false, conf, reason, end);
 }
@@ -532,10 +545,11 @@ int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, j = i, n, p;
-	struct kst k = {0};
+	struct kst k;
 	bool paren = false, plural, spaced, num;
 
 	*end = i;
+	kst_reset(&k);
 	if (s[i] == '(') {
 		paren = true;
 		j = prs_ws(s, len, i + 1);
@@ -609,7 +623,7 @@ int prs_try_motie(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, j, n, q;
-	struct kst k = {0};
+	struct kst k;
 	char nr[12];
 	bool spaced, num;
 
@@ -632,6 +646,7 @@ int prs_try_motie(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (prs_at(s, len, j) != '(')
 		return VP_OK;
 	j++;
+	kst_reset(&k);
 	if (!(n = dossier_at(s, len, j, false, k.dossier)) || n != 5)
 		return VP_OK; /* only the compact five-digit form */
 	j += n;
