@@ -2,7 +2,6 @@
  * spec §4): "Aanhangsel Handelingen II 2014/15, nr. 1241" and its variants, to
  * ah-tk-/ah-ek- ids; since 2025-2026 the id scheme changed, so no id is
  * invented for those years. */
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -21,17 +20,17 @@ int prs_emit_aanhangsel(struct prs_ctx *ctx, char chamber, const char *vj8,
 	c.start = start;
 	c.end = end;
 	if (strcmp(vj8, "20252026") >= 0) {
-		snprintf(id, sizeof id, "aanhangsel:%s:%s", vj8, nr);
+		prs_fmt(id, sizeof id, "aanhangsel:%s:%s", vj8, nr);
 		c.confidence = confidence < 0.5 ? confidence : 0.5;
 		c.reason = "needs online lookup (identifier scheme changed in "
 		           "2025-2026)";
 	} else {
-		snprintf(id, sizeof id, "ah-%s-%s-%s", ch, vj8, nr);
-		snprintf(url, sizeof url,
+		prs_fmt(id, sizeof id, "ah-%s-%s-%s", ch, vj8, nr);
+		prs_fmt(url, sizeof url,
 		    "https://zoek.officielebekendmakingen.nl/%s.html", id);
 		c.url = url;
 	}
-	snprintf(vj, sizeof vj, "%.4s-%.4s", vj8, vj8 + 4);
+	prs_fmt(vj, sizeof vj, "%.4s-%.4s", vj8, vj8 + 4);
 	prs_cit_field(&c, "chamber", ch);
 	prs_cit_field(&c, "vergaderjaar", vj);
 	prs_cit_field(&c, "aanhangselnummer", nr);

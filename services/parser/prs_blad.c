@@ -4,7 +4,6 @@
  * Staatsblad without year takes the year of the preceding date. Also bare
  * publication identifiers written in text ("(kst-22343-400)", "stb-2013-465").
  * Placeholders ("Stb. …, … .") have no digits and give nothing. */
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -13,7 +12,7 @@ struct blad {
 	/* word as written, case-sensitive; a new first two letters must be
 	 * added to the switch at the top of prs_try_blad */
 	const char *label;
-	bool dot;          /* abbreviation: may be followed by '.' */
+	bool dot; /* abbreviation: may be followed by '.' */
 	const char *prefix;
 	const char *family;
 };
@@ -93,15 +92,15 @@ static int emit_blad(struct prs_ctx *ctx, const struct blad *b, int year,
 {
 	struct prs_cit c = {0};
 	char id[64], url[128], y[8];
-	snprintf(y, sizeof y, "%d", year);
+	prs_fmt(y, sizeof y, "%d", year);
 	if (nr[0])
-		snprintf(id, sizeof id, "%s-%d-%s", b->prefix, year, nr);
+		prs_fmt(id, sizeof id, "%s-%d-%s", b->prefix, year, nr);
 	else
-		snprintf(id, sizeof id, "%s-%d", b->prefix, year);
+		prs_fmt(id, sizeof id, "%s-%d", b->prefix, year);
 	c.family = b->family;
 	c.id = id;
 	if (nr[0] && !issue) {
-		snprintf(url, sizeof url,
+		prs_fmt(url, sizeof url,
 		    "https://zoek.officielebekendmakingen.nl/%s.html", id);
 		c.url = url;
 	}
@@ -189,7 +188,7 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 		q = prs_ws(s, len, q + n);
 		if (!(d = num_at(s, len, q, 6)))
 			return VP_OK;
-		snprintf(nr, sizeof nr, "%.*s", (int)d, s + q);
+		prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + q);
 		issue = !strcmp(b->prefix, "stcrt") &&
 		        (year < 2009 || (year == 2009 && month < 7));
 		*end = q + d;
@@ -213,7 +212,7 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 			if ((n = prs_nr_label(s, len, q, &pl)))
 				q = prs_ws(s, len, q + n);
 			if ((d = num_at(s, len, q, 7))) {
-				snprintf(nr, sizeof nr, "%.*s", (int)d, s + q);
+				prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + q);
 				*end = q + d;
 				return emit_blad(ctx, b, year, nr, i, q + d,
 				    1.0, NULL, NULL);
@@ -230,7 +229,7 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 		/* "wet van 7 juni 2006, Stb. 330" */
 		if (!(year = year_before(s, len, i)))
 			return VP_OK;
-		snprintf(nr, sizeof nr, "%.*s", (int)d, s + p);
+		prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + p);
 		*end = p + d;
 		return emit_blad(ctx, b, year, nr, i, p + d, 0.8,
 		    "Staatsblad year taken from the preceding date", NULL);
@@ -258,9 +257,9 @@ static int try_cvdr(struct prs_ctx *ctx, size_t i, size_t *end)
 		e = 0;
 	if (prs_isalnum(prs_at(s, len, p)))
 		return VP_OK;
-	snprintf(work, sizeof work, "CVDR%.*s", (int)d, s + i + 4);
-	snprintf(id, sizeof id, "%.*s", (int)(p - i), s + i);
-	snprintf(url, sizeof url,
+	prs_fmt(work, sizeof work, "CVDR%.*s", (int)d, s + i + 4);
+	prs_fmt(id, sizeof id, "%.*s", (int)(p - i), s + i);
+	prs_fmt(url, sizeof url,
 	    "https://lokaleregelgeving.overheid.nl/%s%s%.*s", work,
 	    e ? "/" : "", (int)e, s + i + 5 + d);
 	c.family = "wet";
@@ -332,7 +331,7 @@ int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	memcpy(id, s + i, p - i);
 	id[p - i] = 0;
-	snprintf(url, sizeof url,
+	prs_fmt(url, sizeof url,
 	    "https://zoek.officielebekendmakingen.nl/%s.html", id);
 	memset(&c, 0, sizeof c);
 	c.family = family;

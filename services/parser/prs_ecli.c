@@ -1,7 +1,6 @@
 /* prs_ecli.c - case law (spec §9): ECLI identifiers, including the lenient
  * forms seen in real text (spaces after colons, mixed case, ';' separators,
  * missing NL country code), and bare LJN numbers. */
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -169,20 +168,20 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	upper_tok(number, s, &t[3]);
 	if (!valid_number(s, country, &t[3]))
 		return VP_OK;
-	snprintf(
+	prs_fmt(
 	    id, sizeof id, "ECLI:%s:%s:%s:%s", country, court, year, number);
 	memset(&c, 0, sizeof c);
 	c.url = url;
 	if (!strcmp(country, "NL"))
-		snprintf(url, sizeof url,
+		prs_fmt(url, sizeof url,
 		    "https://deeplink.rechtspraak.nl/uitspraak?id=%s", id);
 	else if (!strcmp(country, "EU"))
-		snprintf(url, sizeof url,
+		prs_fmt(url, sizeof url,
 		    "https://eur-lex.europa.eu/legal-content/NL/TXT/"
 		    "?uri=ecli:%s",
 		    id);
 	else if (!strcmp(country, "CE"))
-		snprintf(url, sizeof url,
+		prs_fmt(url, sizeof url,
 		    "https://hudoc.echr.coe.int/eng#{\"ecli\":[\"%s\"]}", id);
 	else
 		c.url = NULL;
@@ -267,7 +266,7 @@ int prs_try_ljn(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	memcpy(ljn + 2, s + j, 4);
 	ljn[6] = 0;
-	snprintf(id, sizeof id, "LJN:%s", ljn);
+	prs_fmt(id, sizeof id, "LJN:%s", ljn);
 	memset(&c, 0, sizeof c);
 	c.family = "ecli";
 	c.id = id;

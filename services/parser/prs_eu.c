@@ -1,7 +1,6 @@
 /* prs_eu.c - EU legislation (spec §9): "Verordening (EU) 2016/679",
  * "Richtlijn 2008/98/EG", "Verordening (EG) nr. 1107/2009" and bare CELEX
  * numbers ("32016R0679") -> CELEX id and EUR-Lex URL. */
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -11,8 +10,8 @@ static int emit_celex(struct prs_ctx *ctx, const char *celex, size_t start,
 {
 	struct prs_cit c = {0};
 	char id[48], url[128];
-	snprintf(id, sizeof id, "CELEX:%s", celex);
-	snprintf(url, sizeof url,
+	prs_fmt(id, sizeof id, "CELEX:%s", celex);
+	prs_fmt(url, sizeof url,
 	    "https://eur-lex.europa.eu/legal-content/NL/TXT/?uri=CELEX:%s",
 	    celex);
 	c.family = "eu";
@@ -112,7 +111,7 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end)
 			q++;
 		p = q;
 	}
-	snprintf(celex, sizeof celex, "3%04d%c%04d", year, type, num);
+	prs_fmt(celex, sizeof celex, "3%04d%c%04d", year, type, num);
 	*end = p;
 	return emit_celex(ctx, celex, i, p, 0.9,
 	    "CELEX number derived from the act's type, year and number");
@@ -139,7 +138,7 @@ int prs_try_celex(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (prs_at(s, len, p) == '(' && prs_ndigits(s, len, p + 1, 2) == 2 &&
 	    prs_at(s, len, p + 3) == ')')
 		p += 4;
-	snprintf(celex, sizeof celex, "%.*s", (int)(p - i), s + i);
+	prs_fmt(celex, sizeof celex, "%.*s", (int)(p - i), s + i);
 	*end = p;
 	return emit_celex(ctx, celex, i, p, 0.9, "bare CELEX-shaped number");
 }

@@ -5,7 +5,6 @@
  * Vergadering, and the document-header form "Tweede Kamer der
  * Staten-Generaal | 2005-2006 | nr. 23, pagina 1529-1532". A "Handelingen"
  * label followed by a dossier number is really a Kamerstuk (low confidence). */
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -65,30 +64,29 @@ static int emit_hand(
 	double conf = 1.0;
 	const char *reason = NULL;
 	bool lookup = false;
-	snprintf(vj, sizeof vj, "%.4s-%.4s", h->vj8, h->vj8 + 4);
+	prs_fmt(vj, sizeof vj, "%.4s-%.4s", h->vj8, h->vj8 + 4);
 	if (h->item[0]) {
-		snprintf(id, sizeof id, "h-%s-%s-%s-%s", h->chamber, h->vj8,
+		prs_fmt(id, sizeof id, "h-%s-%s-%s-%s", h->chamber, h->vj8,
 		    h->nr, h->item);
 	} else if (h->p1[0] && h->p2[0] && strcmp(h->vj8, "20102011") < 0) {
-		snprintf(id, sizeof id, "h-%s-%s-%s-%s", h->chamber, h->vj8,
+		prs_fmt(id, sizeof id, "h-%s-%s-%s-%s", h->chamber, h->vj8,
 		    h->p1, h->p2);
 		conf = 0.9;
 		reason = "pre-2011 page range: the published item may span "
 		         "other pages";
 	} else if (h->p1[0] && h->nr[0]) {
-		snprintf(id, sizeof id, "h-%s-%s-%s-p%s", h->chamber, h->vj8,
+		prs_fmt(id, sizeof id, "h-%s-%s-%s-p%s", h->chamber, h->vj8,
 		    h->nr, h->p1);
 		conf = 0.6;
 		reason = "page within a vergadering: the item needs a lookup";
 		lookup = true;
 	} else if (h->nr[0]) {
-		snprintf(
-		    id, sizeof id, "h-%s-%s-%s", h->chamber, h->vj8, h->nr);
+		prs_fmt(id, sizeof id, "h-%s-%s-%s", h->chamber, h->vj8, h->nr);
 		conf = 0.6;
 		reason = "vergadering without item: the item needs a lookup";
 		lookup = true;
 	} else if (h->p1[0]) {
-		snprintf(
+		prs_fmt(
 		    id, sizeof id, "h-%s-%s-p%s", h->chamber, h->vj8, h->p1);
 		conf = 0.5;
 		reason = "page only: the item needs a lookup";
@@ -107,7 +105,7 @@ static int emit_hand(
 	c.family = "handelingen";
 	c.id = id;
 	if (!lookup) {
-		snprintf(url, sizeof url,
+		prs_fmt(url, sizeof url,
 		    "https://zoek.officielebekendmakingen.nl/%s.html", id);
 		c.url = url;
 	}
@@ -160,7 +158,7 @@ static int rest(
 		j += n;
 	} else if ((n = prs_date(s, len, j, &year, &month))) {
 		unsigned y1 = (unsigned)(month >= 9 ? year : year - 1) % 9000u;
-		snprintf(h->vj8, sizeof h->vj8, "%04u%04u", y1, y1 + 1);
+		prs_fmt(h->vj8, sizeof h->vj8, "%04u%04u", y1, y1 + 1);
 		h->from_date = true;
 		j += n;
 		/* "36–1624": vergadering-page */

@@ -81,6 +81,11 @@ struct prs_cit {
 	size_t start, end;
 };
 
+/* snprintf for the parser's own formats (prs_fmt.c): %s %d %u %c %% with
+ * flag 0, width, precision (.N, .*) and l/z; same return value. */
+int prs_fmt(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Adds key=val to c when val is non-empty (keeps the borrowed pointers). */
 void prs_cit_field(struct prs_cit *c, const char *key, const char *val);
 
@@ -166,9 +171,9 @@ static inline bool prs_head_eq(
 }
 
 /* Length of word (ASCII, case-insensitive) at i when it is not followed by a
- * letter; 0 otherwise. Inline test of the first four bytes: nearly every call is a
- * recogniser asking about a keyword that is not there, and the keyword is a
- * constant, so the test folds to a few compares. */
+ * letter; 0 otherwise. Inline test of the first four bytes: nearly every call
+ * is a recogniser asking about a keyword that is not there, and the keyword is
+ * a constant, so the test folds to a few compares. */
 static inline size_t prs_word(
     const char *s, size_t len, size_t i, const char *word)
 {

@@ -2,7 +2,6 @@
  * (de beantwoording op) vraag 10", "zie voetnoot 3", "zie paragraaf 2.1"
  * -> internal:vraag-10 (no URL). Only after "zie", so that ordinary prose
  * ("de vraag 3 keer stellen") is left alone. */
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -67,7 +66,7 @@ int prs_try_internal(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	memcpy(num, s + p, j - p);
 	num[j - p] = 0;
-	snprintf(id, sizeof id, "internal:%s-%s", kind, num);
+	prs_fmt(id, sizeof id, "internal:%s-%s", kind, num);
 	{
 		struct prs_cit c = {0};
 		c.family = "internal";

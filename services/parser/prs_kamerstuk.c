@@ -135,11 +135,11 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 	size_t base;
 	int rv;
 	if (k->vj8[0])
-		snprintf(vj, sizeof vj, "%.4s-%.4s", k->vj8, k->vj8 + 4);
+		prs_fmt(vj, sizeof vj, "%.4s-%.4s", k->vj8, k->vj8 + 4);
 	if (k->toev[0])
-		snprintf(dossier, sizeof dossier, "%s-%s", k->dossier, k->toev);
+		prs_fmt(dossier, sizeof dossier, "%s-%s", k->dossier, k->toev);
 	else
-		snprintf(dossier, sizeof dossier, "%s", k->dossier);
+		prs_fmt(dossier, sizeof dossier, "%s", k->dossier);
 	c.family = "kamerstuk";
 	c.id = id;
 	c.url = url;
@@ -160,8 +160,8 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 	prs_cit_field(&c, "toevoeging", k->toev);
 	prs_cit_field(&c, "rijkswet", k->rijkswet);
 	if (k->n_nrs == 0) {
-		snprintf(id, sizeof id, "dossier:%s", dossier);
-		snprintf(url, sizeof url,
+		prs_fmt(id, sizeof id, "dossier:%s", dossier);
+		prs_fmt(url, sizeof url,
 		    "https://zoek.officielebekendmakingen.nl/dossier/%s",
 		    dossier);
 		return prs_emit(ctx, &c);
@@ -182,8 +182,8 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 	}
 	base = c.n_fields;
 	for (size_t n = 0; n < k->n_nrs; n++) {
-		snprintf(id, sizeof id, "kst-%s-%s", dossier, k->nrs[n]);
-		snprintf(url, sizeof url,
+		prs_fmt(id, sizeof id, "kst-%s-%s", dossier, k->nrs[n]);
+		prs_fmt(url, sizeof url,
 		    "https://zoek.officielebekendmakingen.nl/%s.html", id);
 		c.keys[c.n_fields] = "ondernummer";
 		c.vals[c.n_fields] = k->nrs[n];
@@ -191,7 +191,7 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 		/* some 1994-2002 papers have ids embedding the vergaderjaar */
 		if (k->vj8[0] && strcmp(k->vj8, "19941995") >= 0 &&
 		    strcmp(k->vj8, "20022003") < 0) {
-			snprintf(alt, sizeof alt, "kst-%s-%s-%s", k->vj8,
+			prs_fmt(alt, sizeof alt, "kst-%s-%s-%s", k->vj8,
 			    dossier, k->nrs[n]);
 			c.keys[c.n_fields] = "alt_id";
 			c.vals[c.n_fields] = alt;
@@ -308,7 +308,7 @@ static size_t ondernummers(
 				break;
 			for (int x = a + 1; x <= b; x++) {
 				char t[12];
-				snprintf(t, sizeof t, "%d", x);
+				prs_fmt(t, sizeof t, "%d", x);
 				add_nr(k, t);
 			}
 		} else {
@@ -344,7 +344,7 @@ static size_t dossier_part(
 	if (prs_at(s, len, p) == '(' && prs_at(s, len, p + 1) == 'R' &&
 	    (n = prs_ndigits(s, len, p + 2, 5)) > 0 && n < 5 &&
 	    prs_at(s, len, p + 2 + n) == ')') {
-		snprintf(k->rijkswet, sizeof k->rijkswet, "R%.*s", (int)n,
+		prs_fmt(k->rijkswet, sizeof k->rijkswet, "R%.*s", (int)n,
 		    s + p + 2);
 		j = p + 3 + n;
 	}

@@ -3,7 +3,6 @@
  * and page references. All work on the original bytes with bounded lookahead.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -226,13 +225,13 @@ size_t prs_vergaderjaar(
 		/* "2022–203": one digit lost; accept when it is a prefix or
 		 * suffix of the expected year */
 		char want[8];
-		snprintf(want, sizeof want, "%u", y1 + 1);
+		prs_fmt(want, sizeof want, "%u", y1 + 1);
 		if (memcmp(want, s + j, 3) != 0 && memcmp(want + 1, s + j, 3))
 			return 0;
 		*repaired = true;
 	}
 	j += d;
-	snprintf(vj8, 9, "%04u%04u", y1 % 10000u, (y1 + 1) % 10000u);
+	prs_fmt(vj8, 9, "%04u%04u", y1 % 10000u, (y1 + 1) % 10000u);
 	return j - i;
 }
 

@@ -12,7 +12,6 @@
  * spans are exact original bytes without an offset map. Memory is allocated
  * only per emitted citation. To add a family: write prs_try_<family>() in its
  * own file and call it from the anchor switch below. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,43 +244,79 @@ static bool maybe_anchor(const char *s, size_t len, size_t i)
 #undef DASH
 #undef DOT
 
-/* Position after the run of ASCII letters that starts at i. Eight bytes at a
- * time: with the case bit set and the top bit cleared (so no byte carries
- * into the next), adding 0x80 - 'a' sets a byte's top bit when it is >= 'a',
- * adding 0x80 - '{' when it is past 'z'; a byte is a letter when the first
- * is set, the second is not and the original top bit is clear. */
-static size_t skip_letters(const char *s, size_t len, size_t i)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&    \
+    !defined(PRS_SCAN_BYTES)
+#define SCAN_WORDS 1
+/* Eight bytes at a time (SWAR): each mask has 0x80 in the bytes of x that
+ * are of the class. With the top bit cleared first no byte carries into the
+ * next; adding 0x80 - lo sets a byte's top bit when it is >= lo. */
+#define ONES 0x0101010101010101ull
+#define HIGH (ONES * 0x80)
+
+static inline uint64_t letters8(uint64_t x)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
-	while (i + 8 <= len) {
-		uint64_t x, y, ge_a, gt_z, other;
-		memcpy(&x, s + i, 8);
-		y = (x | ones * 0x20) & ~high;
-		ge_a = y + ones * (0x80 - 'a');
-		gt_z = y + ones * (0x80 - '{');
-		other = (~ge_a | gt_z | x) & high;
-		if (other)
-			return i + (size_t)__builtin_ctzll(other) / 8;
-		i += 8;
-	}
-#endif
-	while (i < len && byte_class[(unsigned char)s[i]] == 1)
-		i++;
-	return i;
+	uint64_t y = (x | ONES * 0x20) & ~HIGH; /* case folded */
+	return (y + ONES * (0x80 - 'a')) & ~(y + ONES * (0x80 - '{')) & ~x &
+	       HIGH;
 }
 
+static inline uint64_t digits8(uint64_t x)
+{
+	uint64_t y = x & ~HIGH;
+	return (y + ONES * (0x80 - '0')) & ~(y + ONES * (0x80 - ':')) & ~x &
+	       HIGH;
+}
+
+static inline uint64_t parens8(uint64_t x)
+{
+	uint64_t t = x ^ ONES * '(';
+	return ~(((t & ~HIGH) + ~HIGH) | t | ~HIGH);
+}
+#endif
+
+/* The anchors of s[i..len): the first letter of a word (when its first two
+ * letters can begin an anchor), the first digit of a digit run, every '('.
+ * Eight bytes are classified at once and only the positions where a letter
+ * or digit run starts are visited; no anchor starts inside a word. The byte
+ * loop at the end does the same one byte at a time. */
 static int scan(struct prs_ctx *ctx)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, i = 0, end;
 	int rv;
+#ifdef SCAN_WORDS
+	while (len >= 8 && i <= len - 8) {
+		uint64_t x, let, dig, starts;
+		unsigned char before =
+		    i ? byte_class[(unsigned char)s[i - 1]] : 0;
+		size_t next = i + 8;
+		memcpy(&x, s + i, 8);
+		let = letters8(x);
+		dig = digits8(x);
+		/* a run starts where the byte before is not of its class */
+		starts = (let & ~((let << 8) | (before == 1 ? 0x80 : 0))) |
+		         (dig & ~((dig << 8) | (before == 2 ? 0x80 : 0))) |
+		         parens8(x);
+		while (starts) {
+			size_t p = i + (size_t)__builtin_ctzll(starts) / 8;
+			starts &= starts - 1;
+			if (byte_class[(unsigned char)s[p]] == 1 &&
+			    !maybe_anchor(s, len, p))
+				continue;
+			if ((rv = try_at(ctx, p, &end)) != VP_OK)
+				return rv;
+			if (end > p) {
+				next = end;
+				break;
+			}
+		}
+		i = next;
+	}
+#endif
 	while (i < len) {
 		switch (byte_class[(unsigned char)s[i]]) {
 		case 0: i++; continue;
 		case 1:
-			/* a word: try it only when its first two letters can
-			 * begin an anchor; no anchor starts inside a word */
 			if ((i == 0 ||
 			        byte_class[(unsigned char)s[i - 1]] != 1) &&
 			    maybe_anchor(s, len, i)) {
@@ -292,7 +327,9 @@ static int scan(struct prs_ctx *ctx)
 					continue;
 				}
 			}
-			i = skip_letters(s, len, i + 1);
+			do
+				i++;
+			while (i < len && byte_class[(unsigned char)s[i]] == 1);
 			continue;
 		default:
 			/* a digit run or '(': an anchor only at its start */
@@ -393,10 +430,10 @@ int prs_parse_segments_with(const struct prs_laws *laws,
 		if (!seg->text || furniture(seg))
 			continue;
 		if (seg->number)
-			snprintf(where, sizeof where, "%.40s %u", kind,
+			prs_fmt(where, sizeof where, "%.40s %u", kind,
 			    (unsigned)seg->number);
 		else
-			snprintf(where, sizeof where, "%.40s", kind);
+			prs_fmt(where, sizeof where, "%.40s", kind);
 		ctx->s = seg->text;
 		ctx->len = strlen(seg->text);
 		ctx->seg = seg;

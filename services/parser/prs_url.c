@@ -2,7 +2,6 @@
  * hosts, with trailing sentence punctuation and unbalanced brackets removed,
  * canonicalised, and with what an official URL points to (an
  * officielebekendmakingen id, an ECLI, a TK zaak/document number) as fields. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +127,7 @@ static int emit_url(
 		} else if (!strncmp(p, "/dossier/", 9)) {
 			size_t d = strcspn(p + 9, "/?#");
 			if (d > 0 && d < sizeof points - 9)
-				snprintf(points, sizeof points, "dossier:%.*s",
+				prs_fmt(points, sizeof points, "dossier:%.*s",
 				    (int)d, p + 9);
 		}
 	} else if (embedded_ecli(canon, points, sizeof points)) {

@@ -4,7 +4,6 @@
  * ("Wet politiegegevens (Wpg)", "(hierna: Awb)"), then from the law table;
  * ambiguous abbreviations are resolved only by a definition or by context
  * words of the document, else reported with their candidates. */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -333,8 +332,8 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L)
 		if (j + al <= len && !memcmp(s + j, ctx->defs[k].abbr, al) &&
 		    !prs_isalnum(prs_at(s, len, j + al)) && al > best) {
 			best = al;
-			snprintf(L->bwb, sizeof L->bwb, "%s", ctx->defs[k].bwb);
-			snprintf(L->title, sizeof L->title, "%s",
+			prs_fmt(L->bwb, sizeof L->bwb, "%s", ctx->defs[k].bwb);
+			prs_fmt(L->title, sizeof L->title, "%s",
 			    ctx->defs[k].title);
 			L->resolved = L->bwb[0] != 0;
 			L->conf = L->resolved ? 1.0 : 0.5;
@@ -379,7 +378,7 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L)
 					L->reason = "ambiguous abbreviation: "
 					            "needs a local definition";
 					for (size_t q = lo; q < hi; q++)
-						o += (size_t)snprintf(
+						o += (size_t)prs_fmt(
 						    L->cand_buf + o,
 						    o < sizeof L->cand_buf
 						        ? sizeof L->cand_buf - o
@@ -391,14 +390,14 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L)
 					L->candidates = L->cand_buf;
 				}
 			}
-			snprintf(L->bwb, sizeof L->bwb, "%s",
+			prs_fmt(L->bwb, sizeof L->bwb, "%s",
 			    L->resolved ? r->bwb : "");
-			snprintf(L->title, sizeof L->title, "%s", r->title);
+			prs_fmt(L->title, sizeof L->title, "%s", r->title);
 			break;
 		}
 	}
 	if (best)
-		snprintf(L->written, sizeof L->written, "%.*s",
+		prs_fmt(L->written, sizeof L->written, "%.*s",
 		    (int)(best < 63 ? best : 63), s + j);
 	return best;
 }
@@ -457,7 +456,7 @@ static int emit_refs(struct prs_ctx *ctx, const struct law *L,
 		if ((!strcasecmp(L->written, "BW") ||
 		        !strcasecmp(L->title, "Burgerlijk Wetboek")) &&
 		    strchr(art, ':')) {
-			snprintf(book_key, sizeof book_key, "bw boek %.*s",
+			prs_fmt(book_key, sizeof book_key, "bw boek %.*s",
 			    (int)(strchr(art, ':') - art), art);
 			for (char *p = book_key; *p; p++)
 				if (*p >= 'A' && *p <= 'Z')
@@ -468,31 +467,31 @@ static int emit_refs(struct prs_ctx *ctx, const struct law *L,
 				art = strchr(art, ':') + 1;
 			}
 		}
-		snprintf(lid, sizeof lid, "%s", r->lid);
+		prs_fmt(lid, sizeof lid, "%s", r->lid);
 		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes
 		 */
-		snprintf(loc, sizeof loc, "artikel=%.19s%s%.7s%s%.7s%s%.7s",
-		    art, lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "",
-		    r->o1, r->o2[0] ? "&o=" : "", r->o2);
+		prs_fmt(loc, sizeof loc, "artikel=%.19s%s%.7s%s%.7s%s%.7s", art,
+		    lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "", r->o1,
+		    r->o2[0] ? "&o=" : "", r->o2);
 		c.family = "wet";
 		c.start = start;
 		c.end = end;
 		c.confidence = L->conf;
 		c.reason = L->reason;
 		if (bwb[0] && (L->resolved || bwb != L->bwb)) {
-			snprintf(id, sizeof id, "jci1.3:c:%s&%s", bwb, loc);
-			snprintf(url, sizeof url,
+			prs_fmt(id, sizeof id, "jci1.3:c:%s&%s", bwb, loc);
+			prs_fmt(url, sizeof url,
 			    "https://wetten.overheid.nl/%s", id);
 			c.url = url;
 			if (!strncmp(bwb, "CELEX:", 6)) {
-				snprintf(id, sizeof id, "%s&%s", bwb, loc);
-				snprintf(url, sizeof url,
+				prs_fmt(id, sizeof id, "%s&%s", bwb, loc);
+				prs_fmt(url, sizeof url,
 				    "https://eur-lex.europa.eu/legal-content/"
 				    "NL/TXT/?uri=%s",
 				    bwb);
 			}
 		} else {
-			snprintf(id, sizeof id, "wet:%s&%s",
+			prs_fmt(id, sizeof id, "wet:%s&%s",
 			    L->title[0] ? L->title : L->written, loc);
 			prs_cit_field(&c, "lookup", "law");
 		}
@@ -523,7 +522,7 @@ static size_t expand_range(char arts[][20], size_t n_arts, const char *to)
 	    to[tl - 1] > from[fl - 1] && to[tl - 1] - from[fl - 1] < 26) {
 		for (char c = (char)(from[fl - 1] + 1);
 		     c <= to[tl - 1] && n_arts < MAX_ARTS; c++) {
-			snprintf(
+			prs_fmt(
 			    arts[n_arts], 20, "%.*s%c", (int)(fl - 1), from, c);
 			n_arts++;
 		}
@@ -535,11 +534,11 @@ static size_t expand_range(char arts[][20], size_t n_arts, const char *to)
 		int a = atoi_n(from, fl), b = atoi_n(to, tl);
 		if (b > a && b - a <= 20)
 			for (int x = a + 1; x <= b && n_arts < MAX_ARTS; x++)
-				snprintf(arts[n_arts++], 20, "%d", x);
+				prs_fmt(arts[n_arts++], 20, "%d", x);
 		return n_arts;
 	}
 	if (n_arts < MAX_ARTS)
-		snprintf(arts[n_arts++], 20, "%s", to);
+		prs_fmt(arts[n_arts++], 20, "%s", to);
 	return n_arts;
 }
 
@@ -652,7 +651,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		if ((n = prs_word(s, len, r, "boek"))) {
 			size_t b = prs_ws(s, len, r + n), d;
 			if ((d = prs_ndigits(s, len, b, 2)) >= 1 && d <= 2) {
-				snprintf(
+				prs_fmt(
 				    book, sizeof book, "%.*s", (int)d, s + b);
 				r = prs_ws(s, len, b + d);
 				if ((n = prs_word(s, len, r, "van")))
@@ -674,12 +673,12 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	} else if ((n = unknown_title(s, len, p)) ||
 	           (n = unknown_abbr(s, len, p))) {
 		memset(&L, 0, sizeof L);
-		snprintf(L.title, sizeof L.title, "%.*s",
+		prs_fmt(L.title, sizeof L.title, "%.*s",
 		    (int)(n < 127 ? n : 127), s + p);
 		for (char *c = L.title; *c; c++)
 			if (*c == '\n' || *c == '\r' || *c == '\t')
 				*c = ' ';
-		snprintf(L.written, sizeof L.written, "%.63s", L.title);
+		prs_fmt(L.written, sizeof L.written, "%.63s", L.title);
 		L.conf = 0.5;
 		L.reason = "law not in the law table: needs a title lookup";
 		p += n;
@@ -690,12 +689,12 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		/* "Artikel 1 van boek 5 van het Burgerlijk Wetboek" */
 		for (size_t a = 0; a < n_arts; a++) {
 			char t[40];
-			snprintf(t, sizeof t, "%.3s:%.19s", book, arts[a]);
-			snprintf(arts[a], sizeof arts[a], "%.19s", t);
+			prs_fmt(t, sizeof t, "%.3s:%.19s", book, arts[a]);
+			prs_fmt(arts[a], sizeof arts[a], "%.19s", t);
 		}
 		if (!strcasecmp(L.title, "Burgerlijk Wetboek") ||
 		    !strncasecmp(L.written, "Burgerlijk Wetboek", 18))
-			snprintf(L.title, sizeof L.title, "Burgerlijk Wetboek");
+			prs_fmt(L.title, sizeof L.title, "Burgerlijk Wetboek");
 	}
 	for (size_t a = 0; a < n_arts && n_refs < MAX_REFS; a++) {
 		size_t nl = q[a].n_lids ? q[a].n_lids : 1;
@@ -704,23 +703,23 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 			for (size_t o = 0; o < no && n_refs < MAX_REFS; o++) {
 				struct ref *r = &refs[n_refs++];
 				memset(r, 0, sizeof *r);
-				snprintf(
+				prs_fmt(
 				    r->art, sizeof r->art, "%.19s", arts[a]);
 				if (q[a].n_lids)
-					snprintf(r->lid, sizeof r->lid, "%d",
+					prs_fmt(r->lid, sizeof r->lid, "%d",
 					    q[a].lids[l] % 100);
 				if (q[a].n_os) {
-					snprintf(r->o1, sizeof r->o1, "%.7s",
+					prs_fmt(r->o1, sizeof r->o1, "%.7s",
 					    q[a].os[o]);
-					snprintf(r->o2, sizeof r->o2, "%.7s",
+					prs_fmt(r->o2, sizeof r->o2, "%.7s",
 					    q[a].o2);
 				}
 			}
 		if (q[a].extra_lid && n_refs < MAX_REFS) {
 			struct ref *r = &refs[n_refs++];
 			memset(r, 0, sizeof *r);
-			snprintf(r->art, sizeof r->art, "%.19s", arts[a]);
-			snprintf(
+			prs_fmt(r->art, sizeof r->art, "%.19s", arts[a]);
+			prs_fmt(
 			    r->lid, sizeof r->lid, "%d", q[a].extra_lid % 100);
 		}
 	}
@@ -745,8 +744,8 @@ static void add_def(struct prs_ctx *ctx, const char *abbr, size_t an,
 	d = &ctx->defs[ctx->n_defs++];
 	memcpy(d->abbr, abbr, an);
 	d->abbr[an] = 0;
-	snprintf(d->bwb, sizeof d->bwb, "%s", bwb);
-	snprintf(d->title, sizeof d->title, "%.*s",
+	prs_fmt(d->bwb, sizeof d->bwb, "%s", bwb);
+	prs_fmt(d->title, sizeof d->title, "%.*s",
 	    (int)(tn < sizeof d->title ? tn : sizeof d->title - 1), title);
 }
 

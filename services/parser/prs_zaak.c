@@ -1,7 +1,6 @@
 /* prs_zaak.c - Tweede Kamer zaak and document numbers (spec §7): 2025Z15031
  * (zaak) and 2025D12345 (document), matched with word boundaries on both
  * sides and resolved to their tweedekamer.nl detail page. */
-#include <stdio.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -29,7 +28,7 @@ int prs_emit_zaak(struct prs_ctx *ctx, const char *z, size_t start, size_t end,
 	bool doc = z[4] == 'D';
 	memcpy(id, z, 10);
 	id[10] = 0;
-	snprintf(url, sizeof url,
+	prs_fmt(url, sizeof url,
 	    "https://www.tweedekamer.nl/kamerstukken/detail?%s=%s",
 	    doc ? "did" : "id", id);
 	c.family = "zaak";
