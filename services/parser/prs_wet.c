@@ -794,9 +794,10 @@ static void def_before(
 
 void prs_find_defs(struct prs_ctx *ctx, const char *s, size_t len)
 {
-	const char *p = s, *endp = s + len;
+	const char *p = s, *endp;
 	if (!s || !len)
 		return; /* empty text (NULL is allowed with len 0) */
+	endp = s + len;
 	while ((p = memchr(p, '(', (size_t)(endp - p))) != NULL) {
 		size_t i = (size_t)(p - s), j = i + 1, n, a;
 		p++;
