@@ -38,6 +38,9 @@ struct prs_ambig {
 
 #define PRS_MAX_HAS 32
 
+/* Keyword filter of the scan (prs_scan.c): 2^PRS_ANCHOR_BITS bits. */
+#define PRS_ANCHOR_BITS 12
+
 struct prs_ctx {
 	const char *s;
 	size_t len;
@@ -63,6 +66,8 @@ struct prs_ctx {
 		bool found;
 	} has[PRS_MAX_HAS];
 	size_t n_has;
+	/* hashes of the first bytes of every anchor keyword */
+	uint64_t anchor_bits[(1u << PRS_ANCHOR_BITS) / 64];
 };
 
 #define PRS_MAX_FIELDS 14

@@ -200,49 +200,71 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 static const unsigned char byte_class[256] = {
     CLS64(0), CLS64(64), CLS64(128), CLS64(192)};
 
-/* Second-letter filter: for a word's first letter, the set of second
- * characters with which an anchor can begin (bit n = letter 'a' + n; bit 26
- * '-', bit 27 '.'). Most words starting with an anchor letter ("het",
- * "een", "te") stop here without a call; letters that start no anchor have
- * an empty set. */
-#define L(c) (1u << ((c) - 'a'))
-#define DASH (1u << 26)
-#define DOT  (1u << 27)
-static const uint32_t second_letter[26] = {
-    ['a' - 'a'] = L('a') | L('r') | L('h'),
-    ['b' - 'a'] = L('l'),
-    ['c' - 'a'] = L('e') | L('v'),
-    ['e' - 'a'] = L('c') | L('l') | L('k') | L('e') | DOT | L('u'),
-    ['g' - 'a'] = L('m') | L('e'),
-    ['h' - 'a'] = L('t') | L('a') | DASH,
-    ['k' - 'a'] = L('a') | L('s'),
-    ['l' - 'a'] = L('j'),
-    ['n' - 'a'] = L('l') | L('r'),
-    ['p' - 'a'] = L('r'),
-    ['r' - 'a'] = L('i'),
-    ['s' - 'a'] = L('t'),
-    ['t' - 'a'] = L('w') | L('k') | L('r') | DOT,
-    ['u' - 'a'] = L('i'),
-    ['v' - 'a'] = L('e'),
-    ['w' - 'a'] = L('w') | L('e') | L('a') | L('s'),
-    ['z' - 'a'] = L('i'),
+/* Keyword filter. Every keyword that a recogniser called from try_at accepts
+ * at the start of a word begins with one of these (case-folded, 2 to 4
+ * bytes). A word whose first 2, 3 or 4 bytes are none of them is never
+ * tried: most words of running text ("vergadering", "euro", "kabinet",
+ * "een") stop here, branch-free. When a recogniser gets a new keyword, add
+ * its first bytes here (the golden tests will tell when one is missing). */
+static const char *const anchor_keys[] = {
+    "ah-", "art", "aanh",                 /* pubid, wet, aanhangsel */
+    "blg-", "cvdr", "ce:",                /* pubid, ECLI without prefix */
+    "ecli", "eci", "elci", "eu:", "elro", /* ecli, ljn */
+    "ek", "e.k.", "eers",                 /* chamber: EK, E.K., Eerste */
+    "geme", "gmb", "gede",                /* Gemeenteblad, Gmb, eu */
+    "http", "h-", "hand",                 /* url, pubid, Handelingen */
+    "kst-", "kame", "lj", "nr", "nl:",    /* kamerstuk, ljn, motie, ecli */
+    "prov", "prb", "rich",                /* Provinciaal blad, Prb, eu */
+    "staa", "stb", "stcr",                /* Staatsblad/-courant, Stb, Stcrt */
+    "trac", "trb", "tk", "t.k.", "twee",  /* Tractatenblad, chamber */
+    "uitv", "vero",                       /* eu */
+    "www.", "wate", "wsb", "wets", "zie", /* url, blad, wetsvoorstel */
 };
-#undef L
 
-/* True when a word starting at s[i] (a letter) may begin an anchor. */
-static bool maybe_anchor(const char *s, size_t len, size_t i)
+/* The first four bytes at i as one number, letters folded to lower case
+ * (bytes past the end are 0). */
+static inline uint32_t head4(const char *s, size_t len, size_t i)
 {
-	uint32_t set = second_letter[((unsigned char)s[i] | 0x20) - 'a'];
-	unsigned char d;
-	if (set == 0 || i + 1 >= len)
-		return false;
-	d = (unsigned char)s[i + 1] | 0x20;
-	if (d >= 'a' && d <= 'z')
-		return (set >> (d - 'a')) & 1u;
-	return (d == '-' && (set & DASH)) || (d == '.' && (set & DOT));
+	uint32_t x = 0, y, letter;
+	for (size_t k = 0; k < 4; k++)
+		x |= (uint32_t)prs_at(s, len, i + k) << (8 * k);
+	y = (x | 0x20202020u) & 0x7f7f7f7fu;
+	letter = (y + 0x1f1f1f1fu) & ~(y + 0x05050505u) & ~x & 0x80808080u;
+	return x | letter >> 2; /* 0x80 >> 2 is the case bit */
 }
-#undef DASH
-#undef DOT
+
+static inline uint32_t key_hash(uint32_t v)
+{
+	return (v * 0x9E3779B1u) >> (32 - PRS_ANCHOR_BITS);
+}
+
+static void set_anchor_bits(uint64_t *bits)
+{
+	for (size_t k = 0; k < sizeof anchor_keys / sizeof *anchor_keys; k++) {
+		const char *p = anchor_keys[k];
+		uint32_t h = head4(p, strlen(p), 0);
+		h = key_hash(h);
+		bits[h / 64] |= 1ull << (h % 64);
+	}
+}
+
+static inline uint64_t bit(const uint64_t *bits, uint32_t h)
+{
+	return (bits[h / 64] >> (h % 64)) & 1u;
+}
+
+/* True when the word at s[i] (a letter) may begin an anchor: its first 2, 3
+ * or 4 bytes hash to a keyword's bit. Hash collisions only let a word
+ * through to the recognisers, which decide. */
+static inline bool maybe_anchor(
+    const struct prs_ctx *ctx, const char *s, size_t len, size_t i)
+{
+	uint32_t w = head4(s, len, i);
+	/* one branch for the three tests: bitwise, not short-circuit */
+	return (bit(ctx->anchor_bits, key_hash(w & 0xffffu)) |
+	           bit(ctx->anchor_bits, key_hash(w & 0xffffffu)) |
+	           bit(ctx->anchor_bits, key_hash(w))) != 0;
+}
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&    \
     !defined(PRS_SCAN_BYTES)
@@ -301,7 +323,7 @@ static int scan(struct prs_ctx *ctx)
 			size_t p = i + (size_t)__builtin_ctzll(starts) / 8;
 			starts &= starts - 1;
 			if (byte_class[(unsigned char)s[p]] == 1 &&
-			    !maybe_anchor(s, len, p))
+			    !maybe_anchor(ctx, s, len, p))
 				continue;
 			if ((rv = try_at(ctx, p, &end)) != VP_OK)
 				return rv;
@@ -319,7 +341,7 @@ static int scan(struct prs_ctx *ctx)
 		case 1:
 			if ((i == 0 ||
 			        byte_class[(unsigned char)s[i - 1]] != 1) &&
-			    maybe_anchor(s, len, i)) {
+			    maybe_anchor(ctx, s, len, i)) {
 				if ((rv = try_at(ctx, i, &end)) != VP_OK)
 					return rv;
 				if (end > i) {
@@ -378,6 +400,7 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 	if (!(ctx = calloc(1, sizeof *ctx)))
 		return VP_ENOMEM;
 	ctx->laws = laws ? laws : &prs_laws_builtin;
+	set_anchor_bits(ctx->anchor_bits);
 	ctx->s = ctx->doc = text;
 	ctx->len = ctx->doc_len = len;
 	prs_find_defs(ctx, text, len);
@@ -417,6 +440,7 @@ int prs_parse_segments_with(const struct prs_laws *laws,
 	if (!(ctx = calloc(1, sizeof *ctx)))
 		return VP_ENOMEM;
 	ctx->laws = laws ? laws : &prs_laws_builtin;
+	set_anchor_bits(ctx->anchor_bits);
 	ctx->segs = segs;
 	ctx->n_segs = n_segs;
 	/* definitions first: "(hierna: Awb)" in paragraph 9 applies to a

@@ -150,6 +150,92 @@ static void test_scan_alignment(void **state)
 	prs_citations_free(ref, n_ref);
 }
 
+/* One citation per label form that a recogniser accepts at the start of a
+ * word, as "start:id": the scan's keyword filter must let every one of them
+ * through (a form it stopped could still be found later in the text, as
+ * "Verordening" inside "Gedelegeerde Verordening", so starts are compared). */
+static const struct {
+	const char *text, *ids;
+} forms[] = {
+    {"Kamerstukken E.K. 2019/20, 35300, nr. A", "0:kst-35300-A"},
+    {"Kamerstukken T.K. 2019/20, 35300, nr. 5", "0:kst-35300-5"},
+    {"Gedelegeerde Verordening (EU) 2019/945", "0:CELEX:32019R0945"},
+    {"Uitvoeringsverordening (EU) 2019/947", "0:CELEX:32019R0947"},
+    {"Richtlijn 2008/98/EG", "0:CELEX:32008L0098"},
+    {"Provinciaal blad 2019, 1234", "0:prb-2019-1234"},
+    {"Prb. 2019, 1234", "0:prb-2019-1234"},
+    {"Gmb. 2019, 1234", "0:gmb-2019-1234"},
+    {"Wsb. 2019, 1234", "0:wsb-2019-1234"},
+    {"Trb. 2019, 12", "0:trb-2019-12"},
+    {"ECI:NL:HR:2019:1234", "0:ECLI:NL:HR:2019:1234"},
+    {"ELCI:NL:HR:2019:1234", "0:ECLI:NL:HR:2019:1234"},
+    {"LJ nr. BZ3549", "0:LJN:BZ3549"},
+    {"LJN BZ3549", "0:LJN:BZ3549"},
+    {"ELRO BZ3549", "0:LJN:BZ3549"},
+    {"Hand. II 2019/20, nr. 5, item 7", "0:h-tk-20192020-5-7"},
+    {"Handelingen II 2019/20, nr. 5, item 7", "0:h-tk-20192020-5-7"},
+    {"artt. 8 en 9 Awb",
+        "0:jci1.3:c:BWBR0005537&artikel=8 0:jci1.3:c:BWBR0005537&artikel=9"},
+    {"art. 8 Awb", "0:jci1.3:c:BWBR0005537&artikel=8"},
+    {"artikelen 8 en 9 Awb",
+        "0:jci1.3:c:BWBR0005537&artikel=8 0:jci1.3:c:BWBR0005537&artikel=9"},
+    {"Aanh. Hand. II 2019/20, nr. 1234", "0:ah-tk-20192020-1234"},
+    {"Aanhangsel Handelingen II 2019/20, nr. 1234", "0:ah-tk-20192020-1234"},
+    {"EU:C:2007:343", "0:ECLI:EU:C:2007:343"},
+    {"CE:ECHR:2019:0101JUD001234567", "0:ECLI:CE:ECHR:2019:0101JUD001234567"},
+    {"NL:HR:2019:1234", "0:ECLI:NL:HR:2019:1234"},
+    {"Stb. 2013, 465", "0:stb-2013-465"},
+    {"Stcrt. 2013, 465", "0:stcrt-2013-465"},
+    {"Staatsblad 2013, 465", "0:stb-2013-465"},
+    {"Staatscourant 2013, 465", "0:stcrt-2013-465"},
+    {"Tractatenblad 2019, 12", "0:trb-2019-12"},
+    {"Gemeenteblad 2019, 1234", "0:gmb-2019-1234"},
+    {"Waterschapsblad 2019, 1234", "0:wsb-2019-1234"},
+    {"wetsvoorstel 35300", "0:dossier:35300"},
+    {"TK 2008-2009, 31459, 22", "0:kst-31459-22"},
+    {"EK 2008-2009, 31459, C", "0:kst-31459-C"},
+    {"Tweede Kamer 2008-2009, 31459, nr. 22", "0:kst-31459-22"},
+    {"Eerste Kamer 2008-2009, 31459, nr. C", "0:kst-31459-C"},
+    {"Tweede Kamer der Staten-Generaal | 2005-2006 | nr. 23, pagina 1529-1532",
+        "0:h-tk-20052006-1529-1532"},
+    {"zie vraag 10", "4:internal:vraag-10"},
+    {"Zij krijgt nr. 456 (36800-XVI).", "11:kst-36800-XVI-456"},
+    {"https://www.tweedekamer.nl/kamerstukken/x",
+        "0:https://www.tweedekamer.nl/kamerstukken/x"},
+    {"www.rijksoverheid.nl/x", "0:https://www.rijksoverheid.nl/x"},
+    {"kst-22343-400 stb-2013-465 h-tk-20232024-4-26 ah-tk-20192020-1234 "
+     "stcrt-2006-183 trb-2019-12 gmb-2019-1234 prb-2019-1234 wsb-2019-1234 "
+     "blg-123456 CVDR101405_1",
+        "0:kst-22343-400 14:stb-2013-465 27:h-tk-20232024-4-26 "
+        "46:ah-tk-20192020-1234 66:stcrt-2006-183 107:prb-2019-1234 "
+        "135:blg-123456 146:CVDR101405_1"},
+    {"Kamerstuk 35300 nr. 5 kamerstukdossier 35300",
+        "0:kst-35300-5 22:dossier:35300"},
+    {"2025Z15031 Verordening (EU) 2016/679 CELEX 32016R0679",
+        "0:2025Z15031 11:CELEX:32016R0679 43:CELEX:32016R0679"},
+};
+
+static void test_every_label_form(void **state)
+{
+	(void)state;
+	for (size_t r = 0; r < sizeof forms / sizeof *forms; r++) {
+		struct vp_citation *c = NULL;
+		size_t n = 0, o = 0;
+		char got[512] = "";
+		assert_int_equal(prs_parse_text(forms[r].text,
+		                     strlen(forms[r].text), &c, &n),
+		    VP_OK);
+		for (size_t k = 0; k < n; k++)
+			o += (size_t)snprintf(got + o, sizeof got - o,
+			    "%s%llu:%s", k ? " " : "",
+			    (unsigned long long)c[k].spans[0].start, c[k].id);
+		if (strcmp(got, forms[r].ids) != 0)
+			fail_msg("%s: expected '%s', got '%s'", forms[r].text,
+			    forms[r].ids, got);
+		prs_citations_free(c, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +243,7 @@ int main(void)
 	    cmocka_unit_test(test_find_ci),
 	    cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_scan_alignment),
+	    cmocka_unit_test(test_every_label_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
