@@ -10,7 +10,7 @@
 
 struct blad {
 	/* word as written, case-sensitive; a new first two letters must be
-	 * added to the switch at the top of prs_try_blad */
+	 * added to heads in prs_try_blad */
 	const char *label;
 	bool dot; /* abbreviation: may be followed by '.' */
 	const char *prefix;
@@ -125,33 +125,17 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 	bool issue = false;
 
 	*end = i;
-	/* the first letters of the labels above, and their second (case
-	 * sensitive: "St", "Tr", "Ge", "Gm", "Pr", "Wa", "Ws"): rejects almost
-	 * every other word before the table */
-	switch (s[i]) {
-	case 'S':
-		if (prs_at(s, len, i + 1) != 't')
+	/* the first two letters of the labels above (case sensitive): rejects
+	 * most other words before the table */
+	{
+		static const char heads[] = "StTrGeGmPrWaWs";
+		size_t h = 0;
+		while (
+		    h < sizeof heads - 1 &&
+		    (s[i] != heads[h] || prs_at(s, len, i + 1) != heads[h + 1]))
+			h += 2;
+		if (h == sizeof heads - 1)
 			return VP_OK;
-		break;
-	case 'T':
-		if (prs_at(s, len, i + 1) != 'r')
-			return VP_OK;
-		break;
-	case 'G':
-		if (prs_at(s, len, i + 1) != 'e' &&
-		    prs_at(s, len, i + 1) != 'm')
-			return VP_OK;
-		break;
-	case 'P':
-		if (prs_at(s, len, i + 1) != 'r')
-			return VP_OK;
-		break;
-	case 'W':
-		if (prs_at(s, len, i + 1) != 'a' &&
-		    prs_at(s, len, i + 1) != 's')
-			return VP_OK;
-		break;
-	default: return VP_OK;
 	}
 	for (size_t k = 0; k < sizeof blads / sizeof *blads; k++) {
 		size_t l;
