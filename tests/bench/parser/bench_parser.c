@@ -83,9 +83,10 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 256 << 20);
 	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	if (argc < 2 || (argc > 2 && strcmp(argv[2], "--profile") != 0)) {
-		fprintf(stderr, "usage: bench_parser TEXT_FILE [--profile]\n"
-				"  --profile  parse the file 5 times and nothing "
-				"else (for perf/callgrind)\n");
+		fprintf(stderr,
+		    "usage: bench_parser TEXT_FILE [--profile]\n"
+		    "  --profile  parse the file 5 times and nothing "
+		    "else (for perf/callgrind)\n");
 		return 2;
 	}
 	if (!(text = read_file(argv[1], &len)) || len < mb1) {
