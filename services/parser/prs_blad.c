@@ -9,8 +9,8 @@
 #include "prs_internal.h"
 
 struct blad {
-	/* word as written, case-sensitive; a new first two letters must be
-	 * added to heads in prs_try_blad */
+	/* word as written, case-sensitive; its first bytes must be in the
+	 * scan's anchor_keys (prs_scan.c) */
 	const char *label;
 	bool dot; /* abbreviation: may be followed by '.' */
 	const char *prefix;
@@ -125,18 +125,6 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 	bool issue = false;
 
 	*end = i;
-	/* the first two letters of the labels above (case sensitive): rejects
-	 * most other words before the table */
-	{
-		static const char heads[] = "StTrGeGmPrWaWs";
-		size_t h = 0;
-		while (
-		    h < sizeof heads - 1 &&
-		    (s[i] != heads[h] || prs_at(s, len, i + 1) != heads[h + 1]))
-			h += 2;
-		if (h == sizeof heads - 1)
-			return VP_OK;
-	}
 	for (size_t k = 0; k < sizeof blads / sizeof *blads; k++) {
 		size_t l;
 		/* cheap: most entries end here */
