@@ -25,7 +25,7 @@
 #define PRS_MAX_DEFS 64
 struct prs_def {
 	char abbr[24];
-	char bwb[24];
+	long law; /* index in the law index, -1: not in it */
 	char title[96];
 };
 
@@ -66,6 +66,13 @@ struct prs_ctx {
 		bool found;
 	} has[PRS_MAX_HAS];
 	size_t n_has;
+	/* "de wet" / "het besluit" as the document defines them, and the law
+	 * of each kind named last (indexes into laws, -1: none) */
+	long generic_def[PRS_KIND_N];
+	long last_law[PRS_KIND_N];
+	/* the document is a regulation (it has article headings): a bare
+	 * "artikel 5" points inside it */
+	bool regulation;
 	/* hashes of the first bytes of every anchor keyword */
 	uint64_t anchor_bits[(1u << PRS_ANCHOR_BITS) / 64];
 };
@@ -246,6 +253,15 @@ int prs_try_celex(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_internal(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_ecli_bare(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end);
+
+/* Resets the document-wide law state and looks for article headings. */
+void prs_doc_init(struct prs_ctx *ctx);
+
+/* Notes the article headings of s (a regulation's "Artikel 5" lines). */
+void prs_find_headings(struct prs_ctx *ctx, const char *s, size_t len);
 
 /* "16 juni 2005" at j: sets *year and *month (1-12), returns its length
  * or 0. */

@@ -1,7 +1,22 @@
-/* prs_laws.c - loads the law table (TSV) into a sorted array of normalised
- * keys and answers exact-key lookups by binary search. Longest-match over
- * running text is built on top of this in prs_wet.c. */
-#include <ctype.h>
+/* prs_laws.c - builds the law index from the TSV tables and matches names in
+ * running text.
+ *
+ * Design: every name is cut into normalised words; the hash of the first k
+ * words (a chain: h(k) = mix(h(k-1), word k)) is a key of one open-addressing
+ * table. A key that is a whole name holds its candidate laws; a key that is
+ * only the start of longer names is marked as a prefix. Matching walks the
+ * text word by word, one probe per word, and stops at the first key the
+ * table does not hold: cost proportional to the name's length, whatever the
+ * size of the table. Keys are 64-bit: two different word sequences of the
+ * ~40,000 prefixes share a key with a probability far below 1e-9.
+ *
+ * Which names go in: the citeertitel, every harvested alias, the curated
+ * names, and the official title when it is short and has no date formula
+ * ("Regeling erkenning scholings- en trainingsprogramma", not "Wet van 4 juni
+ * 1992, houdende ..."). Generic words ("Wet", "Besluit", "Boek 2") never are
+ * names. A name shared by several regulations keeps the candidates of its
+ * best source (curated > citeertitel > alias > title) and is reported as
+ * ambiguous when more than one remains. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,167 +25,832 @@
 #include "prs_laws.h"
 #include "vp_err.h"
 
-/* Largest table file accepted: the official BWB list is a few MB. */
-#define MAX_TABLE_BYTES (64u << 20)
+#define MAX_TABLE_BYTES (256u << 20)
+#define MAX_NAME_BYTES  160
+#define MAX_NAME_WORDS  24
+#define MAX_GAP         40 /* bytes of space between two words of a name */
+#define FILTER_BITS     16
 
-size_t prs_law_norm(const char *s, size_t n, char *out, size_t cap, size_t *map)
+/* slot flags (low byte: PRS_NAME_*) */
+#define SLOT_TERM   0x100
+#define SLOT_PREFIX 0x200
+
+struct slot {
+	uint64_t key; /* 0: empty */
+	uint32_t cand;
+	uint16_t n_cand;
+	uint16_t flags;
+};
+
+struct prs_laws {
+	struct prs_law *laws;
+	size_t n_laws, cap_laws;
+	struct slot *slots;
+	size_t mask;
+	uint32_t *cands;
+	size_t n_cands;
+	size_t n_names;
+	uint64_t filter[(1u << FILTER_BITS) / 64];
+	/* string storage: blocks of copied titles and ids */
+	char **blocks;
+	size_t n_blocks;
+	char *blk;
+	size_t blk_used, blk_cap;
+	/* id -> law (build time only) */
+	uint32_t *idmap;
+	size_t idmask;
+};
+
+/* ---- words ---- */
+
+#define ROOT_FOLD  0x51ed27a1c3f0b9d5ull
+#define ROOT_EXACT 0x2545f4914f6cdd1dull
+
+static inline uint64_t mix(uint64_t h, uint64_t w)
 {
-	size_t o = 0, i = 0;
-	bool space = false;
-	if (cap == 0)
+	uint64_t z = (h ^ w) * 0x9E3779B97F4A7C15ull;
+	z = (z ^ (z >> 29)) * 0xBF58476D1CE4E5B9ull;
+	z ^= z >> 32;
+	return z ? z : 1;
+}
+
+/* ASCII letter of a Latin-1 supplement letter (second byte after 0xC3),
+ * 0 when it is not a letter. */
+static const char latin1[64] = "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
+                               "aaaaaaaceeeeiiiidnooooo\0ouuuuyty";
+
+struct word {
+	size_t start, end;
+	uint64_t hf, hx; /* folded, exact */
+	size_t nbytes;   /* folded length */
+	unsigned upper;  /* capitals in it */
+	unsigned char head[3];
+	size_t nhead;
+};
+
+/* Length of an apostrophe at i (' ’ ‘ `), 0 if none. */
+static size_t apostrophe(const char *s, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c == '\'' || c == '`')
+		return 1;
+	if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0x98 ||
+	        (unsigned char)s[i + 2] == 0x99))
+		return 3;
+	return 0;
+}
+
+/* One character of a word at i: its folded ASCII letter or digit in *f
+ * (and *f2 for 'ß'), its length; 0 if it is no word character. */
+static size_t word_char(
+    const char *s, size_t len, size_t i, char *f, char *f2, bool *up)
+{
+	unsigned char c = (unsigned char)s[i];
+	*f2 = 0;
+	*up = false;
+	if (c < 0x80) {
+		if (c >= 'a' && c <= 'z') {
+			*f = (char)c;
+			return 1;
+		}
+		if (c >= 'A' && c <= 'Z') {
+			*f = (char)(c + 32);
+			*up = true;
+			return 1;
+		}
+		if (c >= '0' && c <= '9') {
+			*f = (char)c;
+			return 1;
+		}
 		return 0;
-	while (i < n && o + 1 < cap) {
-		unsigned char c = (unsigned char)s[i];
-		size_t w = 1;
-		bool sp = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
-			sp = true;
-			w = 2;
-		} else if (c == 0xC2 && i + 1 < n &&
-		           (unsigned char)s[i + 1] == 0xAD) {
-			i += 2; /* soft hyphen: invisible */
-			if (o && map)
-				map[o - 1] = i;
-			continue;
-		}
-		if (sp) {
-			space = o > 0;
-			i += w;
-			continue;
-		}
-		if (space) {
-			if (map)
-				map[o] = i;
-			out[o++] = ' ';
-			space = false;
-			if (o + 1 >= cap)
-				break;
-		}
-		out[o] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		i += w;
-		if (map)
-			map[o] = i;
-		o++;
 	}
-	out[o] = 0;
-	return o;
+	if (c == 0xC3 && i + 1 < len) {
+		unsigned char d = (unsigned char)s[i + 1];
+		if (d >= 0x80 && d <= 0xBF && latin1[d - 0x80]) {
+			*f = latin1[d - 0x80];
+			*up = d < 0xA0;
+			if (d == 0x9F)
+				*f2 = 's';
+			return 2;
+		}
+	}
+	return 0;
 }
 
-static int cmp_law(const void *a, const void *b)
+/* Reads the word at i into *w; returns its length in bytes, 0 if none. */
+static size_t read_word(const char *s, size_t len, size_t i, struct word *w)
 {
-	const struct prs_law *x = a, *y = b;
-	int r = strcmp(x->key, y->key);
-	return r ? r : strcmp(x->bwb, y->bwb);
+	size_t p = i, n;
+	uint64_t hf = 0xcbf29ce484222325ull, hx = hf;
+	memset(w, 0, sizeof *w);
+	w->start = i;
+	while (p < len) {
+		char f, f2;
+		bool up;
+		if ((n = word_char(s, len, p, &f, &f2, &up))) {
+			hf = (hf ^ (unsigned char)f) * 0x100000001b3ull;
+			if (f2)
+				hf =
+				    (hf ^ (unsigned char)f2) * 0x100000001b3ull;
+			for (size_t k = 0; k < n; k++)
+				hx = (hx ^ (unsigned char)s[p + k]) *
+				     0x100000001b3ull;
+			if (w->nhead < 3)
+				w->head[w->nhead++] = (unsigned char)f;
+			w->nbytes += f2 ? 2 : 1;
+			w->upper += up;
+			p += n;
+			continue;
+		}
+		/* an apostrophe inside a word or before one ("’s") */
+		if ((n = apostrophe(s, len, p)) && p + n < len &&
+		    word_char(s, len, p + n, &f, &f2, &up)) {
+			p += n;
+			continue;
+		}
+		break;
+	}
+	if (w->nbytes == 0)
+		return 0;
+	w->end = p;
+	w->hf = hf;
+	w->hx = hx;
+	return p - i;
 }
 
-static bool has_ci(const char *hay, const char *needle)
+size_t prs_law_word(const char *s, size_t len, size_t i)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
+	struct word w;
+	return i < len ? read_word(s, len, i, &w) : 0;
+}
+
+/* Start of the next word of the same name after a word ending at e, or
+ * (size_t)-1 when the name cannot go on (punctuation, a paragraph break, a
+ * spaced dash). */
+static size_t next_word(const char *s, size_t len, size_t e)
+{
+	size_t p = e, nl = 0;
+	bool joined = false;
+	while (p < len && p - e <= MAX_GAP) {
+		unsigned char c = (unsigned char)s[p], d;
+		if (c == ' ' || c == '\t' || c == '\r') {
+			p++;
+			continue;
+		}
+		if (c == '\n') {
+			if (++nl > 1)
+				return (size_t)-1;
+			p++;
+			continue;
+		}
+		if (c == 0xC2 && p + 1 < len &&
+		    ((d = (unsigned char)s[p + 1]) == 0xA0 || d == 0xAD)) {
+			p += 2;
+			continue;
+		}
+		if (c == 0xE2 && p + 2 < len &&
+		    (unsigned char)s[p + 1] == 0x80) {
+			d = (unsigned char)s[p + 2];
+			if (d == 0xAF || d == 0x89) { /* narrow, thin space */
+				p += 3;
+				continue;
+			}
+			if (d >= 0x90 && d <= 0x93 && p == e && !joined) {
+				p += 3; /* a dash glued to the word */
+				joined = true;
+				continue;
+			}
+			return (size_t)-1;
+		}
+		if ((c == '-' || c == '/') && p == e && !joined) {
+			p++;
+			joined = true;
+			continue;
+		}
+		if (c == '.' && p == e && p + 1 < len) {
+			char f, f2;
+			bool up;
+			if (word_char(s, len, p + 1, &f, &f2, &up)) {
+				p++; /* W.v.Sr. */
+				continue;
+			}
+		}
+		break;
+	}
+	if (p >= len || p - e > MAX_GAP)
+		return (size_t)-1;
+	{
+		struct word w;
+		if (!read_word(s, len, p, &w))
+			return (size_t)-1;
+	}
+	return p;
+}
+
+static uint32_t head_hash(const unsigned char *h, size_t n)
+{
+	uint32_t v = 0;
+	for (size_t k = 0; k < n && k < 3; k++)
+		v |= (uint32_t)h[k] << (8 * k);
+	return (v * 0x9E3779B1u) >> (32 - FILTER_BITS);
+}
+
+/* ---- law words ---- */
+
+static bool ends_with(const char *w, size_t n, const char *suf)
+{
+	size_t m = strlen(suf);
+	return n >= m && !strncasecmp(w + n - m, suf, m);
+}
+
+/* Whether a one-word name is a law word by its ending ("Wegenwet",
+ * "Arbeidstijdenbesluit"), so safe without an article beside it. */
+static bool law_word(const char *w, size_t n)
+{
+	static const char *const sufs[] = {"wet", "wetboek", "besluit",
+	    "regeling", "verdrag", "reglement", "verordening", "richtlijn",
+	    "statuut", "beschikking", "overeenkomst", "conventie", "protocol",
+	    "handvest", "code", "instructie", "wet)"};
+	for (size_t k = 0; k < sizeof sufs / sizeof *sufs; k++)
+		if (ends_with(w, n, sufs[k]) && n > strlen(sufs[k]) + 2)
 			return true;
 	return false;
 }
 
-/* Splits a line into up to 5 tab-separated columns in place. */
-static size_t columns(char *line, char **col)
+static bool eq_word(const char *w, size_t n, const char *x)
 {
-	size_t n = 0;
-	col[n++] = line;
-	for (char *p = line; *p && n < 5; p++)
-		if (*p == '\t') {
-			*p = 0;
-			col[n++] = p + 1;
+	return strlen(x) == n && !strncasecmp(w, x, n);
+}
+
+/* Words that never start a name, and names that are only a generic word. */
+static bool generic_start(const char *w, size_t n, size_t n_words)
+{
+	static const char *const structure[] = {"boek", "titel", "titeldeel",
+	    "hoofdstuk", "afdeling", "paragraaf", "deel", "artikel",
+	    "artikelen", "art", "bijlage", "onderdeel", "lid", "de", "het",
+	    "een", "van", "der", "en", "of", "op", "in", "zie"};
+	static const char *const alone[] = {"wet", "wetten", "besluit",
+	    "regeling", "verdrag", "reglement", "verordening", "richtlijn",
+	    "wetboek", "code", "statuut", "rijkswet", "invoeringswet",
+	    "aanpassingswet", "overgangswet", "uitvoeringswet",
+	    "uitvoeringsbesluit", "uitvoeringsregeling", "beschikking",
+	    "protocol", "instructie", "grondwet"};
+	for (size_t k = 0; k < sizeof structure / sizeof *structure; k++)
+		if (eq_word(w, n, structure[k]))
+			return true;
+	if (n_words == 1)
+		for (size_t k = 0; k < sizeof alone / sizeof *alone; k++)
+			if (eq_word(w, n, alone[k]) &&
+			    strcmp(alone[k], "grondwet"))
+				return true;
+	return false;
+}
+
+/* ---- building ---- */
+
+struct name {
+	uint64_t key;
+	uint32_t law;
+	unsigned char prio;
+	unsigned char flags;
+	bool term;
+};
+
+struct builder {
+	struct prs_laws *L;
+	struct name *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static char *store(struct prs_laws *L, const char *s, size_t n)
+{
+	char *p;
+	if (L->blk_used + n + 1 > L->blk_cap) {
+		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+		char **b = realloc(L->blocks, (L->n_blocks + 1) * sizeof *b);
+		if (!b)
+			return NULL;
+		L->blocks = b;
+		if (!(L->blk = malloc(cap)))
+			return NULL;
+		L->blocks[L->n_blocks++] = L->blk;
+		L->blk_used = 0;
+		L->blk_cap = cap;
+	}
+	p = L->blk + L->blk_used;
+	memcpy(p, s, n);
+	p[n] = 0;
+	L->blk_used += n + 1;
+	return p;
+}
+
+static uint64_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ (unsigned char)s[k]) * 0x100000001b3ull;
+	return h;
+}
+
+static int idmap_grow(struct prs_laws *L)
+{
+	size_t cap = L->idmask ? 2 * (L->idmask + 1) : 4096;
+	uint32_t *m = malloc(cap * sizeof *m);
+	if (!m)
+		return VP_ENOMEM;
+	memset(m, 0xff, cap * sizeof *m);
+	for (size_t k = 0; k < L->n_laws; k++) {
+		const char *id = L->laws[k].bwb;
+		size_t h = (size_t)str_hash(id, strlen(id)) & (cap - 1);
+		while (m[h] != UINT32_MAX)
+			h = (h + 1) & (cap - 1);
+		m[h] = (uint32_t)k;
+	}
+	free(L->idmap);
+	L->idmap = m;
+	L->idmask = cap - 1;
+	return VP_OK;
+}
+
+static long find_id(const struct prs_laws *L, const char *id, size_t n)
+{
+	size_t h;
+	if (!L->idmap)
+		return -1;
+	h = (size_t)str_hash(id, n) & L->idmask;
+	while (L->idmap[h] != UINT32_MAX) {
+		const char *x = L->laws[L->idmap[h]].bwb;
+		if (strlen(x) == n && !memcmp(x, id, n))
+			return (long)L->idmap[h];
+		h = (h + 1) & L->idmask;
+	}
+	return -1;
+}
+
+long prs_laws_find_id(const struct prs_laws *laws, const char *bwb)
+{
+	long k;
+	if (!laws || !bwb)
+		return -1;
+	if (laws->idmap)
+		return find_id(laws, bwb, strlen(bwb));
+	for (k = 0; k < (long)laws->n_laws; k++)
+		if (!strcmp(laws->laws[k].bwb, bwb))
+			return k;
+	return -1;
+}
+
+static unsigned char kind_of_soort(const char *s, size_t n)
+{
+	if (n >= 3 && (!strncmp(s, "wet", 3) || !strncmp(s, "rijkswet", 8)))
+		return PRS_KIND_WET;
+	if ((n >= 4 && !strncmp(s, "AMvB", 4)) ||
+	    (n >= 2 && !strncmp(s, "KB", 2)) ||
+	    (n >= 7 && !strncmp(s, "rijksKB", 7)))
+		return PRS_KIND_BESLUIT;
+	if (n >= 7 && !strncmp(s, "verdrag", 7))
+		return PRS_KIND_VERDRAG;
+	if (n > 0)
+		return PRS_KIND_REGELING;
+	return PRS_KIND_OTHER;
+}
+
+static unsigned char kind_of_title(const char *t, size_t n, const char *id)
+{
+	size_t w = 0;
+	if (!strncmp(id, "CELEX:", 6))
+		return PRS_KIND_EU;
+	while (w < n && t[w] != ' ')
+		w++;
+	if (ends_with(t, w, "wet") || ends_with(t, w, "wetboek") ||
+	    eq_word(t, w, "rijkswet"))
+		return PRS_KIND_WET;
+	if (ends_with(t, w, "besluit"))
+		return PRS_KIND_BESLUIT;
+	if (ends_with(t, w, "regeling") || ends_with(t, w, "reglement"))
+		return PRS_KIND_REGELING;
+	if (ends_with(t, w, "verdrag"))
+		return PRS_KIND_VERDRAG;
+	if (!strncasecmp(t, "Burgerlijk Wetboek", 18) ||
+	    !strncasecmp(t, "Wetboek", 7))
+		return PRS_KIND_WET;
+	return PRS_KIND_OTHER;
+}
+
+static bool valid_id(const char *id, size_t n)
+{
+	if (n == 11 && !strncmp(id, "BWB", 3) &&
+	    (id[3] == 'R' || id[3] == 'V' || id[3] == 'W')) {
+		for (size_t k = 4; k < 11; k++)
+			if (id[k] < '0' || id[k] > '9')
+				return false;
+		return true;
+	}
+	if (n > 6 && n < 24 && !strncmp(id, "CELEX:", 6)) {
+		for (size_t k = 6; k < n; k++)
+			if (!((id[k] >= '0' && id[k] <= '9') ||
+			        (id[k] >= 'A' && id[k] <= 'Z')))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/* The law with this id, added when new; title replaces the old one when
+ * override is set. Returns its index or -1 (out of memory). */
+static long add_law(struct prs_laws *L, const char *id, size_t idn,
+    const char *title, size_t tn, unsigned char kind, bool override)
+{
+	long k = find_id(L, id, idn);
+	if (k >= 0) {
+		if (override && tn) {
+			char *t = store(L, title, tn);
+			if (!t)
+				return -1;
+			L->laws[k].title = t;
 		}
-	return n;
+		if (kind && (override || !L->laws[k].kind))
+			L->laws[k].kind = kind;
+		return k;
+	}
+	if (L->n_laws == L->cap_laws) {
+		size_t cap = L->cap_laws ? 2 * L->cap_laws : 1024;
+		struct prs_law *v = realloc(L->laws, cap * sizeof *v);
+		if (!v)
+			return -1;
+		L->laws = v;
+		L->cap_laws = cap;
+	}
+	{
+		struct prs_law *x = &L->laws[L->n_laws];
+		if (!(x->bwb = store(L, id, idn)) ||
+		    !(x->title = store(L, tn ? title : id, tn ? tn : idn)))
+			return -1;
+		x->kind = kind;
+	}
+	L->n_laws++;
+	if (!L->idmap || 2 * L->n_laws > L->idmask + 1) {
+		if (idmap_grow(L) != VP_OK)
+			return -1;
+	} else {
+		size_t h = (size_t)str_hash(id, idn) & L->idmask;
+		while (L->idmap[h] != UINT32_MAX)
+			h = (h + 1) & L->idmask;
+		L->idmap[h] = (uint32_t)(L->n_laws - 1);
+	}
+	return (long)(L->n_laws - 1);
+}
+
+static void push(struct builder *b, uint64_t key, uint32_t law,
+    unsigned char prio, unsigned char flags, bool term)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 4096;
+		struct name *v = realloc(b->v, cap * sizeof *v);
+		if (!v) {
+			b->oom = true;
+			return;
+		}
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n].key = key;
+	b->v[b->n].law = law;
+	b->v[b->n].prio = prio;
+	b->v[b->n].flags = flags;
+	b->v[b->n].term = term;
+	b->n++;
+}
+
+/* Adds one name of law k. curated: from the curated table (its short
+ * abbreviations are safe on their own). */
+static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
+    unsigned char prio, bool curated)
+{
+	struct word w[MAX_NAME_WORDS];
+	size_t nw = 0, p = 0, upper = 0;
+	uint64_t h = ROOT_FOLD;
+	unsigned flags = 0;
+	/* trim; drop a trailing "(...)" qualifier and a leading article */
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '.'))
+		n--;
+	while (n && *s == ' ') {
+		s++;
+		n--;
+	}
+	if (n > 2 && s[n - 1] == ')') {
+		size_t o = n - 1;
+		while (o > 0 && s[o] != '(')
+			o--;
+		if (o > 1 && s[o - 1] == ' ')
+			n = o - 1;
+	}
+	if (n > 3 && (!strncasecmp(s, "de ", 3))) {
+		s += 3;
+		n -= 3;
+	} else if (n > 4 && !strncasecmp(s, "het ", 4)) {
+		s += 4;
+		n -= 4;
+	}
+	if (n == 0 || n > MAX_NAME_BYTES)
+		return;
+	/* words; a name with punctuation between its words is not one */
+	while (p < n) {
+		size_t q;
+		if (nw == MAX_NAME_WORDS || !read_word(s, n, p, &w[nw]))
+			return;
+		upper += w[nw].upper;
+		q = next_word(s, n, w[nw].end);
+		nw++;
+		if (q == (size_t)-1) {
+			size_t e = w[nw - 1].end;
+			while (e < n && (s[e] == '.' || s[e] == ' '))
+				e++;
+			if (e != n)
+				return;
+			break;
+		}
+		p = q;
+	}
+	if (!nw)
+		return;
+	if (generic_start(s + w[0].start, w[0].end - w[0].start, nw))
+		return;
+	/* "Wet van 12 mei 2016": a date formula, not a name */
+	if (nw >= 3 && eq_word(s + w[1].start, w[1].end - w[1].start, "van") &&
+	    s[w[2].start] >= '0' && s[w[2].start] <= '9')
+		return;
+	if (s[0] >= 'A' && s[0] <= 'Z')
+		flags |= PRS_NAME_CAP;
+	if (nw == 1 && !law_word(s, w[0].end)) {
+		flags |= PRS_NAME_WEAK;
+		if (w[0].nbytes >= 3 && (curated || upper >= 2))
+			flags |= PRS_NAME_STRONG;
+	}
+	/* short one-word names: exact case only ("Aw" is not "AW") */
+	if (nw == 1 && (flags & PRS_NAME_WEAK) && w[0].nbytes <= 5) {
+		push(b, mix(ROOT_EXACT, w[0].hx), k, prio, (unsigned char)flags,
+		    true);
+		b->L->filter[head_hash(w[0].head, w[0].nhead) / 64] |=
+		    1ull << (head_hash(w[0].head, w[0].nhead) % 64);
+		return;
+	}
+	for (size_t q = 0; q < nw; q++) {
+		h = mix(h, w[q].hf);
+		push(b, h, k, prio, (unsigned char)flags, q + 1 == nw);
+	}
+	b->L->filter[head_hash(w[0].head, w[0].nhead) / 64] |=
+	    1ull << (head_hash(w[0].head, w[0].nhead) % 64);
+}
+
+static size_t columns(
+    const char *line, size_t n, const char **col, size_t *cl, size_t max)
+{
+	size_t c = 0, st = 0;
+	for (size_t k = 0; k <= n && c < max; k++)
+		if (k == n || line[k] == '\t') {
+			col[c] = line + st;
+			cl[c] = k - st;
+			c++;
+			st = k + 1;
+		}
+	return c;
+}
+
+/* Whether an official title reads as a short name, not a formula. */
+static bool title_is_name(const char *t, size_t n)
+{
+	bool lawish = false;
+	size_t p = 0;
+	if (n == 0 || n > 90 || memchr(t, ',', n) || memchr(t, ';', n))
+		return false;
+	while (p < n) {
+		size_t e = p;
+		while (e < n && t[e] != ' ')
+			e++;
+		if (law_word(t + p, e - p) || eq_word(t + p, e - p, "wet") ||
+		    eq_word(t + p, e - p, "besluit") ||
+		    eq_word(t + p, e - p, "regeling") ||
+		    eq_word(t + p, e - p, "verdrag") ||
+		    eq_word(t + p, e - p, "reglement"))
+			lawish = true;
+		p = e + 1;
+	}
+	return lawish;
+}
+
+enum { FMT_NONE, FMT_REGS, FMT_CURATED };
+
+static int read_table(
+    struct builder *b, const char *text, size_t len, int *fmt_out)
+{
+	size_t p = 0;
+	int fmt = FMT_NONE;
+	while (p < len) {
+		const char *line = text + p, *col[5];
+		size_t n, cl[5], nc;
+		const char *nl = memchr(line, '\n', len - p);
+		n = nl ? (size_t)(nl - line) : len - p;
+		p += n + 1;
+		if (n && line[n - 1] == '\r')
+			n--;
+		nc = columns(line, n, col, cl, 5);
+		if (fmt == FMT_NONE) {
+			if (nc >= 5 && eq_word(col[0], cl[0], "bwb_id"))
+				fmt = FMT_REGS;
+			else if (nc >= 3 &&
+			         eq_word(col[0], cl[0], "abbreviation_or_name"))
+				fmt = FMT_CURATED;
+			else
+				return VP_EINVAL;
+			continue;
+		}
+		if (fmt == FMT_REGS) {
+			long k;
+			const char *title;
+			size_t tl;
+			if (nc < 4 || !valid_id(col[0], cl[0]))
+				continue;
+			title = cl[2] ? col[2] : col[3];
+			tl = cl[2] ? cl[2] : cl[3];
+			if (!cl[2] && nc >= 5 && cl[4]) {
+				/* the most frequent alias reads better than
+				 * "Wet van 3 maart 1881, ..." */
+				const char *bar = memchr(col[4], '|', cl[4]);
+				if (!title_is_name(col[3], cl[3])) {
+					title = col[4];
+					tl = bar ? (size_t)(bar - col[4])
+					         : cl[4];
+				}
+			}
+			if (tl > 200)
+				tl = 200;
+			k = add_law(b->L, col[0], cl[0], title, tl,
+			    kind_of_soort(col[1], cl[1]), false);
+			if (k < 0)
+				return VP_ENOMEM;
+			if (cl[2])
+				add_name(
+				    b, col[2], cl[2], (uint32_t)k, 3, false);
+			if (title_is_name(col[3], cl[3]))
+				add_name(
+				    b, col[3], cl[3], (uint32_t)k, 1, false);
+			if (nc >= 5) {
+				const char *a = col[4], *e = col[4] + cl[4];
+				while (a < e) {
+					const char *bar =
+					    memchr(a, '|', (size_t)(e - a));
+					const char *z = bar ? bar : e;
+					add_name(b, a, (size_t)(z - a),
+					    (uint32_t)k, 2, false);
+					a = z + 1;
+				}
+			}
+		} else {
+			long k;
+			if (nc < 3 || !valid_id(col[2], cl[2]) || !cl[0])
+				continue;
+			k = add_law(b->L, col[2], cl[2],
+			    cl[1] ? col[1] : col[0], cl[1] ? cl[1] : cl[0],
+			    kind_of_title(cl[1] ? col[1] : col[0],
+			        cl[1] ? cl[1] : cl[0], col[2]),
+			    true);
+			if (k < 0)
+				return VP_ENOMEM;
+			add_name(b, col[0], cl[0], (uint32_t)k, 4, true);
+		}
+		if (b->oom)
+			return VP_ENOMEM;
+	}
+	*fmt_out = fmt;
+	return fmt == FMT_NONE ? VP_EINVAL : VP_OK;
+}
+
+static int cmp_name(const void *a, const void *c)
+{
+	const struct name *x = a, *y = c;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->term != y->term)
+		return x->term ? -1 : 1;
+	if (x->prio != y->prio)
+		return x->prio > y->prio ? -1 : 1;
+	return x->law < y->law ? -1 : x->law > y->law;
+}
+
+static struct slot *probe(const struct prs_laws *L, uint64_t key)
+{
+	size_t h = (size_t)(key ^ (key >> 31)) & L->mask;
+	while (L->slots[h].key && L->slots[h].key != key)
+		h = (h + 1) & L->mask;
+	return &L->slots[h];
+}
+
+static int index_names(struct builder *b)
+{
+	struct prs_laws *L = b->L;
+	size_t groups = 0, cap = 1;
+	qsort(b->v, b->n, sizeof *b->v, cmp_name);
+	for (size_t k = 0; k < b->n; k++)
+		groups += !k || b->v[k].key != b->v[k - 1].key;
+	while (cap < 2 * groups + 16)
+		cap *= 2;
+	if (!(L->slots = calloc(cap, sizeof *L->slots)) ||
+	    !(L->cands = malloc((b->n + 1) * sizeof *L->cands)))
+		return VP_ENOMEM;
+	L->mask = cap - 1;
+	for (size_t k = 0, e; k < b->n; k = e) {
+		struct slot *sl = probe(L, b->v[k].key);
+		unsigned char top = b->v[k].prio;
+		bool term = b->v[k].term, all_cap = true, all_weak = true;
+		unsigned strong = 0;
+		for (e = k; e < b->n && b->v[e].key == b->v[k].key; e++)
+			;
+		sl->key = b->v[k].key;
+		for (size_t q = k; q < e; q++)
+			if (!b->v[q].term)
+				sl->flags |= SLOT_PREFIX;
+		if (!term)
+			continue;
+		sl->flags |= SLOT_TERM;
+		sl->cand = (uint32_t)L->n_cands;
+		L->n_names++;
+		for (size_t q = k; q < e && b->v[q].term; q++) {
+			if (b->v[q].prio != top)
+				continue;
+			all_cap &= (b->v[q].flags & PRS_NAME_CAP) != 0;
+			all_weak &= (b->v[q].flags & PRS_NAME_WEAK) != 0;
+			strong |= b->v[q].flags & PRS_NAME_STRONG;
+			if (sl->n_cand &&
+			    L->cands[L->n_cands - 1] == b->v[q].law)
+				continue;
+			if (sl->n_cand < UINT16_MAX) {
+				L->cands[L->n_cands++] = b->v[q].law;
+				sl->n_cand++;
+			}
+		}
+		sl->flags |= (all_cap ? PRS_NAME_CAP : 0) |
+		             (all_weak ? PRS_NAME_WEAK : 0) | strong;
+	}
+	return VP_OK;
+}
+
+int prs_laws_build(const char *const *texts, const size_t *lens, size_t n,
+    struct prs_laws **out, char *err, size_t errcap)
+{
+	struct builder b = {0};
+	int rv = VP_OK;
+	*out = NULL;
+	if (err && errcap)
+		err[0] = 0;
+	if (!(b.L = calloc(1, sizeof *b.L)))
+		return VP_ENOMEM;
+	for (size_t t = 0; t < n; t++) {
+		int fmt;
+		if (lens[t] > MAX_TABLE_BYTES) {
+			rv = VP_ETOOLARGE;
+			if (err)
+				snprintf(err, errcap,
+				    "law table %zu is larger "
+				    "than 256 MiB",
+				    t + 1);
+			goto fail;
+		}
+		if ((rv = read_table(&b, texts[t], lens[t], &fmt)) != VP_OK) {
+			if (err && rv == VP_EINVAL)
+				snprintf(err, errcap,
+				    "law table %zu: the first line is not a "
+				    "known header (bwb_id<TAB>soort<TAB>"
+				    "citeertitel<TAB>intitule<TAB>aliases, or "
+				    "abbreviation_or_name<TAB>full_title<TAB>"
+				    "BWB_id...)",
+				    t + 1);
+			goto fail;
+		}
+	}
+	if (!b.L->n_laws || !b.n) {
+		rv = VP_EINVAL;
+		if (err)
+			snprintf(
+			    err, errcap, "the law table has no usable row");
+		goto fail;
+	}
+	if ((rv = index_names(&b)) != VP_OK)
+		goto fail;
+	free(b.v);
+	*out = b.L;
+	return VP_OK;
+fail:
+	free(b.v);
+	prs_laws_free(b.L);
+	return rv;
 }
 
 int prs_laws_parse(const char *text, size_t len, struct prs_laws **out)
 {
-	struct prs_laws *L;
-	size_t rows = 1, n = 0, w = 0;
-	char *buf, *line, *next;
-
-	*out = NULL;
-	for (size_t k = 0; k < len; k++)
-		rows += text[k] == '\n';
-	if (!(L = calloc(1, sizeof *L)) ||
-	    !(L->own_v = calloc(rows, sizeof *L->own_v)) ||
-	    !(L->own_buf = malloc(2 * len + 2))) {
-		prs_laws_free(L);
-		return VP_ENOMEM;
-	}
-	/* first half: a writable copy of the text; second half: keys */
-	buf = L->own_buf;
-	memcpy(buf, text, len);
-	buf[len] = 0;
-	w = len + 1;
-	for (line = buf; line && *line; line = next) {
-		char *col[5] = {0};
-		size_t nc, kl;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		line[strcspn(line, "\r")] = 0;
-		nc = columns(line, col);
-		if (nc < 3 || !*col[0] || !*col[2] ||
-		    !strcmp(col[0], "abbreviation_or_name"))
-			continue;
-		/* key: normalised, "Wpg (publieke gezondheid)" -> "wpg" */
-		kl = prs_law_norm(
-		    col[0], strlen(col[0]), L->own_buf + w, len + 1, NULL);
-		if (kl > 2 && L->own_buf[w + kl - 1] == ')') {
-			char *o = strrchr(L->own_buf + w, '(');
-			if (o && o > L->own_buf + w + 1 && o[-1] == ' ') {
-				o[-1] = 0;
-				kl = (size_t)(o - 1 - (L->own_buf + w));
-			}
-		}
-		if (kl == 0)
-			continue;
-		L->own_v[n].key = L->own_buf + w;
-		w += kl + 1;
-		L->own_v[n].title = *col[1] ? col[1] : col[0];
-		L->own_v[n].bwb = col[2];
-		L->own_v[n].ambiguous = nc > 4 && has_ci(col[4], "ambiguous") &&
-		                        strncmp(col[4], "full title", 10) != 0;
-		n++;
-	}
-	if (n == 0) {
-		prs_laws_free(L);
-		return VP_EINVAL;
-	}
-	qsort(L->own_v, n, sizeof *L->own_v, cmp_law);
-	/* drop duplicate rows, then flag keys naming several laws */
-	{
-		size_t m = 0;
-		for (size_t k = 0; k < n; k++) {
-			if (m && !cmp_law(&L->own_v[m - 1], &L->own_v[k])) {
-				L->own_v[m - 1].ambiguous |=
-				    L->own_v[k].ambiguous;
-				continue;
-			}
-			L->own_v[m++] = L->own_v[k];
-		}
-		n = m;
-	}
-	for (size_t k = 0; k + 1 < n; k++)
-		if (!strcmp(L->own_v[k].key, L->own_v[k + 1].key))
-			L->own_v[k].ambiguous = L->own_v[k + 1].ambiguous =
-			    true;
-	/* an ambiguity flag on one row of a key applies to the whole key */
-	for (size_t k = 0, e; k < n; k = e) {
-		bool amb = false;
-		for (e = k; e < n && !strcmp(L->own_v[e].key, L->own_v[k].key);
-		     e++)
-			amb |= L->own_v[e].ambiguous;
-		for (size_t q = k; q < e; q++)
-			L->own_v[q].ambiguous = amb;
-	}
-	L->v = L->own_v;
-	L->n = n;
-	*out = L;
-	return VP_OK;
+	return prs_laws_build(&text, &len, 1, out, NULL, 0);
 }
 
 int prs_laws_load(const char *path, struct prs_laws **out)
@@ -214,29 +894,115 @@ fail:
 
 void prs_laws_free(struct prs_laws *laws)
 {
-	if (!laws || (!laws->own_v && !laws->own_buf && laws->v))
-		return; /* NULL or a built-in table */
-	free(laws->own_v);
-	free(laws->own_buf);
+	if (!laws)
+		return;
+	for (size_t k = 0; k < laws->n_blocks; k++)
+		free(laws->blocks[k]);
+	free(laws->blocks);
+	free(laws->laws);
+	free(laws->slots);
+	free(laws->cands);
+	free(laws->idmap);
 	free(laws);
 }
 
-bool prs_laws_find(
-    const struct prs_laws *laws, const char *key, size_t *lo, size_t *hi)
+size_t prs_laws_count(const struct prs_laws *laws)
 {
-	size_t a = 0, b = laws ? laws->n : 0;
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (strcmp(laws->v[m].key, key) < 0)
-			a = m + 1;
-		else
-			b = m;
+	return laws ? laws->n_laws : 0;
+}
+
+size_t prs_laws_names(const struct prs_laws *laws)
+{
+	return laws ? laws->n_names : 0;
+}
+
+const struct prs_law *prs_laws_get(const struct prs_laws *laws, uint32_t k)
+{
+	return laws && k < laws->n_laws ? &laws->laws[k] : NULL;
+}
+
+/* ---- matching ---- */
+
+bool prs_laws_maybe(
+    const struct prs_laws *laws, const char *s, size_t len, size_t i)
+{
+	unsigned char h[3];
+	size_t n = 0, p = i;
+	while (n < 3 && p < len) {
+		char f, f2;
+		bool up;
+		size_t w = word_char(s, len, p, &f, &f2, &up);
+		if (!w)
+			break;
+		h[n++] = (unsigned char)f;
+		p += w;
 	}
-	if (!laws || a >= laws->n || strcmp(laws->v[a].key, key))
+	if (!n) {
+		/* "’s-Gravenhage": a word may start with an apostrophe */
+		struct word wd;
+		if (!read_word(s, len, i, &wd))
+			return false;
+		memcpy(h, wd.head, wd.nhead);
+		n = wd.nhead;
+	}
+	{
+		uint32_t b = head_hash(h, n);
+		return (laws->filter[b / 64] >> (b % 64)) & 1u;
+	}
+}
+
+static void fill(const struct prs_laws *L, const struct slot *sl, size_t end,
+    struct prs_law_match *m)
+{
+	m->n_cands = sl->n_cand < PRS_MAX_CANDS ? sl->n_cand : PRS_MAX_CANDS;
+	memcpy(m->cands, L->cands + sl->cand, m->n_cands * sizeof *m->cands);
+	m->end = end;
+	m->flags = sl->flags & 0xff;
+}
+
+bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
+    size_t i, struct prs_law_match *m)
+{
+	struct word w;
+	uint64_t h = ROOT_FOLD;
+	size_t p = i;
+	bool found = false, cap;
+	if (!laws || !laws->slots || i >= len || !read_word(s, len, i, &w))
 		return false;
-	*lo = a;
-	for (b = a; b < laws->n && !strcmp(laws->v[b].key, key); b++)
-		;
-	*hi = b;
-	return true;
+	cap = w.upper > 0 && s[i] >= 'A' && s[i] <= 'Z';
+	if (!cap && (unsigned char)s[i] == 0xC3)
+		cap = (unsigned char)s[i + 1] < 0xA0;
+	{
+		const struct slot *x = probe(laws, mix(ROOT_EXACT, w.hx));
+		if (x->key && (x->flags & SLOT_TERM)) {
+			fill(laws, x, w.end, m);
+			found = true;
+		}
+	}
+	for (size_t depth = 0; depth < MAX_NAME_WORDS; depth++) {
+		const struct slot *x;
+		h = mix(h, w.hf);
+		x = probe(laws, h);
+		if (!x->key)
+			break;
+		/* one- and two-word names keep their capital ("Wet
+		 * bodembescherming", not "wet bodembescherming") */
+		if ((x->flags & SLOT_TERM) &&
+		    (cap || !(x->flags & PRS_NAME_CAP) || depth >= 2)) {
+			fill(laws, x, w.end, m);
+			found = true;
+		}
+		if (!(x->flags & SLOT_PREFIX))
+			break;
+		if ((p = next_word(s, len, w.end)) == (size_t)-1 ||
+		    !read_word(s, len, p, &w))
+			break;
+	}
+	return found;
+}
+
+bool prs_laws_lookup(const struct prs_laws *laws, const char *name, size_t n,
+    struct prs_law_match *m)
+{
+	return prs_laws_match(laws, name, n, 0, m) && m->end == n;
 }

@@ -1,56 +1,113 @@
-/* prs_laws.h - the law-name / abbreviation table (data/law-abbrev.tsv, or a
- * larger official list in the same columns): loaded once, sorted by
- * normalised name, searched by longest match. No dependency on vp_proto, so
- * the build-time generator of the built-in table can link it too. */
+/* prs_laws.h - the law index: every regulation the parser knows by name
+ * (the national regulation table data/bwb-titles.tsv, the curated names and
+ * abbreviations of data/law-abbrev.tsv, or a table imported from KOOP's
+ * BWBIdList.xml), and a matcher that finds the longest known name starting
+ * at a position of running text in one pass over its words.
+ *
+ * Names are matched word by word over normalised words (ASCII case folded,
+ * Latin diacritics folded, apostrophes dropped, hyphens and line breaks as
+ * spaces), through a hash table that holds every prefix of every name, so a
+ * walk stops at the first word no name continues with: a name never runs on
+ * into the words after it. Short one-word names that are not law words
+ * ("Awb", "BW", "Sr") are matched in their exact case only. No dependency on
+ * vp_proto, so the build-time generator can link it too. */
 #ifndef PRS_LAWS_H
 #define PRS_LAWS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-/* One row: key = name or abbreviation, lower case, single spaces, any
- * trailing "(...)" qualifier removed. Rows sharing a key are adjacent. */
+/* What kind of regulation a law is: "de wet", "het besluit", "de regeling"
+ * and "het verdrag" refer back to the last one named of their kind. */
+enum prs_law_kind {
+	PRS_KIND_OTHER = 0,
+	PRS_KIND_WET,
+	PRS_KIND_BESLUIT,
+	PRS_KIND_REGELING,
+	PRS_KIND_VERDRAG,
+	PRS_KIND_EU,
+	PRS_KIND_N
+};
+
+/* One regulation. */
 struct prs_law {
-	const char *key;
-	const char *title; /* full title as in the table */
-	const char *bwb;   /* BWBR/BWBV id or CELEX:... */
-	bool ambiguous;    /* the key names more than one law, or the table
-	                      says so: needs a local definition or context */
+	const char *bwb;    /* BWBR/BWBV/BWBW id, or CELEX:... */
+	const char *title;  /* the name to report: citeertitel or best alias */
+	unsigned char kind; /* enum prs_law_kind */
 };
 
-/* A sorted table. Built-in tables point at static data (own == NULL);
- * loaded ones own their rows and strings. */
-struct prs_laws {
-	const struct prs_law *v;
-	size_t n;
-	struct prs_law *own_v;
-	char *own_buf;
+/* Flags of a matched name (struct prs_law_match.flags). */
+enum {
+	PRS_NAME_WEAK = 1,   /* one word, not a law word ("Awb", "AVG"): needs
+	                        an article next to it unless STRONG */
+	PRS_NAME_STRONG = 2, /* an abbreviation safe on its own (curated, or
+	                        two capitals and three letters) */
+	PRS_NAME_CAP = 4,    /* the table writes it with a capital */
 };
 
-/* The table built into the binary from data/law-abbrev.tsv. */
-extern const struct prs_laws prs_laws_builtin;
+struct prs_laws; /* opaque, immutable once built: share across threads */
 
-/* Parses TSV text (header row, columns abbreviation_or_name, full_title,
- * BWB_id, source, note; rows without an id are skipped) into a new table.
- * On success *out is owned by the caller (prs_laws_free). Returns VP_OK,
- * VP_ENOMEM, or VP_EINVAL when no row is usable. */
+/* A name found in text: the candidate laws (one unless the name is shared
+ * by several regulations), where it ends, and its flags. */
+#define PRS_MAX_CANDS 8
+struct prs_law_match {
+	uint32_t cands[PRS_MAX_CANDS];
+	size_t n_cands; /* distinct laws the name may mean (capped) */
+	size_t end;     /* offset just past the name's last word */
+	unsigned flags;
+};
+
+/* Builds an index from one or more tables (TSV text, header line first).
+ * Two layouts are read: the regulation table (bwb_id, soort, citeertitel,
+ * intitule, aliases) and the curated one (abbreviation_or_name, full_title,
+ * BWB_id, source, note). Rows of several tables merge by id; a later table's
+ * title wins. On success *out is owned by the caller (prs_laws_free).
+ * Returns VP_OK, VP_ENOMEM, or VP_EINVAL with a message in err when no
+ * table has a known header or no row is usable. */
+int prs_laws_build(const char *const *texts, const size_t *lens, size_t n,
+    struct prs_laws **out, char *err, size_t errcap);
+
+/* One table from memory (prs_laws_build with n = 1). */
 int prs_laws_parse(const char *text, size_t len, struct prs_laws **out);
 
-/* Reads a TSV file and parses it as above; VP_EIO when it cannot be read. */
+/* Reads a TSV file (at most 256 MiB) and builds from it; VP_EIO when it
+ * cannot be read, VP_ETOOLARGE past the limit. */
 int prs_laws_load(const char *path, struct prs_laws **out);
 
-/* Frees a loaded table; NULL and the built-in table are no-ops. */
+/* Frees a built index; NULL is a no-op. */
 void prs_laws_free(struct prs_laws *laws);
 
-/* Normalises name bytes the way keys are: ASCII lower case, runs of spaces
- * (incl. NBSP, line breaks) to one space, soft hyphens dropped. Writes at
- * most cap-1 bytes + NUL to out; when map is not NULL, map[k] is the offset
- * in s just past the byte that produced out[k]. Returns the output length. */
-size_t prs_law_norm(
-    const char *s, size_t n, char *out, size_t cap, size_t *map);
+/* The index built from the tables compiled into the binary, built once on
+ * first use (thread-safe); never freed. NULL only when out of memory. */
+const struct prs_laws *prs_laws_builtin(void);
 
-/* Rows whose key equals key: sets [*lo, *hi); returns true when any. */
-bool prs_laws_find(
-    const struct prs_laws *laws, const char *key, size_t *lo, size_t *hi);
+/* Number of regulations and of names in the index. */
+size_t prs_laws_count(const struct prs_laws *laws);
+size_t prs_laws_names(const struct prs_laws *laws);
+
+/* Law number k (k < prs_laws_count). */
+const struct prs_law *prs_laws_get(const struct prs_laws *laws, uint32_t k);
+
+/* Cheap filter for the scanner: false when no name can start with the word
+ * at s[i] (i at a word start). */
+bool prs_laws_maybe(
+    const struct prs_laws *laws, const char *s, size_t len, size_t i);
+
+/* Longest known name starting at s[i]. Returns true and fills *m when one
+ * is found. */
+bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
+    size_t i, struct prs_law_match *m);
+
+/* Whether the whole of name[0..n) is a known name; fills *m. */
+bool prs_laws_lookup(const struct prs_laws *laws, const char *name, size_t n,
+    struct prs_law_match *m);
+
+/* The law with this BWB id (or CELEX:...), or -1. */
+long prs_laws_find_id(const struct prs_laws *laws, const char *bwb);
+
+/* Length of the word token at s[i] as the matcher reads it (letters,
+ * digits, Latin letters with diacritics, inner apostrophes), 0 if none. */
+size_t prs_law_word(const char *s, size_t len, size_t i);
 
 #endif

@@ -20,6 +20,7 @@
  * Speed (tests/bench/parser/run-bench.sh): most time went to branches that
  * the processor could not predict (is this word a label?), not to
  * instructions; callgrind counts instructions and will not show that. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,8 +126,24 @@ int prs_emit(struct prs_ctx *ctx, const struct prs_cit *c)
 	return VP_OK;
 }
 
-/* Tries the recognisers whose anchor can start at byte i. */
+static int try_word(struct prs_ctx *ctx, size_t i, size_t *end);
+
+/* Tries the recognisers whose anchor can start at byte i; a word that
+ * starts none of them may start a law's name. */
 static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	int rv = try_word(ctx, i, end);
+	unsigned char c = (unsigned char)ctx->s[i];
+	if (rv != VP_OK || *end > i || prs_isdigit(c) || c == '(')
+		return rv;
+	if (i > 0 && prs_isalpha((unsigned char)ctx->s[i - 1]))
+		return VP_OK;
+	if ((rv = prs_try_unit(ctx, i, end)) != VP_OK || *end > i)
+		return rv;
+	return prs_try_lawname(ctx, i, end);
+}
+
+static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
 	unsigned char c = (unsigned char)s[i];
@@ -141,6 +158,8 @@ static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
 		    ((rv = prs_try_celex(ctx, i, end)) != VP_OK || *end > i))
 			return rv;
 		if ((rv = prs_try_zaak(ctx, i, end)) != VP_OK || *end > i)
+			return rv;
+		if ((rv = prs_try_wet_bare(ctx, i, end)) != VP_OK || *end > i)
 			return rv;
 		return prs_try_kamerstuk_bare(ctx, i, end);
 	}
@@ -227,6 +246,8 @@ static const char *const anchor_keys[] = {
     "trac", "trb", "tk", "t.k.", "twee",  /* Tractatenblad, chamber */
     "uitv", "vero",                       /* eu */
     "www.", "wate", "wsb", "wets", "zie", /* url, blad, wetsvoorstel */
+    "hoof", "tite", "afde", "para", "bijl", /* structure units of a law */
+    "boek",                                 /* Boek 7 van het BW */
 };
 
 /* The first four bytes at i as one number, letters folded to lower case
@@ -331,7 +352,8 @@ static int scan(struct prs_ctx *ctx)
 			size_t p = i + (size_t)__builtin_ctzll(starts) / 8;
 			starts &= starts - 1;
 			if (byte_class[(unsigned char)s[p]] == 1 &&
-			    !maybe_anchor(ctx, s, len, p))
+			    !maybe_anchor(ctx, s, len, p) &&
+			    !prs_laws_maybe(ctx->laws, s, len, p))
 				continue;
 			if ((rv = try_at(ctx, p, &end)) != VP_OK)
 				return rv;
@@ -349,7 +371,8 @@ static int scan(struct prs_ctx *ctx)
 		case 1:
 			if ((i == 0 ||
 			        byte_class[(unsigned char)s[i - 1]] != 1) &&
-			    maybe_anchor(ctx, s, len, i)) {
+			    (maybe_anchor(ctx, s, len, i) ||
+			        prs_laws_maybe(ctx->laws, s, len, i))) {
 				if ((rv = try_at(ctx, i, &end)) != VP_OK)
 					return rv;
 				if (end > i) {
@@ -391,7 +414,7 @@ static void free_out(struct prs_ctx *ctx)
 
 const struct prs_laws *prs_laws_default(void)
 {
-	return &prs_laws_builtin;
+	return prs_laws_builtin();
 }
 
 int prs_parse_text_with(const struct prs_laws *laws, const char *text,
@@ -407,10 +430,16 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 	 * worker stacks */
 	if (!(ctx = calloc(1, sizeof *ctx)))
 		return VP_ENOMEM;
-	ctx->laws = laws ? laws : &prs_laws_builtin;
+	ctx->laws = laws ? laws : prs_laws_builtin();
+	if (!ctx->laws) {
+		free(ctx);
+		return VP_ENOMEM;
+	}
 	set_anchor_bits(ctx->anchor_bits);
 	ctx->s = ctx->doc = text;
 	ctx->len = ctx->doc_len = len;
+	prs_doc_init(ctx);
+	prs_find_headings(ctx, text, len);
 	prs_find_defs(ctx, text, len);
 	if ((rv = scan(ctx)) != VP_OK) {
 		free_out(ctx);
@@ -447,10 +476,19 @@ int prs_parse_segments_with(const struct prs_laws *laws,
 	*n_out = 0;
 	if (!(ctx = calloc(1, sizeof *ctx)))
 		return VP_ENOMEM;
-	ctx->laws = laws ? laws : &prs_laws_builtin;
+	ctx->laws = laws ? laws : prs_laws_builtin();
+	if (!ctx->laws) {
+		free(ctx);
+		return VP_ENOMEM;
+	}
 	set_anchor_bits(ctx->anchor_bits);
 	ctx->segs = segs;
 	ctx->n_segs = n_segs;
+	prs_doc_init(ctx);
+	for (size_t k = 0; k < n_segs; k++)
+		if (segs[k].text && !furniture(&segs[k]))
+			prs_find_headings(
+			    ctx, segs[k].text, strlen(segs[k].text));
 	/* definitions first: "(hierna: Awb)" in paragraph 9 applies to a
 	 * footnote that comes earlier in the segment order */
 	for (size_t k = 0; k < n_segs; k++)
@@ -495,4 +533,28 @@ void prs_citations_free(struct vp_citation *cits, size_t n)
 	for (size_t k = 0; k < n; k++)
 		vp_obj_clear(&vp_desc_citation, &cits[k]);
 	free(cits);
+}
+
+/* ---- the built-in law index ---- */
+
+extern const char prs_laws_tsv_regs[];
+extern const size_t prs_laws_tsv_regs_len;
+extern const char prs_laws_tsv_curated[];
+extern const size_t prs_laws_tsv_curated_len;
+
+static struct prs_laws *builtin;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void build_builtin(void)
+{
+	const char *t[2] = {prs_laws_tsv_regs, prs_laws_tsv_curated};
+	size_t l[2] = {prs_laws_tsv_regs_len, prs_laws_tsv_curated_len};
+	if (prs_laws_build(t, l, 2, &builtin, NULL, 0) != VP_OK)
+		builtin = NULL;
+}
+
+const struct prs_laws *prs_laws_builtin(void)
+{
+	pthread_once(&builtin_once, build_builtin);
+	return builtin;
 }

@@ -1,9 +1,18 @@
 /* prs_wet.c - references to legislation (spec §8): "artikel 10, tweede lid,
  * aanhef en onder e, van de Wob" -> JCI 1.3 ids, one per article/lid/onder
- * combination. Law names come from the document's own definitions first
- * ("Wet politiegegevens (Wpg)", "(hierna: Awb)"), then from the law table;
- * ambiguous abbreviations are resolved only by a definition or by context
- * words of the document, else reported with their candidates. */
+ * combination; a law named without an article ("de Wegenwet") -> the law's
+ * JCI; "Wpg artikel 11 lid 1 en 2", "8:75 Awb", "hoofdstuk 4 van de Awb".
+ *
+ * Law names come from the document's own definitions first ("Wet
+ * politiegegevens (Wpg)", "(hierna: Awb)"), then from the law index
+ * (prs_laws.c: every regulation by citeertitel, alias and abbreviation).
+ * Ambiguous names are resolved only by a definition or by context words of
+ * the document, else reported with their candidates. "de wet", "die wet",
+ * "het besluit" point at the law the document defines so ("wet: de Wet X",
+ * "(hierna: de wet)") or at the last law of that kind it named, with a
+ * confidence below 1 and the reason; "deze wet" and, in a regulation, a
+ * bare "artikel 5" point inside the document (family internal). */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,20 +24,10 @@
 #define MAX_REFS 48
 
 struct ref {
+	char unit[12]; /* "" (artikel) or hoofdstuk, titeldeel, ... */
 	char art[20];
 	char lid[4];
 	char o1[8], o2[8];
-};
-
-struct law {
-	char bwb[24];
-	char title[128];
-	char written[64];
-	const char *reason;
-	const char *candidates; /* for ambiguous abbreviations */
-	char cand_buf[256];
-	double conf;
-	bool resolved;
 };
 
 static const char *const ordinals[] = {"eerste", "tweede", "derde", "vierde",
@@ -75,6 +74,17 @@ static size_t art_number(
 			p += 1 + d;
 		else
 			break;
+	}
+	/* "7: 658" */
+	if (prs_at(s, len, p) == ':' && prs_at(s, len, p + 1) == ' ' &&
+	    p + 2 - j < cap && (d = prs_ndigits(s, len, p + 2, 4)) > 0 &&
+	    d <= 4 && !prs_isalnum(prs_at(s, len, p + 2 + d))) {
+		size_t k = p - j;
+		memcpy(out, s + j, k);
+		out[k] = ':';
+		memcpy(out + k + 1, s + p + 2, d);
+		out[k + 1 + d] = 0;
+		return p + 2 + d - j;
 	}
 	if (prs_isalpha(prs_at(s, len, p)) &&
 	    !prs_isalpha(prs_at(s, len, p + 1)))
@@ -129,6 +139,7 @@ static size_t onder_part(
 	}
 	if (!(n = prs_word(s, len, p, "onder")) &&
 	    !(n = prs_word(s, len, p, "onderdeel")) &&
+	    !(n = prs_word(s, len, p, "onderdelen")) &&
 	    !(n = prs_word(s, len, p, "sub")) &&
 	    !(n = prs_word(s, len, p, "letter")))
 		return j;
@@ -145,6 +156,9 @@ static size_t onder_part(
 		         !(sep = prs_word(s, len, r, "of")))
 			break;
 		q = prs_ws(s, len, r + sep);
+		if (sep == 1 && ((n = prs_word(s, len, q, "en")) ||
+		                    (n = prs_word(s, len, q, "of"))))
+			q = prs_ws(s, len, q + n); /* "c, d, en f" */
 		if ((n = prs_word(s, len, q, "sub")) && *n_os == 1) {
 			q = prs_ws(s, len, q + n);
 			if ((n = onderdeel(s, len, q, o2))) {
@@ -216,13 +230,26 @@ static size_t lid_part(
 		int vals[MAX_LIDS];
 		size_t nv = 0;
 		q = p;
+		bool range = false;
 		while (nv < MAX_LIDS && (n = ordinal(s, len, q, &v))) {
+			if (range && nv && v > vals[nv - 1] &&
+			    v - vals[nv - 1] < MAX_LIDS)
+				for (int x = vals[nv - 1] + 1;
+				     x < v && nv < MAX_LIDS - 1; x++)
+					vals[nv++] = x;
 			vals[nv++] = v;
+			range = false;
 			q = prs_ws(s, len, q + n);
 			if (prs_at(s, len, q) == ',')
 				q = prs_ws(s, len, q + 1);
-			if ((n = prs_word(s, len, q, "en")))
+			if ((n = prs_word(s, len, q, "en")) ||
+			    (n = prs_word(s, len, q, "of")))
 				q = prs_ws(s, len, q + n);
+			else if ((n = prs_word(s, len, q, "tot en met")) ||
+			         (n = prs_word(s, len, q, "t/m"))) {
+				q = prs_ws(s, len, q + n);
+				range = true;
+			}
 		}
 		if (!nv)
 			return j;
@@ -286,24 +313,54 @@ static void stem(const char *title, char out[8])
 	out[bl] = 0;
 }
 
-/* Picks the row of an ambiguous key by context words; -1 when none or more
- * than one candidate's word occurs in the document. Cached per key. */
+/* ---- laws ---- */
+
+/* The law a citation names, as read. */
+struct law {
+	long idx; /* in ctx->laws, -1: not in the index */
+	char bwb[24];
+	char title[128];
+	char written[64];
+	const char *reason;
+	const char *candidates; /* for ambiguous names */
+	char cand_buf[256];
+	char reason_buf[160];
+	double conf;
+	bool resolved;
+	bool internal; /* "deze wet", or a bare article in a regulation */
+	unsigned char kind;
+};
+
+static void law_set(struct prs_ctx *ctx, struct law *L, long idx)
+{
+	const struct prs_law *x = prs_laws_get(ctx->laws, (uint32_t)idx);
+	L->idx = idx;
+	if (!x)
+		return;
+	prs_fmt(L->bwb, sizeof L->bwb, "%s", x->bwb);
+	prs_fmt(L->title, sizeof L->title, "%.127s", x->title);
+	L->kind = x->kind;
+	L->resolved = true;
+}
+
+/* Picks the candidate of an ambiguous name by context words; -1 when none
+ * or more than one candidate's word occurs in the document. Cached per
+ * name. */
 static long by_context(
-    struct prs_ctx *ctx, const char *key, size_t lo, size_t hi)
+    struct prs_ctx *ctx, const char *key, const struct prs_law_match *m)
 {
 	long pick = -1;
 	int hits = 0;
 	for (size_t k = 0; k < ctx->n_ambig; k++)
 		if (!strcmp(ctx->ambig[k].key, key))
 			return ctx->ambig[k].pick;
-	for (size_t r = lo; r < hi; r++) {
+	for (size_t r = 0; r < m->n_cands; r++) {
+		const struct prs_law *x = prs_laws_get(ctx->laws, m->cands[r]);
 		char w[8];
-		stem(ctx->laws->v[r].title, w);
+		stem(x->title, w);
 		if (strlen(w) >= 5 && doc_has(ctx, w)) {
-			if (pick < 0 ||
-			    strcmp(ctx->laws->v[pick].bwb, ctx->laws->v[r].bwb))
-				hits++;
-			pick = (long)r;
+			hits++;
+			pick = (long)m->cands[r];
 		}
 	}
 	if (hits != 1)
@@ -315,85 +372,77 @@ static long by_context(
 	return pick;
 }
 
-/* Longest law name at j (table key or document definition). Fills *L and
- * returns the length in the original bytes, 0 if none. */
-static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L)
+/* Longest law name at j: a definition of the document or a name of the law
+ * index. Weak names (abbreviations that are not law words) are taken only
+ * when weak_ok (an article is next to them) or the name is safe alone.
+ * Fills *L and returns the length, 0 if none. */
+static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 {
 	const char *s = ctx->s;
-	size_t len = ctx->len, map[128], n, best = 0, lo = 0, hi = 0;
-	char buf[128], key[128];
+	size_t len = ctx->len, best = 0;
+	struct prs_law_match m;
 	unsigned char c = prs_at(s, len, j);
-	if (!prs_isupper(c))
-		return 0;
 	memset(L, 0, sizeof *L);
+	L->idx = -1;
+	if (!prs_isalpha(c) && c != 0xC3 && c != '\'' && c != 0xE2)
+		return 0;
 	/* document definitions: exact case, whole word */
 	for (size_t k = 0; k < ctx->n_defs; k++) {
 		size_t al = strlen(ctx->defs[k].abbr);
 		if (j + al <= len && !memcmp(s + j, ctx->defs[k].abbr, al) &&
 		    !prs_isalnum(prs_at(s, len, j + al)) && al > best) {
 			best = al;
-			prs_fmt(L->bwb, sizeof L->bwb, "%s", ctx->defs[k].bwb);
+			memset(L, 0, sizeof *L);
+			L->idx = -1;
+			if (ctx->defs[k].law >= 0)
+				law_set(ctx, L, ctx->defs[k].law);
 			prs_fmt(L->title, sizeof L->title, "%s",
 			    ctx->defs[k].title);
-			L->resolved = L->bwb[0] != 0;
 			L->conf = L->resolved ? 1.0 : 0.5;
 			L->reason = L->resolved ? NULL
 			                        : "law defined in the document "
 			                          "but not in the law table";
 		}
 	}
-	n = prs_law_norm(
-	    s + j, len - j < 120 ? len - j : 120, buf, sizeof buf, map);
-	for (size_t e = n; e > 0; e--) {
-		size_t orig;
-		if (e < n && buf[e] != ' ' && buf[e] != ',' && buf[e] != ';' &&
-		    buf[e] != '.' && buf[e] != ')' && buf[e] != '(')
-			continue;
-		if (!prs_isalnum((unsigned char)buf[e - 1]))
-			continue;
-		orig = map[e - 1] - 0;
-		if (orig <= best)
-			break;
-		if (prs_isalnum(prs_at(s, len, j + orig)))
-			continue;
-		memcpy(key, buf, e);
-		key[e] = 0;
-		if (prs_laws_find(ctx->laws, key, &lo, &hi)) {
-			const struct prs_law *r = &ctx->laws->v[lo];
-			best = orig;
-			L->conf = 1.0;
-			L->reason = NULL;
-			L->resolved = true;
-			if (r->ambiguous) {
-				long pick = by_context(ctx, key, lo, hi);
-				if (pick >= 0) {
-					r = &ctx->laws->v[pick];
-					L->conf = 0.8;
-					L->reason = "ambiguous abbreviation "
-					            "resolved by context words";
-				} else {
-					size_t o = 0;
-					L->resolved = false;
-					L->conf = 0.4;
-					L->reason = "ambiguous abbreviation: "
-					            "needs a local definition";
-					for (size_t q = lo; q < hi; q++)
-						o += (size_t)prs_fmt(
-						    L->cand_buf + o,
-						    o < sizeof L->cand_buf
-						        ? sizeof L->cand_buf - o
-						        : 0,
-						    "%s%s %s",
-						    q > lo ? "; " : "",
-						    ctx->laws->v[q].bwb,
-						    ctx->laws->v[q].title);
-					L->candidates = L->cand_buf;
+	if (prs_laws_match(ctx->laws, s, len, j, &m) && m.end - j > best &&
+	    (weak_ok || !(m.flags & PRS_NAME_WEAK) ||
+	        (m.flags & PRS_NAME_STRONG))) {
+		char key[24];
+		best = m.end - j;
+		memset(L, 0, sizeof *L);
+		L->idx = -1;
+		L->conf = 1.0;
+		prs_fmt(key, sizeof key, "%.*s", (int)(best < 23 ? best : 23),
+		    s + j);
+		if (m.n_cands == 1) {
+			law_set(ctx, L, (long)m.cands[0]);
+		} else {
+			long pick = by_context(ctx, key, &m);
+			if (pick >= 0) {
+				law_set(ctx, L, pick);
+				L->conf = 0.8;
+				L->reason = "ambiguous abbreviation resolved "
+				            "by context words";
+			} else {
+				size_t o = 0;
+				const struct prs_law *x =
+				    prs_laws_get(ctx->laws, m.cands[0]);
+				L->conf = 0.4;
+				L->reason = "ambiguous name: needs a local "
+				            "definition";
+				for (size_t q = 0; q < m.n_cands; q++) {
+					const struct prs_law *y =
+					    prs_laws_get(ctx->laws, m.cands[q]);
+					if (o >= sizeof L->cand_buf)
+						break;
+					o += (size_t)prs_fmt(L->cand_buf + o,
+					    sizeof L->cand_buf - o, "%s%s %s",
+					    q ? "; " : "", y->bwb, y->title);
 				}
+				L->candidates = L->cand_buf;
+				prs_fmt(L->title, sizeof L->title, "%.127s",
+				    x->title);
 			}
-			prs_fmt(L->bwb, sizeof L->bwb, "%s",
-			    L->resolved ? r->bwb : "");
-			prs_fmt(L->title, sizeof L->title, "%s", r->title);
-			break;
 		}
 	}
 	if (best)
@@ -402,32 +451,105 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L)
 	return best;
 }
 
-/* A law title missing from the table: "Wet herstel voorzieningen Sint
- * Eustatius", "Reglement van Orde van de Eerste Kamer der Staten-Generaal".
- * Runs to the next punctuation or line end, at most 120 bytes. */
+/* Whether the word at p may not be part of an unknown title: verbs and
+ * conjunctions that follow a law name in running text. */
+static bool title_stop(const char *s, size_t len, size_t p)
+{
+	static const char *const stops[] = {"is", "zijn", "wordt", "worden",
+	    "werd", "heeft", "hebben", "kan", "kunnen", "moet", "mag", "zal",
+	    "zullen", "geldt", "gelden", "bedoeld", "genoemd", "als", "die",
+	    "dat", "welke", "waarin", "waarbij", "indien", "wanneer", "tenzij",
+	    "alsmede", "juncto", "jo", "en", "of", "onderscheidenlijk",
+	    "respectievelijk", "ingevolge", "krachtens", "ter", "te", "door",
+	    "niet", "ook", "nog", "zo", "aan", "wel", "tot", "met", "bij", "om",
+	    "na", "voorzover", "voor", "zoals", "overeenkomstig", "vastgesteld",
+	    "gesteld", "gegeven", "verleend", "opgenomen", "omschreven",
+	    "vermeld", "aangewezen", "artikel", "artikelen", "in", "uit", "dan",
+	    "over", "per", "sinds", "tijdens", "wat", "wie", "zich"};
+	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
+		if (prs_word(s, len, p, stops[k]) &&
+		    prs_isalpha((unsigned char)stops[k][0]) &&
+		    !prs_isupper(prs_at(s, len, p)))
+			return true;
+	return false;
+}
+
+/* A law title missing from the index: "Wet herstel voorzieningen Sint
+ * Eustatius", "Coördinatiebesluit organisatie, bedrijfsvoering en
+ * informatiesystemen rijksdienst". Starts with a law word; runs over the
+ * words of a title and stops at punctuation that ends it, a line end, or a
+ * verb or conjunction of the running text; at most 120 bytes. */
 static size_t unknown_title(const char *s, size_t len, size_t j)
 {
 	static const char *const heads[] = {"Wet", "Wetboek", "Reglement",
 	    "Besluit", "Regeling", "Verdrag", "Rijkswet", "Algemene"};
-	size_t p = j, last = 0;
+	size_t p = j, last = 0, w;
 	bool ok = false;
 	for (size_t k = 0; k < sizeof heads / sizeof *heads; k++)
 		if (prs_word(s, len, j, heads[k]) &&
 		    !strncmp(s + j, heads[k], strlen(heads[k])))
 			ok = true;
+	if (!ok && prs_isupper(prs_at(s, len, j))) {
+		/* one word ending in a law word: "Coördinatiebesluit" */
+		w = prs_law_word(s, len, j);
+		if (w >= 7 &&
+		    (!strncasecmp(s + j + w - 3, "wet", 3) ||
+		        !strncasecmp(s + j + w - 7, "besluit", 7) ||
+		        (w >= 8 && !strncasecmp(s + j + w - 8, "regeling", 8))))
+			ok = true;
+	}
 	if (!ok)
 		return 0;
 	while (p < len && p - j < 120) {
 		unsigned char c = (unsigned char)s[p];
-		if (c == ',' || c == ';' || c == '.' || c == '(' || c == ')' ||
-		    c == '\n' || c == ':' || c == '"')
+		if (c == ';' || c == '.' || c == '(' || c == ')' || c == '\n' ||
+		    c == ':' || c == '"' || c == '\t')
 			break;
-		if (prs_word(s, len, p, "en") && p > j && s[p - 1] == ' ')
+		if (c == ',') {
+			/* "organisatie, bedrijfsvoering en ...": a comma
+			 * inside a title is followed by a lower-case word
+			 * and ends with "en" + words */
+			size_t q = prs_ws(s, len, p + 1);
+			if (p == j || prs_isupper(prs_at(s, len, q)) ||
+			    !prs_isalpha(prs_at(s, len, q)) ||
+			    title_stop(s, len, q) || p - j > 60)
+				break;
+			{
+				size_t e = q, k = 0;
+				bool en = false;
+				while (e < len && k < 6 && s[e] != ',' &&
+				       s[e] != '.' && s[e] != '\n') {
+					if (prs_word(s, len, e, "en"))
+						en = true;
+					e++;
+				}
+				if (!en)
+					break;
+			}
+			p++;
+			continue;
+		}
+		if (p > j && (s[p - 1] == ' ') && prs_isalpha(c) &&
+		    title_stop(s, len, p) && !prs_word(s, len, p, "en"))
 			break;
+		if (p > j && s[p - 1] == ' ' && prs_word(s, len, p, "en")) {
+			/* "en" continues a title only before a lower-case
+			 * word that is not a verb ("bedrijfsvoering en
+			 * informatiesystemen") */
+			size_t q = prs_ws(s, len, p + 2);
+			if (!prs_isalpha(prs_at(s, len, q)) ||
+			    prs_isupper(prs_at(s, len, q)) ||
+			    title_stop(s, len, q) || !memchr(s + j, ',', p - j))
+				break;
+		}
 		p++;
-		if (prs_isalnum(c))
+		if (prs_isalnum(c) || c >= 0x80)
 			last = p;
 	}
+	while (last > j && (unsigned char)s[last - 1] >= 0x80 &&
+	       (unsigned char)s[last - 1] < 0xC0 &&
+	       (unsigned char)s[last - 1] != 0xB6 && last - j >= 120)
+		last--;
 	return last > j ? last - j : 0;
 }
 
@@ -442,72 +564,146 @@ static size_t unknown_abbr(const char *s, size_t len, size_t j)
 	return n;
 }
 
-static int emit_refs(struct prs_ctx *ctx, const struct law *L,
-    const struct ref *refs, size_t n, size_t start, size_t end)
+/* "Burgerlijk Wetboek" / "BW" with a book: the book's own regulation. */
+static bool bw_book(struct prs_ctx *ctx, struct law *L, const char *book)
+{
+	char key[32];
+	struct prs_law_match m;
+	int n = prs_fmt(key, sizeof key, "BW Boek %.3s", book);
+	if (!prs_laws_lookup(ctx->laws, key, (size_t)n, &m) || m.n_cands != 1)
+		return false;
+	{
+		char written[64];
+		memcpy(written, L->written, sizeof written);
+		memset(L, 0, sizeof *L);
+		law_set(ctx, L, (long)m.cands[0]);
+		memcpy(L->written, written, sizeof written);
+	}
+	L->conf = 1.0;
+	return true;
+}
+
+static bool is_bw(const struct law *L)
+{
+	return !strcasecmp(L->written, "BW") ||
+	       !strncasecmp(L->written, "Burgerlijk Wetboek", 18) ||
+	       !strncasecmp(L->title, "Burgerlijk Wetboek", 18);
+}
+
+static void note_named(struct prs_ctx *ctx, const struct law *L)
+{
+	if (L->resolved && L->idx >= 0 && !L->internal &&
+	    L->kind < PRS_KIND_N && L->conf >= 0.8)
+		ctx->last_law[L->kind] = L->idx;
+}
+
+static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
+    size_t n, size_t start, size_t end)
 {
 	for (size_t k = 0; k < n; k++) {
 		struct prs_cit c = {0};
-		char id[320], url[400], loc[96], book_key[40], lid[8];
+		char id[320], url[400], loc[96], lid[8], book[4];
 		const struct ref *r = &refs[k];
-		const char *art = r->art, *bwb = L->bwb;
-		size_t lo, hi;
+		const char *art = r->art;
+		struct law B = *L;
 		int rv;
-		/* BW: "6:162 BW" is article 162 of Boek 6 (own BWB id) */
-		if ((!strcasecmp(L->written, "BW") ||
-		        !strcasecmp(L->title, "Burgerlijk Wetboek")) &&
-		    strchr(art, ':')) {
-			prs_fmt(book_key, sizeof book_key, "bw boek %.*s",
+		/* "6:162 BW" is article 162 of Boek 6 (own BWB id) */
+		if (is_bw(L) && strchr(art, ':') &&
+		    strchr(art, ':') - art <= 2) {
+			prs_fmt(book, sizeof book, "%.*s",
 			    (int)(strchr(art, ':') - art), art);
-			for (char *p = book_key; *p; p++)
-				if (*p >= 'A' && *p <= 'Z')
-					*p = (char)(*p + 32);
-			if (ctx->laws &&
-			    prs_laws_find(ctx->laws, book_key, &lo, &hi)) {
-				bwb = ctx->laws->v[lo].bwb;
+			if (bw_book(ctx, &B, book))
 				art = strchr(art, ':') + 1;
-			}
 		}
 		prs_fmt(lid, sizeof lid, "%s", r->lid);
 		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes
 		 */
-		prs_fmt(loc, sizeof loc, "artikel=%.19s%s%.7s%s%.7s%s%.7s", art,
+		prs_fmt(loc, sizeof loc, "%s=%.19s%s%.7s%s%.7s%s%.7s",
+		    r->unit[0] ? r->unit : "artikel", art,
 		    lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "", r->o1,
 		    r->o2[0] ? "&o=" : "", r->o2);
 		c.family = "wet";
 		c.start = start;
 		c.end = end;
-		c.confidence = L->conf;
-		c.reason = L->reason;
-		if (bwb[0] && (L->resolved || bwb != L->bwb)) {
-			prs_fmt(id, sizeof id, "jci1.3:c:%s&%s", bwb, loc);
-			prs_fmt(url, sizeof url,
-			    "https://wetten.overheid.nl/%s", id);
-			c.url = url;
-			if (!strncmp(bwb, "CELEX:", 6)) {
-				prs_fmt(id, sizeof id, "%s&%s", bwb, loc);
+		c.confidence = B.conf;
+		c.reason = B.reason;
+		if (B.internal) {
+			c.family = "internal";
+			prs_fmt(id, sizeof id, "internal:%s-%.19s%s%.7s",
+			    r->unit[0] ? r->unit : "artikel", art,
+			    lid[0] ? "-lid-" : "", lid);
+		} else if (B.bwb[0] && B.resolved) {
+			if (!strncmp(B.bwb, "CELEX:", 6)) {
+				prs_fmt(id, sizeof id, "%s&%s", B.bwb, loc);
 				prs_fmt(url, sizeof url,
 				    "https://eur-lex.europa.eu/legal-content/"
 				    "NL/TXT/?uri=%s",
-				    bwb);
+				    B.bwb);
+			} else {
+				prs_fmt(id, sizeof id, "jci1.3:c:%s&%s", B.bwb,
+				    loc);
+				prs_fmt(url, sizeof url,
+				    "https://wetten.overheid.nl/%s", id);
 			}
+			c.url = url;
 		} else {
 			prs_fmt(id, sizeof id, "wet:%s&%s",
-			    L->title[0] ? L->title : L->written, loc);
+			    B.title[0] ? B.title : B.written, loc);
 			prs_cit_field(&c, "lookup", "law");
 		}
 		c.id = id;
-		prs_cit_field(&c, "bwb", bwb);
-		prs_cit_field(&c, "law", L->written);
-		prs_cit_field(&c, "title", L->title);
-		prs_cit_field(&c, "candidates", L->candidates);
-		prs_cit_field(&c, "artikel", art);
+		if (!B.internal) {
+			prs_cit_field(&c, "bwb", B.resolved ? B.bwb : "");
+			prs_cit_field(&c, "law", B.written);
+			prs_cit_field(&c, "title", B.title);
+			prs_cit_field(&c, "candidates", B.candidates);
+		}
+		prs_cit_field(&c, r->unit[0] ? r->unit : "artikel", art);
 		prs_cit_field(&c, "lid", lid);
 		prs_cit_field(&c, "onder", r->o1);
 		prs_cit_field(&c, "sub", r->o2);
 		if ((rv = prs_emit(ctx, &c)) != VP_OK)
 			return rv;
+		note_named(ctx, &B);
 	}
 	return VP_OK;
+}
+
+/* A law named without a pinpoint: the law's own id. */
+static int emit_law(
+    struct prs_ctx *ctx, struct law *L, size_t start, size_t end)
+{
+	struct prs_cit c = {0};
+	char id[160], url[240];
+	c.start = start;
+	c.end = end;
+	c.confidence = L->conf;
+	c.reason = L->reason;
+	c.family = "wet";
+	if (L->resolved && !strncmp(L->bwb, "CELEX:", 6)) {
+		c.family = "eu";
+		prs_fmt(id, sizeof id, "%s", L->bwb);
+		prs_fmt(url, sizeof url,
+		    "https://eur-lex.europa.eu/legal-content/NL/TXT/?uri=%s",
+		    L->bwb);
+		c.url = url;
+		prs_cit_field(&c, "celex", L->bwb + 6);
+	} else if (L->resolved) {
+		prs_fmt(id, sizeof id, "jci1.3:c:%s", L->bwb);
+		prs_fmt(url, sizeof url, "https://wetten.overheid.nl/%s", id);
+		c.url = url;
+		prs_cit_field(&c, "bwb", L->bwb);
+	} else {
+		prs_fmt(id, sizeof id, "wet:%.127s",
+		    L->title[0] ? L->title : L->written);
+		prs_cit_field(&c, "lookup", "law");
+	}
+	c.id = id;
+	prs_cit_field(&c, "law", L->written);
+	prs_cit_field(&c, "title", L->title);
+	prs_cit_field(&c, "candidates", L->candidates);
+	note_named(ctx, L);
+	return prs_emit(ctx, &c);
 }
 
 /* Letter range "16h t/m 16m": same base, letters h..m. */
@@ -532,21 +728,20 @@ static size_t expand_range(char arts[][20], size_t n_arts, const char *to)
 	    strspn(from, "0123456789") == fl &&
 	    strspn(to, "0123456789") == tl) {
 		int a = atoi_n(from, fl), b = atoi_n(to, tl);
-		if (b > a && b - a <= 20)
+		if (b > a && b - a <= 20) {
 			for (int x = a + 1; x <= b && n_arts < MAX_ARTS; x++)
 				prs_fmt(arts[n_arts++], 20, "%d", x);
-		return n_arts;
+			return n_arts;
+		}
 	}
 	if (n_arts < MAX_ARTS)
 		prs_fmt(arts[n_arts++], 20, "%s", to);
 	return n_arts;
 }
 
-int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
-{
-	const char *s = ctx->s;
-	size_t len = ctx->len, j, n, p;
-	bool plural = false;
+/* ---- pinpoints ---- */
+
+struct pin {
 	char arts[MAX_ARTS][20];
 	struct {
 		int lids[MAX_LIDS];
@@ -556,11 +751,357 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		char o2[8];
 		int extra_lid;
 	} q[MAX_ARTS];
-	size_t n_arts = 0;
-	struct ref refs[MAX_REFS];
+	size_t n_arts;
+};
+
+/* "(en derde lid)" after an article */
+static size_t extra_lid(const char *s, size_t len, size_t p, int *out)
+{
+	size_t r = prs_ws(s, len, p), t, u;
+	int v;
+	if (prs_at(s, len, r) != '(' ||
+	    !(t = prs_word(s, len, prs_ws(s, len, r + 1), "en")))
+		return p;
+	u = prs_ws(s, len, prs_ws(s, len, r + 1) + t);
+	if (!(t = ordinal(s, len, u, &v)))
+		return p;
+	u = prs_ws(s, len, u + t);
+	if ((t = prs_word(s, len, u, "lid")) &&
+	    prs_at(s, len, prs_ws(s, len, u + t)) == ')') {
+		*out = v;
+		return prs_ws(s, len, u + t) + 1;
+	}
+	return p;
+}
+
+/* The article list after "artikel(en)": "3 en 4", "12 of 15", "10, 11, 20
+ * tot en met 24, 31 en 160", each with its lid and onderdeel parts. Returns
+ * the position after it (j when none). */
+static size_t parse_pin(
+    const char *s, size_t len, size_t j, bool plural, struct pin *P)
+{
+	memset(P, 0, sizeof *P);
+	for (;;) {
+		size_t m, p, a = P->n_arts;
+		if (!(m = art_number(s, len, j, P->arts[a], sizeof P->arts[0])))
+			break;
+		j += m;
+		p = lid_part(s, len, j, P->q[a].lids, &P->q[a].n_lids);
+		p = onder_part(
+		    s, len, p, P->q[a].os, &P->q[a].n_os, P->q[a].o2);
+		p = extra_lid(s, len, p, &P->q[a].extra_lid);
+		j = p;
+		P->n_arts++;
+		if (P->n_arts >= MAX_ARTS)
+			break;
+		/* next article of a list or range */
+		p = prs_ws(s, len, j);
+		{
+			size_t sep = 0;
+			bool range = false;
+			if ((sep = prs_word(s, len, p, "t/m")) ||
+			    (sep = prs_word(s, len, p, "tot en met")) ||
+			    (sep = prs_word(s, len, p, "tot")))
+				range = true;
+			else if (prs_at(s, len, p) == ',') {
+				size_t r = prs_ws(s, len, p + 1);
+				sep = 1;
+				if ((m = prs_word(s, len, r, "en")) ||
+				    (m = prs_word(s, len, r, "of")))
+					sep = r + m - p;
+				/* singular "artikel 5, 6": only when a list
+				 * goes on with "en"/"of" */
+				if (!plural && sep == 1 &&
+				    !prs_isdigit(prs_at(s, len, r)))
+					sep = 0;
+			} else if ((sep = prs_word(s, len, p, "en")) ||
+			           (sep = prs_word(s, len, p, "of"))) {
+			} else {
+				sep = 0;
+			}
+			if (!sep)
+				break;
+			p = prs_ws(s, len, p + sep);
+			if (range) {
+				char to[20];
+				size_t b = P->n_arts;
+				if (!(m = art_number(s, len, p, to, sizeof to)))
+					break;
+				P->n_arts =
+				    expand_range(P->arts, P->n_arts, to);
+				for (size_t x = b; x < P->n_arts; x++)
+					memset(&P->q[x], 0, sizeof P->q[x]);
+				j = p + m;
+				/* the range's last article may carry parts */
+				if (P->n_arts > b) {
+					size_t z = P->n_arts - 1;
+					j = lid_part(s, len, j, P->q[z].lids,
+					    &P->q[z].n_lids);
+					j = onder_part(s, len, j, P->q[z].os,
+					    &P->q[z].n_os, P->q[z].o2);
+				}
+				if (P->n_arts >= MAX_ARTS)
+					break;
+				p = prs_ws(s, len, j);
+				if (prs_at(s, len, p) == ',')
+					p = prs_ws(s, len, p + 1);
+				if ((m = prs_word(s, len, p, "en")) ||
+				    (m = prs_word(s, len, p, "of")))
+					p = prs_ws(s, len, p + m);
+				if (!prs_isdigit(prs_at(s, len, p)) ||
+				    !art_number(s, len, p, to, sizeof to))
+					break;
+				j = p;
+				continue;
+			}
+			if (!prs_isdigit(prs_at(s, len, p)))
+				break;
+			j = p;
+		}
+	}
+	return j;
+}
+
+static size_t pin_refs(const struct pin *P, struct ref *refs, const char *unit)
+{
 	size_t n_refs = 0;
+	for (size_t a = 0; a < P->n_arts && n_refs < MAX_REFS; a++) {
+		size_t nl = P->q[a].n_lids ? P->q[a].n_lids : 1;
+		size_t no = P->q[a].n_os ? P->q[a].n_os : 1;
+		for (size_t l = 0; l < nl; l++)
+			for (size_t o = 0; o < no && n_refs < MAX_REFS; o++) {
+				struct ref *r = &refs[n_refs++];
+				memset(r, 0, sizeof *r);
+				prs_fmt(r->unit, sizeof r->unit, "%s", unit);
+				prs_fmt(
+				    r->art, sizeof r->art, "%.19s", P->arts[a]);
+				if (P->q[a].n_lids)
+					prs_fmt(r->lid, sizeof r->lid, "%d",
+					    P->q[a].lids[l] % 100);
+				if (P->q[a].n_os) {
+					prs_fmt(r->o1, sizeof r->o1, "%.7s",
+					    P->q[a].os[o]);
+					prs_fmt(r->o2, sizeof r->o2, "%.7s",
+					    P->q[a].o2);
+				}
+			}
+		if (P->q[a].extra_lid && n_refs < MAX_REFS) {
+			struct ref *r = &refs[n_refs++];
+			memset(r, 0, sizeof *r);
+			prs_fmt(r->unit, sizeof r->unit, "%s", unit);
+			prs_fmt(r->art, sizeof r->art, "%.19s", P->arts[a]);
+			prs_fmt(r->lid, sizeof r->lid, "%d",
+			    P->q[a].extra_lid % 100);
+		}
+	}
+	return n_refs;
+}
+
+/* ---- generic references: "de wet", "die wet", "dit besluit" ---- */
+
+static unsigned char generic_kind(
+    const char *s, size_t len, size_t p, size_t *n)
+{
+	static const struct {
+		const char *w;
+		unsigned char kind;
+	} words[] = {{"wet", PRS_KIND_WET}, {"wetboek", PRS_KIND_WET},
+	    {"besluit", PRS_KIND_BESLUIT}, {"regeling", PRS_KIND_REGELING},
+	    {"verdrag", PRS_KIND_VERDRAG}};
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if ((*n = prs_word(s, len, p, words[k].w)))
+			return words[k].kind;
+	return PRS_KIND_OTHER;
+}
+
+/* The law a generic reference at p means. det is the determiner before it:
+ * 'd' de/het/der, 'a' die/dat/diezelfde (anaphora), 'i' deze/dit (this
+ * document). Returns the length from p, 0 when it is none or unknown. */
+static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, n;
+	unsigned char kind = generic_kind(s, len, p, &n);
+	long def, last, pick;
+	const char *w;
+	if (kind == PRS_KIND_OTHER)
+		return 0;
+	memset(L, 0, sizeof *L);
+	L->idx = -1;
+	if (det == 'i') {
+		L->internal = true;
+		L->conf = 1.0;
+		return n;
+	}
+	def = ctx->generic_def[kind];
+	last = ctx->last_law[kind];
+	pick = det == 'a' ? (last >= 0 ? last : def) : (def >= 0 ? def : last);
+	if (pick < 0)
+		return 0;
+	law_set(ctx, L, pick);
+	w = kind == PRS_KIND_WET       ? "wet"
+	    : kind == PRS_KIND_BESLUIT ? "besluit"
+	    : kind == PRS_KIND_VERDRAG ? "verdrag"
+	                               : "regeling";
+	if (pick == def && det == 'd') {
+		L->conf = 0.9;
+		prs_fmt(L->reason_buf, sizeof L->reason_buf,
+		    "'%s' as the document defines it: %.100s", w, L->title);
+	} else {
+		L->conf = det == 'a' ? 0.8 : 0.6;
+		prs_fmt(L->reason_buf, sizeof L->reason_buf,
+		    "'%s' read as the %s last named: %.100s", w, w, L->title);
+	}
+	L->reason = L->reason_buf;
+	prs_fmt(L->written, sizeof L->written, "%.*s", (int)n, s + p);
+	return n;
+}
+
+/* Determiner at p: returns its length and kind (see generic_at). */
+static size_t determiner(const char *s, size_t len, size_t p, char *det)
+{
+	static const struct {
+		const char *w;
+		char det;
+	} dets[] = {{"diezelfde", 'a'}, {"datzelfde", 'a'}, {"dezelfde", 'a'},
+	    {"hetzelfde", 'a'}, {"die", 'a'}, {"dat", 'a'}, {"genoemde", 'a'},
+	    {"voornoemde", 'a'}, {"laatstgenoemde", 'a'}, {"deze", 'i'},
+	    {"dit", 'i'}, {"de", 'd'}, {"het", 'd'}, {"der", 'd'}};
+	size_t n;
+	for (size_t k = 0; k < sizeof dets / sizeof *dets; k++)
+		if ((n = prs_word(s, len, p, dets[k].w))) {
+			*det = dets[k].det;
+			return n;
+		}
+	return 0;
+}
+
+/* ---- recognisers ---- */
+
+/* "Wet politiegegevens (Wpg)", "Awb (hierna: de wet)": the abbreviation or
+ * definition in brackets right after a name belongs to its citation.
+ * Returns the position after the ')' or e. */
+static size_t absorb_def(const char *s, size_t len, size_t e)
+{
+	size_t p = prs_ws(s, len, e), a = 0, n;
+	if (prs_at(s, len, p) != '(')
+		return e;
+	p++;
+	if ((n = prs_word(s, len, p, "hierna"))) {
+		p += n;
+		if (prs_at(s, len, p) == ':')
+			p++;
+		p = prs_ws(s, len, p);
+		if ((n = prs_word(s, len, p, "de")) ||
+		    (n = prs_word(s, len, p, "het")))
+			p = prs_ws(s, len, p + n);
+	}
+	if (!prs_isalpha(prs_at(s, len, p)))
+		return e;
+	while (a < 40 && (prs_isalnum(prs_at(s, len, p + a)) ||
+	                     prs_at(s, len, p + a) == ' ' ||
+	                     prs_at(s, len, p + a) == '.'))
+		a++;
+	if (prs_at(s, len, p + a) != ')' || a == 0)
+		return e;
+	return p + a + 1;
+}
+
+/* The law after a pinpoint at p: [","] ["van" [Boek N van]] [determiner]
+ * (name | generic word), or a name right after ("artikel 8 Wpg"). Fills
+ * *L and returns the new end, p when there is none. book gets "Boek N". */
+static size_t law_after(
+    struct prs_ctx *ctx, size_t p0, struct law *L, char book[4], bool *found)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, p = prs_ws(s, len, p0), n, r;
+	char det = 0;
+	bool van = false;
+	*found = false;
+	book[0] = 0;
+	if (prs_at(s, len, p) == ',')
+		p = prs_ws(s, len, p + 1);
+	if ((n = prs_word(s, len, p, "van")) ||
+	    (n = prs_word(s, len, p, "uit")) ||
+	    (n = prs_word(s, len, p, "bij"))) {
+		van = true;
+		p = prs_ws(s, len, p + n);
+		if ((n = prs_word(s, len, p, "boek"))) {
+			size_t b = prs_ws(s, len, p + n), d;
+			if ((d = prs_ndigits(s, len, b, 2)) >= 1 && d <= 2 &&
+			    !prs_isalnum(prs_at(s, len, b + d))) {
+				prs_fmt(book, 4, "%.*s", (int)d, s + b);
+				r = prs_ws(s, len, b + d);
+				if ((n = prs_word(s, len, r, "van")))
+					r = prs_ws(s, len, r + n);
+				p = r;
+			}
+		}
+	}
+	r = p;
+	if ((n = determiner(s, len, p, &det))) {
+		p += n;
+		if (prs_at(s, len, p) == '.')
+			p++;
+		p = prs_ws(s, len, p);
+	}
+	if (!van && det && det != 'd' && !prs_word(s, len, r, "der"))
+		det = det; /* "artikel 3 dier wet" is rare; keep the reading */
+	if ((n = law_at(ctx, p, L, true))) {
+		*found = true;
+		return absorb_def(s, len, p + n);
+	}
+	if (det && (n = generic_at(ctx, p, det, L))) {
+		*found = true;
+		return p + n;
+	}
+	if (det && det != 'd')
+		return p0;
+	if ((n = unknown_title(s, len, p)) ||
+	    (van && (n = unknown_abbr(s, len, p))) ||
+	    (!van && !det && (n = unknown_abbr(s, len, p)))) {
+		memset(L, 0, sizeof *L);
+		L->idx = -1;
+		prs_fmt(L->title, sizeof L->title, "%.*s",
+		    (int)(n < 127 ? n : 127), s + p);
+		for (char *c = L->title; *c; c++)
+			if (*c == '\n' || *c == '\r' || *c == '\t')
+				*c = ' ';
+		prs_fmt(L->written, sizeof L->written, "%.63s", L->title);
+		L->conf = 0.5;
+		L->reason = "law not in the law table: needs a title lookup";
+		*found = true;
+		return p + n;
+	}
+	return p0;
+}
+
+/* Emits the refs of a pinpoint with its law; a book number turns "artikel
+ * 74 van Boek 6 van het Burgerlijk Wetboek" into Boek 6's own id. */
+static int emit_pin(struct prs_ctx *ctx, struct law *L, const struct pin *P,
+    const char *book, const char *unit, size_t start, size_t end)
+{
+	struct ref refs[MAX_REFS];
+	size_t n_refs;
+	if (book[0] && !is_bw(L) && !L->internal) {
+		/* "artikel 1 van boek 5 van ..." another code: keep the book
+		 * in the article */
+	}
+	if (book[0] && is_bw(L))
+		bw_book(ctx, L, book);
+	n_refs = pin_refs(P, refs, unit);
+	return emit_refs(ctx, L, refs, n_refs, start, end);
+}
+
+int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, j, n, p;
+	bool plural = false, found;
+	struct pin *P;
 	struct law L;
-	char book[4] = "";
+	char book[4];
+	int rv;
 
 	*end = i;
 	if ((n = prs_word(s, len, i, "artikelen")) ||
@@ -573,164 +1114,244 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (prs_at(s, len, j) == '.')
 		j++;
 	j = prs_ws(s, len, j);
-	memset(q, 0, sizeof q);
-	for (;;) {
-		size_t m;
-		if (!(m = art_number(s, len, j, arts[n_arts], sizeof arts[0])))
-			break;
-		j += m;
-		p = lid_part(s, len, j, q[n_arts].lids, &q[n_arts].n_lids);
-		p = onder_part(
-		    s, len, p, q[n_arts].os, &q[n_arts].n_os, q[n_arts].o2);
-		/* "(en derde lid)" */
-		{
-			size_t r = prs_ws(s, len, p), t;
-			int v;
-			if (prs_at(s, len, r) == '(' &&
-			    (t = prs_word(
-			         s, len, prs_ws(s, len, r + 1), "en"))) {
-				size_t u =
-				    prs_ws(s, len, prs_ws(s, len, r + 1) + t);
-				if ((t = ordinal(s, len, u, &v))) {
-					u = prs_ws(s, len, u + t);
-					if ((t = prs_word(s, len, u, "lid")) &&
-					    prs_at(s, len,
-					        prs_ws(s, len, u + t)) == ')') {
-						q[n_arts].extra_lid = v;
-						p = prs_ws(s, len, u + t) + 1;
-					}
-				}
-			}
-		}
-		j = p;
-		n_arts++;
-		if (n_arts >= MAX_ARTS)
-			break;
-		/* next article of a list or range */
-		p = prs_ws(s, len, j);
-		{
-			size_t sep = 0;
-			bool range = false;
-			if ((sep = prs_word(s, len, p, "t/m")) ||
-			    (sep = prs_word(s, len, p, "tot en met")))
-				range = true;
-			else if (prs_at(s, len, p) == ',' && plural) {
-				sep = 1;
-				size_t r = prs_ws(s, len, p + 1);
-				if ((m = prs_word(s, len, r, "en")))
-					sep = r + m - p;
-			} else if ((sep = prs_word(s, len, p, "en")) &&
-			           plural) {
-			} else {
-				sep = 0;
-			}
-			if (!sep)
-				break;
-			p = prs_ws(s, len, p + sep);
-			if (range) {
-				char to[20];
-				if (!(m = art_number(s, len, p, to, sizeof to)))
-					break;
-				n_arts = expand_range(arts, n_arts, to);
-				j = p + m;
-				break;
-			}
-			if (!prs_isdigit(prs_at(s, len, p)))
-				break;
-			j = p;
-		}
-	}
-	if (!n_arts)
+	if (!(P = malloc(sizeof *P)))
+		return VP_ENOMEM;
+	j = parse_pin(s, len, j, plural, P);
+	if (!P->n_arts) {
+		free(P);
 		return VP_OK;
-	/* law: [","] ["van" ("de"|"het"|"der")["."]] name; or "van boek N" */
-	p = prs_ws(s, len, j);
-	if (prs_at(s, len, p) == ',')
-		p = prs_ws(s, len, p + 1);
-	if ((n = prs_word(s, len, p, "van"))) {
-		size_t r = prs_ws(s, len, p + n);
-		if ((n = prs_word(s, len, r, "boek"))) {
-			size_t b = prs_ws(s, len, r + n), d;
-			if ((d = prs_ndigits(s, len, b, 2)) >= 1 && d <= 2) {
-				prs_fmt(
-				    book, sizeof book, "%.*s", (int)d, s + b);
-				r = prs_ws(s, len, b + d);
-				if ((n = prs_word(s, len, r, "van")))
-					r = prs_ws(s, len, r + n);
-			}
-		}
-		if ((n = prs_word(s, len, r, "de")) ||
-		    (n = prs_word(s, len, r, "het")) ||
-		    (n = prs_word(s, len, r, "der"))) {
-			r += n;
-			if (prs_at(s, len, r) == '.')
-				r++;
-			r = prs_ws(s, len, r);
-		}
-		p = r;
 	}
-	if ((n = law_at(ctx, p, &L))) {
-		p += n;
-	} else if ((n = unknown_title(s, len, p)) ||
-	           (n = unknown_abbr(s, len, p))) {
+	p = law_after(ctx, j, &L, book, &found);
+	if (!found) {
+		if (!ctx->regulation || book[0]) {
+			free(P);
+			return VP_OK;
+		}
+		/* a bare article in a regulation: inside it */
 		memset(&L, 0, sizeof L);
-		prs_fmt(L.title, sizeof L.title, "%.*s",
-		    (int)(n < 127 ? n : 127), s + p);
-		for (char *c = L.title; *c; c++)
-			if (*c == '\n' || *c == '\r' || *c == '\t')
-				*c = ' ';
-		prs_fmt(L.written, sizeof L.written, "%.63s", L.title);
-		L.conf = 0.5;
-		L.reason = "law not in the law table: needs a title lookup";
-		p += n;
-	} else {
-		return VP_OK;
-	}
-	if (book[0]) {
-		/* "Artikel 1 van boek 5 van het Burgerlijk Wetboek" */
-		for (size_t a = 0; a < n_arts; a++) {
-			char t[40];
-			prs_fmt(t, sizeof t, "%.3s:%.19s", book, arts[a]);
-			prs_fmt(arts[a], sizeof arts[a], "%.19s", t);
-		}
-		if (!strcasecmp(L.title, "Burgerlijk Wetboek") ||
-		    !strncasecmp(L.written, "Burgerlijk Wetboek", 18))
-			prs_fmt(L.title, sizeof L.title, "Burgerlijk Wetboek");
-	}
-	for (size_t a = 0; a < n_arts && n_refs < MAX_REFS; a++) {
-		size_t nl = q[a].n_lids ? q[a].n_lids : 1;
-		size_t no = q[a].n_os ? q[a].n_os : 1;
-		for (size_t l = 0; l < nl; l++)
-			for (size_t o = 0; o < no && n_refs < MAX_REFS; o++) {
-				struct ref *r = &refs[n_refs++];
-				memset(r, 0, sizeof *r);
-				prs_fmt(
-				    r->art, sizeof r->art, "%.19s", arts[a]);
-				if (q[a].n_lids)
-					prs_fmt(r->lid, sizeof r->lid, "%d",
-					    q[a].lids[l] % 100);
-				if (q[a].n_os) {
-					prs_fmt(r->o1, sizeof r->o1, "%.7s",
-					    q[a].os[o]);
-					prs_fmt(r->o2, sizeof r->o2, "%.7s",
-					    q[a].o2);
-				}
-			}
-		if (q[a].extra_lid && n_refs < MAX_REFS) {
-			struct ref *r = &refs[n_refs++];
-			memset(r, 0, sizeof *r);
-			prs_fmt(r->art, sizeof r->art, "%.19s", arts[a]);
-			prs_fmt(
-			    r->lid, sizeof r->lid, "%d", q[a].extra_lid % 100);
-		}
+		L.idx = -1;
+		L.internal = true;
+		L.conf = 0.9;
+		L.reason = "article without a law in a regulation: read as "
+		           "an article of the regulation itself";
+		p = j;
 	}
 	*end = p;
-	return emit_refs(ctx, &L, refs, n_refs, i, p);
+	rv = emit_pin(ctx, &L, P, book, "", i, p);
+	free(P);
+	return rv;
+}
+
+/* "Wpg artikel 11 lid 1 en 2", "Wet X: de artikelen 2:3 en 2:4",
+ * "Burgerlijk Wetboek Boek 3, Artikel 40"; or a law named alone. */
+int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, n, p, e, q;
+	struct law L;
+	char book[4] = "";
+	bool plural = false;
+	int rv;
+
+	*end = i;
+	/* "Boek 7 van het Burgerlijk Wetboek" */
+	if ((n = prs_word(s, len, i, "boek")) &&
+	    prs_isupper(prs_at(s, len, i))) {
+		size_t b = prs_ws(s, len, i + n), d;
+		if ((d = prs_ndigits(s, len, b, 2)) >= 1 && d <= 2 &&
+		    !prs_isalnum(prs_at(s, len, b + d))) {
+			q = prs_ws(s, len, b + d);
+			if ((n = prs_word(s, len, q, "van")))
+				q = prs_ws(s, len, q + n);
+			if ((n = prs_word(s, len, q, "het")))
+				q = prs_ws(s, len, q + n);
+			if ((n = law_at(ctx, q, &L, true)) && is_bw(&L)) {
+				prs_fmt(
+				    book, sizeof book, "%.*s", (int)d, s + b);
+				if (bw_book(ctx, &L, book)) {
+					*end = q + n;
+					return emit_law(ctx, &L, i, q + n);
+				}
+			}
+		}
+		return VP_OK;
+	}
+	if (!(n = law_at(ctx, i, &L, true)))
+		return VP_OK;
+	e = absorb_def(s, len, i + n);
+	/* "Burgerlijk Wetboek Boek 3" */
+	q = prs_ws(s, len, e);
+	if (is_bw(&L) && (n = prs_word(s, len, q, "boek"))) {
+		size_t b = prs_ws(s, len, q + n), d;
+		if ((d = prs_ndigits(s, len, b, 2)) >= 1 && d <= 2 &&
+		    !prs_isalnum(prs_at(s, len, b + d))) {
+			prs_fmt(book, sizeof book, "%.*s", (int)d, s + b);
+			if (bw_book(ctx, &L, book))
+				e = b + d;
+		}
+	}
+	/* a pinpoint after the name */
+	p = prs_ws(s, len, e);
+	if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == ':')
+		p = prs_ws(s, len, p + 1);
+	if ((n = prs_word(s, len, p, "de")))
+		p = prs_ws(s, len, p + n);
+	if ((n = prs_word(s, len, p, "artikelen")) ||
+	    (n = prs_word(s, len, p, "artt")))
+		plural = true;
+	else if (!(n = prs_word(s, len, p, "artikel")) &&
+	         !(n = prs_word(s, len, p, "art")))
+		n = 0;
+	if (n) {
+		struct pin *P = malloc(sizeof *P);
+		size_t j = p + n, k;
+		if (!P)
+			return VP_ENOMEM;
+		if (prs_at(s, len, j) == '.')
+			j++;
+		j = prs_ws(s, len, j);
+		k = parse_pin(s, len, j, plural, P);
+		if (P->n_arts) {
+			/* "Wegenwet, artikel 8:75 Awb": the article is the
+			 * next law's */
+			struct law L2;
+			char book2[4];
+			bool next_law;
+			law_after(ctx, k, &L2, book2, &next_law);
+			if (next_law)
+				P->n_arts = 0;
+		}
+		if (P->n_arts) {
+			*end = k;
+			rv = emit_pin(ctx, &L, P, "", "", i, k);
+			free(P);
+			return rv;
+		}
+		free(P);
+	}
+	/* named alone: weak names (abbreviations) only when safe */
+	if (!law_at(ctx, i, &L, false) || L.internal)
+		return VP_OK;
+	if (book[0] && is_bw(&L))
+		bw_book(ctx, &L, book);
+	*end = e;
+	return emit_law(ctx, &L, i, e);
+}
+
+/* "8:75 Awb", "6:74 BW", "2:11 Bpg": an article of a code written without
+ * the word artikel, followed by the code's name. */
+int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, m, p, n;
+	char art[20];
+	struct law L;
+	struct pin *P;
+	int rv;
+	*end = i;
+	if (!(m = art_number(s, len, i, art, sizeof art)) || !strchr(art, ':'))
+		return VP_OK;
+	p = prs_ws(s, len, i + m);
+	if (p == i + m || !(n = law_at(ctx, p, &L, true)))
+		return VP_OK;
+	if (!(P = calloc(1, sizeof *P)))
+		return VP_ENOMEM;
+	memcpy(P->arts[0], art, sizeof art);
+	P->n_arts = 1;
+	*end = p + n;
+	rv = emit_pin(ctx, &L, P, "", "", i, p + n);
+	free(P);
+	return rv;
+}
+
+/* Roman numeral (I..XXXIX) with an optional letter, or an arabic number
+ * with dots ("4", "2.1", "IIIa"). */
+static size_t unit_number(
+    const char *s, size_t len, size_t j, char *out, size_t cap)
+{
+	size_t p = j, d;
+	if ((d = prs_ndigits(s, len, p, 3)) >= 1 && d <= 3) {
+		p += d;
+		while (prs_at(s, len, p) == '.' &&
+		       (d = prs_ndigits(s, len, p + 1, 3)) >= 1 && d <= 3)
+			p += 1 + d;
+	} else {
+		while (p - j < 7 && strchr("IVXL", prs_at(s, len, p)) &&
+		       prs_at(s, len, p))
+			p++;
+		if (p == j)
+			return 0;
+	}
+	if (prs_at(s, len, p) >= 'a' && prs_at(s, len, p) <= 'z' &&
+	    !prs_isalpha(prs_at(s, len, p + 1)))
+		p++;
+	if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
+		return 0;
+	memcpy(out, s + j, p - j);
+	out[p - j] = 0;
+	return p - j;
+}
+
+/* Structure units: "hoofdstuk 4 van de Awb", "Titel IIIa van de Wet X",
+ * "bijlage 3 bij de Regeling Z", "afdeling 10.2.1"; in a regulation a bare
+ * unit points inside it. */
+int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	static const struct {
+		const char *w;
+		const char *key;
+	} units[] = {{"hoofdstuk", "hoofdstuk"}, {"titeldeel", "titeldeel"},
+	    {"titel", "titeldeel"}, {"afdeling", "afdeling"},
+	    {"paragraaf", "paragraaf"}, {"bijlage", "bijlage"}};
+	const char *s = ctx->s;
+	size_t len = ctx->len, n = 0, j, m, p;
+	const char *key = NULL;
+	struct pin *P;
+	struct law L;
+	char book[4];
+	bool found;
+	int rv;
+	*end = i;
+	for (size_t k = 0; k < sizeof units / sizeof *units && !key; k++)
+		if ((n = prs_word(s, len, i, units[k].w)))
+			key = units[k].key;
+	if (!key)
+		return VP_OK;
+	j = prs_ws(s, len, i + n);
+	if (!(P = calloc(1, sizeof *P)))
+		return VP_ENOMEM;
+	if (!(m = unit_number(s, len, j, P->arts[0], sizeof P->arts[0]))) {
+		free(P);
+		return VP_OK;
+	}
+	P->n_arts = 1;
+	j += m;
+	p = law_after(ctx, j, &L, book, &found);
+	if (!found) {
+		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
+		 * a lower-case unit in a regulation's text is */
+		if (!ctx->regulation || prs_isupper(prs_at(s, len, i))) {
+			free(P);
+			return VP_OK;
+		}
+		memset(&L, 0, sizeof L);
+		L.idx = -1;
+		L.internal = true;
+		L.conf = 0.9;
+		L.reason = "unit without a law in a regulation: read as a "
+		           "part of the regulation itself";
+		p = j;
+	}
+	*end = p;
+	rv = emit_pin(ctx, &L, P, "", key, i, p);
+	free(P);
+	return rv;
 }
 
 /* ---- definitions ---- */
 
-static void add_def(struct prs_ctx *ctx, const char *abbr, size_t an,
-    const char *bwb, const char *title, size_t tn)
+static void add_def(struct prs_ctx *ctx, const char *abbr, size_t an, long law,
+    const char *title, size_t tn)
 {
 	struct prs_def *d;
 	if (an == 0 || an >= sizeof d->abbr)
@@ -744,24 +1365,26 @@ static void add_def(struct prs_ctx *ctx, const char *abbr, size_t an,
 	d = &ctx->defs[ctx->n_defs++];
 	memcpy(d->abbr, abbr, an);
 	d->abbr[an] = 0;
-	prs_fmt(d->bwb, sizeof d->bwb, "%s", bwb);
+	d->law = law;
 	prs_fmt(d->title, sizeof d->title, "%.*s",
 	    (int)(tn < sizeof d->title ? tn : sizeof d->title - 1), title);
 }
 
-/* The law title that ends right before position e (exclusive, spaces
- * skipped): tries up to 9 preceding words, longest first. */
-static void def_before(
-    struct prs_ctx *ctx, const char *s, size_t e, const char *abbr, size_t an)
+/* The known law whose name ends right before e (spaces skipped): tries the
+ * starts of up to 12 preceding words, longest first. Returns its index,
+ * -1 if none; *b gets where the name starts. */
+static long law_ending_at(
+    struct prs_ctx *ctx, const char *s, size_t len, size_t e, size_t *b)
 {
-	size_t starts[9], ns = 0, p = e, lo, hi;
-	char buf[160];
-	while (p > 0 && s[p - 1] == ' ')
+	size_t starts[12], ns = 0, p = e;
+	struct prs_law_match m;
+	while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == '\n'))
 		p--;
 	e = p;
-	while (p > 0 && ns < 9 && e - p < 140) {
+	while (p > 0 && ns < 12 && e - p < 160) {
 		while (p > 0 && s[p - 1] != ' ' && s[p - 1] != '\n' &&
-		       s[p - 1] != '(' && s[p - 1] != ',' && s[p - 1] != ';')
+		       s[p - 1] != '(' && s[p - 1] != ',' && s[p - 1] != ';' &&
+		       s[p - 1] != ':')
 			p--;
 		starts[ns++] = p;
 		if (p == 0 || s[p - 1] != ' ')
@@ -769,43 +1392,105 @@ static void def_before(
 		while (p > 0 && s[p - 1] == ' ')
 			p--;
 	}
-	for (size_t k = ns; k-- > 0;) {
-		size_t b = starts[k];
-		if (!prs_isupper((unsigned char)s[b]))
-			continue;
-		prs_law_norm(s + b, e - b, buf, sizeof buf, NULL);
-		if (ctx->laws && prs_laws_find(ctx->laws, buf, &lo, &hi) &&
-		    !ctx->laws->v[lo].ambiguous) {
-			add_def(ctx, abbr, an, ctx->laws->v[lo].bwb,
-			    ctx->laws->v[lo].title,
-			    strlen(ctx->laws->v[lo].title));
-			return;
+	for (size_t k = ns; k-- > 0;)
+		if (prs_laws_match(ctx->laws, s, len, starts[k], &m) &&
+		    m.end == e && m.n_cands == 1) {
+			*b = starts[k];
+			return (long)m.cands[0];
 		}
+	return -1;
+}
+
+static void def_before(struct prs_ctx *ctx, const char *s, size_t len, size_t e,
+    const char *abbr, size_t an)
+{
+	size_t b = 0, p;
+	long k = law_ending_at(ctx, s, len, e, &b);
+	if (k >= 0) {
+		const struct prs_law *x = prs_laws_get(ctx->laws, (uint32_t)k);
+		add_def(ctx, abbr, an, k, x->title, strlen(x->title));
+		return;
 	}
-	for (size_t k = ns; k-- > 0;) {
-		size_t b = starts[k];
-		if (!strncmp(s + b, "Wet ", 4) ||
-		    !strncmp(s + b, "Wetboek ", 8)) {
-			add_def(ctx, abbr, an, "", s + b, e - b);
+	/* a title the index does not know: "Wet X (Wx)" */
+	p = e;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	for (size_t q = p; q-- > 0 && p - q < 140;) {
+		if (s[q] == '\n' || s[q] == '(' || s[q] == ')' || s[q] == ',' ||
+		    s[q] == ';')
+			break;
+		if ((q == 0 || s[q - 1] == ' ') &&
+		    (!strncmp(s + q, "Wet ", 4) ||
+		        !strncmp(s + q, "Wetboek ", 8))) {
+			add_def(ctx, abbr, an, -1, s + q, p - q);
 			return;
 		}
 	}
 }
 
+/* "(hierna: de wet)", "(hierna: het Besluit)": the generic word of the
+ * document for the law named before it. */
+static void generic_before(struct prs_ctx *ctx, const char *s, size_t len,
+    size_t e, unsigned char kind)
+{
+	size_t b;
+	long k = law_ending_at(ctx, s, len, e, &b);
+	if (k >= 0 && ctx->generic_def[kind] < 0)
+		ctx->generic_def[kind] = k;
+}
+
+/* "wet: de Wet X;" in a list of definitions. */
+static void generic_list(
+    struct prs_ctx *ctx, const char *s, size_t len, size_t colon)
+{
+	size_t b = colon, n, p;
+	unsigned char kind;
+	struct prs_law_match m;
+	while (b > 0 && prs_isalpha((unsigned char)s[b - 1]))
+		b--;
+	if (b == colon || (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' &&
+	                      s[b - 1] != '\t' && s[b - 1] != '.'))
+		return;
+	if ((kind = generic_kind(s, len, b, &n)) == PRS_KIND_OTHER ||
+	    b + n != colon)
+		return;
+	p = prs_ws(s, len, colon + 1);
+	if ((n = prs_word(s, len, p, "de")) || (n = prs_word(s, len, p, "het")))
+		p = prs_ws(s, len, p + n);
+	if (prs_laws_match(ctx->laws, s, len, p, &m) && m.n_cands == 1 &&
+	    ctx->generic_def[kind] < 0)
+		ctx->generic_def[kind] = (long)m.cands[0];
+}
+
 void prs_find_defs(struct prs_ctx *ctx, const char *s, size_t len)
 {
-	const char *p = s, *endp;
+	const char *p, *endp;
 	if (!s || !len)
 		return; /* empty text (NULL is allowed with len 0) */
 	endp = s + len;
+	for (p = s; (p = memchr(p, ':', (size_t)(endp - p))) != NULL; p++)
+		generic_list(ctx, s, len, (size_t)(p - s));
+	p = s;
 	while ((p = memchr(p, '(', (size_t)(endp - p))) != NULL) {
 		size_t i = (size_t)(p - s), j = i + 1, n, a;
+		unsigned char kind;
 		p++;
 		if ((n = prs_word(s, len, j, "hierna"))) {
 			j += n;
 			if (prs_at(s, len, j) == ':')
 				j++;
 			j = prs_ws(s, len, j);
+			if ((n = prs_word(s, len, j, "de")) ||
+			    (n = prs_word(s, len, j, "het"))) {
+				size_t g = prs_ws(s, len, j + n), w;
+				if ((kind = generic_kind(s, len, g, &w)) !=
+				        PRS_KIND_OTHER &&
+				    prs_at(s, len, g + w) == ')') {
+					generic_before(ctx, s, len, i, kind);
+					continue;
+				}
+				j = g;
+			}
 		}
 		if (!prs_isupper(prs_at(s, len, j)))
 			continue;
@@ -817,8 +1502,36 @@ void prs_find_defs(struct prs_ctx *ctx, const char *s, size_t len)
 			a++;
 		if (a < 2 || a > 15 || prs_at(s, len, j + a) != ')')
 			continue;
-		/* an abbreviation has a capital after its first letter or is
-		 * short ("Awb", "Wpg", "AVG", "Aw 2012") */
-		def_before(ctx, s, i, s + j, a);
+		def_before(ctx, s, len, i, s + j, a);
+	}
+}
+
+void prs_doc_init(struct prs_ctx *ctx)
+{
+	for (size_t k = 0; k < PRS_KIND_N; k++)
+		ctx->generic_def[k] = ctx->last_law[k] = -1;
+	ctx->regulation = false;
+}
+
+/* Two lines that start with "Artikel <number>" make a regulation. */
+void prs_find_headings(struct prs_ctx *ctx, const char *s, size_t len)
+{
+	const char *p = s, *endp = s + len;
+	int seen = 0;
+	if (!s || !len || ctx->regulation)
+		return;
+	while (p && p < endp) {
+		size_t i = (size_t)(p - s), n;
+		if ((n = prs_word(s, len, i, "Artikel")) && s[i] == 'A' &&
+		    prs_at(s, len, i + n) == ' ' &&
+		    (prs_isdigit(prs_at(s, len, i + n + 1)) ||
+		        prs_isupper(prs_at(s, len, i + n + 1))) &&
+		    ++seen >= 2) {
+			ctx->regulation = true;
+			return;
+		}
+		p = memchr(p, '\n', (size_t)(endp - p));
+		if (p)
+			p++;
 	}
 }
