@@ -50,6 +50,7 @@ struct prs_ctx {
 	size_t n, cap;
 	/* document-wide state */
 	const struct prs_laws *laws;
+	const uint64_t *law_filter;    /* prs_laws_maybe */
 	const struct vp_segment *segs; /* whole document (or NULL) */
 	size_t n_segs;
 	const char *doc; /* plain-text document when segs is NULL */

@@ -29,7 +29,7 @@
 #define MAX_NAME_BYTES  160
 #define MAX_NAME_WORDS  24
 #define MAX_GAP         40 /* bytes of space between two words of a name */
-#define FILTER_BITS     16
+#define FILTER_BITS     PRS_LAW_FILTER_BITS
 
 /* slot flags (low byte: PRS_NAME_*) */
 #define SLOT_TERM   0x100
@@ -50,6 +50,8 @@ struct prs_laws {
 	uint32_t *cands;
 	size_t n_cands;
 	size_t n_names;
+	/* first bytes of the names' first words: names written with a
+	 * capital, and the few that are not */
 	uint64_t filter[(1u << FILTER_BITS) / 64];
 	/* string storage: blocks of copied titles and ids */
 	char **blocks;
@@ -84,8 +86,6 @@ struct word {
 	uint64_t hf, hx; /* folded, exact */
 	size_t nbytes;   /* folded length */
 	unsigned upper;  /* capitals in it */
-	unsigned char head[3];
-	size_t nhead;
 };
 
 /* Length of an apostrophe at i (' ’ ‘ `), 0 if none. */
@@ -156,8 +156,6 @@ static size_t read_word(const char *s, size_t len, size_t i, struct word *w)
 			for (size_t k = 0; k < n; k++)
 				hx = (hx ^ (unsigned char)s[p + k]) *
 				     0x100000001b3ull;
-			if (w->nhead < 3)
-				w->head[w->nhead++] = (unsigned char)f;
 			w->nbytes += f2 ? 2 : 1;
 			w->upper += up;
 			p += n;
@@ -248,12 +246,13 @@ static size_t next_word(const char *s, size_t len, size_t e)
 	return p;
 }
 
-static uint32_t head_hash(const unsigned char *h, size_t n)
+/* The filter bit of a name's first word: from its own bytes, the way the
+ * scanner computes it from the text (prs_law_head). */
+static void set_filter(struct prs_laws *L, const char *name, size_t n)
 {
-	uint32_t v = 0;
-	for (size_t k = 0; k < n && k < 3; k++)
-		v |= (uint32_t)h[k] << (8 * k);
-	return (v * 0x9E3779B1u) >> (32 - FILTER_BITS);
+	uint32_t b =
+	    (prs_law_head(name, n, 0) * 0x9E3779B1u) >> (32 - FILTER_BITS);
+	L->filter[b / 64] |= 1ull << (b % 64);
 }
 
 /* ---- law words ---- */
@@ -554,7 +553,9 @@ static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
 		s += 4;
 		n -= 4;
 	}
-	if (n == 0 || n > MAX_NAME_BYTES)
+	/* a name in lower case ("wet milieubeheer", "uitvoeringsbesluit") is
+	 * running text as often as a name: names start with a capital */
+	if (n == 0 || n > MAX_NAME_BYTES || (s[0] >= 'a' && s[0] <= 'z'))
 		return;
 	/* words; a name with punctuation between its words is not one */
 	while (p < n) {
@@ -593,16 +594,14 @@ static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
 	if (nw == 1 && (flags & PRS_NAME_WEAK) && w[0].nbytes <= 5) {
 		push(b, mix(ROOT_EXACT, w[0].hx), k, prio, (unsigned char)flags,
 		    true);
-		b->L->filter[head_hash(w[0].head, w[0].nhead) / 64] |=
-		    1ull << (head_hash(w[0].head, w[0].nhead) % 64);
+		set_filter(b->L, s, n);
 		return;
 	}
 	for (size_t q = 0; q < nw; q++) {
 		h = mix(h, w[q].hf);
 		push(b, h, k, prio, (unsigned char)flags, q + 1 == nw);
 	}
-	b->L->filter[head_hash(w[0].head, w[0].nhead) / 64] |=
-	    1ull << (head_hash(w[0].head, w[0].nhead) % 64);
+	set_filter(b->L, s, n);
 }
 
 static size_t columns(
@@ -923,32 +922,9 @@ const struct prs_law *prs_laws_get(const struct prs_laws *laws, uint32_t k)
 
 /* ---- matching ---- */
 
-bool prs_laws_maybe(
-    const struct prs_laws *laws, const char *s, size_t len, size_t i)
+const uint64_t *prs_laws_filter(const struct prs_laws *laws)
 {
-	unsigned char h[3];
-	size_t n = 0, p = i;
-	while (n < 3 && p < len) {
-		char f, f2;
-		bool up;
-		size_t w = word_char(s, len, p, &f, &f2, &up);
-		if (!w)
-			break;
-		h[n++] = (unsigned char)f;
-		p += w;
-	}
-	if (!n) {
-		/* "’s-Gravenhage": a word may start with an apostrophe */
-		struct word wd;
-		if (!read_word(s, len, i, &wd))
-			return false;
-		memcpy(h, wd.head, wd.nhead);
-		n = wd.nhead;
-	}
-	{
-		uint32_t b = head_hash(h, n);
-		return (laws->filter[b / 64] >> (b % 64)) & 1u;
-	}
+	return laws->filter;
 }
 
 static void fill(const struct prs_laws *L, const struct slot *sl, size_t end,
@@ -985,10 +961,10 @@ bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
 		x = probe(laws, h);
 		if (!x->key)
 			break;
-		/* one- and two-word names keep their capital ("Wet
-		 * bodembescherming", not "wet bodembescherming") */
+		/* names keep their capital ("Wet bodembescherming", not
+		 * "wet bodembescherming") */
 		if ((x->flags & SLOT_TERM) &&
-		    (cap || !(x->flags & PRS_NAME_CAP) || depth >= 2)) {
+		    (cap || !(x->flags & PRS_NAME_CAP))) {
 			fill(laws, x, w.end, m);
 			found = true;
 		}

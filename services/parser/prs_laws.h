@@ -89,10 +89,43 @@ size_t prs_laws_names(const struct prs_laws *laws);
 /* Law number k (k < prs_laws_count). */
 const struct prs_law *prs_laws_get(const struct prs_laws *laws, uint32_t k);
 
+/* The first (up to) four bytes of the word at s[i] as one number: ASCII
+ * letters and digits only, letters in lower case, the bytes from the first
+ * other byte on zero. The filter below is keyed on it. */
+static inline uint32_t prs_law_head(const char *s, size_t len, size_t i)
+{
+	uint32_t v = 0;
+	for (size_t k = 0; k < 4 && i + k < len; k++) {
+		unsigned char c = (unsigned char)s[i + k];
+		unsigned char f = (unsigned char)(c | 0x20);
+		if (f >= 'a' && f <= 'z')
+			c = f;
+		else if (c < '0' || c > '9')
+			break;
+		v |= (uint32_t)c << (8 * k);
+	}
+	return v;
+}
+
+#define PRS_LAW_FILTER_BITS 16
+
 /* Cheap filter for the scanner: false when no name can start with the word
- * at s[i] (i at a word start). */
-bool prs_laws_maybe(
-    const struct prs_laws *laws, const char *s, size_t len, size_t i);
+ * at s[i] (i at a word start). Names start with a capital (or a digit or
+ * a non-ASCII letter), so a word in lower case never does; else one load
+ * of a 8 KiB bitset. */
+static inline bool prs_laws_maybe(
+    const uint64_t *filter, const char *s, size_t len, size_t i)
+{
+	uint32_t b;
+	if ((unsigned char)s[i] >= 'a' && (unsigned char)s[i] <= 'z')
+		return false;
+	b = (prs_law_head(s, len, i) * 0x9E3779B1u) >>
+	    (32 - PRS_LAW_FILTER_BITS);
+	return (filter[b / 64] >> (b % 64)) & 1u;
+}
+
+/* The bitset of prs_laws_maybe. */
+const uint64_t *prs_laws_filter(const struct prs_laws *laws);
 
 /* Longest known name starting at s[i]. Returns true and fills *m when one
  * is found. */

@@ -128,19 +128,24 @@ int prs_emit(struct prs_ctx *ctx, const struct prs_cit *c)
 
 static int try_word(struct prs_ctx *ctx, size_t i, size_t *end);
 
-/* Tries the recognisers whose anchor can start at byte i; a word that
- * starts none of them may start a law's name. */
-static int try_at(struct prs_ctx *ctx, size_t i, size_t *end)
+/* Tries the recognisers whose anchor can start at byte i (anchor: the word
+ * passed the keyword filter) and, when law is set (it passed the law index's
+ * filter), a law's name. */
+static int try_at(
+    struct prs_ctx *ctx, size_t i, size_t *end, bool anchor, bool law)
 {
-	int rv = try_word(ctx, i, end);
+	int rv = VP_OK;
 	unsigned char c = (unsigned char)ctx->s[i];
-	if (rv != VP_OK || *end > i || prs_isdigit(c) || c == '(')
+	*end = i;
+	if (anchor && ((rv = try_word(ctx, i, end)) != VP_OK || *end > i))
 		return rv;
+	if (prs_isdigit(c) || c == '(')
+		return VP_OK;
 	if (i > 0 && prs_isalpha((unsigned char)ctx->s[i - 1]))
 		return VP_OK;
-	if ((rv = prs_try_unit(ctx, i, end)) != VP_OK || *end > i)
-		return rv;
-	return prs_try_lawname(ctx, i, end);
+	if (law || (anchor && (c | 0x20) == 'b'))
+		return prs_try_lawname(ctx, i, end);
+	return VP_OK;
 }
 
 static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
@@ -178,7 +183,8 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	case 'h':
 		TRY(prs_try_url);
 		TRY(prs_try_pubid);
-		return prs_try_handelingen(ctx, i, end);
+		TRY(prs_try_handelingen);
+		return prs_try_unit(ctx, i, end);
 	case 'w':
 		TRY(prs_try_url);
 		TRY(prs_try_blad);
@@ -187,12 +193,14 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	case 't':
 		TRY(prs_try_blad);
 		TRY(prs_try_header);
-		return prs_try_kamerstuk(ctx, i, end);
-	case 'b': return prs_try_pubid(ctx, i, end);
+		TRY(prs_try_kamerstuk);
+		return prs_try_unit(ctx, i, end);
+	case 'b': TRY(prs_try_pubid); return prs_try_unit(ctx, i, end);
 	case 'a':
 		TRY(prs_try_pubid);
 		TRY(prs_try_wet);
-		return prs_try_aanhangsel(ctx, i, end);
+		TRY(prs_try_aanhangsel);
+		return prs_try_unit(ctx, i, end);
 	case 'e':
 		TRY(prs_try_ecli);
 		TRY(prs_try_ljn);
@@ -203,7 +211,10 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	case 'l': return prs_try_ljn(ctx, i, end);
 	case 's': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
 	case 'g': TRY(prs_try_blad); return prs_try_eu(ctx, i, end);
-	case 'p': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
+	case 'p':
+		TRY(prs_try_pubid);
+		TRY(prs_try_blad);
+		return prs_try_unit(ctx, i, end);
 	case 'r':
 	case 'v':
 	case 'u': return prs_try_eu(ctx, i, end);
@@ -351,11 +362,15 @@ static int scan(struct prs_ctx *ctx)
 		while (starts) {
 			size_t p = i + (size_t)__builtin_ctzll(starts) / 8;
 			starts &= starts - 1;
-			if (byte_class[(unsigned char)s[p]] == 1 &&
-			    !maybe_anchor(ctx, s, len, p) &&
-			    !prs_laws_maybe(ctx->laws, s, len, p))
-				continue;
-			if ((rv = try_at(ctx, p, &end)) != VP_OK)
+			bool anchor = true, law = false;
+			if (byte_class[(unsigned char)s[p]] == 1) {
+				anchor = maybe_anchor(ctx, s, len, p);
+				law =
+				    prs_laws_maybe(ctx->law_filter, s, len, p);
+				if (!anchor && !law)
+					continue;
+			}
+			if ((rv = try_at(ctx, p, &end, anchor, law)) != VP_OK)
 				return rv;
 			if (end > p) {
 				next = end;
@@ -369,11 +384,15 @@ static int scan(struct prs_ctx *ctx)
 		switch (byte_class[(unsigned char)s[i]]) {
 		case 0: i++; continue;
 		case 1:
-			if ((i == 0 ||
-			        byte_class[(unsigned char)s[i - 1]] != 1) &&
-			    (maybe_anchor(ctx, s, len, i) ||
-			        prs_laws_maybe(ctx->laws, s, len, i))) {
-				if ((rv = try_at(ctx, i, &end)) != VP_OK)
+			if (i == 0 ||
+			    byte_class[(unsigned char)s[i - 1]] != 1) {
+				bool anchor = maybe_anchor(ctx, s, len, i);
+				bool law =
+				    prs_laws_maybe(ctx->law_filter, s, len, i);
+				end = i;
+				if ((anchor || law) &&
+				    (rv = try_at(ctx, i, &end, anchor, law)) !=
+				        VP_OK)
 					return rv;
 				if (end > i) {
 					i = end;
@@ -386,7 +405,7 @@ static int scan(struct prs_ctx *ctx)
 			continue;
 		default:
 			/* a digit run or '(': an anchor only at its start */
-			if ((rv = try_at(ctx, i, &end)) != VP_OK)
+			if ((rv = try_at(ctx, i, &end, true, false)) != VP_OK)
 				return rv;
 			if (end > i) {
 				i = end;
@@ -436,6 +455,7 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 		return VP_ENOMEM;
 	}
 	set_anchor_bits(ctx->anchor_bits);
+	ctx->law_filter = prs_laws_filter(ctx->laws);
 	ctx->s = ctx->doc = text;
 	ctx->len = ctx->doc_len = len;
 	prs_doc_init(ctx);
@@ -482,6 +502,7 @@ int prs_parse_segments_with(const struct prs_laws *laws,
 		return VP_ENOMEM;
 	}
 	set_anchor_bits(ctx->anchor_bits);
+	ctx->law_filter = prs_laws_filter(ctx->laws);
 	ctx->segs = segs;
 	ctx->n_segs = n_segs;
 	prs_doc_init(ctx);

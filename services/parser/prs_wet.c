@@ -331,6 +331,18 @@ struct law {
 	unsigned char kind;
 };
 
+/* An empty reading (no memset: the buffers are large and written before
+ * they are read). */
+static void law_clear(struct law *L)
+{
+	L->idx = -1;
+	L->bwb[0] = L->title[0] = L->written[0] = 0;
+	L->reason = L->candidates = NULL;
+	L->conf = 0;
+	L->resolved = L->internal = false;
+	L->kind = 0;
+}
+
 static void law_set(struct prs_ctx *ctx, struct law *L, long idx)
 {
 	const struct prs_law *x = prs_laws_get(ctx->laws, (uint32_t)idx);
@@ -382,8 +394,7 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 	size_t len = ctx->len, best = 0;
 	struct prs_law_match m;
 	unsigned char c = prs_at(s, len, j);
-	memset(L, 0, sizeof *L);
-	L->idx = -1;
+	law_clear(L);
 	if (!prs_isalpha(c) && c != 0xC3 && c != '\'' && c != 0xE2)
 		return 0;
 	/* document definitions: exact case, whole word */
@@ -392,8 +403,7 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 		if (j + al <= len && !memcmp(s + j, ctx->defs[k].abbr, al) &&
 		    !prs_isalnum(prs_at(s, len, j + al)) && al > best) {
 			best = al;
-			memset(L, 0, sizeof *L);
-			L->idx = -1;
+			law_clear(L);
 			if (ctx->defs[k].law >= 0)
 				law_set(ctx, L, ctx->defs[k].law);
 			prs_fmt(L->title, sizeof L->title, "%s",
@@ -409,8 +419,7 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 	        (m.flags & PRS_NAME_STRONG))) {
 		char key[24];
 		best = m.end - j;
-		memset(L, 0, sizeof *L);
-		L->idx = -1;
+		law_clear(L);
 		L->conf = 1.0;
 		prs_fmt(key, sizeof key, "%.*s", (int)(best < 23 ? best : 23),
 		    s + j);
@@ -575,7 +584,7 @@ static bool bw_book(struct prs_ctx *ctx, struct law *L, const char *book)
 	{
 		char written[64];
 		memcpy(written, L->written, sizeof written);
-		memset(L, 0, sizeof *L);
+		law_clear(L);
 		law_set(ctx, L, (long)m.cands[0]);
 		memcpy(L->written, written, sizeof written);
 	}
@@ -780,11 +789,12 @@ static size_t extra_lid(const char *s, size_t len, size_t p, int *out)
 static size_t parse_pin(
     const char *s, size_t len, size_t j, bool plural, struct pin *P)
 {
-	memset(P, 0, sizeof *P);
+	P->n_arts = 0;
 	for (;;) {
 		size_t m, p, a = P->n_arts;
 		if (!(m = art_number(s, len, j, P->arts[a], sizeof P->arts[0])))
 			break;
+		memset(&P->q[a], 0, sizeof P->q[a]);
 		j += m;
 		p = lid_part(s, len, j, P->q[a].lids, &P->q[a].n_lids);
 		p = onder_part(
@@ -926,8 +936,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 	const char *w;
 	if (kind == PRS_KIND_OTHER)
 		return 0;
-	memset(L, 0, sizeof *L);
-	L->idx = -1;
+	law_clear(L);
 	if (det == 'i') {
 		L->internal = true;
 		L->conf = 1.0;
@@ -1060,8 +1069,7 @@ static size_t law_after(
 	if ((n = unknown_title(s, len, p)) ||
 	    (van && (n = unknown_abbr(s, len, p))) ||
 	    (!van && !det && (n = unknown_abbr(s, len, p)))) {
-		memset(L, 0, sizeof *L);
-		L->idx = -1;
+		law_clear(L);
 		prs_fmt(L->title, sizeof L->title, "%.*s",
 		    (int)(n < 127 ? n : 127), s + p);
 		for (char *c = L->title; *c; c++)
@@ -1128,8 +1136,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 			return VP_OK;
 		}
 		/* a bare article in a regulation: inside it */
-		memset(&L, 0, sizeof L);
-		L.idx = -1;
+		law_clear(&L);
 		L.internal = true;
 		L.conf = 0.9;
 		L.reason = "article without a law in a regulation: read as "
@@ -1254,8 +1261,9 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	p = prs_ws(s, len, i + m);
 	if (p == i + m || !(n = law_at(ctx, p, &L, true)))
 		return VP_OK;
-	if (!(P = calloc(1, sizeof *P)))
+	if (!(P = malloc(sizeof *P)))
 		return VP_ENOMEM;
+	memset(&P->q[0], 0, sizeof P->q[0]);
 	memcpy(P->arts[0], art, sizeof art);
 	P->n_arts = 1;
 	*end = p + n;
@@ -1318,8 +1326,12 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!key)
 		return VP_OK;
 	j = prs_ws(s, len, i + n);
-	if (!(P = calloc(1, sizeof *P)))
+	if (!prs_isdigit(prs_at(s, len, j)) &&
+	    !strchr("IVXL", prs_at(s, len, j)))
+		return VP_OK;
+	if (!(P = malloc(sizeof *P)))
 		return VP_ENOMEM;
+	memset(&P->q[0], 0, sizeof P->q[0]);
 	if (!(m = unit_number(s, len, j, P->arts[0], sizeof P->arts[0]))) {
 		free(P);
 		return VP_OK;
@@ -1334,8 +1346,7 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 			free(P);
 			return VP_OK;
 		}
-		memset(&L, 0, sizeof L);
-		L.idx = -1;
+		law_clear(&L);
 		L.internal = true;
 		L.conf = 0.9;
 		L.reason = "unit without a law in a regulation: read as a "
