@@ -130,11 +130,12 @@ static size_t onder_part(
 	if (prs_at(s, len, p) == ',')
 		p = prs_ws(s, len, p + 1);
 	if ((n = prs_word(s, len, p, "aanhef"))) {
-		p = prs_ws(s, len, p + n);
+		size_t a = p + n;
+		p = prs_ws(s, len, a);
 		if (prs_at(s, len, p) == ',')
 			p = prs_ws(s, len, p + 1);
 		if (!(n = prs_word(s, len, p, "en")))
-			return j;
+			return a; /* ", aanhef," */
 		p = prs_ws(s, len, p + n);
 	}
 	if (!(n = prs_word(s, len, p, "onder")) &&
@@ -153,9 +154,13 @@ static size_t onder_part(
 		if (prs_at(s, len, r) == ',')
 			sep = 1;
 		else if (!(sep = prs_word(s, len, r, "en")) &&
-		         !(sep = prs_word(s, len, r, "of")))
+		         !(sep = prs_word(s, len, r, "of")) &&
+		         !(sep = prs_word(s, len, r, "tot en met")) &&
+		         !(sep = prs_word(s, len, r, "t/m")))
 			break;
 		q = prs_ws(s, len, r + sep);
+		if (sep == 0)
+			break;
 		if (sep == 1 && ((n = prs_word(s, len, q, "en")) ||
 		                    (n = prs_word(s, len, q, "of"))))
 			q = prs_ws(s, len, q + n); /* "c, d, en f" */
@@ -562,6 +567,34 @@ static size_t unknown_title(const char *s, size_t len, size_t j)
 	return last > j ? last - j : 0;
 }
 
+/* After "van de"/"van het": a capitalised title that starts with any word
+ * ("Maatregel teboekgestelde luchtvaartuigen 1996", "Verordening PT
+ * algemene bepalingen 2003"): the same rules as unknown_title. */
+static size_t unknown_heading(const char *s, size_t len, size_t j)
+{
+	size_t w = prs_law_word(s, len, j);
+	if (!prs_isupper(prs_at(s, len, j)) || w < 4)
+		return 0;
+	{
+		/* reuse unknown_title's scan by pretending a law head */
+		size_t p = j, last = 0;
+		while (p < len && p - j < 120) {
+			unsigned char c = (unsigned char)s[p];
+			if (c == ',' || c == ';' || c == '.' || c == '(' ||
+			    c == ')' || c == '\n' || c == ':' || c == '"' ||
+			    c == '\t')
+				break;
+			if (p > j && s[p - 1] == ' ' && prs_isalpha(c) &&
+			    title_stop(s, len, p))
+				break;
+			p++;
+			if (prs_isalnum(c) || c >= 0x80)
+				last = p;
+		}
+		return last > j ? last - j : 0;
+	}
+}
+
 /* Unknown abbreviation after an article: ARW, RWN (2-6 capitals). */
 static size_t unknown_abbr(const char *s, size_t len, size_t j)
 {
@@ -752,6 +785,7 @@ static size_t expand_range(char arts[][20], size_t n_arts, const char *to)
 
 struct pin {
 	char arts[MAX_ARTS][20];
+	const char *unit[MAX_ARTS]; /* NULL: the pinpoint's own unit */
 	struct {
 		int lids[MAX_LIDS];
 		size_t n_lids;
@@ -783,91 +817,194 @@ static size_t extra_lid(const char *s, size_t len, size_t p, int *out)
 	return p;
 }
 
-/* The article list after "artikel(en)": "3 en 4", "12 of 15", "10, 11, 20
- * tot en met 24, 31 en 160", each with its lid and onderdeel parts. Returns
- * the position after it (j when none). */
-static size_t parse_pin(
-    const char *s, size_t len, size_t j, bool plural, struct pin *P)
+/* Roman numeral (I..XXXIX) with an optional letter, or an arabic number
+ * with dots ("4", "2.1", "IIIa"). */
+static size_t unit_number(
+    const char *s, size_t len, size_t j, char *out, size_t cap)
 {
+	size_t p = j, d;
+	if ((d = prs_ndigits(s, len, p, 3)) >= 1 && d <= 3) {
+		p += d;
+		while (prs_at(s, len, p) == '.' &&
+		       (d = prs_ndigits(s, len, p + 1, 3)) >= 1 && d <= 3)
+			p += 1 + d;
+	} else {
+		while (p - j < 7 && strchr("IVXL", prs_at(s, len, p)) &&
+		       prs_at(s, len, p))
+			p++;
+		if (p == j)
+			return 0;
+	}
+	if (prs_at(s, len, p) >= 'a' && prs_at(s, len, p) <= 'z' &&
+	    !prs_isalpha(prs_at(s, len, p + 1)))
+		p++;
+	if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
+		return 0;
+	memcpy(out, s + j, p - j);
+	out[p - j] = 0;
+	return p - j;
+}
+
+/* After an article's parts: ", eerste volzin", ", tweede zin", " e.v."
+ * (read over; the JCI has no key for them). */
+static size_t skip_extras(const char *s, size_t len, size_t j)
+{
+	size_t p = prs_ws(s, len, j), n, q;
+	int v;
+	if (prs_word(s, len, p, "e.v")) {
+		p += 3;
+		if (prs_at(s, len, p) == '.')
+			p++;
+		return p;
+	}
+	if (prs_at(s, len, p) != ',')
+		return j;
+	q = prs_ws(s, len, p + 1);
+	if ((n = ordinal(s, len, q, &v)) ||
+	    (n = prs_word(s, len, q, "laatste"))) {
+		q = prs_ws(s, len, q + n);
+		if ((n = prs_word(s, len, q, "volzin")) ||
+		    (n = prs_word(s, len, q, "zin")))
+			return q + n;
+	}
+	return j;
+}
+
+/* A list separator at p: ",", "en", "of", ", en", "respectievelijk",
+ * "juncto", "jo.", "alsmede", "dan wel", "onderscheidenlijk", optionally
+ * with the keyword again ("en artikel 12", "of de artikelen 3"). Returns the
+ * position of what follows, p when there is none; *range is set for "tot
+ * en met", "t/m" and "tot"; *unit for a structure unit ("en afdeling 3.7"). */
+static size_t list_sep(const char *s, size_t len, size_t p, bool plural,
+    bool *range, const char **unit)
+{
+	static const char *const words[] = {"en", "of", "respectievelijk",
+	    "onderscheidenlijk", "alsmede", "juncto", "jo", "dan wel",
+	    "dan wel van", "en/of"};
+	static const struct {
+		const char *w;
+		const char *key;
+	} units[] = {{"hoofdstuk", "hoofdstuk"}, {"afdeling", "afdeling"},
+	    {"paragraaf", "paragraaf"}, {"titel", "titeldeel"}};
+	size_t q = p, n = 0;
+	bool comma = false, word = false, kw = false;
+	*range = false;
+	*unit = NULL;
+	if ((n = prs_word(s, len, q, "t/m")) ||
+	    (n = prs_word(s, len, q, "tot en met")) ||
+	    (n = prs_word(s, len, q, "tot"))) {
+		*range = true;
+		return prs_ws(s, len, q + n);
+	}
+	if (prs_at(s, len, q) == ',') {
+		comma = true;
+		q = prs_ws(s, len, q + 1);
+	}
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if ((n = prs_word(s, len, q, words[k]))) {
+			q += n;
+			if (prs_at(s, len, q) == '.')
+				q++; /* jo. */
+			q = prs_ws(s, len, q);
+			word = true;
+			break;
+		}
+	if (!comma && !word)
+		return p;
+	if ((n = prs_word(s, len, q, "de")))
+		q = prs_ws(s, len, q + n);
+	if ((n = prs_word(s, len, q, "artikelen")) ||
+	    (n = prs_word(s, len, q, "artikel")) ||
+	    (n = prs_word(s, len, q, "artt")) ||
+	    (n = prs_word(s, len, q, "art"))) {
+		q += n;
+		if (prs_at(s, len, q) == '.')
+			q++;
+		q = prs_ws(s, len, q);
+		kw = true;
+	} else {
+		for (size_t k = 0; k < sizeof units / sizeof *units; k++)
+			if ((n = prs_word(s, len, q, units[k].w)) && word) {
+				*unit = units[k].key;
+				q = prs_ws(s, len, q + n);
+				kw = true;
+				break;
+			}
+	}
+	/* singular "artikel 5, 6": a bare comma goes on only before a number */
+	if (!plural && comma && !word && !kw && !prs_isdigit(prs_at(s, len, q)))
+		return p;
+	return q;
+}
+
+/* The article list after "artikel(en)": "3 en 4", "12 of 15", "10, 11, 20
+ * tot en met 24, 31 en 160", "11, eerste lid, respectievelijk artikel 14",
+ * each with its lid and onderdeel parts. Returns the position after it (j
+ * when none). */
+static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
+    const char *first_unit, struct pin *P)
+{
+	const char *unit = first_unit;
 	P->n_arts = 0;
 	for (;;) {
-		size_t m, p, a = P->n_arts;
-		if (!(m = art_number(s, len, j, P->arts[a], sizeof P->arts[0])))
+		size_t m, p, a = P->n_arts, q;
+		bool range;
+		if (first_unit && !unit)
+			unit = first_unit;
+		if (!(m = unit ? unit_number(
+		                     s, len, j, P->arts[a], sizeof P->arts[0])
+		               : art_number(
+		                     s, len, j, P->arts[a], sizeof P->arts[0])))
 			break;
 		memset(&P->q[a], 0, sizeof P->q[a]);
+		P->unit[a] = unit;
 		j += m;
 		p = lid_part(s, len, j, P->q[a].lids, &P->q[a].n_lids);
+		p = skip_extras(s, len, p);
 		p = onder_part(
 		    s, len, p, P->q[a].os, &P->q[a].n_os, P->q[a].o2);
 		p = extra_lid(s, len, p, &P->q[a].extra_lid);
+		p = skip_extras(s, len, p);
 		j = p;
 		P->n_arts++;
 		if (P->n_arts >= MAX_ARTS)
 			break;
 		/* next article of a list or range */
 		p = prs_ws(s, len, j);
-		{
-			size_t sep = 0;
-			bool range = false;
-			if ((sep = prs_word(s, len, p, "t/m")) ||
-			    (sep = prs_word(s, len, p, "tot en met")) ||
-			    (sep = prs_word(s, len, p, "tot")))
-				range = true;
-			else if (prs_at(s, len, p) == ',') {
-				size_t r = prs_ws(s, len, p + 1);
-				sep = 1;
-				if ((m = prs_word(s, len, r, "en")) ||
-				    (m = prs_word(s, len, r, "of")))
-					sep = r + m - p;
-				/* singular "artikel 5, 6": only when a list
-				 * goes on with "en"/"of" */
-				if (!plural && sep == 1 &&
-				    !prs_isdigit(prs_at(s, len, r)))
-					sep = 0;
-			} else if ((sep = prs_word(s, len, p, "en")) ||
-			           (sep = prs_word(s, len, p, "of"))) {
-			} else {
-				sep = 0;
-			}
-			if (!sep)
+		q = list_sep(s, len, p, plural, &range, &unit);
+		if (q == p)
+			break;
+		if (range && !unit) {
+			char to[20];
+			size_t b = P->n_arts;
+			if (!(m = art_number(s, len, q, to, sizeof to)))
 				break;
-			p = prs_ws(s, len, p + sep);
-			if (range) {
-				char to[20];
-				size_t b = P->n_arts;
-				if (!(m = art_number(s, len, p, to, sizeof to)))
-					break;
-				P->n_arts =
-				    expand_range(P->arts, P->n_arts, to);
-				for (size_t x = b; x < P->n_arts; x++)
-					memset(&P->q[x], 0, sizeof P->q[x]);
-				j = p + m;
-				/* the range's last article may carry parts */
-				if (P->n_arts > b) {
-					size_t z = P->n_arts - 1;
-					j = lid_part(s, len, j, P->q[z].lids,
-					    &P->q[z].n_lids);
-					j = onder_part(s, len, j, P->q[z].os,
-					    &P->q[z].n_os, P->q[z].o2);
-				}
-				if (P->n_arts >= MAX_ARTS)
-					break;
-				p = prs_ws(s, len, j);
-				if (prs_at(s, len, p) == ',')
-					p = prs_ws(s, len, p + 1);
-				if ((m = prs_word(s, len, p, "en")) ||
-				    (m = prs_word(s, len, p, "of")))
-					p = prs_ws(s, len, p + m);
-				if (!prs_isdigit(prs_at(s, len, p)) ||
-				    !art_number(s, len, p, to, sizeof to))
-					break;
-				j = p;
-				continue;
+			P->n_arts = expand_range(P->arts, P->n_arts, to);
+			for (size_t x = b; x < P->n_arts; x++) {
+				memset(&P->q[x], 0, sizeof P->q[x]);
+				P->unit[x] = P->unit[b - 1];
 			}
-			if (!prs_isdigit(prs_at(s, len, p)))
+			j = q + m;
+			/* the range's last article may carry parts */
+			if (P->n_arts > b) {
+				size_t z = P->n_arts - 1;
+				j = lid_part(
+				    s, len, j, P->q[z].lids, &P->q[z].n_lids);
+				j = onder_part(s, len, j, P->q[z].os,
+				    &P->q[z].n_os, P->q[z].o2);
+			}
+			if (P->n_arts >= MAX_ARTS)
 				break;
-			j = p;
+			p = prs_ws(s, len, j);
+			q = list_sep(s, len, p, plural, &range, &unit);
+			if (q == p || range)
+				break;
 		}
+		if (!prs_isdigit(prs_at(s, len, q)) &&
+		    !(unit && strchr("IVXL", prs_at(s, len, q)) &&
+		        prs_at(s, len, q)))
+			break;
+		j = q;
 	}
 	return j;
 }
@@ -882,7 +1019,8 @@ static size_t pin_refs(const struct pin *P, struct ref *refs, const char *unit)
 			for (size_t o = 0; o < no && n_refs < MAX_REFS; o++) {
 				struct ref *r = &refs[n_refs++];
 				memset(r, 0, sizeof *r);
-				prs_fmt(r->unit, sizeof r->unit, "%s", unit);
+				prs_fmt(r->unit, sizeof r->unit, "%s",
+				    P->unit[a] ? P->unit[a] : unit);
 				prs_fmt(
 				    r->art, sizeof r->art, "%.19s", P->arts[a]);
 				if (P->q[a].n_lids)
@@ -936,6 +1074,18 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 	const char *w;
 	if (kind == PRS_KIND_OTHER)
 		return 0;
+	if (prs_isupper(prs_at(s, len, p))) {
+		/* "de Regeling voertuigen", "de Wet inzake de ...": the
+		 * title of a regulation the index does not know */
+		size_t q = p + n;
+		while (q < len && (s[q] == ' ' || (unsigned char)s[q] == 0xC2))
+			q += (unsigned char)s[q] == 0xC2 ? 2 : 1;
+		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
+		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q))
+			return 0;
+		if (q > p + n && prs_isupper(prs_at(s, len, q)))
+			return 0;
+	}
 	law_clear(L);
 	if (det == 'i') {
 		L->internal = true;
@@ -986,6 +1136,14 @@ static size_t determiner(const char *s, size_t len, size_t p, char *det)
 }
 
 /* ---- recognisers ---- */
+
+/* Whether a known law name starts at q (a heading "Artikel 3 Wet X" would
+ * be rare; "Artikel 3 Awb" is a citation). */
+static bool law_starts(struct prs_ctx *ctx, size_t q)
+{
+	struct prs_law_match m;
+	return prs_laws_match(ctx->laws, ctx->s, ctx->len, q, &m);
+}
 
 /* "Wet politiegegevens (Wpg)", "Awb (hierna: de wet)": the abbreviation or
  * definition in brackets right after a name belongs to its citation.
@@ -1064,9 +1222,24 @@ static size_t law_after(
 		*found = true;
 		return p + n;
 	}
+	if (book[0]) {
+		/* "artikel 403 van Boek 2", "titel 12 van Boek 7": a book of
+		 * the Burgerlijk Wetboek */
+		law_clear(L);
+		prs_fmt(L->written, sizeof L->written, "BW");
+		if (bw_book(ctx, L, book)) {
+			L->conf = 0.8;
+			L->reason = "'Boek N' without a code read as a book of "
+			            "the Burgerlijk Wetboek";
+			*found = true;
+			return r;
+		}
+		law_clear(L);
+	}
 	if (det && det != 'd')
 		return p0;
 	if ((n = unknown_title(s, len, p)) ||
+	    (van && det == 'd' && (n = unknown_heading(s, len, p))) ||
 	    (van && (n = unknown_abbr(s, len, p))) ||
 	    (!van && !det && (n = unknown_abbr(s, len, p)))) {
 		law_clear(L);
@@ -1122,9 +1295,26 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (prs_at(s, len, j) == '.')
 		j++;
 	j = prs_ws(s, len, j);
+	/* "Artikel 24" on a line of its own (or with its title) is the
+	 * heading of an article, not a reference to one */
+	if (s[i] == 'A' && (i == 0 || s[i - 1] == '\n')) {
+		char a[20];
+		size_t m = art_number(s, len, j, a, sizeof a), q;
+		if (m) {
+			q = j + m;
+			while (q < len && (s[q] == ' ' || s[q] == '\t'))
+				q++;
+			if (q >= len || s[q] == '\n' || s[q] == '\r' ||
+			    (prs_isupper(prs_at(s, len, q)) &&
+			        !law_starts(ctx, q))) {
+				*end = j + m;
+				return VP_OK;
+			}
+		}
+	}
 	if (!(P = malloc(sizeof *P)))
 		return VP_ENOMEM;
-	j = parse_pin(s, len, j, plural, P);
+	j = parse_pin(s, len, j, plural, NULL, P);
 	if (!P->n_arts) {
 		free(P);
 		return VP_OK;
@@ -1145,6 +1335,26 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	*end = p;
 	rv = emit_pin(ctx, &L, P, book, "", i, p);
+	/* "4, derde lid, van de AOW, 35, tweede lid, van de IOW en 36 van
+	 * de WW": the next group of the list, with its own law */
+	for (int g = 0; rv == VP_OK && found && g < 16; g++) {
+		bool range;
+		const char *unit;
+		size_t q = list_sep(
+		           s, len, prs_ws(s, len, p), true, &range, &unit),
+		       k, e;
+		if (range || q == prs_ws(s, len, p) ||
+		    !prs_isdigit(prs_at(s, len, q)))
+			break;
+		k = parse_pin(s, len, q, true, unit, P);
+		if (!P->n_arts)
+			break;
+		e = law_after(ctx, k, &L, book, &found);
+		if (!found || L.internal)
+			break;
+		rv = emit_pin(ctx, &L, P, book, "", q, e);
+		*end = p = e;
+	}
 	free(P);
 	return rv;
 }
@@ -1217,7 +1427,7 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 		if (prs_at(s, len, j) == '.')
 			j++;
 		j = prs_ws(s, len, j);
-		k = parse_pin(s, len, j, plural, P);
+		k = parse_pin(s, len, j, plural, NULL, P);
 		if (P->n_arts) {
 			/* "Wegenwet, artikel 8:75 Awb": the article is the
 			 * next law's */
@@ -1264,40 +1474,13 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!(P = malloc(sizeof *P)))
 		return VP_ENOMEM;
 	memset(&P->q[0], 0, sizeof P->q[0]);
+	P->unit[0] = NULL;
 	memcpy(P->arts[0], art, sizeof art);
 	P->n_arts = 1;
 	*end = p + n;
 	rv = emit_pin(ctx, &L, P, "", "", i, p + n);
 	free(P);
 	return rv;
-}
-
-/* Roman numeral (I..XXXIX) with an optional letter, or an arabic number
- * with dots ("4", "2.1", "IIIa"). */
-static size_t unit_number(
-    const char *s, size_t len, size_t j, char *out, size_t cap)
-{
-	size_t p = j, d;
-	if ((d = prs_ndigits(s, len, p, 3)) >= 1 && d <= 3) {
-		p += d;
-		while (prs_at(s, len, p) == '.' &&
-		       (d = prs_ndigits(s, len, p + 1, 3)) >= 1 && d <= 3)
-			p += 1 + d;
-	} else {
-		while (p - j < 7 && strchr("IVXL", prs_at(s, len, p)) &&
-		       prs_at(s, len, p))
-			p++;
-		if (p == j)
-			return 0;
-	}
-	if (prs_at(s, len, p) >= 'a' && prs_at(s, len, p) <= 'z' &&
-	    !prs_isalpha(prs_at(s, len, p + 1)))
-		p++;
-	if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
-		return 0;
-	memcpy(out, s + j, p - j);
-	out[p - j] = 0;
-	return p - j;
 }
 
 /* Structure units: "hoofdstuk 4 van de Awb", "Titel IIIa van de Wet X",
@@ -1308,11 +1491,14 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 	static const struct {
 		const char *w;
 		const char *key;
-	} units[] = {{"hoofdstuk", "hoofdstuk"}, {"titeldeel", "titeldeel"},
-	    {"titel", "titeldeel"}, {"afdeling", "afdeling"},
-	    {"paragraaf", "paragraaf"}, {"bijlage", "bijlage"}};
+	} units[] = {{"hoofdstukken", "hoofdstuk"}, {"hoofdstuk", "hoofdstuk"},
+	    {"titeldelen", "titeldeel"}, {"titeldeel", "titeldeel"},
+	    {"titels", "titeldeel"}, {"titel", "titeldeel"},
+	    {"afdelingen", "afdeling"}, {"afdeling", "afdeling"},
+	    {"paragrafen", "paragraaf"}, {"paragraaf", "paragraaf"},
+	    {"bijlagen", "bijlage"}, {"bijlage", "bijlage"}};
 	const char *s = ctx->s;
-	size_t len = ctx->len, n = 0, j, m, p;
+	size_t len = ctx->len, n = 0, j, p;
 	const char *key = NULL;
 	struct pin *P;
 	struct law L;
@@ -1331,13 +1517,11 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	if (!(P = malloc(sizeof *P)))
 		return VP_ENOMEM;
-	memset(&P->q[0], 0, sizeof P->q[0]);
-	if (!(m = unit_number(s, len, j, P->arts[0], sizeof P->arts[0]))) {
+	j = parse_pin(s, len, j, true, key, P);
+	if (!P->n_arts) {
 		free(P);
 		return VP_OK;
 	}
-	P->n_arts = 1;
-	j += m;
 	p = law_after(ctx, j, &L, book, &found);
 	if (!found) {
 		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
