@@ -226,6 +226,13 @@ static size_t next_word(const char *s, size_t len, size_t e)
 			joined = true;
 			continue;
 		}
+		/* "Verordening monitoring Aviaire influenza (PPE) 2005": a
+		 * bracketed word inside a name; the walk stops anyway when no
+		 * name goes on */
+		if ((c == '(' && p > e) || (c == ')' && p == e)) {
+			p++;
+			continue;
+		}
 		if (c == '.' && p == e && p + 1 < len) {
 			char f, f2;
 			bool up;
@@ -525,8 +532,22 @@ static void push(struct builder *b, uint64_t key, uint32_t law,
 
 /* Adds one name of law k. curated: from the curated table (its short
  * abbreviations are safe on their own). */
+static void add_name1(struct builder *b, const char *s, size_t n, uint32_t k,
+    unsigned char prio, bool curated, bool strip);
+
+/* Adds one name of law k; a name ending in a bracketed part ("Regeling X
+ * (PPE)") also without it. The curated table's brackets qualify a name
+ * ("Wpg (publieke gezondheid)") and are never part of it. */
 static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
     unsigned char prio, bool curated)
+{
+	add_name1(b, s, n, k, prio, curated, true);
+	if (!curated && n > 2 && s[n - 1] == ')')
+		add_name1(b, s, n, k, prio, curated, false);
+}
+
+static void add_name1(struct builder *b, const char *s, size_t n, uint32_t k,
+    unsigned char prio, bool curated, bool strip)
 {
 	struct word w[MAX_NAME_WORDS];
 	size_t nw = 0, p = 0, upper = 0;
@@ -539,7 +560,7 @@ static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
 		s++;
 		n--;
 	}
-	if (n > 2 && s[n - 1] == ')') {
+	if (strip && n > 2 && s[n - 1] == ')') {
 		size_t o = n - 1;
 		while (o > 0 && s[o] != '(')
 			o--;
@@ -567,7 +588,8 @@ static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
 		nw++;
 		if (q == (size_t)-1) {
 			size_t e = w[nw - 1].end;
-			while (e < n && (s[e] == '.' || s[e] == ' '))
+			while (e < n &&
+			       (s[e] == '.' || s[e] == ' ' || s[e] == ')'))
 				e++;
 			if (e != n)
 				return;

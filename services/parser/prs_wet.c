@@ -64,6 +64,20 @@ static size_t art_number(
     const char *s, size_t len, size_t j, char *out, size_t cap)
 {
 	size_t p = j, d;
+	if (strchr("IVX", prs_at(s, len, p)) && prs_at(s, len, p)) {
+		/* an article of an amending act: I, IV, VIIa */
+		while (p - j < 6 && prs_at(s, len, p) &&
+		       strchr("IVXL", prs_at(s, len, p)))
+			p++;
+		if (prs_at(s, len, p) >= 'a' && prs_at(s, len, p) <= 'z' &&
+		    !prs_isalpha(prs_at(s, len, p + 1)))
+			p++;
+		if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
+			return 0;
+		memcpy(out, s + j, p - j);
+		out[p - j] = 0;
+		return p - j;
+	}
 	if (!(d = prs_ndigits(s, len, p, 5)) || d > 5 || s[p] == '0')
 		return 0;
 	p += d;
@@ -230,12 +244,13 @@ static size_t lid_part(
 		}
 		return p;
 	}
-	/* ordinals, then "lid"/"leden" */
-	{
+	/* ordinals, then "lid"/"leden"; again after "en" ("tweede lid en
+	 * derde lid") */
+	for (int group = 0;; group++) {
 		int vals[MAX_LIDS];
-		size_t nv = 0;
-		q = p;
+		size_t nv = 0, e;
 		bool range = false;
+		q = p;
 		while (nv < MAX_LIDS && (n = ordinal(s, len, q, &v))) {
 			if (range && nv && v > vals[nv - 1] &&
 			    v - vals[nv - 1] < MAX_LIDS)
@@ -256,15 +271,21 @@ static size_t lid_part(
 				range = true;
 			}
 		}
-		if (!nv)
-			return j;
-		/* back up to after the last ordinal */
-		if (!(n = prs_word(s, len, q, "lid")) &&
-		    !(n = prs_word(s, len, q, "leden")))
+		if (!nv || (!(n = prs_word(s, len, q, "lid")) &&
+		               !(n = prs_word(s, len, q, "leden"))))
 			return j;
 		for (size_t k = 0; k < nv && *n_lids < MAX_LIDS; k++)
 			lids[(*n_lids)++] = vals[k];
-		return q + n;
+		j = e = q + n;
+		p = prs_ws(s, len, e);
+		if (prs_at(s, len, p) == ',')
+			p = prs_ws(s, len, p + 1);
+		if (!(n = prs_word(s, len, p, "en")) &&
+		    !(n = prs_word(s, len, p, "of")))
+			return e;
+		p = prs_ws(s, len, p + n);
+		if (!ordinal(s, len, p, &v))
+			return e;
 	}
 }
 
@@ -671,9 +692,9 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 		c.reason = B.reason;
 		if (B.internal) {
 			c.family = "internal";
-			prs_fmt(id, sizeof id, "internal:%s-%.19s%s%.7s",
-			    r->unit[0] ? r->unit : "artikel", art,
-			    lid[0] ? "-lid-" : "", lid);
+			prs_fmt(id, sizeof id, "internal:%s%s%.19s%s%.7s",
+			    r->unit[0] ? r->unit : "artikel", art[0] ? "-" : "",
+			    art, lid[0] ? "-lid-" : "", lid);
 		} else if (B.bwb[0] && B.resolved) {
 			if (!strncmp(B.bwb, "CELEX:", 6)) {
 				prs_fmt(id, sizeof id, "%s&%s", B.bwb, loc);
@@ -890,6 +911,12 @@ static size_t list_sep(const char *s, size_t len, size_t p, bool plural,
 	bool comma = false, word = false, kw = false;
 	*range = false;
 	*unit = NULL;
+	if (q == p && (n = prs_dash(s, len, q)) &&
+	    prs_isdigit(prs_at(s, len, q + n)) && q > 0 &&
+	    prs_isdigit((unsigned char)s[q - 1])) {
+		*range = true; /* "10-14" */
+		return q + n;
+	}
 	if ((n = prs_word(s, len, q, "t/m")) ||
 	    (n = prs_word(s, len, q, "tot en met")) ||
 	    (n = prs_word(s, len, q, "tot"))) {
@@ -1081,7 +1108,9 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		while (q < len && (s[q] == ' ' || (unsigned char)s[q] == 0xC2))
 			q += (unsigned char)s[q] == 0xC2 ? 2 : 1;
 		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
-		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q))
+		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q) &&
+		    !(prs_word(s, len, q, "op") &&
+		        prs_word(s, len, prs_ws(s, len, q + 2), "een")))
 			return 0;
 		if (q > p + n && prs_isupper(prs_at(s, len, q)))
 			return 0;
@@ -1513,8 +1542,24 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	j = prs_ws(s, len, i + n);
 	if (!prs_isdigit(prs_at(s, len, j)) &&
-	    !strchr("IVXL", prs_at(s, len, j)))
-		return VP_OK;
+	    !(strchr("IVXLABCDEFGH", prs_at(s, len, j)) && prs_at(s, len, j))) {
+		/* "de bijlage" of a regulation: its own annex */
+		struct ref r;
+		struct law B;
+		if (strcmp(key, "bijlage") || !ctx->regulation ||
+		    prs_isupper(prs_at(s, len, i)) || i < 3 ||
+		    !prs_word(s, len, i - 3, "de"))
+			return VP_OK;
+		memset(&r, 0, sizeof r);
+		strcpy(r.unit, "bijlage");
+		law_clear(&B);
+		B.internal = true;
+		B.conf = 0.8;
+		B.reason =
+		    "'de bijlage' in a regulation: read as its own annex";
+		*end = i + n;
+		return emit_refs(ctx, &B, &r, 1, i, i + n);
+	}
 	if (!(P = malloc(sizeof *P)))
 		return VP_ENOMEM;
 	j = parse_pin(s, len, j, true, key, P);
