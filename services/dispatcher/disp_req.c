@@ -393,7 +393,7 @@ static void checks_unverified(
 		if (c->url != NULL)
 			continue;
 		c->url = strdup(r->urls[j->item0 + k]);
-		c->status = strdup("unverified");
+		c->status = strdup(vp_status_name(VP_ST_UNVERIFIED));
 		c->error = why ? strdup(why) : NULL;
 		snprintf(item, sizeof(item), "check %s", r->urls[j->item0 + k]);
 		add_item_err(r, item, VP_ETIMEDOUT, why, true);
