@@ -278,8 +278,8 @@ struct disp_job *disp_core_take(
 
 static bool pipe_dead(const struct disp_core *c, uint32_t pipe)
 {
-	unsigned n = c->n_dead < DISP_DEAD_PIPES ? c->n_dead : DISP_DEAD_PIPES;
-	for (unsigned i = 0; i < n; i++)
+	/* the ring is full once n_dead has gone past its size */
+	for (unsigned i = 0; i < DISP_DEAD_PIPES && i < c->n_dead; i++)
 		if (c->dead_pipes[i] == pipe)
 			return true;
 	return false;
