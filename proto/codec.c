@@ -338,7 +338,17 @@ static int dec_field(struct vp_decode_err *why, const struct path *p,
 			return expected(why, p, "bool", o);
 		*(bool *)m = o->via.boolean;
 		return VP_OK;
-	case VP_K_STR: return dec_str(why, p, o, f->max, (char **)m);
+	case VP_K_STR:
+		if ((rc = dec_str(why, p, o, f->max, (char **)m)) != VP_OK)
+			return rc;
+		if (f->status && vp_status_from_name(*(char **)m) < 0) {
+			rc = derr(why, VP_EINVAL, p,
+			    "unknown check status '%s'", *(char **)m);
+			free(*(char **)m);
+			*(char **)m = NULL;
+			return rc;
+		}
+		return VP_OK;
 	case VP_K_BIN: {
 		/* str accepted too: some msgpack encoders cannot write bin */
 		const msgpack_object_bin *b = &o->via.bin;
@@ -468,7 +478,7 @@ static int dec_struct(struct vp_decode_err *why, const struct path *p,
 #define ENV(k, kind, req, m, off_n, max, sub)                                  \
 	{                                                                      \
 		k, kind, req, offsetof(struct vp_msg, m), off_n, max, 0, 0, 0, \
-		    sub                                                        \
+		    sub, false                                                 \
 	}
 static const struct vp_field env_fields[] = {
     ENV("v", VP_K_U32, true, v, 0, UINT32_MAX, NULL),
@@ -725,7 +735,8 @@ static int enc_field(
 		return VP_OK;
 	case VP_K_STR: {
 		const char *s = *(char *const *)m;
-		if (!text_ok(s, f->max))
+		if (!text_ok(s, f->max) ||
+		    (f->status && vp_status_from_name(s) < 0))
 			return VP_EINVAL;
 		pack_str(pk, s, strlen(s));
 		return VP_OK;

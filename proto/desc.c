@@ -15,28 +15,37 @@
 	const struct vp_desc vp_desc_##name = {#name,                          \
 	    sizeof(struct vp_##name), fields_##name,                           \
 	    sizeof(fields_##name) / sizeof(fields_##name[0])};
-#define VP_U32(s, m, k, f, mx) {k, VP_K_U32, f, F(s, m), 0, mx, 0, 0, 0, NULL},
-#define VP_U64(s, m, k, f, mx) {k, VP_K_U64, f, F(s, m), 0, mx, 0, 0, 0, NULL},
+#define VP_U32(s, m, k, f, mx)                                                 \
+	{k, VP_K_U32, f, F(s, m), 0, mx, 0, 0, 0, NULL, false},
+#define VP_U64(s, m, k, f, mx)                                                 \
+	{k, VP_K_U64, f, F(s, m), 0, mx, 0, 0, 0, NULL, false},
 #define VP_F64(s, m, k, f, lo, hi)                                             \
-	{k, VP_K_F64, f, F(s, m), 0, 0, 0, lo, hi, NULL},
-#define VP_BOOL(s, m, k, f)    {k, VP_K_BOOL, f, F(s, m), 0, 0, 0, 0, 0, NULL},
-#define VP_STR(s, m, k, f, ml) {k, VP_K_STR, f, F(s, m), 0, ml, 0, 0, 0, NULL},
+	{k, VP_K_F64, f, F(s, m), 0, 0, 0, lo, hi, NULL, false},
+#define VP_BOOL(s, m, k, f)                                                    \
+	{k, VP_K_BOOL, f, F(s, m), 0, 0, 0, 0, 0, NULL, false},
+#define VP_STR(s, m, k, f, ml)                                                 \
+	{k, VP_K_STR, f, F(s, m), 0, ml, 0, 0, 0, NULL, false},
+/* a status name is short; the table decides which ones are valid */
+#define VP_STATUS_STR(s, m, k, f)                                              \
+	{k, VP_K_STR, f, F(s, m), 0, 32, 0, 0, 0, NULL, true},
 #define VP_BIN(s, m, k, f, ml)                                                 \
-	{k, VP_K_BIN, f, F(s, m), F(s, m##_len), ml, 0, 0, 0, NULL},
+	{k, VP_K_BIN, f, F(s, m), F(s, m##_len), ml, 0, 0, 0, NULL, false},
 #define VP_ID16(s, m, k, f)                                                    \
-	{k, VP_K_ID16, f, F(s, m), F(s, has_##m), 16, 0, 0, 0, NULL},
+	{k, VP_K_ID16, f, F(s, m), F(s, has_##m), 16, 0, 0, 0, NULL, false},
 #define VP_STRS(s, m, k, f, mn, ml)                                            \
-	{k, VP_K_STRS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL},
+	{k, VP_K_STRS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL, false},
 #define VP_U64S(s, m, k, f, mn)                                                \
-	{k, VP_K_U64S, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, NULL},
+	{k, VP_K_U64S, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, NULL, false},
 #define VP_KVS(s, m, k, f, mn, ml)                                             \
-	{k, VP_K_KVS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL},
+	{k, VP_K_KVS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL, false},
 #define VP_ARR(s, m, k, f, mn, sub)                                            \
-	{k, VP_K_ARR, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, &vp_desc_##sub},
+	{k, VP_K_ARR, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, &vp_desc_##sub,    \
+	    false},
 #define VP_PTR(s, m, k, f, sub)                                                \
-	{k, VP_K_PTR, f, F(s, m), 0, 0, 0, 0, 0, &vp_desc_##sub},
+	{k, VP_K_PTR, f, F(s, m), 0, 0, 0, 0, 0, &vp_desc_##sub, false},
 #define VP_MSG(e, t, b)
 #define VP_MSG_NOBODY(e, t)
+#define VP_STATUS(e, n, c)
 #include "messages.def"
 #include "vp_proto_fields_undef.h"
 
@@ -47,6 +56,7 @@ static const struct {
     [VP_T_NONE] = {"?", NULL},
 #define VP_MSG(e, t, b)     [VP_T_##e] = {t, &vp_desc_##b},
 #define VP_MSG_NOBODY(e, t) [VP_T_##e] = {t, NULL},
+#define VP_STATUS(e, n, c)
 #define VP_STRUCT(name)
 #define VP_END(name)
 #include "vp_proto_fields_off.h"
@@ -75,6 +85,55 @@ const struct vp_desc *vp_type_body(enum vp_type t)
 	if ((int)t <= VP_T_NONE || t >= VP_T__COUNT)
 		return NULL;
 	return types[t].body;
+}
+
+static const struct {
+	const char *name;
+	enum vp_status_class cls;
+} statuses[VP_ST__COUNT] = {
+#define VP_STATUS(e, n, c) [VP_ST_##e] = {n, VP_SC_##c},
+#define VP_MSG(e, t, b)
+#define VP_MSG_NOBODY(e, t)
+#define VP_STRUCT(name)
+#define VP_END(name)
+#include "vp_proto_fields_off.h"
+#include "messages.def"
+#include "vp_proto_fields_undef.h"
+};
+
+const char *vp_status_name(enum vp_status st)
+{
+	if ((unsigned)st >= VP_ST__COUNT)
+		return "?";
+	return statuses[st].name;
+}
+
+int vp_status_from_name(const char *name)
+{
+	for (int st = 0; name != NULL && st < VP_ST__COUNT; st++)
+		if (strcmp(statuses[st].name, name) == 0)
+			return st;
+	return -1;
+}
+
+enum vp_status_class vp_status_class(const char *name)
+{
+	int st = vp_status_from_name(name);
+	if (name == NULL)
+		return VP_SC_PENDING;
+	return st < 0 ? VP_SC_UNVERIFIABLE : statuses[st].cls;
+}
+
+bool vp_status_is_broken(const char *name)
+{
+	return vp_status_class(name) == VP_SC_BROKEN;
+}
+
+const char *vp_status_class_name(enum vp_status_class c)
+{
+	static const char *const names[VP_SC__COUNT] = {
+	    "reachable", "broken", "unverifiable", "pending"};
+	return (unsigned)c < VP_SC__COUNT ? names[c] : "?";
 }
 
 void vp_obj_clear(const struct vp_desc *d, void *obj)

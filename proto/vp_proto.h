@@ -32,6 +32,7 @@ struct vp_kv {
 #define VP_F64(s, m, k, f, lo, hi) double m;
 #define VP_BOOL(s, m, k, f)        bool m;
 #define VP_STR(s, m, k, f, maxlen) char *m;
+#define VP_STATUS_STR(s, m, k, f)  char *m;
 #define VP_BIN(s, m, k, f, maxlen)                                             \
 	uint8_t *m;                                                            \
 	size_t m##_len;
@@ -53,6 +54,7 @@ struct vp_kv {
 #define VP_PTR(s, m, k, f, sub) struct vp_##sub *m;
 #define VP_MSG(e, t, b)
 #define VP_MSG_NOBODY(e, t)
+#define VP_STATUS(e, n, c)
 #include "messages.def"
 #include "vp_proto_fields_undef.h"
 
@@ -61,6 +63,7 @@ enum vp_type {
 	VP_T_NONE = 0,
 #define VP_MSG(e, t, b)     VP_T_##e,
 #define VP_MSG_NOBODY(e, t) VP_T_##e,
+#define VP_STATUS(e, n, c)
 #define VP_STRUCT(name)
 #define VP_END(name)
 #include "vp_proto_fields_off.h"
@@ -68,6 +71,50 @@ enum vp_type {
 	VP_T__COUNT
 };
 #include "vp_proto_fields_undef.h"
+
+/* Check statuses: VP_ST_<ENUM> for each VP_STATUS of messages.def. */
+enum vp_status {
+#define VP_STATUS(e, n, c) VP_ST_##e,
+#define VP_MSG(e, t, b)
+#define VP_MSG_NOBODY(e, t)
+#define VP_STRUCT(name)
+#define VP_END(name)
+#include "vp_proto_fields_off.h"
+#include "messages.def"
+	VP_ST__COUNT
+};
+#include "vp_proto_fields_undef.h"
+
+/* What a check status means (README, exit status): the source answered with
+ * the document, it is broken, no verdict could be had, or (no status) it has
+ * not been checked yet. */
+enum vp_status_class {
+	VP_SC_REACHABLE,
+	VP_SC_BROKEN,
+	VP_SC_UNVERIFIABLE,
+	VP_SC_PENDING,
+	VP_SC__COUNT
+};
+
+/* Returns the wire name of st ("client_error"), or "?" when out of range. */
+const char *vp_status_name(enum vp_status st);
+
+/* Returns the status named name, or -1 (also for NULL). */
+int vp_status_from_name(const char *name);
+
+/* Returns the class of the status named name: VP_SC_PENDING for NULL (not
+ * checked yet), VP_SC_UNVERIFIABLE for a name that is no status (the codec
+ * never lets one in; a stray one must not count as broken). */
+enum vp_status_class vp_status_class(const char *name);
+
+/* True when the status named name says the source is broken: the one test
+ * behind the CLI's exit status, the fetcher's archive lookups and the
+ * monitor's failure count. */
+bool vp_status_is_broken(const char *name);
+
+/* Returns "reachable", "broken", "unverifiable" or "pending" ("?" when out of
+ * range). */
+const char *vp_status_class_name(enum vp_status_class c);
 
 /* The envelope (DESIGN §4). body points to struct vp_<body> of the type's
  * VP_MSG entry (NULL for types without a body); err is set on replies that
@@ -92,6 +139,7 @@ struct vp_msg {
 		return m->type == VP_T_##e ? (struct vp_##b *)m->body : NULL;  \
 	}
 #define VP_MSG_NOBODY(e, t)
+#define VP_STATUS(e, n, c)
 #define VP_STRUCT(name)
 #define VP_END(name)
 #include "vp_proto_fields_off.h"
@@ -129,6 +177,7 @@ struct vp_field {
 	uint64_t max_item;         /* STRS/KVS: max bytes of each string */
 	double fmin, fmax;         /* F64 range */
 	const struct vp_desc *sub; /* ARR/PTR element struct */
+	bool status;               /* STR: must name a check status */
 };
 
 struct vp_desc {
@@ -142,6 +191,7 @@ struct vp_desc {
 #define VP_END(name)
 #define VP_MSG(e, t, b)
 #define VP_MSG_NOBODY(e, t)
+#define VP_STATUS(e, n, c)
 #include "vp_proto_fields_off.h"
 #include "messages.def"
 #include "vp_proto_fields_undef.h"

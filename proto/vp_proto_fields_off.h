@@ -5,6 +5,7 @@
 #define VP_F64(s, m, k, f, lo, hi)
 #define VP_BOOL(s, m, k, f)
 #define VP_STR(s, m, k, f, maxlen)
+#define VP_STATUS_STR(s, m, k, f)
 #define VP_BIN(s, m, k, f, maxlen)
 #define VP_ID16(s, m, k, f)
 #define VP_STRS(s, m, k, f, maxn, maxlen)

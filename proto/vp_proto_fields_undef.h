@@ -6,6 +6,7 @@
 #undef VP_F64
 #undef VP_BOOL
 #undef VP_STR
+#undef VP_STATUS_STR
 #undef VP_BIN
 #undef VP_ID16
 #undef VP_STRS
@@ -15,3 +16,4 @@
 #undef VP_PTR
 #undef VP_MSG
 #undef VP_MSG_NOBODY
+#undef VP_STATUS

@@ -133,14 +133,7 @@ bool cli_citation_unresolved(const struct vp_citation *c)
 
 bool cli_status_broken(const char *s)
 {
-	static const char *broken[] = {
-	    "gone", "client_error", "server_error", "dns", "connect", "tls"};
-	if (s == NULL)
-		return false;
-	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++)
-		if (strcmp(s, broken[i]) == 0)
-			return true;
-	return false;
+	return vp_status_is_broken(s);
 }
 
 /* Number of UTF-8 code points in s: column width for the Latin texts here. */

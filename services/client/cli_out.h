@@ -37,7 +37,7 @@ void cli_table_checks(FILE *f, const struct vp_check *checks, size_t n);
 bool cli_citation_unresolved(const struct vp_citation *c);
 
 /* True when a check status means the source is broken (not merely
- * unverifiable): gone, client_error, server_error, dns, connect, tls. */
+ * unverifiable): the class of proto/messages.def's status table. */
 bool cli_status_broken(const char *status);
 
 /* The link monitor's report as a table, JSON, CSV or one self-contained

@@ -1316,16 +1316,6 @@ static void check_settle(struct fetch_engine *e, struct job *j)
 
 /* ---- archives ----------------------------------------------------------- */
 
-static bool dead_status(const char *s)
-{
-	static const char *const dead[] = {"gone", "client_error",
-	    "server_error", "dns", "connect", "tls", "error"};
-	for (size_t i = 0; s && i < sizeof dead / sizeof dead[0]; i++)
-		if (strcmp(s, dead[i]) == 0)
-			return true;
-	return false;
-}
-
 /* Moves j to its next archive query, or finishes it. */
 static void archive_next(struct fetch_engine *e, struct job *j)
 {
@@ -1333,7 +1323,7 @@ static void archive_next(struct fetch_engine *e, struct job *j)
 	uint64_t now = now_ms();
 	enum phase next = PH_CHECK;
 	if (j->phase == PH_CHECK && b != NULL && b->archive && !e->stopping &&
-	    dead_status(j->res.status)) {
+	    vp_status_is_broken(j->res.status)) {
 		if (set_on(e->o.wayback_url))
 			next = PH_WAYBACK;
 		else if (set_on(e->o.timegate_url))

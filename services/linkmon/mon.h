@@ -26,8 +26,9 @@ enum mon_state {
 	MON_STATE__COUNT
 };
 
-/* What a fetcher status class means to the monitor. unverifiable,
- * unverified, timeout and blocked are NEUTRAL: never a failure. */
+/* What a check status means to the monitor: its class in the status table
+ * of proto/messages.def. Only a broken status is a failure; unverifiable
+ * ones (timeout, blocked, error, unverified, ...) are NEUTRAL. */
 enum mon_class { MON_C_REACH, MON_C_FAIL, MON_C_NEUTRAL };
 
 struct mon_policy {

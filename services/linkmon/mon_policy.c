@@ -41,20 +41,14 @@ int mon_state_from_name(const char *name)
 
 enum mon_class mon_classify(const char *status)
 {
-	static const char *const reach[] = {"ok", "redirect", "too_large"};
-	static const char *const fail[] = {"gone", "client_error",
-	    "server_error", "dns", "connect", "tls", "error", "soft404"};
-	if (status == NULL)
+	switch (vp_status_class(status)) {
+	case VP_SC_REACHABLE: return MON_C_REACH;
+	case VP_SC_BROKEN: return MON_C_FAIL;
+	default:
+		/* unverifiable, not checked, and anything unknown: an unknown
+		 * status must not kill a source */
 		return MON_C_NEUTRAL;
-	for (size_t i = 0; i < sizeof(reach) / sizeof(reach[0]); i++)
-		if (strcmp(status, reach[i]) == 0)
-			return MON_C_REACH;
-	for (size_t i = 0; i < sizeof(fail) / sizeof(fail[0]); i++)
-		if (strcmp(status, fail[i]) == 0)
-			return MON_C_FAIL;
-	/* unverifiable, unverified, timeout, blocked and anything unknown:
-	 * an unknown class must not kill a source */
-	return MON_C_NEUTRAL;
+	}
 }
 
 static bool known(const char *s)

@@ -326,6 +326,13 @@ static void test_archives(void **state)
 	assert_null(c->archived_url);
 	assert_int_equal(httpfix_requests(v->fx, "/wayback/available"), before);
 	release(c);
+	/* nor does one that could not be verified: a cut-off exchange is an
+	 * error, not a dead link */
+	c = check_opts(v, "127.0.0.1", "/reset", 5000, &co);
+	assert_string_equal(c->status, "error");
+	assert_null(c->archived_url);
+	assert_int_equal(httpfix_requests(v->fx, "/wayback/available"), before);
+	release(c);
 }
 
 /* ---- lookups ----------------------------------------------------------- */

@@ -159,6 +159,38 @@ static const char *cls(int rc, long st, size_t hops, bool blocked)
 	return fetch_classify(&o);
 }
 
+/* Whatever the transfer's outcome, the class is a status of the table in
+ * proto/messages.def, and a page that says "not found" is broken. */
+static void test_classify_speaks_the_table(void **state)
+{
+	static const long http[] = {0, 100, 200, 204, 299, 300, 301, 304, 399,
+	    400, 401, 403, 404, 410, 418, 429, 499, 500, 502, 503, 504, 599,
+	    600, 999};
+	(void)state;
+	for (int rc = 0; rc < CURL_LAST; rc++)
+		for (size_t h = 0; h < sizeof(http) / sizeof(*http); h++)
+			for (unsigned bits = 0; bits < 64; bits++) {
+				struct fetch_outcome o = {.curl_code = rc,
+				    .http_status = http[h],
+				    .redirects = bits & 1,
+				    .blocked = (bits & 2) != 0,
+				    .body_exceeded = (bits & 4) != 0,
+				    .bot_wall = (bits & 8) != 0,
+				    .soft404 = (bits & 16) != 0,
+				    .refused = (bits & 32) != 0,
+				    .max_body = 1000};
+				const char *s = fetch_classify(&o);
+				if (vp_status_from_name(s) < 0)
+					fail_msg(
+					    "curl %d, HTTP %ld: '%s' is no "
+					    "check status",
+					    rc, http[h], s);
+			}
+	struct fetch_outcome o = {
+	    .curl_code = CURLE_OK, .http_status = 200, .soft404 = true};
+	assert_true(vp_status_is_broken(fetch_classify(&o)));
+}
+
 static void test_classify(void **state)
 {
 	(void)state;
@@ -251,6 +283,7 @@ int main(void)
 	    cmocka_unit_test(test_allow_list),
 	    cmocka_unit_test(test_engine_rejects_bad_allow),
 	    cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_classify_speaks_the_table),
 	    cmocka_unit_test(test_title),
 	    cmocka_unit_test(test_utf8_dup),
 	};

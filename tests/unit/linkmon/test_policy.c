@@ -194,6 +194,26 @@ static void test_pick_per_host(void **st)
 	assert_int_equal(mon_classify("tls"), MON_C_FAIL);
 }
 
+/* The monitor counts as a failure exactly what the CLI's exit status and
+ * the fetcher's archive lookups call broken: the status table's class. */
+static void test_classify_follows_the_status_table(void **st)
+{
+	(void)st;
+	for (int s = 0; s < VP_ST__COUNT; s++) {
+		const char *n = vp_status_name((enum vp_status)s);
+		enum vp_status_class c = vp_status_class(n);
+		assert_int_equal(
+		    mon_classify(n) == MON_C_FAIL, vp_status_is_broken(n));
+		assert_int_equal(
+		    mon_classify(n) == MON_C_REACH, c == VP_SC_REACHABLE);
+	}
+	/* a cut-off exchange or a failure of our own says nothing of the
+	 * source: it must not bring a source closer to dead */
+	assert_int_equal(mon_classify("error"), MON_C_NEUTRAL);
+	assert_int_equal(mon_classify("unverified"), MON_C_NEUTRAL);
+	assert_int_equal(mon_classify(NULL), MON_C_NEUTRAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +222,7 @@ int main(void)
 	    cmocka_unit_test(test_drift_not_death),
 	    cmocka_unit_test(test_intervals),
 	    cmocka_unit_test(test_pick_per_host),
+	    cmocka_unit_test(test_classify_follows_the_status_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,6 +65,15 @@ void tu_fill_obj(const struct vp_desc *d, void *obj)
 			break;
 		case VP_K_BOOL: *(bool *)m = true; break;
 		case VP_K_STR:
+			if (f->status) {
+				/* a status field takes only names of the
+				 * table */
+				const char *st = vp_status_name(
+				    (enum vp_status)(i % VP_ST__COUNT));
+				*(char **)m = xcalloc(strlen(st) + 1, 1);
+				memcpy(*(char **)m, st, strlen(st));
+				break;
+			}
 			*(char **)m = text_for(f->max, (unsigned)i);
 			break;
 		case VP_K_BIN: {

@@ -559,7 +559,21 @@ static void mutate_field(struct mctx *c, msgpack_object_map *map, uint32_t at,
 		big = malloc(f->max + 1);
 		memset(big, 'a', f->max + 1);
 		kv->val = o_str(big, f->max);
-		check(c, VP_OK, NULL);
+		if (f->status) {
+			/* valid text, but no check status */
+			snprintf(want, sizeof(want), "%s: unknown check status",
+			    path);
+			check(c, VP_EINVAL, want);
+			for (int st = 0; st < VP_ST__COUNT; st++) {
+				const char *n =
+				    vp_status_name((enum vp_status)st);
+				kv->val = o_str(n, strlen(n));
+				check(c, VP_OK, NULL);
+			}
+			kv->val = o_str(big, f->max);
+		} else {
+			check(c, VP_OK, NULL);
+		}
 		kv->val = o_str(big, f->max + 1);
 		snprintf(want, sizeof(want), "%s: string of %llu bytes exceeds",
 		    path, (unsigned long long)f->max + 1);

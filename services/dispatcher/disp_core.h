@@ -1,0 +1,190 @@
+/* disp_core.h - the dispatcher's job core: per-kind queues, leases, parked
+ * workers, attempts and re-queueing, as functions over C structs with `now`
+ * passed in. No socket, no clock read, no nng: disp.c feeds it events and
+ * carries out what it asks through the callbacks of struct disp_core_ops.
+ *
+ * A job handed to a worker is leased: it records the worker's connection
+ * (pipe) and a deadline. When the pipe closes, the lease expires or the
+ * worker reports a retryable error, the job goes back to the FRONT of its
+ * queue; once it has had max_attempts it fails for good. The first result
+ * for a job wins; later ones (a slow worker finishing after its lease went to
+ * another) are dropped and counted. */
+#ifndef DISP_CORE_H
+#define DISP_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vp_proto.h"
+
+/* Worker kinds. split/parse/check results come back as typed arrays in
+ * worker.ready; lookup and monitor are pass-through kinds whose workers
+ * return a whole encoded reply envelope (ready.reply). */
+enum disp_kind {
+	DISP_K_SPLIT,
+	DISP_K_PARSE,
+	DISP_K_CHECK,
+	DISP_K_LOOKUP,
+	DISP_K_MONITOR,
+	DISP_K__N
+};
+
+/* Why a job goes back to its queue (passed to ops.requeued). */
+enum disp_cause {
+	DISP_CAUSE_RETRY,     /* the worker reported a retryable error */
+	DISP_CAUSE_PIPE_GONE, /* the worker's connection closed */
+	DISP_CAUSE_EXPIRED    /* the lease expired */
+};
+
+enum disp_jstate { DISP_JS_QUEUED, DISP_JS_LEASED };
+
+struct disp_job {
+	struct disp_job *next, *prev; /* queue or lease list */
+	struct disp_job *hnext;       /* id hash chain */
+	uint8_t id[16];
+	enum disp_kind kind;
+	enum disp_jstate state;
+	unsigned attempts; /* leases handed out so far */
+	uint32_t pipe;     /* leased: the worker connection holding it */
+	uint64_t lease_deadline;
+	uint64_t deadline; /* its request's; caps every lease */
+	void *owner;       /* its request; NULL once the request has ended */
+	struct vp_msg msg; /* the job request, owned */
+	/* belong to the request pipeline; freed with the job */
+	size_t item0;  /* check jobs: index of the first URL */
+	size_t *items; /* resolve lookup jobs: indices into the citations */
+	size_t n_items;
+};
+
+struct disp_jlist {
+	struct disp_job *head, *tail;
+	size_t n;
+};
+
+/* A worker context as the core sees it. disp.c embeds one in each of its
+ * work slots; the core links it into the parked list of its kind. */
+struct disp_worker {
+	uint32_t pipe;
+	enum disp_kind kind;
+	uint64_t park_deadline;
+	struct disp_worker *pnext, *pprev; /* parked list of its kind */
+};
+
+/* What the core asks its owner to do. Every callback may call back into the
+ * core (a failed job can end a request, which submits or orphans jobs). */
+struct disp_core_ops {
+	void *arg;
+	/* j was leased to w (j->msg carries attempt and timeout): send it. */
+	void (*lease)(void *arg, struct disp_worker *w, struct disp_job *j);
+	/* w stayed parked for park_ms: send it an idle heartbeat. */
+	void (*idle)(void *arg, struct disp_worker *w);
+	/* w's connection is gone: it gets nothing, re-arm its receive. */
+	void (*release)(void *arg, struct disp_worker *w);
+	/* j failed for good with err/why; the core frees j afterwards. */
+	void (*failed)(void *arg, struct disp_job *j, int err, const char *why,
+	    uint64_t now);
+	/* j went back to its queue (may be NULL). */
+	void (*requeued)(
+	    void *arg, const struct disp_job *j, enum disp_cause cause);
+};
+
+struct disp_core_cfg {
+	unsigned queue_max;    /* queued jobs per kind (disp_core_full) */
+	uint32_t park_ms;      /* idle heartbeat period for parked workers */
+	uint32_t lease_ms;     /* lease of a job (capped by its deadline) */
+	unsigned max_attempts; /* attempts before a job fails for good */
+};
+
+#define DISP_JOB_HASH   4096
+#define DISP_DEAD_PIPES 256
+
+struct disp_core {
+	struct disp_core_cfg cfg;
+	struct disp_core_ops ops;
+	struct disp_jlist queue[DISP_K__N];
+	struct disp_jlist leased;
+	struct disp_job *hash[DISP_JOB_HASH];
+	struct disp_worker *parked[DISP_K__N];
+	/* Recently closed worker connections. A ready can be processed after
+	 * its connection's close event; such a context must get no work. */
+	uint32_t dead_pipes[DISP_DEAD_PIPES];
+	unsigned n_dead;
+	uint64_t job_seq;
+	uint8_t seed[8];
+	/* counters */
+	uint64_t requeued;   /* jobs put back in their queue */
+	uint64_t duplicates; /* results dropped: late, unknown or orphaned */
+	uint64_t n_parked;   /* workers parked now */
+};
+
+/* Initialises *c (caller-owned memory) with cfg, ops and the 8-byte seed
+ * that makes job ids unique per process. */
+void disp_core_init(struct disp_core *c, const struct disp_core_cfg *cfg,
+    const struct disp_core_ops *ops, const uint8_t seed[8]);
+
+/* Frees every job still queued or leased. Parked workers are forgotten. */
+void disp_core_clear(struct disp_core *c);
+
+/* The kind's name on the wire ("split", ...), and back: -1 when unknown. */
+const char *disp_kind_name(enum disp_kind k);
+int disp_kind_parse(const char *name);
+
+/* Creates a job of kind k carrying a message of type t for owner, whose
+ * deadline caps its leases. On success the job owns body (a struct of t's
+ * body type) and *jp is set; on VP_ENOMEM the caller still owns body. The job
+ * is known by id but not queued until disp_core_submit. */
+int disp_job_new(struct disp_job **jp, struct disp_core *c, enum disp_kind k,
+    enum vp_type t, void *body, void *owner, uint64_t deadline);
+
+/* Frees a job that is in no list (NULL is a no-op). */
+void disp_job_free(struct disp_core *c, struct disp_job *j);
+
+/* True when kind k's queue holds queue_max jobs: new requests get "busy". */
+bool disp_core_full(const struct disp_core *c, enum disp_kind k);
+
+/* Hands j to a parked worker of its kind (ops.lease), or queues it last. */
+void disp_core_submit(struct disp_core *c, struct disp_job *j, uint64_t now);
+
+/* Puts j (in no list) back at the front of its queue or, once it has had
+ * max_attempts, fails it with err/why (ops.failed) and frees it. A job whose
+ * request has ended is freed silently. The one place a job is retried. */
+void disp_requeue_or_fail(struct disp_core *c, struct disp_job *j, uint64_t now,
+    enum disp_cause cause, int err, const char *why);
+
+/* Takes the result a worker of kind k reported for job id: the first result
+ * wins, whether the job is leased or (after a lost lease) queued again. On
+ * success the job is out of every list and the caller must complete it and
+ * free it with disp_job_free (or pass it to disp_requeue_or_fail). Returns
+ * NULL for a duplicate (no such job, another kind, or a request that has
+ * ended: that job is freed), which is counted. */
+struct disp_job *disp_core_take(
+    struct disp_core *c, enum disp_kind k, const uint8_t id[16]);
+
+/* Worker w (pipe and kind set) asks for work: it gets the head of its
+ * kind's queue (ops.lease) or is parked until now + park_ms. A worker whose
+ * connection has closed meanwhile is released (ops.release). */
+void disp_core_worker_ready(
+    struct disp_core *c, struct disp_worker *w, uint64_t now);
+
+/* A worker connection closed: its parked workers are released, then its
+ * leased jobs re-queued or failed (VP_EUPSTREAM). */
+void disp_core_pipe_gone(struct disp_core *c, uint32_t pipe, uint64_t now);
+
+/* Time-driven work: parked workers past park_ms get an idle heartbeat, then
+ * leases past their deadline are re-queued or failed (VP_ETIMEDOUT). */
+void disp_core_tick(struct disp_core *c, uint64_t now);
+
+/* Calls fn for every job of owner: the queues in kind order, then the
+ * leases. fn must not free or move jobs. */
+void disp_core_each_job(struct disp_core *c, const void *owner,
+    void (*fn)(void *arg, struct disp_job *j), void *arg);
+
+/* Detaches every job of owner: queued ones are freed, leased ones stay until
+ * their result or lease expiry and are then dropped. */
+void disp_core_orphan(struct disp_core *c, const void *owner);
+
+/* Jobs queued over all kinds. */
+size_t disp_core_queued(const struct disp_core *c);
+
+#endif

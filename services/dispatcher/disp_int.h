@@ -1,0 +1,146 @@
+/* disp_int.h - what the dispatcher's own files share: the dispatcher struct
+ * (sockets in disp.c, jobs in disp_core.c, requests in disp_req.c) and the
+ * calls between disp.c and the request pipeline. Not installed, not for
+ * other modules. */
+#ifndef DISP_INT_H
+#define DISP_INT_H
+
+#include "disp.h"
+#include "disp_core.h"
+
+#include <nng/nng.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+/* Where a resolve request is: each stage starts when the previous one has
+ * no job pending. */
+enum stage { ST_WORK, ST_LOOKUP, ST_CHECK };
+
+struct api_slot;
+
+struct request {
+	struct request *next, *prev;
+	struct api_slot *slot;
+	enum vp_type type;
+	uint8_t id[16];
+	bool has_id;
+	uint64_t deadline;
+	bool check;
+	bool lookup;
+	bool archive; /* archived copies for dead links */
+	bool parsed;
+	enum stage stage;
+	char *name;
+	char *date;
+	uint8_t *reply; /* pass-through: the worker's encoded reply */
+	size_t reply_len;
+	unsigned pending;
+	uint32_t n_segments;
+	struct vp_citation *cits;
+	size_t n_cits;
+	char **urls; /* distinct URLs to check (owned copies) */
+	size_t n_urls;
+	struct vp_check *checks; /* one per url, filled as results arrive */
+	struct vp_item_err *errs;
+	size_t n_errs;
+	int fail; /* VP_OK, or the error that ends the request */
+	char *fail_msg;
+};
+
+enum slot_state { SL_RECV, SL_HELD, SL_SEND, SL_DEAD };
+
+struct event {
+	struct event *next;
+	int what; /* EV_API, EV_WORK, EV_PIPE */
+	void *slot;
+	uint32_t pipe;
+};
+enum { EV_API, EV_WORK, EV_PIPE };
+
+/* What every context slot has: one context, its aio, and the event node
+ * that hands a completed receive to the core thread. */
+struct slot_io {
+	struct disp *d;
+	nng_ctx ctx;
+	nng_aio *aio;
+	enum slot_state state;
+	struct event ev; /* ev.what and ev.slot are set once at start */
+};
+
+struct api_slot {
+	struct slot_io io;
+};
+
+struct work_slot {
+	struct slot_io io;
+	struct disp_worker w; /* pipe, kind, parking: the core's view */
+};
+
+struct disp {
+	struct disp_cfg cfg;
+	nng_socket api, work, pub;
+	bool has_pub;
+	struct api_slot *api_slots;
+	unsigned n_api;
+	struct work_slot *work_slots;
+	unsigned n_work;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct event *ev_head, *ev_tail;
+	bool stopping;
+	atomic_bool closing; /* read by callbacks: do not re-arm */
+	pthread_t core_thread;
+
+	/* owned by the core thread */
+	struct disp_core core;
+	struct request *requests;
+	unsigned n_requests;
+
+	struct vp_limits lim; /* applied when decoding */
+
+	/* counters: st is the core thread's; snap its copy for other threads,
+	 * taken under mu after every round of events */
+	uint64_t start_ms;
+	struct vp_stats_rep st, snap;
+};
+
+/* ---- disp.c: replies on the API socket ---------------------------------- */
+
+/* Sends m on s's context (m stays the caller's). */
+void disp_api_reply(struct api_slot *s, const struct vp_msg *m);
+
+/* Sends an error reply with the client's id, counting busy and bad
+ * requests. */
+void disp_api_reply_error(struct disp *d, struct api_slot *s, const uint8_t *id,
+    bool has_id, int err, const char *msg);
+
+/* ---- disp_req.c: the request pipeline ----------------------------------- */
+
+/* Starts the request m received on s (resolve, parse, check or a request
+ * routed to the lookup or monitor workers) by queueing its first job, or
+ * answers at once (busy, invalid, an empty check). Takes what it needs out
+ * of m; the caller still clears m. */
+void disp_req_submit(
+    struct disp *d, struct api_slot *s, struct vp_msg *m, uint64_t now);
+
+/* Takes the result of job j (out of every list) from a worker's ready,
+ * moving arrays out of res, and moves its request on. The caller frees j. */
+void disp_req_job_done(
+    struct disp *d, struct disp_job *j, struct vp_ready *res, uint64_t now);
+
+/* Job j failed for good: checks and lookups make a partial result, anything
+ * else fails its request. arg is the struct disp (a disp_core_ops.failed).
+ * The caller frees j. */
+void disp_req_job_failed(
+    void *arg, struct disp_job *j, int err, const char *why, uint64_t now);
+
+/* Answers every request whose deadline has passed: with what it has when it
+ * has partial results, with a timeout otherwise. */
+void disp_req_expire_due(struct disp *d, uint64_t now);
+
+/* Frees every request without answering (at stop). */
+void disp_req_free_all(struct disp *d);
+
+#endif
