@@ -41,20 +41,43 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end)
 	size_t len = ctx->len, j, n, d1, d2, p;
 	char type, celex[24];
 	int year, num;
-	bool pl, pl_seen = false;
+	bool pl, pl_seen = false, need_suffix = false, bracket = false;
+	static const struct {
+		const char *w;
+		char type;
+		bool need_suffix; /* a national act has the same name */
+	} acts[] = {{"Verordening", 'R', false},
+	    {"Uitvoeringsverordening", 'R', false},
+	    {"Gedelegeerde Verordening", 'R', false}, {"Richtlijn", 'L', false},
+	    {"Uitvoeringsrichtlijn", 'L', false},
+	    {"Gedelegeerde Richtlijn", 'L', false},
+	    {"Kaderbesluit", 'F', false}, {"Uitvoeringsbesluit", 'D', true},
+	    {"Besluit", 'D', true}, {"Beschikking", 'D', true},
+	    /* English, as cited in Dutch texts too */
+	    {"Council Directive", 'L', false},
+	    {"Commission Directive", 'L', false}, {"Directive", 'L', false},
+	    {"Council Regulation", 'R', false},
+	    {"Commission Regulation", 'R', false},
+	    {"Commission Implementing Regulation", 'R', false},
+	    {"Commission Delegated Regulation", 'R', false},
+	    {"Regulation", 'R', false}, {"Council Decision", 'D', false},
+	    {"Commission Decision", 'D', false}, {"Decision", 'D', true},
+	    {"Framework Decision", 'F', false},
+	    {"Council Framework Decision", 'F', false}};
 
 	*end = i;
+	type = 0;
 	/* prs_word ignores case: one spelling each */
-	if ((n = prs_word(s, len, i, "Verordening")) ||
-	    (n = prs_word(s, len, i, "Uitvoeringsverordening")) ||
-	    (n = prs_word(s, len, i, "Gedelegeerde Verordening")))
-		type = 'R';
-	else if ((n = prs_word(s, len, i, "Richtlijn")))
-		type = 'L';
-	else
+	for (size_t k = 0; k < sizeof acts / sizeof *acts && !type; k++)
+		if ((n = prs_word(s, len, i, acts[k].w))) {
+			type = acts[k].type;
+			need_suffix = acts[k].need_suffix;
+		}
+	if (!type)
 		return VP_OK;
 	j = prs_ws(s, len, i + n);
 	if (prs_at(s, len, j) == '(') {
+		bracket = true;
 		/* (EU), (EG), (EEG), (EU, Euratom) */
 		p = j + 1;
 		while (p < len && p - j < 16 && s[p] != ')')
@@ -91,7 +114,10 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end)
 			n1 = n1 * 10 + (s[j + k] - '0');
 		for (size_t k = 0; k < d2; k++)
 			n2 = n2 * 10 + (s[p + k] - '0');
-		if (a_ok && (!pl_seen || !b_ok)) {
+		/* directives and decisions are always year first
+		 * ("richtlijn nr. 98/34/EG"); only regulations had the
+		 * number first */
+		if (a_ok && (!pl_seen || !b_ok || type != 'R')) {
 			year = y1;
 			num = n2;
 		} else if (b_ok) {
@@ -110,7 +136,10 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end)
 		while (q - p < 8 && prs_isupper(prs_at(s, len, q)))
 			q++;
 		p = q;
+		need_suffix = false;
 	}
+	if (need_suffix && !bracket)
+		return VP_OK;
 	prs_fmt(celex, sizeof celex, "3%04d%c%04d", year, type, num);
 	*end = p;
 	return emit_celex(ctx, celex, i, p, 0.9,
