@@ -1,7 +1,9 @@
 /* prs_intref.c - references to another part of the same document: "zie
- * (de beantwoording op) vraag 10", "zie voetnoot 3", "zie paragraaf 2.1"
- * -> internal:vraag-10 (no URL). Only after "zie", so that ordinary prose
- * ("de vraag 3 keer stellen") is left alone. */
+ * (de beantwoording op) vraag 10", "zie voetnoot 3", "zie paragraaf 2.1",
+ * "verwijs ik naar de beantwoording op vraag 10", "Met de beantwoording van
+ * vraag 3" -> internal:vraag-10 (no URL). Only after "zie" or "beantwoording
+ * op/van", so that ordinary prose ("de vraag 3 keer stellen") is left
+ * alone. */
 #include <string.h>
 
 #include "prs_internal.h"
@@ -25,8 +27,23 @@ int prs_try_internal(struct prs_ctx *ctx, size_t i, size_t *end)
 	char num[24], id[48];
 
 	*end = i;
-	if (!(n = prs_word(s, len, i, "zie")))
-		return VP_OK;
+	if (!(n = prs_word(s, len, i, "zie"))) {
+		/* "de beantwoording op/van vraag 3": only a question */
+		size_t q;
+		if (!(n = prs_word(s, len, i, "beantwoording")))
+			return VP_OK;
+		q = prs_ws(s, len, i + n);
+		if (!(n = prs_word(s, len, q, "op")) &&
+		    !(n = prs_word(s, len, q, "van")))
+			return VP_OK;
+		q = prs_ws(s, len, q + n);
+		if ((n = prs_word(s, len, q, "de")))
+			q = prs_ws(s, len, q + n);
+		if (!prs_word(s, len, q, "vraag") &&
+		    !prs_word(s, len, q, "vragen"))
+			return VP_OK;
+		n = q - i;
+	}
 	j = prs_ws(s, len, i + n);
 	for (int r = 0; r < 5; r++) {
 		bool hit = false;

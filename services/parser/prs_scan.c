@@ -201,6 +201,7 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	case 'b':
 		TRY(prs_try_pubid);
 		TRY(prs_try_eu);
+		TRY(prs_try_internal);
 		return prs_try_unit(ctx, i, end);
 	case 'd': return prs_try_eu(ctx, i, end);
 	case 'a':
@@ -271,6 +272,7 @@ static const char *const anchor_keys[] = {
     "hoof", "tite", "afde", "para", "bijl", /* structure units of a law */
     "besl", "besc", "kade", "dire", "deci", "regu", "coun", "comm",
     "fram", /* EU acts: Besluit 2011/753/EU, Council Directive */
+    "bean", /* de beantwoording op vraag 10 */
     "boek", /* Boek 7 van het BW */
 };
 

@@ -475,8 +475,7 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 					    q ? "; " : "", y->bwb, y->title);
 				}
 				L->candidates = L->cand_buf;
-				prs_fmt(L->title, sizeof L->title, "%.127s",
-				    x->title);
+				(void)x; /* no title: the name means several */
 			}
 		}
 	}
@@ -685,7 +684,8 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 		    r->unit[0] ? r->unit : "artikel", art,
 		    lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "", r->o1,
 		    r->o2[0] ? "&o=" : "", r->o2);
-		c.family = "wet";
+		c.family =
+		    strncmp(B.bwb, "CELEX:", 6) || !B.resolved ? "wet" : "eu";
 		c.start = start;
 		c.end = end;
 		c.confidence = B.conf;
@@ -992,6 +992,22 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		    s, len, p, P->q[a].os, &P->q[a].n_os, P->q[a].o2);
 		p = extra_lid(s, len, p, &P->q[a].extra_lid);
 		p = skip_extras(s, len, p);
+		/* "derde lid jo. eerste lid, aanhef en onder b": another
+		 * part of the same article */
+		for (int k = 0; k < 4; k++) {
+			size_t r = prs_ws(s, len, p), t, u;
+			if (!(t = prs_word(s, len, r, "jo")) &&
+			    !(t = prs_word(s, len, r, "juncto")))
+				break;
+			r += t;
+			if (prs_at(s, len, r) == '.')
+				r++;
+			u = lid_part(s, len, r, P->q[a].lids, &P->q[a].n_lids);
+			if (u == r)
+				break;
+			p = onder_part(
+			    s, len, u, P->q[a].os, &P->q[a].n_os, P->q[a].o2);
+		}
 		j = p;
 		P->n_arts++;
 		if (P->n_arts >= MAX_ARTS)
@@ -1222,6 +1238,27 @@ static size_t law_after(
 	    (n = prs_word(s, len, p, "bij"))) {
 		van = true;
 		p = prs_ws(s, len, p + n);
+		/* "afdeling 1 van titel 9 van Boek 2": the enclosing unit is
+		 * read over (the JCI names the innermost) */
+		for (int k = 0; k < 2; k++) {
+			static const char *const outer[] = {"titel",
+			    "titeldeel", "hoofdstuk", "afdeling", "deel"};
+			size_t w = 0, m;
+			char num[20];
+			for (size_t u = 0; u < 5 && !w; u++)
+				w = prs_word(s, len, p, outer[u]);
+			if (!w)
+				break;
+			r = prs_ws(s, len, p + w);
+			if (!(m = unit_number(s, len, r, num, sizeof num)))
+				break;
+			r = prs_ws(s, len, r + m);
+			if (prs_at(s, len, r) == ',')
+				r = prs_ws(s, len, r + 1);
+			if (!(w = prs_word(s, len, r, "van")))
+				break;
+			p = prs_ws(s, len, r + w);
+		}
 		if ((n = prs_word(s, len, p, "boek"))) {
 			size_t b = prs_ws(s, len, p + n), d;
 			if ((d = prs_ndigits(s, len, b, 2)) >= 1 && d <= 2 &&
