@@ -268,7 +268,7 @@ static bool names_document(const char *url)
 static int set_str(char **dst, const char *s, size_t max)
 {
 	/* copy first: s may be *dst itself */
-	char *d = fetch_utf8_dup(s, strlen(s), max);
+	char *d = vp_utf8_dup(s, strlen(s), max, VP_UTF8_NO_CTRL);
 	if (d == NULL)
 		return VP_ENOMEM;
 	free(*dst);
@@ -975,7 +975,7 @@ static void follow(
 	for (size_t i = 0; i < r->n_redirects && !seen; i++)
 		seen = strcmp(loc, r->redirects[i]) == 0;
 
-	char *hop = fetch_utf8_dup(loc, strlen(loc), MAX_URL_LEN);
+	char *hop = vp_utf8_dup(loc, strlen(loc), MAX_URL_LEN, VP_UTF8_NO_CTRL);
 	char *next = strdup(loc);
 	char **v = realloc(r->redirects, (r->n_redirects + 1) * sizeof *v);
 	if (hop == NULL || next == NULL || v == NULL) {
@@ -1402,10 +1402,12 @@ static void transfer_archive(
 	}
 	if (url != NULL) {
 		free(j->res.archived_url);
-		j->res.archived_url = fetch_utf8_dup(url, strlen(url), 8192);
+		j->res.archived_url =
+		    vp_utf8_dup(url, strlen(url), 8192, VP_UTF8_NO_CTRL);
 		free(j->res.archived_at);
 		j->res.archived_at =
-		    at ? fetch_utf8_dup(at, strlen(at), 40) : NULL;
+		    at ? vp_utf8_dup(at, strlen(at), 40, VP_UTF8_NO_CTRL)
+		       : NULL;
 	}
 	free(url);
 	free(at);
@@ -1809,7 +1811,8 @@ int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
 		j->phase = PH_CHECK;
 		const char *u = urls[i] ? urls[i] : "";
 		j->url = strdup(u);
-		j->res.url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
+		j->res.url =
+		    vp_utf8_dup(u, strlen(u), MAX_URL_LEN, VP_UTF8_NO_CTRL);
 		if (j->url == NULL || j->res.url == NULL)
 			goto fail_jobs;
 	}
@@ -1821,7 +1824,8 @@ int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
 				continue;
 			struct vp_check *r = &res[i];
 			const char *u = urls[i] ? urls[i] : "";
-			r->url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
+			r->url = vp_utf8_dup(
+			    u, strlen(u), MAX_URL_LEN, VP_UTF8_NO_CTRL);
 			r->status = strdup("timeout");
 			r->error = strdup("check budget spent");
 			r->elapsed_ms = budget_ms;

@@ -67,7 +67,7 @@ static char *text_of(const xmlNode *n, const char *name)
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n' ||
 	                      s[len - 1] == '\t' || s[len - 1] == '\r'))
 		len--;
-	char *out = fetch_utf8_dup(s, len, 1024);
+	char *out = vp_utf8_dup(s, len, 1024, VP_UTF8_NO_CTRL);
 	xmlFree(t);
 	return out;
 }
@@ -237,12 +237,14 @@ int fetch_odata_zaak_parse(const char *json, size_t len, struct fetch_zaak *z)
 		title = json_string_value(json_object_get(zk, "Titel"));
 	const char *date = json_string_value(json_object_get(zk, "GestartOp"));
 	rv = VP_ENOMEM;
-	if (nr && !(z->nummer = fetch_utf8_dup(nr, strlen(nr), 64)))
+	if (nr &&
+	    !(z->nummer = vp_utf8_dup(nr, strlen(nr), 64, VP_UTF8_NO_CTRL)))
 		goto done;
-	if (title && !(z->title = fetch_utf8_dup(title, strlen(title), 1024)))
+	if (title && !(z->title = vp_utf8_dup(
+	                   title, strlen(title), 1024, VP_UTF8_NO_CTRL)))
 		goto done;
 	if (date && strlen(date) >= 10 &&
-	    !(z->date = fetch_utf8_dup(date, 10, 10)))
+	    !(z->date = vp_utf8_dup(date, 10, 10, VP_UTF8_NO_CTRL)))
 		goto done;
 	/* The documents of the zaak, as a comma-separated list of numbers. */
 	json_t *docs = json_object_get(zk, "Document");
@@ -393,7 +395,7 @@ static int set_field(struct vp_citation *c, const char *key, const char *val)
 {
 	if (val == NULL)
 		return VP_OK;
-	char *v = fetch_utf8_dup(val, strlen(val), 1024);
+	char *v = vp_utf8_dup(val, strlen(val), 1024, VP_UTF8_NO_CTRL);
 	if (v == NULL)
 		return VP_ENOMEM;
 	for (size_t i = 0; i < c->n_fields; i++)
@@ -424,7 +426,7 @@ static int set_field(struct vp_citation *c, const char *key, const char *val)
 
 static int set_s(char **dst, const char *s, size_t max)
 {
-	char *v = fetch_utf8_dup(s, strlen(s), max);
+	char *v = vp_utf8_dup(s, strlen(s), max, VP_UTF8_NO_CTRL);
 	if (v == NULL)
 		return VP_ENOMEM;
 	free(*dst);
@@ -443,9 +445,9 @@ static int add_err(struct ctx *x, const struct vp_citation *c, const char *code,
 	r->errors = v;
 	struct vp_item_err *e = &v[r->n_errors];
 	memset(e, 0, sizeof *e);
-	e->item = fetch_utf8_dup(c->id, strlen(c->id), 8192);
+	e->item = vp_utf8_dup(c->id, strlen(c->id), 8192, VP_UTF8_NO_CTRL);
 	e->code = strdup(code);
-	e->msg = fetch_utf8_dup(msg, strlen(msg), 1024);
+	e->msg = vp_utf8_dup(msg, strlen(msg), 1024, VP_UTF8_NO_CTRL);
 	e->retryable = retryable;
 	if (e->item == NULL || e->code == NULL || e->msg == NULL) {
 		vp_obj_clear(&vp_desc_item_err, e);
