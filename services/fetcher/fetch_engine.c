@@ -40,6 +40,7 @@
 
 #include "fetch.h"
 #include "fetch_int.h"
+#include "vp_clock.h"
 #include "vp_err.h"
 
 #define MAX_URL_LEN    8192  /* vp_check.url and final_url */
@@ -173,20 +174,6 @@ static void global_init(void)
 	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static int64_t unix_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint32_t rnd32(struct fetch_engine *e)
 {
 	/* xorshift64*: jitter and probe names need spread, not secrecy */
@@ -286,14 +273,6 @@ static void set_fail(
 		set_str(&res->error, error, 1024);
 }
 
-static void rfc3339_now(char *buf, size_t cap)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void host_release(struct host *h)
 {
 	if (h != NULL && h->refs > 0)
@@ -331,9 +310,9 @@ static void job_finish(struct fetch_engine *e, struct job *j)
 	if (j->phase != PH_RAW) {
 		char ts[32];
 		j->res.elapsed_ms =
-		    j->start ? (uint32_t)(now_ms() - j->start) : 0;
+		    j->start ? (uint32_t)(vp_now_ms() - j->start) : 0;
 		j->res.attempts = j->requests;
-		rfc3339_now(ts, sizeof ts);
+		vp_time_rfc3339(ts, sizeof ts, (int64_t)time(NULL));
 		if (j->res.checked_at == NULL)
 			j->res.checked_at = strdup(ts);
 		/* each hop's status, in the order of redirects */
@@ -463,7 +442,7 @@ static struct host *host_get(struct fetch_engine *e, const char *url)
 			return h;
 		}
 	if (e->nhosts >= HOSTS_MAX)
-		hosts_evict(e, now_ms());
+		hosts_evict(e, vp_now_ms());
 	struct host *h = calloc(1, sizeof *h);
 	if (h == NULL) {
 		free(key);
@@ -682,7 +661,7 @@ static void phase_end(
 /* Starts the transfer for j->url now (the host's turn has come). */
 static void hop_start(struct fetch_engine *e, struct job *j)
 {
-	uint64_t now = now_ms();
+	uint64_t now = vp_now_ms();
 	if (j->start == 0) {
 		j->start = now;
 		uint64_t lim =
@@ -848,7 +827,7 @@ static void probe_early(struct fetch_engine *e, struct job *j, struct host *h)
 	if (!e->o.soft404_probe || e->stopping || j->phase != PH_CHECK ||
 	    !j->get)
 		return;
-	if (h->probe == PROBE_DONE && now_ms() - h->probe_at > PROBE_TTL_MS)
+	if (h->probe == PROBE_DONE && vp_now_ms() - h->probe_at > PROBE_TTL_MS)
 		h->probe = PROBE_NONE;
 	if (h->probe == PROBE_NONE && !probe_start(e, j, h))
 		h->probe = PROBE_NONE;
@@ -1118,10 +1097,10 @@ static void conclude(
 static bool maybe_retry(
     struct fetch_engine *e, struct job *j, CURLcode rc, long code)
 {
-	uint64_t now = now_ms();
+	uint64_t now = vp_now_ms();
 	if (rc == CURLE_OK && (code == 429 || code == 503)) {
 		int64_t ra = fetch_retry_after_ms(
-		    j->retry_after[0] ? j->retry_after : NULL, unix_ms());
+		    j->retry_after[0] ? j->retry_after : NULL, vp_unix_ms());
 		uint64_t wait =
 		    ra >= 0 ? (uint64_t)ra
 		            : fetch_backoff_ms(j->tries, e->o.backoff_ms,
@@ -1244,7 +1223,7 @@ static bool probe_start(struct fetch_engine *e, struct job *j, struct host *h)
 	p->e = e;
 	p->phase = PH_PROBE;
 	p->get = true;
-	p->deadline = now_ms() + PROBE_MAX_MS;
+	p->deadline = vp_now_ms() + PROBE_MAX_MS;
 	h->probe = PROBE_PENDING;
 	request(e, p);
 	return true;
@@ -1255,7 +1234,7 @@ static void probe_done(struct fetch_engine *e, struct job *p, long code)
 	struct host *h = p->host;
 	if (h != NULL) {
 		h->probe = PROBE_DONE;
-		h->probe_at = now_ms();
+		h->probe_at = vp_now_ms();
 		h->probe_status = code;
 		hex_digest(p);
 		memcpy(h->probe_sha, p->sha_hex, sizeof h->probe_sha);
@@ -1295,7 +1274,7 @@ static void check_settle(struct fetch_engine *e, struct job *j)
 		} else if (e->o.soft404_probe && r->sha256 != NULL &&
 		           j->host != NULL && !e->stopping) {
 			struct host *h = j->host;
-			uint64_t now = now_ms();
+			uint64_t now = vp_now_ms();
 			if (h->probe == PROBE_DONE &&
 			    now - h->probe_at > PROBE_TTL_MS)
 				h->probe = PROBE_NONE;
@@ -1330,7 +1309,7 @@ static bool dead_status(const char *s)
 static void archive_next(struct fetch_engine *e, struct job *j)
 {
 	struct batch *b = j->b;
-	uint64_t now = now_ms();
+	uint64_t now = vp_now_ms();
 	enum phase next = PH_CHECK;
 	if (j->phase == PH_CHECK && b != NULL && b->archive && !e->stopping &&
 	    dead_status(j->res.status)) {
@@ -1548,7 +1527,7 @@ static void *engine_main(void *arg)
 		}
 		if (drop)
 			drop_abandoned(e);
-		uint64_t now = now_ms();
+		uint64_t now = vp_now_ms();
 		while (e->nheap > 0 && e->heap[0]->wake <= now)
 			request(e, heap_pop(e));
 		dispatch(e, now);
@@ -1560,7 +1539,7 @@ static void *engine_main(void *arg)
 			if (m->msg == CURLMSG_DONE)
 				transfer_done(
 				    e, m->easy_handle, m->data.result);
-		now = now_ms();
+		now = vp_now_ms();
 		uint64_t next = dispatch(e, now);
 		if (e->nheap > 0 && e->heap[0]->wake < next)
 			next = e->heap[0]->wake;
@@ -1645,7 +1624,7 @@ int fetch_engine_start(struct fetch_engine **out, const struct fetch_opts *o)
 	e->hcap = 4096;
 	if ((e->htab = calloc(e->hcap, sizeof *e->htab)) == NULL)
 		goto fail_alloc;
-	e->rnd = (uint64_t)unix_ms() * 2654435761u ^ (uint64_t)(uintptr_t)e;
+	e->rnd = (uint64_t)vp_unix_ms() * 2654435761u ^ (uint64_t)(uintptr_t)e;
 	if (e->rnd == 0)
 		e->rnd = 88172645463325252ull;
 	if ((e->multi = curl_multi_init()) == NULL)
@@ -1760,7 +1739,7 @@ static struct batch *batch_new(size_t n, uint32_t budget_ms)
 	b->n = n;
 	b->left = n;
 	b->engine_refs = n;
-	b->deadline = now_ms() + budget_ms;
+	b->deadline = vp_now_ms() + budget_ms;
 	return b;
 }
 

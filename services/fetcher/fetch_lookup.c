@@ -20,6 +20,7 @@
 #include "fetch.h"
 #include "fetch_int.h"
 #include "fetch_svc.h"
+#include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_jobutil.h"
 
@@ -376,13 +377,6 @@ struct ctx {
 	struct vp_lookup_rep *rep;
 };
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static const char *field(const struct vp_citation *c, const char *key)
 {
 	for (size_t i = 0; i < c->n_fields; i++)
@@ -467,7 +461,7 @@ static int get_cached(struct ctx *x, const char *url, const char *accept,
 	*body = cache_get(c, url, now_s, len);
 	if (*body != NULL)
 		return VP_OK;
-	uint64_t now = mono_ms();
+	uint64_t now = vp_now_ms();
 	if (now + 50 >= x->deadline) {
 		snprintf(why, whylen, "lookup budget spent");
 		return VP_EIO;
@@ -758,7 +752,7 @@ int fetch_lookup_job(void *arg, const struct vp_msg *job, struct vp_ready *res)
 	uint32_t budget = job->timeout_ms == 0    ? 30000
 	                  : job->timeout_ms > 200 ? job->timeout_ms - 100
 	                                          : job->timeout_ms;
-	x.deadline = mono_ms() + budget;
+	x.deadline = vp_now_ms() + budget;
 	if (q->n_citations > 0 && (rep->citations = calloc(q->n_citations,
 	                               sizeof *rep->citations)) == NULL) {
 		vp_msg_clear(&m);
