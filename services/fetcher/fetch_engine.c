@@ -40,6 +40,7 @@
 
 #include "fetch.h"
 #include "fetch_int.h"
+#include "vp_buf.h"
 #include "vp_clock.h"
 #include "vp_err.h"
 
@@ -117,8 +118,8 @@ struct job {
 	uint64_t body_seen;
 	uint64_t body_limit;
 	int64_t hdr_length; /* Content-Length of the last response, or -1 */
-	char *body;         /* first body_max bytes of a GET body */
-	size_t body_len, body_cap, body_max;
+	struct vp_buf body; /* first bytes of a GET body (TITLE_SCAN, or all of
+	                       a raw or Wayback body up to body_limit) */
 	EVP_MD_CTX *sha;
 	char sha_hex[65];
 	bool cf_challenge;
@@ -126,9 +127,9 @@ struct job {
 	char last_mod[64];
 	char retry_after[64];
 	char memento_dt[64];
-	char *link; /* Link header of a TimeGate answer, or NULL */
-	size_t link_len;
-	uint64_t raw_max; /* fetch_get's max_body, 0 = the engine's */
+	struct vp_buf link; /* Link header of a TimeGate answer (mem NULL when
+	                       none) */
+	uint64_t raw_max;   /* fetch_get's max_body, 0 = the engine's */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -294,8 +295,8 @@ static void job_free(struct fetch_engine *e, struct job *j)
 	EVP_MD_CTX_free(j->sha);
 	vp_obj_clear(&vp_desc_check, &j->res);
 	free(j->url);
-	free(j->body);
-	free(j->link);
+	vp_buf_free(&j->body);
+	vp_buf_free(&j->link);
 	free(j);
 }
 
@@ -335,9 +336,7 @@ static void job_finish(struct fetch_engine *e, struct job *j)
 		r->curl_code = j->curl_code;
 		r->blocked = j->blocked;
 		r->capped = j->capped;
-		r->body = j->body;
-		r->len = j->body_len;
-		j->body = NULL;
+		r->body = vp_buf_take(&j->body, &r->len);
 		r->content_type = j->res.content_type;
 		j->res.content_type = NULL;
 		r->error = j->res.error;
@@ -518,26 +517,9 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	size_t len = size * nmemb;
 	uint64_t room = j->body_limit - j->body_seen;
 	size_t take = len < room ? len : (size_t)room;
-	if (j->body_len < j->body_max && take > 0) {
-		size_t k = j->body_max - j->body_len;
-		if (k > take)
-			k = take;
-		if (j->body_len + k + 1 > j->body_cap) {
-			size_t cap = j->body_cap ? j->body_cap : 16384;
-			while (cap < j->body_len + k + 1)
-				cap *= 2;
-			if (cap > j->body_max + 1)
-				cap = j->body_max + 1;
-			char *nb = realloc(j->body, cap);
-			if (nb == NULL)
-				return 0; /* ends the transfer: out of memory */
-			j->body = nb;
-			j->body_cap = cap;
-		}
-		memcpy(j->body + j->body_len, p, k);
-		j->body_len += k;
-		j->body[j->body_len] = '\0';
-	}
+	size_t k = vp_buf_room(&j->body) < take ? vp_buf_room(&j->body) : take;
+	if (k > 0 && vp_buf_add(&j->body, p, k) != VP_OK)
+		return 0; /* ends the transfer: out of memory */
 	if (j->sha != NULL && take > 0)
 		EVP_DigestUpdate(j->sha, p, take);
 	j->body_seen += take;
@@ -574,33 +556,26 @@ static bool hdr_is(const char *p, size_t len, const char *name)
 
 static void link_reset(struct job *j)
 {
-	free(j->link);
-	j->link = NULL;
-	j->link_len = 0;
+	vp_buf_free(&j->link);
+	vp_buf_init(&j->link, LINK_MAX - 1);
 }
 
 /* Appends a Link header line's value (several lines form one list). A list
  * longer than LINK_MAX is cut at a link-value boundary or not kept. */
 static void link_add(struct job *j, const char *p, size_t len)
 {
-	char *v = malloc(len);
+	/* ", " and the value in one piece, so that one append keeps both or
+	 * neither */
+	char *v = malloc(len + 2);
 	if (v == NULL)
 		return;
-	hdr_value(v, len, p, len, 5);
-	size_t n = strlen(v);
-	size_t need = j->link_len + (j->link_len ? 2 : 0) + n + 1;
-	if (n == 0 || need > LINK_MAX) {
-		free(v);
-		return;
-	}
-	char *nb = realloc(j->link, need);
-	if (nb != NULL) {
-		if (j->link_len)
-			memcpy(nb + j->link_len, ", ", 2), j->link_len += 2;
-		memcpy(nb + j->link_len, v, n + 1);
-		j->link_len += n;
-		j->link = nb;
-	}
+	memcpy(v, ", ", 2);
+	hdr_value(v + 2, len, p, len, 5);
+	size_t n = strlen(v + 2);
+	if (n > 0 && j->link.len > 0)
+		vp_buf_add(&j->link, v, n + 2);
+	else if (n > 0)
+		vp_buf_add(&j->link, v + 2, n);
 	free(v);
 }
 
@@ -695,7 +670,6 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	j->blocked = false;
 	j->capped = false;
 	j->body_seen = 0;
-	j->body_len = 0;
 	j->hdr_length = -1;
 	j->errbuf[0] = '\0';
 	j->etag[0] = j->last_mod[0] = j->retry_after[0] = '\0';
@@ -716,9 +690,10 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	}
 	j->body_limit =
 	    j->phase == PH_RAW && j->raw_max > 0 ? j->raw_max : e->o.max_body;
-	j->body_max = j->phase == PH_RAW || j->phase == PH_WAYBACK
-	                  ? (size_t)j->body_limit
-	                  : TITLE_SCAN;
+	vp_buf_free(&j->body);
+	vp_buf_init(&j->body, j->phase == PH_RAW || j->phase == PH_WAYBACK
+	                          ? (size_t)j->body_limit
+	                          : TITLE_SCAN);
 	if (j->phase == PH_CHECK)
 		j->requests++;
 
@@ -1044,9 +1019,10 @@ static void conclude(
 			o.has_length = true;
 			o.content_length = (uint64_t)len;
 		}
-		if (j->get && j->body_len > 0 &&
+		if (j->get && j->body.len > 0 &&
 		    (ct == NULL || strcasestr(ct, "html") != NULL))
-			r->title = fetch_html_title(j->body, j->body_len, 1024);
+			r->title =
+			    fetch_html_title(j->body.mem, j->body.len, 1024);
 		if (j->etag[0])
 			set_str(&r->etag, j->etag, 512);
 		if (j->last_mod[0])
@@ -1176,8 +1152,8 @@ static const char *soft404_eval(const struct job *j, const struct host *h)
 	    .final_url = r->final_url,
 	    .redirects = r->n_redirects,
 	    .title = r->title,
-	    .body = j->body,
-	    .body_len = j->body_len,
+	    .body = j->body.mem,
+	    .body_len = j->body.len,
 	    .sha256 = r->sha256,
 	    .length = r->content_length,
 	};
@@ -1239,8 +1215,8 @@ static void probe_done(struct fetch_engine *e, struct job *p, long code)
 		hex_digest(p);
 		memcpy(h->probe_sha, p->sha_hex, sizeof h->probe_sha);
 		free(h->probe_title);
-		h->probe_title = p->body_len > 0 ? fetch_html_title(p->body,
-		                                       p->body_len, 1024)
+		h->probe_title = p->body.len > 0 ? fetch_html_title(p->body.mem,
+		                                       p->body.len, 1024)
 		                                 : NULL;
 		h->probe_len =
 		    p->hdr_length >= 0 ? (uint64_t)p->hdr_length : p->body_seen;
@@ -1266,7 +1242,7 @@ static void check_settle(struct fetch_engine *e, struct job *j)
 	struct vp_check *r = &j->res;
 	bool ok = r->status != NULL && (strcmp(r->status, "ok") == 0 ||
 	                                   strcmp(r->status, "redirect") == 0);
-	if (ok && j->get && j->body_len > 0 && r->content_type != NULL &&
+	if (ok && j->get && j->body.len > 0 && r->content_type != NULL &&
 	    strcasestr(r->content_type, "html") != NULL) {
 		const char *why = soft404_eval(j, NULL);
 		if (why != NULL) {
@@ -1369,15 +1345,15 @@ static void transfer_archive(
 {
 	char *url = NULL, *at = NULL;
 	if (rc == CURLE_OK && j->phase == PH_WAYBACK && code == 200 &&
-	    j->body_len > 0)
-		fetch_wayback_parse(j->body, j->body_len, &url, &at);
+	    j->body.len > 0)
+		fetch_wayback_parse(j->body.mem, j->body.len, &url, &at);
 	if (rc == CURLE_OK && j->phase == PH_TIMEGATE &&
 	    (is_redirect(code) || code == 200)) {
 		char *loc = NULL;
 		if (is_redirect(code))
 			curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
 		fetch_memento_answer(
-		    code, j->url, loc, j->memento_dt, j->link, &url, &at);
+		    code, j->url, loc, j->memento_dt, j->link.mem, &url, &at);
 	}
 	if (url != NULL) {
 		free(j->res.archived_url);

@@ -20,6 +20,7 @@
 #include "fetch.h"
 #include "fetch_int.h"
 #include "fetch_svc.h"
+#include "vp_buf.h"
 #include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_jobutil.h"
@@ -249,26 +250,23 @@ int fetch_odata_zaak_parse(const char *json, size_t len, struct fetch_zaak *z)
 		goto done;
 	/* The documents of the zaak, as a comma-separated list of numbers. */
 	json_t *docs = json_object_get(zk, "Document");
-	size_t cap = 1, used = 0;
-	if ((z->documents = calloc(1, cap)) == NULL)
-		goto done;
+	struct vp_buf list; /* at most 100 numbers of 32 bytes, and commas */
+	vp_buf_init(&list, 100 * 33);
 	for (size_t i = 0;
 	     json_is_array(docs) && i < json_array_size(docs) && i < 100; i++) {
 		const char *dn = json_string_value(
 		    json_object_get(json_array_get(docs, i), "DocumentNummer"));
 		if (dn == NULL || strlen(dn) > 32)
 			continue;
-		size_t need = used + strlen(dn) + 2;
-		if (need > cap) {
-			char *nb = realloc(z->documents, need * 2);
-			if (nb == NULL)
-				goto done;
-			z->documents = nb;
-			cap = need * 2;
+		if ((list.len > 0 && vp_buf_add(&list, ",", 1) != VP_OK) ||
+		    vp_buf_addstr(&list, dn) != VP_OK) {
+			vp_buf_free(&list);
+			goto done;
 		}
-		used += (size_t)sprintf(
-		    z->documents + used, "%s%s", used ? "," : "", dn);
 	}
+	if (list.mem == NULL && vp_buf_add(&list, "", 0) != VP_OK)
+		goto done;
+	z->documents = vp_buf_take(&list, NULL);
 	rv = VP_OK;
 done:
 	if (rv != VP_OK)
