@@ -170,7 +170,7 @@ static void locate(struct split_loc *loc, const uint8_t *ch, size_t k,
     uint64_t *orig, int *exact)
 {
 	const uint8_t *d = loc->doc;
-	size_t len = loc->len, r = loc->r, saved = loc->r, budget = SKIP_BUDGET;
+	size_t len = loc->len, saved = loc->r, r = saved, budget = SKIP_BUDGET;
 	while (r < len) {
 		uint8_t c = d[r];
 		if (c == ch[0] && len - r >= k && memcmp(d + r, ch, k) == 0 &&
