@@ -67,17 +67,16 @@ static bool forbidden(uint8_t c, unsigned flags)
  * all ASCII, and no NUL (or no control byte) when the flags forbid them. The
  * tests can flag a byte that is fine, which only sends the word down the
  * exact path. */
-static bool plain_word(uint64_t w, unsigned flags)
+static inline bool plain_word(uint64_t w, unsigned flags)
 {
-	if (w & HIGH)
-		return false;
 	if (flags & VP_UTF8_NO_CTRL)
-		return ((w - ONES * 0x20) & ~w & HIGH) == 0 &&
+		return (w & HIGH) == 0 &&
+		       ((w - ONES * 0x20) & ~w & HIGH) == 0 &&
 		       (((w ^ ONES * 0x7f) - ONES) & ~(w ^ ONES * 0x7f) &
 		           HIGH) == 0;
-	if (flags & VP_UTF8_NO_NUL)
-		return ((w - ONES) & ~w & HIGH) == 0;
-	return true;
+	if (flags & VP_UTF8_NO_NUL) /* a zero byte borrows into its top bit */
+		return ((w | (w - ONES)) & HIGH) == 0;
+	return (w & HIGH) == 0;
 }
 
 size_t vp_utf8_seq(const void *s, size_t n)
@@ -93,12 +92,12 @@ size_t vp_utf8_seq(const void *s, size_t n)
 	return multi(u, n, &fault, &at);
 }
 
-size_t vp_utf8_prefix(
-    const void *s, size_t n, unsigned flags, struct vp_utf8_error *err)
+/* The scan, inlined once per flag set below so that the flag tests fold
+ * away from the loop. */
+static inline __attribute__((always_inline)) size_t scan(const uint8_t *u,
+    size_t n, unsigned flags, enum vp_utf8_fault *fault, size_t *at)
 {
-	const uint8_t *u = s;
-	enum vp_utf8_fault fault = VP_UTF8_OK;
-	size_t i = 0, at = 0;
+	size_t i = 0;
 
 	while (i < n) {
 		if (n - i >= 8) {
@@ -111,20 +110,35 @@ size_t vp_utf8_prefix(
 		}
 		if (u[i] < 0x80) {
 			if (forbidden(u[i], flags)) {
-				fault = VP_UTF8_CTRL;
-				at = i;
-				break;
+				*fault = VP_UTF8_CTRL;
+				*at = i;
+				return i;
 			}
 			i++;
 			continue;
 		}
-		size_t k = multi(u + i, n - i, &fault, &at);
+		size_t k = multi(u + i, n - i, fault, at);
 		if (k == 0) {
-			at += i;
-			break;
+			*at += i;
+			return i;
 		}
 		i += k;
 	}
+	return i;
+}
+
+size_t vp_utf8_prefix(
+    const void *s, size_t n, unsigned flags, struct vp_utf8_error *err)
+{
+	enum vp_utf8_fault fault = VP_UTF8_OK;
+	size_t i, at = 0;
+
+	if (flags & VP_UTF8_NO_CTRL)
+		i = scan(s, n, VP_UTF8_NO_CTRL, &fault, &at);
+	else if (flags & VP_UTF8_NO_NUL)
+		i = scan(s, n, VP_UTF8_NO_NUL, &fault, &at);
+	else
+		i = scan(s, n, 0, &fault, &at);
 	if (err != NULL) {
 		err->fault = fault;
 		err->at = fault == VP_UTF8_OK ? n : at;
