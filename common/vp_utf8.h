@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Flags of vp_utf8_prefix, vp_utf8_valid and the sanitisers. */
 #define VP_UTF8_NO_NUL  0x1u /* a NUL byte is invalid */
@@ -42,6 +43,11 @@ size_t vp_utf8_prefix(
 
 /* True when all of s[0..n) is valid under flags. */
 bool vp_utf8_valid(const void *s, size_t n, unsigned flags);
+
+/* Writes code point cp (at most U+10FFFF) into out as 1 to 4 bytes and
+ * returns how many. Surrogates are encoded like any other value: callers
+ * that take code points from outside reject them first. */
+size_t vp_utf8_encode(uint8_t out[4], uint32_t cp);
 
 /* Copies src[0..n) into dst (cap > 0 bytes, always NUL-terminated), whole
  * characters only and at most cap - 1 bytes: every byte that does not start a

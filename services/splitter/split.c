@@ -129,16 +129,8 @@ static int cp1252_convert(
 			cp = cp1252_hi[cp - 0x80];
 		cv->conv[k] = (uint32_t)o;
 		cv->orig[k] = (uint32_t)i;
-		if (cp < 0x800) {
-			cv->text[o++] = (uint8_t)(0xC0 | (cp >> 6));
-			cv->text[o++] = (uint8_t)(0x80 | (cp & 0x3F));
-			cv->clen[k++] = 2;
-		} else {
-			cv->text[o++] = (uint8_t)(0xE0 | (cp >> 12));
-			cv->text[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-			cv->text[o++] = (uint8_t)(0x80 | (cp & 0x3F));
-			cv->clen[k++] = 3;
-		}
+		cv->clen[k] = (uint8_t)vp_utf8_encode(cv->text + o, cp);
+		o += cv->clen[k++];
 	}
 	cv->text[o] = '\0';
 	cv->n = o;

@@ -1,7 +1,7 @@
 /* test_utf8.c - vp_utf8 on both sides of every boundary of RFC 3629: the
  * first and last code point of each length, the overlong forms just below,
  * the surrogates, U+10FFFF and U+110000, cut-off sequences, and the
- * sanitisers' replacement and cutting rules. */
+ * sanitisers' replacement and cutting rules, and the encoder. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,6 +188,25 @@ static void test_dup(void **state)
 	free(s);
 }
 
+static void test_encode(void **state)
+{
+	static const struct {
+		uint32_t cp;
+		const char *bytes;
+	} cases[] = {{0x24, "$"}, {0x7f, "\x7f"}, {0x80, "\xc2\x80"},
+	    {0xe9, "\xc3\xa9"}, {0x7ff, "\xdf\xbf"}, {0x800, "\xe0\xa0\x80"},
+	    {0x20ac, "\xe2\x82\xac"}, {0xffff, "\xef\xbf\xbf"},
+	    {0x10000, "\xf0\x90\x80\x80"}, {0x10ffff, "\xf4\x8f\xbf\xbf"}};
+	uint8_t out[4];
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = vp_utf8_encode(out, cases[i].cp);
+		assert_int_equal(n, strlen(cases[i].bytes));
+		assert_memory_equal(out, cases[i].bytes, n);
+		assert_int_equal(vp_utf8_seq(out, n), n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +219,7 @@ int main(void)
 	    cmocka_unit_test(test_flags),
 	    cmocka_unit_test(test_sanitize),
 	    cmocka_unit_test(test_dup),
+	    cmocka_unit_test(test_encode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
