@@ -1,4 +1,4 @@
-/* Monotonic clock and deadline arithmetic. */
+/* Monotonic clock and deadline arithmetic; wall-clock time. */
 #include "vp_clock.h"
 
 #include <time.h>
@@ -31,4 +31,23 @@ void vp_sleep_ms(uint32_t ms)
 	    (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) != 0) {
 	}
+}
+
+int64_t vp_unix_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void vp_time_rfc3339(char *buf, size_t cap, int64_t unix_s)
+{
+	struct tm tm;
+	time_t t = (time_t)unix_s;
+
+	if (cap == 0)
+		return;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf[0] = '\0';
 }

@@ -9,6 +9,7 @@
 #include "vp_proto.h"
 
 #include "vp_err.h"
+#include "vp_utf8.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -17,72 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- UTF-8 ------------------------------------------------------------ */
-
-/* Length of the valid UTF-8 sequence starting at s[0] (n > 0 bytes left), or
- * 0 when it is invalid: overlong forms, surrogates, > U+10FFFF, truncated. */
-static size_t utf8_seq(const uint8_t *s, size_t n)
-{
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	size_t need;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		if (c == 0xe0)
-			lo = 0xa0; /* overlong */
-		else if (c == 0xed)
-			hi = 0x9f; /* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		if (c == 0xf0)
-			lo = 0x90; /* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f; /* above U+10FFFF */
-	} else
-		return 0;
-	if (n <= need)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i <= need; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return need + 1;
-}
-
-enum { TEXT_OK, TEXT_BAD_UTF8, TEXT_NUL };
-
-/* Checks a wire string; ASCII runs go eight bytes at a time because document
- * texts of tens of MiB pass through here. */
-static int text_check(const uint8_t *s, size_t n)
-{
-	const uint64_t high = 0x8080808080808080ull,
-	               ones = 0x0101010101010101ull;
-	size_t i = 0;
-
-	while (i < n) {
-		if (n - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if ((w & high) == 0 && ((w - ones) & ~w & high) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (s[i] == 0)
-			return TEXT_NUL;
-		size_t k = utf8_seq(s + i, n - i);
-		if (k == 0)
-			return TEXT_BAD_UTF8;
-		i += k;
-	}
-	return TEXT_OK;
-}
 
 /* ---- decode errors ------------------------------------------------------ */
 
@@ -167,7 +102,7 @@ static int dec_str(struct vp_decode_err *why, const struct path *p,
     const msgpack_object *o, uint64_t max, char **out)
 {
 	const msgpack_object_str *s = &o->via.str;
-	int rc;
+	struct vp_utf8_error bad;
 
 	if (o->type != MSGPACK_OBJECT_STR)
 		return expected(why, p, "str", o);
@@ -175,11 +110,10 @@ static int dec_str(struct vp_decode_err *why, const struct path *p,
 		return derr(why, VP_EINVAL, p,
 		    "string of %" PRIu32 " bytes exceeds %" PRIu64, s->size,
 		    max);
-	rc = text_check((const uint8_t *)s->ptr, s->size);
-	if (rc == TEXT_NUL)
-		return derr(why, VP_EINVAL, p, "NUL byte in string");
-	if (rc != TEXT_OK)
-		return derr(why, VP_EINVAL, p, "invalid UTF-8");
+	if (vp_utf8_prefix(s->ptr, s->size, VP_UTF8_NO_NUL, &bad) != s->size)
+		return derr(why, VP_EINVAL, p,
+		    bad.fault == VP_UTF8_CTRL ? "NUL byte in string"
+		                              : "invalid UTF-8");
 	if ((*out = malloc((size_t)s->size + 1)) == NULL)
 		return derr(why, VP_ENOMEM, p, "out of memory");
 	memcpy(*out, s->ptr, s->size);
@@ -676,7 +610,7 @@ static bool text_ok(const char *s, uint64_t max)
 	if (s == NULL)
 		return false;
 	n = strlen(s);
-	return n <= max && text_check((const uint8_t *)s, n) == TEXT_OK;
+	return n <= max && vp_utf8_valid(s, n, VP_UTF8_NO_NUL);
 }
 
 /* Whether an optional field is written: only when it holds something. */
@@ -892,34 +826,6 @@ fail:
 
 /* ---- errors ------------------------------------------------------------- */
 
-/* Copies at most max bytes of msg, whole characters only, with every invalid
- * byte turned into '?', so that the error always encodes. */
-static char *clean_text(const char *msg, size_t max)
-{
-	size_t n = strlen(msg), i = 0, o = 0;
-	char *s = malloc((n < max ? n : max) + 1);
-
-	if (s == NULL)
-		return NULL;
-	while (i < n) {
-		size_t k = utf8_seq((const uint8_t *)msg + i, n - i);
-		if (k == 0) {
-			if (o + 1 > max)
-				break;
-			s[o++] = '?';
-			i++;
-			continue;
-		}
-		if (o + k > max)
-			break;
-		memcpy(s + o, msg + i, k);
-		o += k;
-		i += k;
-	}
-	s[o] = '\0';
-	return s;
-}
-
 int vp_msg_set_error(struct vp_msg *m, int err, const char *msg)
 {
 	struct vp_error *e = calloc(1, sizeof(*e));
@@ -928,7 +834,8 @@ int vp_msg_set_error(struct vp_msg *m, int err, const char *msg)
 		return VP_ENOMEM;
 	e->code = strdup(vp_err_code(err));
 	if (msg != NULL)
-		e->msg = clean_text(msg, 1024);
+		e->msg =
+		    vp_utf8_dup(msg, strlen(msg), 1024, 0); /* always encodes */
 	e->retryable = vp_err_retryable(err);
 	if (e->code == NULL || (msg != NULL && e->msg == NULL)) {
 		vp_obj_clear(&vp_desc_error, e);

@@ -5,7 +5,8 @@
 #      component and integration tests;
 #   2. unit, golden and component tests again under ASan + UBSan (build-asan/);
 #   3. each libFuzzer target for a short smoke run (build-fuzz/, clang);
-#   4. the docker-compose file validated with `docker-compose config -q`.
+#   4. the docker-compose file validated with `docker-compose config -q`;
+#   5. static analysis: cppcheck over the sources (scripts/static-analysis.sh).
 # Options: --quick (step 1 only). Environment: FUZZ_SECONDS (default 60).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +72,13 @@ if [ $quick -eq 0 ]; then
     fi
   else
     echo "docker-compose missing: run scripts/setup.sh --with-tests"; failed=$((failed + 1))
+  fi
+
+  step "static analysis (cppcheck)"
+  if scripts/static-analysis.sh; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
   fi
 fi
 rm -f "$log" "$log.build"

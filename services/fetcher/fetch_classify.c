@@ -79,65 +79,6 @@ const char *fetch_classify(const struct fetch_outcome *o)
 	return "error"; /* 1xx, an unfollowed 3xx, or garbage */
 }
 
-/* Length of the valid UTF-8 sequence at s[0..len), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	unsigned min;
-	unsigned cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, min = 0x80, cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, min = 0x800, cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, min = 0x10000, cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-char *fetch_utf8_dup(const char *s, size_t len, size_t max)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t cap = len < max ? len : max;
-	char *out = malloc(cap + 1);
-	if (out == NULL)
-		return NULL;
-	size_t o = 0, i = 0;
-	while (i < len) {
-		size_t n = utf8_seq(u + i, len - i);
-		if (n == 0 || (n == 1 && (u[i] < 0x20 || u[i] == 0x7f))) {
-			if (o + 1 > cap)
-				break;
-			out[o++] = u[i] == '\t' || u[i] == '\n' || u[i] == '\r'
-			               ? ' '
-			               : '?';
-			i++;
-			continue;
-		}
-		if (o + n > cap)
-			break;
-		memcpy(out + o, s + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* Case-insensitive search for needle in h[0..len). */
 static const char *find_ci(const char *h, size_t len, const char *needle)
 {
@@ -211,7 +152,7 @@ char *fetch_html_title(const char *html, size_t len, size_t max)
 		o--;
 	char *title = NULL;
 	if (o > 0)
-		title = fetch_utf8_dup(tmp, o, max);
+		title = vp_utf8_dup(tmp, o, max, VP_UTF8_NO_CTRL);
 	free(tmp);
 	return title;
 }

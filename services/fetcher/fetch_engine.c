@@ -40,6 +40,8 @@
 
 #include "fetch.h"
 #include "fetch_int.h"
+#include "vp_buf.h"
+#include "vp_clock.h"
 #include "vp_err.h"
 
 #define MAX_URL_LEN    8192  /* vp_check.url and final_url */
@@ -116,8 +118,8 @@ struct job {
 	uint64_t body_seen;
 	uint64_t body_limit;
 	int64_t hdr_length; /* Content-Length of the last response, or -1 */
-	char *body;         /* first body_max bytes of a GET body */
-	size_t body_len, body_cap, body_max;
+	struct vp_buf body; /* first bytes of a GET body (TITLE_SCAN, or all of
+	                       a raw or Wayback body up to body_limit) */
 	EVP_MD_CTX *sha;
 	char sha_hex[65];
 	bool cf_challenge;
@@ -125,9 +127,9 @@ struct job {
 	char last_mod[64];
 	char retry_after[64];
 	char memento_dt[64];
-	char *link; /* Link header of a TimeGate answer, or NULL */
-	size_t link_len;
-	uint64_t raw_max; /* fetch_get's max_body, 0 = the engine's */
+	struct vp_buf link; /* Link header of a TimeGate answer (mem NULL when
+	                       none) */
+	uint64_t raw_max;   /* fetch_get's max_body, 0 = the engine's */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -171,20 +173,6 @@ static CURLcode global_rc;
 static void global_init(void)
 {
 	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static int64_t unix_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static uint32_t rnd32(struct fetch_engine *e)
@@ -268,7 +256,7 @@ static bool names_document(const char *url)
 static int set_str(char **dst, const char *s, size_t max)
 {
 	/* copy first: s may be *dst itself */
-	char *d = fetch_utf8_dup(s, strlen(s), max);
+	char *d = vp_utf8_dup(s, strlen(s), max, VP_UTF8_NO_CTRL);
 	if (d == NULL)
 		return VP_ENOMEM;
 	free(*dst);
@@ -284,14 +272,6 @@ static void set_fail(
 	set_str(&res->status, status, 32);
 	if (error != NULL)
 		set_str(&res->error, error, 1024);
-}
-
-static void rfc3339_now(char *buf, size_t cap)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void host_release(struct host *h)
@@ -315,8 +295,8 @@ static void job_free(struct fetch_engine *e, struct job *j)
 	EVP_MD_CTX_free(j->sha);
 	vp_obj_clear(&vp_desc_check, &j->res);
 	free(j->url);
-	free(j->body);
-	free(j->link);
+	vp_buf_free(&j->body);
+	vp_buf_free(&j->link);
 	free(j);
 }
 
@@ -331,9 +311,9 @@ static void job_finish(struct fetch_engine *e, struct job *j)
 	if (j->phase != PH_RAW) {
 		char ts[32];
 		j->res.elapsed_ms =
-		    j->start ? (uint32_t)(now_ms() - j->start) : 0;
+		    j->start ? (uint32_t)(vp_now_ms() - j->start) : 0;
 		j->res.attempts = j->requests;
-		rfc3339_now(ts, sizeof ts);
+		vp_time_rfc3339(ts, sizeof ts, (int64_t)time(NULL));
 		if (j->res.checked_at == NULL)
 			j->res.checked_at = strdup(ts);
 		/* each hop's status, in the order of redirects */
@@ -356,9 +336,7 @@ static void job_finish(struct fetch_engine *e, struct job *j)
 		r->curl_code = j->curl_code;
 		r->blocked = j->blocked;
 		r->capped = j->capped;
-		r->body = j->body;
-		r->len = j->body_len;
-		j->body = NULL;
+		r->body = vp_buf_take(&j->body, &r->len);
 		r->content_type = j->res.content_type;
 		j->res.content_type = NULL;
 		r->error = j->res.error;
@@ -463,7 +441,7 @@ static struct host *host_get(struct fetch_engine *e, const char *url)
 			return h;
 		}
 	if (e->nhosts >= HOSTS_MAX)
-		hosts_evict(e, now_ms());
+		hosts_evict(e, vp_now_ms());
 	struct host *h = calloc(1, sizeof *h);
 	if (h == NULL) {
 		free(key);
@@ -539,26 +517,9 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	size_t len = size * nmemb;
 	uint64_t room = j->body_limit - j->body_seen;
 	size_t take = len < room ? len : (size_t)room;
-	if (j->body_len < j->body_max && take > 0) {
-		size_t k = j->body_max - j->body_len;
-		if (k > take)
-			k = take;
-		if (j->body_len + k + 1 > j->body_cap) {
-			size_t cap = j->body_cap ? j->body_cap : 16384;
-			while (cap < j->body_len + k + 1)
-				cap *= 2;
-			if (cap > j->body_max + 1)
-				cap = j->body_max + 1;
-			char *nb = realloc(j->body, cap);
-			if (nb == NULL)
-				return 0; /* ends the transfer: out of memory */
-			j->body = nb;
-			j->body_cap = cap;
-		}
-		memcpy(j->body + j->body_len, p, k);
-		j->body_len += k;
-		j->body[j->body_len] = '\0';
-	}
+	size_t k = vp_buf_room(&j->body) < take ? vp_buf_room(&j->body) : take;
+	if (k > 0 && vp_buf_add(&j->body, p, k) != VP_OK)
+		return 0; /* ends the transfer: out of memory */
 	if (j->sha != NULL && take > 0)
 		EVP_DigestUpdate(j->sha, p, take);
 	j->body_seen += take;
@@ -595,33 +556,26 @@ static bool hdr_is(const char *p, size_t len, const char *name)
 
 static void link_reset(struct job *j)
 {
-	free(j->link);
-	j->link = NULL;
-	j->link_len = 0;
+	vp_buf_free(&j->link);
+	vp_buf_init(&j->link, LINK_MAX - 1);
 }
 
 /* Appends a Link header line's value (several lines form one list). A list
  * longer than LINK_MAX is cut at a link-value boundary or not kept. */
 static void link_add(struct job *j, const char *p, size_t len)
 {
-	char *v = malloc(len);
+	/* ", " and the value in one piece, so that one append keeps both or
+	 * neither */
+	char *v = malloc(len + 2);
 	if (v == NULL)
 		return;
-	hdr_value(v, len, p, len, 5);
-	size_t n = strlen(v);
-	size_t need = j->link_len + (j->link_len ? 2 : 0) + n + 1;
-	if (n == 0 || need > LINK_MAX) {
-		free(v);
-		return;
-	}
-	char *nb = realloc(j->link, need);
-	if (nb != NULL) {
-		if (j->link_len)
-			memcpy(nb + j->link_len, ", ", 2), j->link_len += 2;
-		memcpy(nb + j->link_len, v, n + 1);
-		j->link_len += n;
-		j->link = nb;
-	}
+	memcpy(v, ", ", 2);
+	hdr_value(v + 2, len, p, len, 5);
+	size_t n = strlen(v + 2);
+	if (n > 0 && j->link.len > 0)
+		vp_buf_add(&j->link, v, n + 2);
+	else if (n > 0)
+		vp_buf_add(&j->link, v + 2, n);
 	free(v);
 }
 
@@ -682,7 +636,7 @@ static void phase_end(
 /* Starts the transfer for j->url now (the host's turn has come). */
 static void hop_start(struct fetch_engine *e, struct job *j)
 {
-	uint64_t now = now_ms();
+	uint64_t now = vp_now_ms();
 	if (j->start == 0) {
 		j->start = now;
 		uint64_t lim =
@@ -716,7 +670,6 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	j->blocked = false;
 	j->capped = false;
 	j->body_seen = 0;
-	j->body_len = 0;
 	j->hdr_length = -1;
 	j->errbuf[0] = '\0';
 	j->etag[0] = j->last_mod[0] = j->retry_after[0] = '\0';
@@ -737,9 +690,10 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	}
 	j->body_limit =
 	    j->phase == PH_RAW && j->raw_max > 0 ? j->raw_max : e->o.max_body;
-	j->body_max = j->phase == PH_RAW || j->phase == PH_WAYBACK
-	                  ? (size_t)j->body_limit
-	                  : TITLE_SCAN;
+	vp_buf_free(&j->body);
+	vp_buf_init(&j->body, j->phase == PH_RAW || j->phase == PH_WAYBACK
+	                          ? (size_t)j->body_limit
+	                          : TITLE_SCAN);
 	if (j->phase == PH_CHECK)
 		j->requests++;
 
@@ -848,7 +802,7 @@ static void probe_early(struct fetch_engine *e, struct job *j, struct host *h)
 	if (!e->o.soft404_probe || e->stopping || j->phase != PH_CHECK ||
 	    !j->get)
 		return;
-	if (h->probe == PROBE_DONE && now_ms() - h->probe_at > PROBE_TTL_MS)
+	if (h->probe == PROBE_DONE && vp_now_ms() - h->probe_at > PROBE_TTL_MS)
 		h->probe = PROBE_NONE;
 	if (h->probe == PROBE_NONE && !probe_start(e, j, h))
 		h->probe = PROBE_NONE;
@@ -975,7 +929,7 @@ static void follow(
 	for (size_t i = 0; i < r->n_redirects && !seen; i++)
 		seen = strcmp(loc, r->redirects[i]) == 0;
 
-	char *hop = fetch_utf8_dup(loc, strlen(loc), MAX_URL_LEN);
+	char *hop = vp_utf8_dup(loc, strlen(loc), MAX_URL_LEN, VP_UTF8_NO_CTRL);
 	char *next = strdup(loc);
 	char **v = realloc(r->redirects, (r->n_redirects + 1) * sizeof *v);
 	if (hop == NULL || next == NULL || v == NULL) {
@@ -1065,9 +1019,10 @@ static void conclude(
 			o.has_length = true;
 			o.content_length = (uint64_t)len;
 		}
-		if (j->get && j->body_len > 0 &&
+		if (j->get && j->body.len > 0 &&
 		    (ct == NULL || strcasestr(ct, "html") != NULL))
-			r->title = fetch_html_title(j->body, j->body_len, 1024);
+			r->title =
+			    fetch_html_title(j->body.mem, j->body.len, 1024);
 		if (j->etag[0])
 			set_str(&r->etag, j->etag, 512);
 		if (j->last_mod[0])
@@ -1118,10 +1073,10 @@ static void conclude(
 static bool maybe_retry(
     struct fetch_engine *e, struct job *j, CURLcode rc, long code)
 {
-	uint64_t now = now_ms();
+	uint64_t now = vp_now_ms();
 	if (rc == CURLE_OK && (code == 429 || code == 503)) {
 		int64_t ra = fetch_retry_after_ms(
-		    j->retry_after[0] ? j->retry_after : NULL, unix_ms());
+		    j->retry_after[0] ? j->retry_after : NULL, vp_unix_ms());
 		uint64_t wait =
 		    ra >= 0 ? (uint64_t)ra
 		            : fetch_backoff_ms(j->tries, e->o.backoff_ms,
@@ -1197,8 +1152,8 @@ static const char *soft404_eval(const struct job *j, const struct host *h)
 	    .final_url = r->final_url,
 	    .redirects = r->n_redirects,
 	    .title = r->title,
-	    .body = j->body,
-	    .body_len = j->body_len,
+	    .body = j->body.mem,
+	    .body_len = j->body.len,
 	    .sha256 = r->sha256,
 	    .length = r->content_length,
 	};
@@ -1244,7 +1199,7 @@ static bool probe_start(struct fetch_engine *e, struct job *j, struct host *h)
 	p->e = e;
 	p->phase = PH_PROBE;
 	p->get = true;
-	p->deadline = now_ms() + PROBE_MAX_MS;
+	p->deadline = vp_now_ms() + PROBE_MAX_MS;
 	h->probe = PROBE_PENDING;
 	request(e, p);
 	return true;
@@ -1255,13 +1210,13 @@ static void probe_done(struct fetch_engine *e, struct job *p, long code)
 	struct host *h = p->host;
 	if (h != NULL) {
 		h->probe = PROBE_DONE;
-		h->probe_at = now_ms();
+		h->probe_at = vp_now_ms();
 		h->probe_status = code;
 		hex_digest(p);
 		memcpy(h->probe_sha, p->sha_hex, sizeof h->probe_sha);
 		free(h->probe_title);
-		h->probe_title = p->body_len > 0 ? fetch_html_title(p->body,
-		                                       p->body_len, 1024)
+		h->probe_title = p->body.len > 0 ? fetch_html_title(p->body.mem,
+		                                       p->body.len, 1024)
 		                                 : NULL;
 		h->probe_len =
 		    p->hdr_length >= 0 ? (uint64_t)p->hdr_length : p->body_seen;
@@ -1287,7 +1242,7 @@ static void check_settle(struct fetch_engine *e, struct job *j)
 	struct vp_check *r = &j->res;
 	bool ok = r->status != NULL && (strcmp(r->status, "ok") == 0 ||
 	                                   strcmp(r->status, "redirect") == 0);
-	if (ok && j->get && j->body_len > 0 && r->content_type != NULL &&
+	if (ok && j->get && j->body.len > 0 && r->content_type != NULL &&
 	    strcasestr(r->content_type, "html") != NULL) {
 		const char *why = soft404_eval(j, NULL);
 		if (why != NULL) {
@@ -1295,7 +1250,7 @@ static void check_settle(struct fetch_engine *e, struct job *j)
 		} else if (e->o.soft404_probe && r->sha256 != NULL &&
 		           j->host != NULL && !e->stopping) {
 			struct host *h = j->host;
-			uint64_t now = now_ms();
+			uint64_t now = vp_now_ms();
 			if (h->probe == PROBE_DONE &&
 			    now - h->probe_at > PROBE_TTL_MS)
 				h->probe = PROBE_NONE;
@@ -1320,7 +1275,7 @@ static void check_settle(struct fetch_engine *e, struct job *j)
 static void archive_next(struct fetch_engine *e, struct job *j)
 {
 	struct batch *b = j->b;
-	uint64_t now = now_ms();
+	uint64_t now = vp_now_ms();
 	enum phase next = PH_CHECK;
 	if (j->phase == PH_CHECK && b != NULL && b->archive && !e->stopping &&
 	    vp_status_is_broken(j->res.status)) {
@@ -1380,22 +1335,24 @@ static void transfer_archive(
 {
 	char *url = NULL, *at = NULL;
 	if (rc == CURLE_OK && j->phase == PH_WAYBACK && code == 200 &&
-	    j->body_len > 0)
-		fetch_wayback_parse(j->body, j->body_len, &url, &at);
+	    j->body.len > 0)
+		fetch_wayback_parse(j->body.mem, j->body.len, &url, &at);
 	if (rc == CURLE_OK && j->phase == PH_TIMEGATE &&
 	    (is_redirect(code) || code == 200)) {
 		char *loc = NULL;
 		if (is_redirect(code))
 			curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
 		fetch_memento_answer(
-		    code, j->url, loc, j->memento_dt, j->link, &url, &at);
+		    code, j->url, loc, j->memento_dt, j->link.mem, &url, &at);
 	}
 	if (url != NULL) {
 		free(j->res.archived_url);
-		j->res.archived_url = fetch_utf8_dup(url, strlen(url), 8192);
+		j->res.archived_url =
+		    vp_utf8_dup(url, strlen(url), 8192, VP_UTF8_NO_CTRL);
 		free(j->res.archived_at);
 		j->res.archived_at =
-		    at ? fetch_utf8_dup(at, strlen(at), 40) : NULL;
+		    at ? vp_utf8_dup(at, strlen(at), 40, VP_UTF8_NO_CTRL)
+		       : NULL;
 	}
 	free(url);
 	free(at);
@@ -1536,7 +1493,7 @@ static void *engine_main(void *arg)
 		}
 		if (drop)
 			drop_abandoned(e);
-		uint64_t now = now_ms();
+		uint64_t now = vp_now_ms();
 		while (e->nheap > 0 && e->heap[0]->wake <= now)
 			request(e, heap_pop(e));
 		dispatch(e, now);
@@ -1548,7 +1505,7 @@ static void *engine_main(void *arg)
 			if (m->msg == CURLMSG_DONE)
 				transfer_done(
 				    e, m->easy_handle, m->data.result);
-		now = now_ms();
+		now = vp_now_ms();
 		uint64_t next = dispatch(e, now);
 		if (e->nheap > 0 && e->heap[0]->wake < next)
 			next = e->heap[0]->wake;
@@ -1633,7 +1590,7 @@ int fetch_engine_start(struct fetch_engine **out, const struct fetch_opts *o)
 	e->hcap = 4096;
 	if ((e->htab = calloc(e->hcap, sizeof *e->htab)) == NULL)
 		goto fail_alloc;
-	e->rnd = (uint64_t)unix_ms() * 2654435761u ^ (uint64_t)(uintptr_t)e;
+	e->rnd = (uint64_t)vp_unix_ms() * 2654435761u ^ (uint64_t)(uintptr_t)e;
 	if (e->rnd == 0)
 		e->rnd = 88172645463325252ull;
 	if ((e->multi = curl_multi_init()) == NULL)
@@ -1748,7 +1705,7 @@ static struct batch *batch_new(size_t n, uint32_t budget_ms)
 	b->n = n;
 	b->left = n;
 	b->engine_refs = n;
-	b->deadline = now_ms() + budget_ms;
+	b->deadline = vp_now_ms() + budget_ms;
 	return b;
 }
 
@@ -1799,7 +1756,8 @@ int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
 		j->phase = PH_CHECK;
 		const char *u = urls[i] ? urls[i] : "";
 		j->url = strdup(u);
-		j->res.url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
+		j->res.url =
+		    vp_utf8_dup(u, strlen(u), MAX_URL_LEN, VP_UTF8_NO_CTRL);
 		if (j->url == NULL || j->res.url == NULL)
 			goto fail_jobs;
 	}
@@ -1811,7 +1769,8 @@ int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
 				continue;
 			struct vp_check *r = &res[i];
 			const char *u = urls[i] ? urls[i] : "";
-			r->url = fetch_utf8_dup(u, strlen(u), MAX_URL_LEN);
+			r->url = vp_utf8_dup(
+			    u, strlen(u), MAX_URL_LEN, VP_UTF8_NO_CTRL);
 			r->status = strdup("timeout");
 			r->error = strdup("check budget spent");
 			r->elapsed_ms = budget_ms;

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "vp_utf8.h" /* text from outside: vp_utf8_dup(..., VP_UTF8_NO_CTRL) */
+
 /* Addresses and prefixes opened by fetch_opts.allow. */
 struct fetch_allow;
 
@@ -53,11 +55,6 @@ const char *fetch_classify(const struct fetch_outcome *o);
  * whitespace collapsed, a few entities decoded and invalid UTF-8 replaced,
  * at most max bytes; NULL when there is none or on out of memory. */
 char *fetch_html_title(const char *html, size_t len, size_t max);
-
-/* Returns a NUL-terminated copy of s[0..len) that is valid UTF-8 without
- * control characters (each bad byte becomes '?'), cut at a character
- * boundary to at most max bytes; NULL on out of memory. */
-char *fetch_utf8_dup(const char *s, size_t len, size_t max);
 
 /* ---- policy (fetch_policy.c): pure, time and randomness as parameters --- */
 

@@ -20,6 +20,8 @@
 #include "fetch.h"
 #include "fetch_int.h"
 #include "fetch_svc.h"
+#include "vp_buf.h"
+#include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_jobutil.h"
 
@@ -67,7 +69,7 @@ static char *text_of(const xmlNode *n, const char *name)
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n' ||
 	                      s[len - 1] == '\t' || s[len - 1] == '\r'))
 		len--;
-	char *out = fetch_utf8_dup(s, len, 1024);
+	char *out = vp_utf8_dup(s, len, 1024, VP_UTF8_NO_CTRL);
 	xmlFree(t);
 	return out;
 }
@@ -237,35 +239,34 @@ int fetch_odata_zaak_parse(const char *json, size_t len, struct fetch_zaak *z)
 		title = json_string_value(json_object_get(zk, "Titel"));
 	const char *date = json_string_value(json_object_get(zk, "GestartOp"));
 	rv = VP_ENOMEM;
-	if (nr && !(z->nummer = fetch_utf8_dup(nr, strlen(nr), 64)))
+	if (nr &&
+	    !(z->nummer = vp_utf8_dup(nr, strlen(nr), 64, VP_UTF8_NO_CTRL)))
 		goto done;
-	if (title && !(z->title = fetch_utf8_dup(title, strlen(title), 1024)))
+	if (title && !(z->title = vp_utf8_dup(
+	                   title, strlen(title), 1024, VP_UTF8_NO_CTRL)))
 		goto done;
 	if (date && strlen(date) >= 10 &&
-	    !(z->date = fetch_utf8_dup(date, 10, 10)))
+	    !(z->date = vp_utf8_dup(date, 10, 10, VP_UTF8_NO_CTRL)))
 		goto done;
 	/* The documents of the zaak, as a comma-separated list of numbers. */
 	json_t *docs = json_object_get(zk, "Document");
-	size_t cap = 1, used = 0;
-	if ((z->documents = calloc(1, cap)) == NULL)
-		goto done;
+	struct vp_buf list; /* at most 100 numbers of 32 bytes, and commas */
+	vp_buf_init(&list, 100 * 33);
 	for (size_t i = 0;
 	     json_is_array(docs) && i < json_array_size(docs) && i < 100; i++) {
 		const char *dn = json_string_value(
 		    json_object_get(json_array_get(docs, i), "DocumentNummer"));
 		if (dn == NULL || strlen(dn) > 32)
 			continue;
-		size_t need = used + strlen(dn) + 2;
-		if (need > cap) {
-			char *nb = realloc(z->documents, need * 2);
-			if (nb == NULL)
-				goto done;
-			z->documents = nb;
-			cap = need * 2;
+		if ((list.len > 0 && vp_buf_add(&list, ",", 1) != VP_OK) ||
+		    vp_buf_addstr(&list, dn) != VP_OK) {
+			vp_buf_free(&list);
+			goto done;
 		}
-		used += (size_t)sprintf(
-		    z->documents + used, "%s%s", used ? "," : "", dn);
 	}
+	if (list.mem == NULL && vp_buf_add(&list, "", 0) != VP_OK)
+		goto done;
+	z->documents = vp_buf_take(&list, NULL);
 	rv = VP_OK;
 done:
 	if (rv != VP_OK)
@@ -374,13 +375,6 @@ struct ctx {
 	struct vp_lookup_rep *rep;
 };
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static const char *field(const struct vp_citation *c, const char *key)
 {
 	for (size_t i = 0; i < c->n_fields; i++)
@@ -393,7 +387,7 @@ static int set_field(struct vp_citation *c, const char *key, const char *val)
 {
 	if (val == NULL)
 		return VP_OK;
-	char *v = fetch_utf8_dup(val, strlen(val), 1024);
+	char *v = vp_utf8_dup(val, strlen(val), 1024, VP_UTF8_NO_CTRL);
 	if (v == NULL)
 		return VP_ENOMEM;
 	for (size_t i = 0; i < c->n_fields; i++)
@@ -424,7 +418,7 @@ static int set_field(struct vp_citation *c, const char *key, const char *val)
 
 static int set_s(char **dst, const char *s, size_t max)
 {
-	char *v = fetch_utf8_dup(s, strlen(s), max);
+	char *v = vp_utf8_dup(s, strlen(s), max, VP_UTF8_NO_CTRL);
 	if (v == NULL)
 		return VP_ENOMEM;
 	free(*dst);
@@ -443,9 +437,9 @@ static int add_err(struct ctx *x, const struct vp_citation *c, const char *code,
 	r->errors = v;
 	struct vp_item_err *e = &v[r->n_errors];
 	memset(e, 0, sizeof *e);
-	e->item = fetch_utf8_dup(c->id, strlen(c->id), 8192);
+	e->item = vp_utf8_dup(c->id, strlen(c->id), 8192, VP_UTF8_NO_CTRL);
 	e->code = strdup(code);
-	e->msg = fetch_utf8_dup(msg, strlen(msg), 1024);
+	e->msg = vp_utf8_dup(msg, strlen(msg), 1024, VP_UTF8_NO_CTRL);
 	e->retryable = retryable;
 	if (e->item == NULL || e->code == NULL || e->msg == NULL) {
 		vp_obj_clear(&vp_desc_item_err, e);
@@ -465,7 +459,7 @@ static int get_cached(struct ctx *x, const char *url, const char *accept,
 	*body = cache_get(c, url, now_s, len);
 	if (*body != NULL)
 		return VP_OK;
-	uint64_t now = mono_ms();
+	uint64_t now = vp_now_ms();
 	if (now + 50 >= x->deadline) {
 		snprintf(why, whylen, "lookup budget spent");
 		return VP_EIO;
@@ -756,7 +750,7 @@ int fetch_lookup_job(void *arg, const struct vp_msg *job, struct vp_ready *res)
 	uint32_t budget = job->timeout_ms == 0    ? 30000
 	                  : job->timeout_ms > 200 ? job->timeout_ms - 100
 	                                          : job->timeout_ms;
-	x.deadline = mono_ms() + budget;
+	x.deadline = vp_now_ms() + budget;
 	if (q->n_citations > 0 && (rep->citations = calloc(q->n_citations,
 	                               sizeof *rep->citations)) == NULL) {
 		vp_msg_clear(&m);

@@ -4,12 +4,12 @@
  * spread over time (a server down for an afternoon is not link rot), and a
  * neutral result (rate-limited, timed out, refused by policy) says nothing. */
 #include "mon.h"
+#include "vp_clock.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const state_names[MON_STATE__COUNT] = {
     "new", "ok", "drifted", "failing", "dead"};
@@ -223,14 +223,12 @@ void mon_url_host(const char *url, char *buf, size_t len)
 
 void mon_time_fmt(int64_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+	if (t == 0) { /* 0 stands for never */
 		if (len > 0)
 			buf[0] = '\0';
 		return;
 	}
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	vp_time_rfc3339(buf, len, t);
 }
 
 void mon_source_clear(struct mon_source *s)

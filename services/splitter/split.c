@@ -7,85 +7,37 @@
 #include <strings.h>
 
 #include "split_int.h"
+#include "vp_utf8.h"
 
-/* Returns VP_OK when doc is valid UTF-8 without NUL bytes. The fast path
- * looks at 8 bytes at a time: no byte >= 0x80 and no zero byte. The
- * subtraction can flag a false positive after such a byte, which only sends
- * that word down the exact path. */
+/* Returns VP_OK when doc is valid UTF-8 without NUL bytes; otherwise says
+ * where and why it is not (when ctx is given). */
 int split_utf8_check(const uint8_t *d, size_t len, struct split_ctx *ctx)
 {
-	size_t i = 0;
-	const uint64_t ones = 0x0101010101010101ull;
-	const uint64_t highs = 0x8080808080808080ull;
+	struct vp_utf8_error bad;
+	size_t i = vp_utf8_prefix(d, len, VP_UTF8_NO_NUL, &bad);
 
-	while (i < len) {
-		uint8_t c;
-		size_t need;
-		uint8_t lo = 0x80, hi = 0xBF;
-		if (len - i >= 8) {
-			uint64_t w;
-			memcpy(&w, d + i, 8);
-			if (((w | (w - ones)) & highs) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		c = d[i];
-		if (c == 0)
-			return ctx == NULL ? VP_EINVAL
-			                   : split_fail(ctx, VP_EINVAL,
-			                         "NUL byte at byte offset %zu: "
-			                         "not a text document",
-			                         i);
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0; /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F; /* UTF-16 surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90; /* overlong */
-			else if (c == 0xF4)
-				hi = 0x8F; /* above U+10FFFF */
-		} else
-			return ctx == NULL ? VP_EINVAL
-			                   : split_fail(ctx, VP_EINVAL,
-			                         "invalid UTF-8 at byte offset "
-			                         "%zu (byte 0x%02X)",
-			                         i, c);
-		for (size_t k = 1; k <= need; k++) {
-			uint8_t cc = i + k < len ? d[i + k] : 0;
-			if (i + k >= len)
-				return ctx == NULL ? VP_EINVAL
-				                   : split_fail(ctx, VP_EINVAL,
-				                         "invalid UTF-8 at "
-				                         "byte offset %zu: "
-				                         "sequence "
-				                         "cut off by the end "
-				                         "of the document",
-				                         i);
-			if (cc < lo || cc > hi)
-				return ctx == NULL
-				           ? VP_EINVAL
-				           : split_fail(ctx, VP_EINVAL,
-				                 "invalid UTF-8 at byte offset "
-				                 "%zu (byte "
-				                 "0x%02X after 0x%02X)",
-				                 i + k, cc, c);
-			lo = 0x80;
-			hi = 0xBF;
-		}
-		i += need + 1;
+	if (i == len)
+		return VP_OK;
+	if (ctx == NULL)
+		return VP_EINVAL;
+	switch (bad.fault) {
+	case VP_UTF8_CTRL:
+		return split_fail(ctx, VP_EINVAL,
+		    "NUL byte at byte offset %zu: not a text document", i);
+	case VP_UTF8_TRUNCATED:
+		return split_fail(ctx, VP_EINVAL,
+		    "invalid UTF-8 at byte offset %zu: sequence cut off by the "
+		    "end of the document",
+		    i);
+	case VP_UTF8_BAD_CONT:
+		return split_fail(ctx, VP_EINVAL,
+		    "invalid UTF-8 at byte offset %zu (byte 0x%02X after "
+		    "0x%02X)",
+		    bad.at, d[bad.at], d[i]);
+	default:
+		return split_fail(ctx, VP_EINVAL,
+		    "invalid UTF-8 at byte offset %zu (byte 0x%02X)", i, d[i]);
 	}
-	return VP_OK;
 }
 
 int split_detect_word(const uint8_t *doc, size_t len)
@@ -126,8 +78,8 @@ static int looks_cp1252(const uint8_t *d, size_t len)
 		if (c < 0xA0 && cp1252_hi[c - 0x80] == 0)
 			return 0;
 		if (c >= 0xC2 && c <= 0xF4 &&
-		    split_utf8_check(d + i, len - i < 4 ? len - i : 4, NULL) ==
-		        VP_OK)
+		    vp_utf8_valid(
+		        d + i, len - i < 4 ? len - i : 4, VP_UTF8_NO_NUL))
 			return 0;
 		if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
 		    (d[i + 1] & 0xC0) == 0x80)
@@ -177,16 +129,8 @@ static int cp1252_convert(
 			cp = cp1252_hi[cp - 0x80];
 		cv->conv[k] = (uint32_t)o;
 		cv->orig[k] = (uint32_t)i;
-		if (cp < 0x800) {
-			cv->text[o++] = (uint8_t)(0xC0 | (cp >> 6));
-			cv->text[o++] = (uint8_t)(0x80 | (cp & 0x3F));
-			cv->clen[k++] = 2;
-		} else {
-			cv->text[o++] = (uint8_t)(0xE0 | (cp >> 12));
-			cv->text[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-			cv->text[o++] = (uint8_t)(0x80 | (cp & 0x3F));
-			cv->clen[k++] = 3;
-		}
+		cv->clen[k] = (uint8_t)vp_utf8_encode(cv->text + o, cp);
+		o += cv->clen[k++];
 	}
 	cv->text[o] = '\0';
 	cv->n = o;

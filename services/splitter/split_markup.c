@@ -12,6 +12,7 @@
 #include <libxml/HTMLparser.h>
 
 #include "split_int.h"
+#include "vp_utf8.h"
 
 #define SKIP_BUDGET 64 /* raw bytes skipped looking for one character */
 
@@ -77,30 +78,6 @@ static size_t skip_markup(const uint8_t *d, size_t len, size_t r)
 	return len;
 }
 
-static size_t put_utf8(uint8_t *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (uint8_t)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (uint8_t)(0xC0 | (cp >> 6));
-		o[1] = (uint8_t)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (uint8_t)(0xE0 | (cp >> 12));
-		o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (uint8_t)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (uint8_t)(0xF0 | (cp >> 18));
-	o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (uint8_t)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* Decodes the character reference at d[r] == '&' into out (UTF-8); returns
  * its length in raw bytes, or 0 when it is not one. */
 static size_t reference(
@@ -160,7 +137,7 @@ static size_t reference(
 		p++;
 	else if (!loc->html || d[r + 1] != '#')
 		return 0;
-	*n_out = put_utf8(out, cp);
+	*n_out = vp_utf8_encode(out, cp);
 	return p - r;
 }
 
@@ -170,7 +147,7 @@ static void locate(struct split_loc *loc, const uint8_t *ch, size_t k,
     uint64_t *orig, int *exact)
 {
 	const uint8_t *d = loc->doc;
-	size_t len = loc->len, r = loc->r, saved = loc->r, budget = SKIP_BUDGET;
+	size_t len = loc->len, saved = loc->r, r = saved, budget = SKIP_BUDGET;
 	while (r < len) {
 		uint8_t c = d[r];
 		if (c == ch[0] && len - r >= k && memcmp(d + r, ch, k) == 0 &&

@@ -184,7 +184,8 @@ static int mark_furniture(struct pdft *t)
 		return split_fail(t->ctx, VP_ENOMEM, "out of memory");
 	for (int pass = 0; pass < 2; pass++) {
 		for (i = 0; i < t->n_lines;) {
-			size_t j = i, first[EDGE], last[EDGE], nf = 0, nl = 0;
+			size_t j = i, first[EDGE] = {0}, last[EDGE] = {0},
+			       nf = 0, nl = 0;
 			uint32_t page = t->lines[i].page;
 			while (j < t->n_lines && t->lines[j].page == page)
 				j++;

@@ -10,24 +10,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Valid UTF-8 without control characters, as fetch_utf8_dup promises. */
+/* Valid UTF-8 without control characters, as vp_utf8_dup promises. */
 static void clean_utf8(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned char c = *p;
-		size_t k = c < 0x80             ? 1
-		           : (c & 0xe0) == 0xc0 ? 2
-		           : (c & 0xf0) == 0xe0 ? 3
-		           : (c & 0xf8) == 0xf0 ? 4
-		                                : 0;
-		if (k == 0 || (k == 1 && (c < 0x20 || c == 0x7f)))
-			abort();
-		for (size_t i = 1; i < k; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				abort();
-		p += k;
-	}
+	if (!vp_utf8_valid(s, strlen(s), VP_UTF8_NO_CTRL))
+		abort();
 }
 
 /* Splits s (NUL-terminated, length n) at the first n separators '\n' into

@@ -263,13 +263,15 @@ static void test_title(void **state)
 static void test_utf8_dup(void **state)
 {
 	(void)state;
-	char *s = fetch_utf8_dup("a\x01\xc3\xa9\xe2\x82", 6, 100);
+	char *s = vp_utf8_dup("a\x01\xc3\xa9\xe2\x82", 6, 100, VP_UTF8_NO_CTRL);
 	assert_string_equal(s, "a?\xc3\xa9??");
 	free(s);
-	s = fetch_utf8_dup("\xc3\xa9\xc3\xa9", 4, 3); /* cut on a boundary */
+	s = vp_utf8_dup(
+	    "\xc3\xa9\xc3\xa9", 4, 3, VP_UTF8_NO_CTRL); /* cut on a boundary */
 	assert_string_equal(s, "\xc3\xa9");
 	free(s);
-	s = fetch_utf8_dup("\xed\xa0\x80", 3, 10); /* a surrogate */
+	s = vp_utf8_dup(
+	    "\xed\xa0\x80", 3, 10, VP_UTF8_NO_CTRL); /* a surrogate */
 	assert_string_equal(s, "???");
 	free(s);
 }

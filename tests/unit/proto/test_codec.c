@@ -180,7 +180,7 @@ static void test_truncation_every_offset(void **state)
 static void test_trailing_and_reserved(void **state)
 {
 	struct vp_msg m;
-	uint8_t *buf;
+	uint8_t *buf, *grown;
 	size_t len;
 	static const uint8_t c1[] = {0x81, 0xa1, 'v', 0xc1};
 	static const uint8_t ext[] = {0x81, 0xa1, 'v', 0xd4, 0x01, 0x00};
@@ -189,7 +189,9 @@ static void test_trailing_and_reserved(void **state)
 
 	tu_fill_msg(&m, VP_T_IDLE);
 	buf = encode_ok(&m, &len);
-	buf = realloc(buf, len + 1);
+	grown = realloc(buf, len + 1);
+	assert_non_null(grown);
+	buf = grown;
 	buf[len] = 0xc0;
 	expect_err(buf, len + 1, NULL, VP_EINVAL, "1 trailing bytes");
 	free(buf);
