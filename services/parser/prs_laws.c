@@ -23,45 +23,13 @@
 #include <strings.h>
 
 #include "prs_laws.h"
+#include "prs_laws_int.h"
 #include "vp_err.h"
 
 #define MAX_TABLE_BYTES (256u << 20)
 #define MAX_NAME_BYTES  160
 #define MAX_NAME_WORDS  24
 #define MAX_GAP         40 /* bytes of space between two words of a name */
-#define FILTER_BITS     PRS_LAW_FILTER_BITS
-
-/* slot flags (low byte: PRS_NAME_*) */
-#define SLOT_TERM   0x100
-#define SLOT_PREFIX 0x200
-
-struct slot {
-	uint64_t key; /* 0: empty */
-	uint32_t cand;
-	uint16_t n_cand;
-	uint16_t flags;
-};
-
-struct prs_laws {
-	struct prs_law *laws;
-	size_t n_laws, cap_laws;
-	struct slot *slots;
-	size_t mask;
-	uint32_t *cands;
-	size_t n_cands;
-	size_t n_names;
-	/* first bytes of the names' first words: names written with a
-	 * capital, and the few that are not */
-	uint64_t filter[(1u << FILTER_BITS) / 64];
-	/* string storage: blocks of copied titles and ids */
-	char **blocks;
-	size_t n_blocks;
-	char *blk;
-	size_t blk_used, blk_cap;
-	/* id -> law (build time only) */
-	uint32_t *idmap;
-	size_t idmask;
-};
 
 /* ---- words ---- */
 
@@ -761,7 +729,7 @@ static int cmp_name(const void *a, const void *c)
 	return x->law < y->law ? -1 : x->law > y->law;
 }
 
-static struct slot *probe(const struct prs_laws *L, uint64_t key)
+static struct prs_slot *probe(const struct prs_laws *L, uint64_t key)
 {
 	size_t h = (size_t)(key ^ (key >> 31)) & L->mask;
 	while (L->slots[h].key && L->slots[h].key != key)
@@ -783,7 +751,7 @@ static int index_names(struct builder *b)
 		return VP_ENOMEM;
 	L->mask = cap - 1;
 	for (size_t k = 0, e; k < b->n; k = e) {
-		struct slot *sl = probe(L, b->v[k].key);
+		struct prs_slot *sl = probe(L, b->v[k].key);
 		unsigned char top = b->v[k].prio;
 		bool term = b->v[k].term, all_cap = true, all_weak = true;
 		unsigned strong = 0;
@@ -915,7 +883,7 @@ fail:
 
 void prs_laws_free(struct prs_laws *laws)
 {
-	if (!laws)
+	if (!laws || laws->frozen)
 		return;
 	for (size_t k = 0; k < laws->n_blocks; k++)
 		free(laws->blocks[k]);
@@ -949,8 +917,8 @@ const uint64_t *prs_laws_filter(const struct prs_laws *laws)
 	return laws->filter;
 }
 
-static void fill(const struct prs_laws *L, const struct slot *sl, size_t end,
-    struct prs_law_match *m)
+static void fill(const struct prs_laws *L, const struct prs_slot *sl,
+    size_t end, struct prs_law_match *m)
 {
 	m->n_cands = sl->n_cand < PRS_MAX_CANDS ? sl->n_cand : PRS_MAX_CANDS;
 	memcpy(m->cands, L->cands + sl->cand, m->n_cands * sizeof *m->cands);
@@ -971,14 +939,14 @@ bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
 	if (!cap && (unsigned char)s[i] == 0xC3)
 		cap = (unsigned char)s[i + 1] < 0xA0;
 	{
-		const struct slot *x = probe(laws, mix(ROOT_EXACT, w.hx));
+		const struct prs_slot *x = probe(laws, mix(ROOT_EXACT, w.hx));
 		if (x->key && (x->flags & SLOT_TERM)) {
 			fill(laws, x, w.end, m);
 			found = true;
 		}
 	}
 	for (size_t depth = 0; depth < MAX_NAME_WORDS; depth++) {
-		const struct slot *x;
+		const struct prs_slot *x;
 		h = mix(h, w.hf);
 		x = probe(laws, h);
 		if (!x->key)
