@@ -501,6 +501,7 @@ int vp_cfg_main_tables(const struct vp_cfg_table *t, size_t nt, int argc,
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return 2;
 	}
+	vp_cfg_warn_env(stderr, t, nt, prog);
 	for (size_t k = 0; k < nt; k++)
 		for (size_t i = 0; i < t[k].n; i++) {
 			const struct vp_cfg_opt *o = &t[k].opts[i];
@@ -515,7 +516,6 @@ int vp_cfg_main_tables(const struct vp_cfg_table *t, size_t nt, int argc,
 				return 0;
 			}
 		}
-	vp_cfg_warn_env(stderr, t, nt, prog);
 	return -1;
 }
 

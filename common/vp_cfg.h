@@ -108,10 +108,11 @@ size_t vp_cfg_warn_env(
     FILE *f, const struct vp_cfg_table *t, size_t nt, const char *prog);
 
 /* The start of a program's main(): loads the tables (see
- * vp_cfg_load_tables; pos may be NULL when the program takes no
- * arguments) and warns of unknown VP_* variables. A bad value prints
- * "<prog>: <message>" and returns 2; when an option named "help" is set,
- * prints "usage: <prog> [OPTIONS]", about and the options, and returns 0.
+ * vp_cfg_load_tables; pos may be NULL when the program takes no arguments)
+ * and warns of unknown VP_* variables. A bad value prints "<prog>:
+ * <message>" and returns 2; when an option named "help" is set, prints
+ * "usage: <prog> [OPTIONS]", about and the options, and returns 0: so
+ * "--help" after other options checks them all and starts nothing.
  * Otherwise returns -1: go on. */
 int vp_cfg_main_tables(const struct vp_cfg_table *t, size_t nt, int argc,
     char **argv, const char **pos, size_t max_pos, size_t *n_pos,

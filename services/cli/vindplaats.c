@@ -1000,6 +1000,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vindplaats: %s\n", err);
 		return 2;
 	}
+	vp_cfg_warn_env(stderr, tables, N_TABLES, "vindplaats");
 	if (cfg.help) {
 		usage(stdout, tables);
 		return 0;
@@ -1008,7 +1009,6 @@ int main(int argc, char **argv)
 		puts("vindplaats " VP_VERSION);
 		return 0;
 	}
-	vp_cfg_warn_env(stderr, tables, N_TABLES, "vindplaats");
 	embed_allow(&cfg, &cfg.fetch);
 	vp_log_init("vindplaats", vp_log_level_parse(cfg.log_level));
 	if (strcmp(cmd, "resolve") == 0)
