@@ -127,14 +127,18 @@ static int check_opt(const struct vp_cfg_opt *o, char *err, size_t errlen)
 	case VP_CFG_CHOICE:
 		if (o->choices == NULL)
 			goto bad;
+		/* the member is a string */
+		/* fall through */
+	case VP_CFG_STR:
+	case VP_CFG_URL:
+		if (o->size != 0 && o->size != sizeof(const char *))
+			goto bad;
 		return VP_OK;
-	default: return VP_OK;
 	}
+	return VP_OK;
 bad:
 	snprintf(err, errlen,
-	    "option --%s: its table entry does not fit its "
-	    "member",
-	    o->name);
+	    "option --%s: its table entry does not fit its member", o->name);
 	return VP_EINVAL;
 }
 
