@@ -419,8 +419,7 @@ size_t vp_cfg_warn_env(
 static void value_text(
     const struct vp_cfg_opt *o, const void *base, char *out, size_t cap)
 {
-	const char *at = (const char *)base + o->off;
-	const char *s;
+	const char *at, *s;
 	int k;
 	out[0] = '\0';
 	if (o->def != NULL) {
@@ -429,6 +428,7 @@ static void value_text(
 	}
 	if (base == NULL)
 		return;
+	at = (const char *)base + o->off;
 	switch (o->type) {
 	case VP_CFG_UINT:
 		snprintf(out, cap, "%llu",
