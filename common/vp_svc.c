@@ -4,8 +4,10 @@
 #include "vp_err.h"
 #include "vp_log.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define M(m) VP_CFG_AT(struct vp_svc_cfg, m)
 const struct vp_cfg_opt vp_svc_cfg_opts[] = {
@@ -47,7 +49,28 @@ int vp_svc_start(struct vp_svc_cfg *svc, const struct vp_cfg_table *t,
 	if (svc->health_check)
 		return vp_admin_health_check(prog, svc->admin_listen);
 	vp_log_init(log_name, vp_log_level_parse(svc->log_level));
+	vp_svc_signals();
 	return -1;
+}
+
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void vp_svc_signals(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+}
+
+int vp_svc_wait(void)
+{
+	while (!stop_signal)
+		pause();
+	return (int)stop_signal;
 }
 
 int vp_svc_admin_start(struct vp_admin **a, const struct vp_svc_cfg *svc,

@@ -22,8 +22,9 @@ extern const size_t vp_svc_cfg_n_opts;
 
 /* The start of a service's main(): loads the tables t[0..nt) followed by
  * the shared table into *svc (see vp_cfg_main_tables; pos may be NULL),
- * answers --help and --health-check, and opens the log as log_name.
- * Returns -1 to go on, or the process exit status. */
+ * answers --help and --health-check, opens the log as log_name and installs
+ * the signal handlers (see vp_svc_signals). Returns -1 to go on, or the
+ * process exit status. */
 int vp_svc_start(struct vp_svc_cfg *svc, const struct vp_cfg_table *t,
     size_t nt, int argc, char **argv, const char **pos, size_t max_pos,
     size_t *n_pos, const char *prog, const char *log_name, const char *about);
@@ -33,5 +34,13 @@ int vp_svc_start(struct vp_svc_cfg *svc, const struct vp_cfg_table *t,
  * prog. */
 int vp_svc_admin_start(struct vp_admin **a, const struct vp_svc_cfg *svc,
     const char *prog, const struct vp_admin_ops *ops);
+
+/* Ignores SIGPIPE (a peer gone is an error return, not a death) and notes
+ * SIGINT and SIGTERM for vp_svc_wait. */
+void vp_svc_signals(void);
+
+/* Sleeps until SIGINT or SIGTERM has arrived (since vp_svc_signals);
+ * returns its number. */
+int vp_svc_wait(void);
 
 #endif

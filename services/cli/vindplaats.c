@@ -11,6 +11,7 @@
 #include "vp_embed.h"
 #include "vp_err.h"
 #include "vp_log.h"
+#include "vp_svc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -922,12 +923,6 @@ static int cmd_history(const struct cli_cfg *cfg, const char **args, size_t n)
 	return status;
 }
 
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 static int cmd_serve(const struct cli_cfg *cfg)
 {
 	struct vp_embed *e;
@@ -954,14 +949,12 @@ static int cmd_serve(const struct cli_cfg *cfg)
 		fprintf(stderr, "vindplaats serve: %s\n", err);
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	vp_svc_signals();
 	VP_INFO("serving: api %s, work %s", cfg->listen, cfg->work_listen);
 	fprintf(stderr,
 	    "vindplaats: serving on %s (workers dial %s); Ctrl-C stops\n",
 	    cfg->listen, cfg->work_listen);
-	while (!stop_signal)
-		pause();
+	vp_svc_wait();
 	vp_embed_stop(e);
 	return 0;
 }

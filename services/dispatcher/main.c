@@ -5,10 +5,8 @@
 #include "vp_log.h"
 #include "vp_svc.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 static size_t disp_metrics(void *arg, char *buf, size_t cap)
 {
@@ -50,12 +48,6 @@ static size_t disp_metrics(void *arg, char *buf, size_t cap)
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
 }
 
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 int main(int argc, char **argv)
 {
 	struct vp_svc_cfg svc;
@@ -76,9 +68,6 @@ int main(int argc, char **argv)
 		return rv;
 	if (dc.pub_url != NULL && dc.pub_url[0] == '\0')
 		dc.pub_url = NULL;
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (disp_start(&d, &dc, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vp-dispatcher: %s\n", err);
 		return 1;
@@ -89,9 +78,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	VP_INFO("listening: api %s, work %s", dc.api_url, dc.work_url);
-	while (!stop_signal)
-		pause();
-	VP_INFO("stopping on signal %d", (int)stop_signal);
+	int sig = vp_svc_wait();
+	VP_INFO("stopping on signal %d", sig);
 	vp_admin_stop(admin);
 	disp_stop(d);
 	return 0;

@@ -10,11 +10,9 @@
 #include "vp_svc.h"
 #include "vp_worker.h"
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 /* What only this program has: the lookup worker's size (the worker table's
  * "contexts" is the check worker's). */
@@ -59,12 +57,6 @@ static size_t fetcher_metrics(void *arg, char *buf, size_t cap)
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
 }
 
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 static int start_worker(struct vp_worker **w, const struct vp_worker_cfg *wc)
 {
 	char err[256];
@@ -99,9 +91,6 @@ int main(int argc, char **argv)
 	         "citations up online; pulls check and lookup jobs from the "
 	         "dispatcher.")) >= 0)
 		return rv;
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 
 	if ((rv = fetch_engine_start(&e, &o)) != VP_OK) {
 		fprintf(stderr,
@@ -133,10 +122,9 @@ int main(int argc, char **argv)
 	}
 	VP_INFO("check and lookup workers started: %u + %u contexts dialing %s",
 	    wc.contexts, lc.contexts, wc.url);
-	while (!stop_signal)
-		pause();
+	int sig = vp_svc_wait();
 	VP_INFO("stopping on signal %d after %llu check and %llu lookup jobs",
-	    (int)stop_signal, (unsigned long long)vp_worker_jobs(ws.check),
+	    sig, (unsigned long long)vp_worker_jobs(ws.check),
 	    (unsigned long long)vp_worker_jobs(ws.lookup));
 	vp_admin_stop(admin);
 	vp_worker_stop(ws.check);

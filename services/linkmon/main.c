@@ -8,7 +8,6 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +22,6 @@ static const struct vp_cfg_opt lm_opts[] = {
     VP_OPT_STR("commit-log", VP_CFG_AT(struct lm_cfg, commit_log), NULL,
         "append 'check_id url' after each committed check (tests)"),
 };
-
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 /* Ready = the worker is connected to the dispatcher: only then do watch
  * and report requests reach this monitor (the store is open once
@@ -81,7 +74,6 @@ int main(int argc, char **argv)
 	size_t n_pos = 0;
 	int log_fd = -1, rv;
 
-	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
 	mon_cfg_default(&mc);
 	if ((rv = vp_svc_start(&svc, tables, sizeof(tables) / sizeof(tables[0]),
@@ -110,8 +102,6 @@ int main(int argc, char **argv)
 		mc.on_commit = log_commit;
 		mc.commit_arg = &log_fd;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (mon_start(&m, &mc, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vp-linkmon: %s\n", err);
 		return 1;
@@ -125,8 +115,7 @@ int main(int argc, char **argv)
 	}
 	VP_INFO("linkmon: store %s, dispatcher %s, api %s", mc.db, mc.work_url,
 	    mc.api_url);
-	while (!stop_signal)
-		pause();
+	vp_svc_wait();
 	/* the endpoint first: its callbacks read m */
 	vp_admin_stop(admin);
 	mon_stop(m);

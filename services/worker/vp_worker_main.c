@@ -7,10 +7,8 @@
 #include "vp_svc.h"
 
 #include <malloc.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 struct admin_arg {
 	struct vp_worker *worker;
@@ -41,12 +39,6 @@ static size_t worker_metrics(void *arg, char *buf, size_t cap)
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
 }
 
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 {
 	struct vp_svc_cfg svc;
@@ -70,9 +62,6 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 	 * the heap top by default). Bounded: at most 256 MiB kept. */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	wc.kind = w->kind;
 	wc.fn = w->fn;
 	if (w->setup != NULL &&
@@ -100,9 +89,8 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 	}
 	VP_INFO("%s worker started: %u contexts dialing %s", w->kind,
 	    wc.contexts, wc.url);
-	while (!stop_signal)
-		pause();
-	VP_INFO("stopping on signal %d after %llu jobs", (int)stop_signal,
+	int sig = vp_svc_wait();
+	VP_INFO("stopping on signal %d after %llu jobs", sig,
 	    (unsigned long long)vp_worker_jobs(worker));
 	vp_admin_stop(admin);
 	vp_worker_stop(worker);
