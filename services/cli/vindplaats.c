@@ -158,11 +158,11 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	    "(--connect)\n"
 	    "  serve                run every service in this process on tcp\n"
 	    "\n"
-	    "Embedded, watch, report, history and serve keep the link "
-	    "monitor's\n"
+	    "The embedded link monitor (watch, report, history, serve) keeps "
+	    "its\n"
 	    "store in $XDG_STATE_HOME/vindplaats/ (default "
 	    "~/.local/state/vindplaats/);\n"
-	    "the other commands write no file.\n"
+	    "parse, resolve and check write no file.\n"
 	    "\n"
 	    "options (each also an environment variable):\n",
 	    f);
