@@ -13,8 +13,8 @@ struct vp_wmain {
 	const char *prog;  /* "vp-parser" */
 	const char *kind;  /* "parse" */
 	const char *about; /* one line for --help */
-	/* 0. The slot of a removed switch, kept while programs fill this
-	 * struct by position. */
+	/* 0. The slot of the removed fetch-options switch, kept while
+	 * vp-parser's main fills this struct by position; fill it by name. */
 	int reserved;
 	/* optional: called after configuration, before the loop; sets *arg
 	 * for the handler. Returns VP_OK or an error with a message. */
