@@ -6,8 +6,8 @@
 #include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_jobutil.h"
-#include "vp_log.h"
 #include "vp_limits.h"
+#include "vp_log.h"
 #include "vp_nng.h"
 
 #include <nng/protocol/reqrep0/req.h>
