@@ -10,6 +10,7 @@
 #include "vp_proto.h"
 
 #include "vp_err.h"
+#include "vp_limits.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -21,7 +22,7 @@
 
 void vp_limits_default(struct vp_limits *lim)
 {
-	lim->max_bytes = (size_t)80 << 20;
+	lim->max_bytes = VP_MSG_MAX_BYTES;
 	lim->max_depth = 16;
 	lim->max_objects = (uint32_t)8 << 20;
 }

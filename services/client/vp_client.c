@@ -2,6 +2,7 @@
 #include "vp_client.h"
 
 #include "vp_err.h"
+#include "vp_limits.h"
 #include "vp_nng.h"
 
 #include <nng/protocol/reqrep0/req.h>
@@ -44,8 +45,9 @@ int vp_client_open(struct vp_client **cp, const char *url, size_t recv_max,
 	 * caller decides about retries. */
 	nng_socket_set_ms(
 	    c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
-	if ((rv = vp_nng_dial(c->sock, url, recv_max ? recv_max : 80u << 20,
-	         err, errlen)) != VP_OK) {
+	if ((rv = vp_nng_dial(c->sock, url,
+	         recv_max ? recv_max : VP_MSG_MAX_BYTES, err, errlen)) !=
+	    VP_OK) {
 		nng_close(c->sock);
 		free(c);
 		return rv;

@@ -15,8 +15,9 @@ struct vp_client;
 
 /* Opens a client dialing url (tcp://host:7100, inproc://..., ipc://...).
  * The dial is non-blocking: a dispatcher that is not up yet is retried in
- * the background. recv_max 0 = 80 MiB. Returns VP_OK or an error with a
- * message in err. *c must be released with vp_client_close. */
+ * the background. recv_max 0 = VP_MSG_MAX_BYTES (80 MiB). Returns VP_OK
+ * or an error with a message in err. *c must be released with vp_client_close.
+ */
 int vp_client_open(struct vp_client **c, const char *url, size_t recv_max,
     char *err, size_t errlen);
 

@@ -15,6 +15,7 @@
 
 #include "vp_clock.h"
 #include "vp_err.h"
+#include "vp_limits.h"
 #include "vp_log.h"
 #include "vp_nng.h"
 
@@ -28,11 +29,11 @@
 void disp_cfg_default(struct disp_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->recv_max = 80u << 20;
+	c->recv_max = VP_MSG_MAX_BYTES;
 	c->max_inflight = 256;
 	c->work_slots = 512;
 	c->queue_max = 10000;
-	c->park_ms = 5000;
+	c->park_ms = VP_PARK_MS;
 	c->lease_ms = 60000;
 	c->max_attempts = 3;
 	c->default_timeout_ms = 120000;

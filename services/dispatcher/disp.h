@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vp_cfg.h"
 #include "vp_proto.h"
 
 struct disp_cfg {
@@ -29,6 +30,13 @@ struct disp_cfg {
 
 /* Fills *c with defaults (no URLs). */
 void disp_cfg_default(struct disp_cfg *c);
+
+/* The dispatcher's options, writing into a struct disp_cfg first filled by
+ * disp_cfg_default (which holds the numbers); the table adds the service's
+ * listen addresses. pub-listen "" means none: the caller turns it into
+ * NULL. */
+extern const struct vp_cfg_opt disp_cfg_opts[];
+extern const size_t disp_cfg_n_opts;
 
 struct disp;
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "vp_cfg.h"
 #include "vp_proto.h"
 
 struct fetch_opts {
@@ -86,6 +87,13 @@ struct fetch_engine;
 
 /* Fills *o with the defaults. */
 void fetch_opts_default(struct fetch_opts *o);
+
+/* The options of the fetch engine (the fetch-* flags and VP_FETCH_*
+ * variables), writing into a struct fetch_opts first filled by
+ * fetch_opts_default; shared by vp-fetcher and the CLI's embedded fetcher.
+ * Unlike the library, it names the real archive and lookup services. */
+extern const struct vp_cfg_opt fetch_cfg_opts[];
+extern const size_t fetch_cfg_n_opts;
 
 /* Starts the engine thread. On success *e is owned by the caller and must be
  * released with fetch_engine_stop. Returns VP_OK, VP_ENOMEM, VP_EINVAL (bad

@@ -9,6 +9,7 @@
 #include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_jobutil.h"
+#include "vp_limits.h"
 #include "vp_log.h"
 #include "vp_worker.h"
 
@@ -562,7 +563,7 @@ int mon_start(
 		wc.url = cfg->work_url;
 		wc.kind = "monitor";
 		wc.contexts = cfg->contexts ? cfg->contexts : 2;
-		wc.recv_max = cfg->recv_max ? cfg->recv_max : 80u << 20;
+		wc.recv_max = cfg->recv_max ? cfg->recv_max : VP_MSG_MAX_BYTES;
 		wc.park_ms = cfg->park_ms;
 		wc.fn = mon_handle;
 		wc.arg = m;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "mon.h"
+#include "vp_cfg.h"
 
 /* Current time in Unix seconds. */
 typedef int64_t (*mon_clock_fn)(void *arg);
@@ -43,6 +44,12 @@ struct mon;
 
 /* Fills cfg with the defaults (policy from mon_policy_default). */
 void mon_cfg_default(struct mon_cfg *cfg);
+
+/* The link monitor's options, writing into a struct mon_cfg first filled by
+ * mon_cfg_default (which holds the numbers); the table adds the service's
+ * store, addresses and loop period. */
+extern const struct vp_cfg_opt mon_cfg_opts[];
+extern const size_t mon_cfg_n_opts;
 
 /* Opens (and migrates) the store, the dispatcher client, the worker (when
  * work_url is set) and the loop thread (when tick_ms > 0). Returns VP_OK or

@@ -4,9 +4,12 @@
 
 int main(int argc, char **argv)
 {
-	static const struct vp_wmain w = {"vp-splitter", "split",
-	    "Splits documents into segments with offsets into the original; "
-	    "pulls split jobs from the dispatcher.",
-	    0, NULL, NULL, split_job};
+	static const struct vp_wmain w = {
+	    .prog = "vp-splitter",
+	    .kind = "split",
+	    .about = "Splits documents into segments with offsets into the "
+	             "original; pulls split jobs from the dispatcher.",
+	    .fn = split_job,
+	};
 	return vp_worker_main(&w, argc, argv);
 }

@@ -6,6 +6,7 @@
 #include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_jobutil.h"
+#include "vp_limits.h"
 #include "vp_log.h"
 #include "vp_nng.h"
 
@@ -224,7 +225,7 @@ int vp_worker_start(struct vp_worker **wp, const struct vp_worker_cfg *cfg,
 		return VP_ENOMEM;
 	w->cfg = *cfg;
 	if (w->cfg.park_ms == 0)
-		w->cfg.park_ms = 5000;
+		w->cfg.park_ms = VP_PARK_MS;
 	if (cfg->name != NULL)
 		snprintf(w->name, sizeof(w->name), "%s", cfg->name);
 	else

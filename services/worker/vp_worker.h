@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vp_cfg.h"
 #include "vp_proto.h"
 
 /* Runs one job. job is the decoded request (split.req, parse.req or
@@ -35,6 +36,12 @@ struct vp_worker_cfg {
 	vp_job_fn fn;
 	void *arg;
 };
+
+/* The options of a worker process (dispatcher, contexts, recv-max,
+ * park-ms, delay-ms, name), writing into struct vp_worker_cfg; kind, fn and
+ * arg are the program's. Defaults: VP_MSG_MAX_BYTES, VP_PARK_MS. */
+extern const struct vp_cfg_opt vp_worker_cfg_opts[];
+extern const size_t vp_worker_cfg_n_opts;
 
 struct vp_worker;
 

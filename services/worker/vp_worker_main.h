@@ -1,6 +1,7 @@
 /* vp_worker_main.h - the main() of a worker service: configuration from the
  * environment and flags (validated; exit 2 on a bad value), signals, the pull
- * loop, clean shutdown. Each worker binary passes its kind and handler. */
+ * loop, the admin endpoint, clean shutdown. Each worker binary passes its
+ * kind and handler. */
 #ifndef VP_WORKER_MAIN_H
 #define VP_WORKER_MAIN_H
 
@@ -8,31 +9,16 @@
 
 #include "vp_worker.h"
 
-/* Settings of every worker service; the fetch_* ones only for vp-fetcher. */
-struct vp_wmain_cfg {
-	const char *dispatcher;
-	uint64_t contexts;
-	uint64_t recv_max;
-	uint64_t delay_ms;
-	uint64_t park_ms;
-	const char *log_level;
-	const char *name;
-	const char *admin_listen;
-	int health_check;
-	int help;
-	const char *fetch_allow;
-	uint64_t fetch_max_parallel;
-	uint64_t fetch_host_conns;
-};
-
 struct vp_wmain {
 	const char *prog;  /* "vp-parser" */
 	const char *kind;  /* "parse" */
 	const char *about; /* one line for --help */
-	int with_fetch_opts;
+	/* 0. The slot of the removed fetch-options switch, kept while
+	 * vp-parser's main fills this struct by position; fill it by name. */
+	int reserved;
 	/* optional: called after configuration, before the loop; sets *arg
 	 * for the handler. Returns VP_OK or an error with a message. */
-	int (*setup)(const struct vp_wmain_cfg *cfg, void **arg, char *err,
+	int (*setup)(const struct vp_worker_cfg *cfg, void **arg, char *err,
 	    size_t errlen);
 	void (*teardown)(void *arg);
 	vp_job_fn fn;

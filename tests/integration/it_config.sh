@@ -21,7 +21,7 @@ expect2 "fetcher bad allow list" env VP_FETCH_ALLOW=not-an-address "$VP_BIN/vp-f
 expect2 "cli unknown command" "$VP_BIN/vindplaats" frobnicate
 expect2 "cli bad format" "$VP_BIN/vindplaats" parse --format xml "x"
 expect2 "cli resolve without file" "$VP_BIN/vindplaats" resolve
-for b in vindplaats vp-dispatcher vp-splitter vp-parser vp-fetcher; do
+for b in vindplaats vp-dispatcher vp-splitter vp-parser vp-fetcher vp-linkmon; do
   "$VP_BIN/$b" --help >/dev/null || fail "$b --help exited $?"
 done
 grep -q "VP_FETCH_ALLOW" <("$VP_BIN/vp-fetcher" --help) || fail "fetcher --help does not name VP_FETCH_ALLOW"

@@ -9,6 +9,8 @@
 #include "vp_cfg.h"
 #include "vp_err.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,14 +22,26 @@ struct cfg {
 	const char *name;
 };
 
-#define O(m) offsetof(struct cfg, m)
+#define O(m) VP_CFG_AT(struct cfg, m)
 static const struct vp_cfg_opt opts[] = {
-    {"api-url", VP_CFG_URL, "tcp://127.0.0.1:7100", 0, 0, NULL, O(url), "api",
-        0},
-    {"count", VP_CFG_UINT, "4", 1, 100, NULL, O(n), "count", 'n'},
-    {"check", VP_CFG_BOOL, "0", 0, 0, NULL, O(flag), "flag", 0},
-    {"format", VP_CFG_CHOICE, "table", 0, 0, "table|json", O(fmt), "fmt", 'f'},
-    {"name", VP_CFG_STR, NULL, 0, 0, NULL, O(name), "name", 0},
+    VP_OPT_URL("api-url", O(url), "tcp://127.0.0.1:7100", "api"),
+    {.name = "count",
+        .type = VP_CFG_UINT,
+        O(n),
+        .def = "4",
+        .min = 1,
+        .max = 100,
+        .help = "count",
+        .shortopt = 'n'},
+    VP_OPT_BOOL("check", O(flag), "0", "flag"),
+    {.name = "format",
+        .type = VP_CFG_CHOICE,
+        O(fmt),
+        .def = "table",
+        .choices = "table|json",
+        .help = "fmt",
+        .shortopt = 'f'},
+    VP_OPT_STR("name", O(name), NULL, "name"),
 };
 #define N (sizeof(opts) / sizeof(opts[0]))
 
@@ -154,8 +168,13 @@ static void test_positionals(void **state)
 static void test_cfg_main(void **state)
 {
 	static const struct vp_cfg_opt hopts[] = {
-	    {"count", VP_CFG_UINT, "4", 1, 100, NULL, O(n), "count", 0},
-	    {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(flag), "help", 'h'},
+	    VP_OPT_UINT("count", O(n), "4", 1, 100, "count"),
+	    {.name = "help",
+	        .type = VP_CFG_BOOL,
+	        O(flag),
+	        .def = "0",
+	        .help = "help",
+	        .shortopt = 'h'},
 	};
 	struct cfg c;
 	char *ok[] = {"p", "--count=5", NULL};
@@ -173,6 +192,159 @@ static void test_cfg_main(void **state)
 	    vp_cfg_main(hopts, 2, &c, 2, help, NULL, 0, NULL, "p", "about"), 0);
 }
 
+/* A library's struct: members of their own widths, defaults set by its
+ * *_default() function and kept by options without a default text. */
+struct lib {
+	unsigned rate;
+	uint32_t ms;
+	size_t max;
+	int64_t gap;
+	bool probe;
+	int mode;
+	const char *url;
+};
+enum { MODE_AUTO, MODE_ALWAYS, MODE_NEVER };
+
+#define L(m) VP_CFG_AT(struct lib, m)
+static const struct vp_cfg_opt lib_opts[] = {
+    VP_OPT_UINT("rate", L(rate), NULL, 0, 100000, "rate"),
+    VP_OPT_UINT("ms", L(ms), NULL, 1, 4000000000u, "ms"),
+    VP_OPT_UINT("max", L(max), "1024", 1, 1u << 30, "max"),
+    VP_OPT_UINT("gap", L(gap), NULL, 0, 31536000, "gap"),
+    VP_OPT_BOOL("probe", L(probe), NULL, "probe"),
+    VP_OPT_ENUM("mode", L(mode), NULL, "auto|always|never", "mode"),
+    VP_OPT_STR("lib-url", L(url), "https://example.org/", "url"),
+};
+#define N_LIB (sizeof(lib_opts) / sizeof(lib_opts[0]))
+
+static void lib_default(struct lib *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->rate = 4;
+	l->ms = 30000;
+	l->gap = 86400;
+	l->probe = true;
+	l->mode = MODE_AUTO;
+}
+
+/* Two tables loaded at once, each into its own struct, at the members'
+ * widths; defaults of the library kept where the table gives none. */
+static void test_tables(void **state)
+{
+	struct cfg c;
+	struct lib l;
+	char err[256];
+	const struct vp_cfg_table t[] = {
+	    {opts, N, &c},
+	    {lib_opts, N_LIB, &l},
+	};
+	char *none[] = {"p", NULL};
+	char *set[] = {"p", "--rate=7", "--ms", "4000000000", "--no-probe",
+	    "--mode=never", "--count=3", "--gap=5", NULL};
+	char *bad_mode[] = {"p", "--mode=sometimes", NULL};
+	(void)state;
+	clear_env();
+	memset(&c, 0, sizeof(c));
+	lib_default(&l);
+	assert_int_equal(
+	    vp_cfg_load_tables(t, 2, 1, none, NULL, 0, NULL, err, sizeof(err)),
+	    VP_OK);
+	assert_int_equal(l.rate, 4);
+	assert_int_equal(l.ms, 30000);
+	assert_int_equal(l.max, 1024);
+	assert_int_equal(l.gap, 86400);
+	assert_true(l.probe);
+	assert_int_equal(l.mode, MODE_AUTO);
+	assert_string_equal(l.url, "https://example.org/");
+	assert_int_equal(c.n, 4);
+
+	setenv("VP_RATE", "9", 1);
+	assert_int_equal(
+	    vp_cfg_load_tables(t, 2, 8, set, NULL, 0, NULL, err, sizeof(err)),
+	    VP_OK);
+	assert_int_equal(l.rate, 7); /* the flag wins over VP_RATE */
+	assert_int_equal(l.ms, 4000000000u);
+	assert_int_equal(l.gap, 5);
+	assert_false(l.probe);
+	assert_int_equal(l.mode, MODE_NEVER);
+	assert_int_equal(c.n, 3);
+	unsetenv("VP_RATE");
+
+	assert_int_equal(vp_cfg_load_tables(t, 2, 2, bad_mode, NULL, 0, NULL,
+	                     err, sizeof(err)),
+	    VP_EINVAL);
+	assert_non_null(strstr(err, "auto|always|never"));
+}
+
+/* Programming errors in tables show at the first start. */
+static void test_bad_tables(void **state)
+{
+	struct lib l, l2;
+	char err[256];
+	char *none[] = {"p", NULL};
+	const struct vp_cfg_table twice[] = {
+	    {lib_opts, N_LIB, &l},
+	    {lib_opts, N_LIB, &l2},
+	};
+	static const struct vp_cfg_opt too_wide[] = {
+	    VP_OPT_UINT("ms", L(ms), NULL, 0, 5000000000u, "ms"),
+	};
+	(void)state;
+	clear_env();
+	lib_default(&l);
+	lib_default(&l2);
+	assert_int_equal(vp_cfg_load_tables(twice, 2, 1, none, NULL, 0, NULL,
+	                     err, sizeof(err)),
+	    VP_EINVAL);
+	assert_non_null(strstr(err, "defined twice"));
+	assert_int_equal(vp_cfg_load(too_wide, 1, &l, 1, none, NULL, 0, NULL,
+	                     err, sizeof(err)),
+	    VP_EINVAL);
+	assert_non_null(strstr(err, "--ms"));
+}
+
+/* Unknown VP_* variables are named; known ones and the scripts' are not. */
+static void test_warn_env(void **state)
+{
+	struct lib l;
+	const struct vp_cfg_table t = {lib_opts, N_LIB, &l};
+	char buf[1024] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	(void)state;
+	assert_non_null(f);
+	clear_env();
+	setenv("VP_RATE", "3", 1);
+	setenv("VP_RAET", "3", 1);
+	setenv("VP_BIN", "build/bin", 1);
+	assert_int_equal(vp_cfg_warn_env(f, &t, 1, "prog"), 1);
+	fclose(f);
+	assert_non_null(strstr(buf, "prog: warning"));
+	assert_non_null(strstr(buf, "VP_RAET"));
+	assert_null(strstr(buf, "VP_RATE "));
+	assert_null(strstr(buf, "VP_BIN"));
+	unsetenv("VP_RATE");
+	unsetenv("VP_RAET");
+	unsetenv("VP_BIN");
+}
+
+/* --help shows the value a library default left in the struct. */
+static void test_usage_defaults(void **state)
+{
+	struct lib l;
+	char buf[4096] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	(void)state;
+	assert_non_null(f);
+	lib_default(&l);
+	vp_cfg_usage(f, lib_opts, N_LIB, &l);
+	fclose(f);
+	assert_non_null(strstr(buf, "env VP_RATE; 0..100000; default 4\n"));
+	assert_non_null(strstr(buf, "env VP_MODE; one of auto|always|never; "
+	                            "default auto\n"));
+	assert_non_null(strstr(buf, "env VP_PROBE; default 1\n"));
+	assert_non_null(strstr(buf, "default https://example.org/\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +352,10 @@ int main(void)
 	    cmocka_unit_test(test_bad_values),
 	    cmocka_unit_test(test_positionals),
 	    cmocka_unit_test(test_cfg_main),
+	    cmocka_unit_test(test_tables),
+	    cmocka_unit_test(test_bad_tables),
+	    cmocka_unit_test(test_warn_env),
+	    cmocka_unit_test(test_usage_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

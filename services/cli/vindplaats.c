@@ -11,6 +11,7 @@
 #include "vp_embed.h"
 #include "vp_err.h"
 #include "vp_log.h"
+#include "vp_svc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -34,7 +35,6 @@ struct cli_cfg {
 	const char *date;
 	int allow_private;
 	const char *allow;
-	const char *wayback_url, *timegate_url, *sru_url, *odata_url;
 	uint64_t timeout_ms;
 	uint64_t jobs;
 	uint64_t workers;
@@ -47,68 +47,89 @@ struct cli_cfg {
 	const char *pub_listen;
 	const char *linkmon_db;
 	int all;
+	/* the embedded fetcher's settings: loaded by fetch_cfg_opts */
+	struct fetch_opts fetch;
 };
 
-#define O(m) offsetof(struct cli_cfg, m)
+#define M(m) VP_CFG_AT(struct cli_cfg, m)
 static const struct vp_cfg_opt cli_opts[] = {
-    {"connect", VP_CFG_URL, NULL, 0, 0, NULL, O(connect),
-        "dispatcher API to use instead of the embedded services", 'c'},
-    {"format", VP_CFG_CHOICE, "table", 0, 0, "table|json|jsonl|csv|html",
-        O(format), "output format (csv and html: report only)", 'f'},
-    {"doc-format", VP_CFG_CHOICE, "auto", 0, 0,
-        "auto|text|word-text|pdf-text|html|docx|pdf", O(doc_format),
-        "input document format (resolve)", 0},
-    {"check", VP_CFG_BOOL, "0", 0, 0, NULL, O(check),
-        "check that every cited URL can be reached (resolve)", 0},
-    {"lookup", VP_CFG_BOOL, "0", 0, 0, NULL, O(lookup),
-        "confirm or complete uncertain citations online (resolve)", 0},
-    {"date", VP_CFG_STR, NULL, 0, 0, NULL, O(date),
-        "the document's date YYYY-MM-DD: archived copies closest to it", 0},
-    {"allow-private", VP_CFG_BOOL, "0", 0, 0, NULL, O(allow_private),
-        "embedded fetcher may reach loopback and private addresses", 0},
-    {"allow", VP_CFG_STR, NULL, 0, 0, NULL, O(allow),
-        "embedded fetcher allow list: addresses/CIDRs, comma-separated", 0},
-    {"fetch-wayback-url", VP_CFG_STR, "https://archive.org/wayback/available",
-        0, 0, NULL, O(wayback_url),
-        "embedded: Wayback availability API for dead links (empty = off)", 0},
-    {"fetch-timegate-url", VP_CFG_STR,
-        "http://timetravel.mementoweb.org/timegate/", 0, 0, NULL,
-        O(timegate_url), "embedded: Memento TimeGate (empty = off)", 0},
-    {"fetch-sru-url", VP_CFG_STR, "https://repository.overheid.nl/sru", 0, 0,
-        NULL, O(sru_url), "embedded: KOOP SRU API for --lookup (empty = off)",
-        0},
-    {"fetch-odata-url", VP_CFG_STR,
-        "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/", 0, 0, NULL,
-        O(odata_url),
-        "embedded: Tweede Kamer OData API for --lookup (empty = off)", 0},
-    {"timeout", VP_CFG_UINT, "120000", 100, 86400000, NULL, O(timeout_ms),
-        "budget per request in milliseconds", 't'},
-    {"jobs", VP_CFG_UINT, "4", 1, 1024, NULL, O(jobs),
-        "documents in flight at once (resolve)", 'j'},
-    {"workers", VP_CFG_UINT, "0", 0, 256, NULL, O(workers),
-        "embedded: contexts per worker type (0 = number of CPUs)", 0},
-    {"log-level", VP_CFG_CHOICE, "warn", 0, 0, "debug|info|warn|error|off",
-        O(log_level), "log level (JSON lines on stderr)", 0},
-    {"text", VP_CFG_BOOL, "0", 0, 0, NULL, O(text),
-        "parse: the argument is the text itself, not a file name", 0},
-    {"listen", VP_CFG_URL, "tcp://0.0.0.0:7100", 0, 0, NULL, O(listen),
-        "serve: API address", 0},
-    {"work-listen", VP_CFG_URL, "tcp://0.0.0.0:7101", 0, 0, NULL,
-        O(work_listen), "serve: work socket address", 0},
-    {"pub-listen", VP_CFG_URL, "tcp://0.0.0.0:7102", 0, 0, NULL, O(pub_listen),
-        "serve: event (PUB) socket address", 0},
-    {"linkmon-db", VP_CFG_STR, "vindplaats-linkmon.db", 0, 0, NULL,
-        O(linkmon_db),
-        "embedded link monitor store: SQLite file or PostgreSQL conninfo", 0},
-    {"all", VP_CFG_BOOL, "0", 0, 0, NULL, O(all),
-        "report: every watched document, not only broken ones", 0},
-    {"help", VP_CFG_BOOL, "0", 0, 0, NULL, O(help), "show this help", 'h'},
-    {"version", VP_CFG_BOOL, "0", 0, 0, NULL, O(version), "print the version",
-        0},
+    {.name = "connect",
+        .type = VP_CFG_URL,
+        M(connect),
+        .help = "dispatcher API to use instead of the embedded services",
+        .shortopt = 'c'},
+    {.name = "format",
+        .type = VP_CFG_CHOICE,
+        M(format),
+        .def = "table",
+        .choices = "table|json|jsonl|csv|html",
+        .help = "output format (csv and html: report only)",
+        .shortopt = 'f'},
+    VP_OPT_CHOICE("doc-format", M(doc_format), "auto",
+        "auto|text|word-text|pdf-text|html|docx|pdf",
+        "input document format (resolve)"),
+    VP_OPT_BOOL("check", M(check), "0",
+        "check that every cited URL can be reached (resolve)"),
+    VP_OPT_BOOL("lookup", M(lookup), "0",
+        "confirm or complete uncertain citations online (resolve)"),
+    VP_OPT_STR("date", M(date), NULL,
+        "the document's date YYYY-MM-DD: archived copies closest to it"),
+    VP_OPT_BOOL("allow-private", M(allow_private), "0",
+        "embedded fetcher may reach loopback and private addresses"),
+    VP_OPT_STR("allow", M(allow), NULL,
+        "embedded fetcher allow list: addresses/CIDRs, comma-separated "
+        "(overrides --fetch-allow)"),
+    {.name = "timeout",
+        .type = VP_CFG_UINT,
+        M(timeout_ms),
+        .def = "120000",
+        .min = 100,
+        .max = 86400000,
+        .help = "budget per request in milliseconds",
+        .shortopt = 't'},
+    {.name = "jobs",
+        .type = VP_CFG_UINT,
+        M(jobs),
+        .def = "4",
+        .min = 1,
+        .max = 1024,
+        .help = "documents in flight at once (resolve)",
+        .shortopt = 'j'},
+    VP_OPT_UINT("workers", M(workers), "0", 0, 256,
+        "embedded: contexts per worker type (0 = number of CPUs)"),
+    VP_OPT_CHOICE("log-level", M(log_level), "warn",
+        "debug|info|warn|error|off", "log level (JSON lines on stderr)"),
+    VP_OPT_BOOL("text", M(text), "0",
+        "parse: the argument is the text itself, not a file name"),
+    VP_OPT_URL("listen", M(listen), "tcp://0.0.0.0:7100", "serve: API address"),
+    VP_OPT_URL("work-listen", M(work_listen), "tcp://0.0.0.0:7101",
+        "serve: work socket address"),
+    VP_OPT_URL("pub-listen", M(pub_listen), "tcp://0.0.0.0:7102",
+        "serve: event (PUB) socket address"),
+    VP_OPT_STR("linkmon-db", M(linkmon_db), NULL,
+        "embedded link monitor store (watch, report, history, serve): "
+        "SQLite file or PostgreSQL conninfo; default "
+        "$XDG_STATE_HOME/vindplaats/linkmon.db, without XDG_STATE_HOME "
+        "~/.local/state/vindplaats/linkmon.db"),
+    VP_OPT_BOOL("all", M(all), "0",
+        "report: every watched document, not only broken ones"),
+    {.name = "help",
+        .type = VP_CFG_BOOL,
+        M(help),
+        .def = "0",
+        .help = "show this help",
+        .shortopt = 'h'},
+    VP_OPT_BOOL("version", M(version), "0", "print the version"),
 };
+#undef M
 #define N_OPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
 
-static void usage(FILE *f)
+/* The CLI's options, then the embedded fetcher's (the same table as
+ * vp-fetcher's, so its politeness and archive settings are flags here
+ * too). */
+enum { T_CLI, T_FETCH, N_TABLES };
+
+static void usage(FILE *f, const struct vp_cfg_table *t)
 {
 	fputs(
 	    "usage: vindplaats COMMAND [OPTIONS] [ARGS]\n"
@@ -137,9 +158,19 @@ static void usage(FILE *f)
 	    "(--connect)\n"
 	    "  serve                run every service in this process on tcp\n"
 	    "\n"
+	    "The embedded link monitor (watch, report, history, serve) keeps "
+	    "its\n"
+	    "store in $XDG_STATE_HOME/vindplaats/ (default "
+	    "~/.local/state/vindplaats/);\n"
+	    "parse, resolve and check write no file.\n"
+	    "\n"
 	    "options (each also an environment variable):\n",
 	    f);
-	vp_cfg_usage(f, cli_opts, N_OPTS);
+	vp_cfg_usage_tables(f, &t[T_CLI], 1);
+	fputs("\nembedded fetcher (check, resolve --check/--lookup, watch, "
+	      "serve):\n",
+	    f);
+	vp_cfg_usage_tables(f, &t[T_FETCH], 1);
 	fputs(
 	    "\n"
 	    "exit status: 0 all fine; 1 some citation broken or unresolved, or "
@@ -205,19 +236,59 @@ static int read_file(const char *path, char **out, size_t *len)
 
 /* ---- connection: embedded or remote ----------------------------------- */
 
-/* The embedded fetcher's settings: library defaults, the allow list and the
- * archive and lookup services of the configuration (as vp-fetcher has). */
-static void embed_fetch_opts(const struct cli_cfg *cfg, struct fetch_opts *o)
+/* The CLI's own allow flags on top of the fetch table: --allow wins over
+ * --fetch-allow, and --allow-private opens the private ranges when no list
+ * is given. */
+static void embed_allow(const struct cli_cfg *cfg, struct fetch_opts *o)
 {
-	fetch_opts_default(o);
-	o->allow = cfg->allow;
-	if (cfg->allow_private && cfg->allow == NULL)
+	if (cfg->allow != NULL)
+		o->allow = cfg->allow;
+	if (cfg->allow_private && o->allow == NULL)
 		o->allow = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,"
 		           "192.168.0.0/16,fc00::/7";
-	o->wayback_url = cfg->wayback_url;
-	o->timegate_url = cfg->timegate_url;
-	o->sru_url = cfg->sru_url;
-	o->odata_url = cfg->odata_url;
+}
+
+/* The embedded link monitor's store when --linkmon-db is not given:
+ * $XDG_STATE_HOME/vindplaats/linkmon.db (an absolute XDG_STATE_HOME only,
+ * as the XDG spec says), else ~/.local/state/vindplaats/linkmon.db; the
+ * directories are made (0700) on the way. Never the current directory. */
+static int default_store(char *path, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	char dir[4096];
+	int n;
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(dir, sizeof(dir), "%s/vindplaats", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(
+		    dir, sizeof(dir), "%s/.local/state/vindplaats", home);
+	else {
+		fprintf(stderr, "vindplaats: neither XDG_STATE_HOME nor HOME "
+		                "is set: give --linkmon-db\n");
+		return VP_EINVAL;
+	}
+	if (n < 0 || (size_t)n >= sizeof(dir)) {
+		fprintf(stderr, "vindplaats: state directory path too long\n");
+		return VP_EINVAL;
+	}
+	/* mkdir -p: each '/' after the first ends a parent */
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "vindplaats: %s: %s\n", dir,
+			    strerror(errno));
+			return VP_EIO;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	n = snprintf(path, cap, "%s/linkmon.db", dir);
+	return n < 0 || (size_t)n >= cap ? VP_EINVAL : VP_OK;
 }
 
 struct conn {
@@ -225,15 +296,16 @@ struct conn {
 	struct vp_client *client;
 };
 
-static int conn_open(struct conn *c, const struct cli_cfg *cfg)
+/* Dials --connect, or starts the embedded services (with the link monitor
+ * only when monitor is set: watch, report and history need it). */
+static int conn_open(struct conn *c, const struct cli_cfg *cfg, bool monitor)
 {
-	char err[256];
+	char err[256], store[4200];
 	const char *url;
 	int rv;
 	memset(c, 0, sizeof(*c));
 	if (cfg->connect == NULL) {
 		struct vp_embed_cfg ec;
-		struct fetch_opts fo;
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		unsigned k = cfg->workers ? (unsigned)cfg->workers
 		                          : (unsigned)(cpus > 0 ? cpus : 2);
@@ -241,9 +313,16 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg)
 		ec.split_ctx = k;
 		ec.parse_ctx = k;
 		ec.check_ctx = 16;
-		ec.linkmon_db = cfg->linkmon_db;
-		embed_fetch_opts(cfg, &fo);
-		ec.fetch = &fo;
+		ec.fetch = &cfg->fetch;
+		if (monitor) {
+			ec.linkmon_db = cfg->linkmon_db;
+			if (ec.linkmon_db == NULL) {
+				if ((rv = default_store(
+				         store, sizeof(store))) != VP_OK)
+					return rv;
+				ec.linkmon_db = store;
+			}
+		}
 		if ((rv = vp_embed_start(&c->embed, &ec, err, sizeof(err))) !=
 		    VP_OK) {
 			fprintf(stderr,
@@ -343,7 +422,7 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 		    stderr, "vindplaats resolve: no FILE given (see --help)\n");
 		return 2;
 	}
-	if (conn_open(&conn, cfg) != VP_OK)
+	if (conn_open(&conn, cfg, false) != VP_OK)
 		return 1;
 	memset(&run, 0, sizeof(run));
 	run.cfg = cfg;
@@ -442,7 +521,7 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 		free(text);
 		return 1;
 	}
-	if (conn_open(&conn, cfg) != VP_OK) {
+	if (conn_open(&conn, cfg, false) != VP_OK) {
 		free(text);
 		return 1;
 	}
@@ -526,7 +605,7 @@ static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
 		free(urls);
 		return 2;
 	}
-	if (conn_open(&conn, cfg) != VP_OK) {
+	if (conn_open(&conn, cfg, false) != VP_OK) {
 		free(input);
 		free(urls);
 		return 1;
@@ -574,7 +653,7 @@ static int cmd_stats(const struct cli_cfg *cfg)
 		fprintf(stderr, "vindplaats stats: needs --connect URL\n");
 		return 2;
 	}
-	if (conn_open(&conn, cfg) != VP_OK)
+	if (conn_open(&conn, cfg, false) != VP_OK)
 		return 1;
 	rv = vp_client_stats(conn.client, (uint32_t)cfg->timeout_ms, &rep);
 	if (rv != VP_OK || (s = vp_msg_stats_rep(&rep)) == NULL) {
@@ -712,7 +791,7 @@ static int cmd_watch(const struct cli_cfg *cfg, const char **args, size_t n)
 		    stderr, "vindplaats watch %s: nothing given\n", args[0]);
 		return 2;
 	}
-	if (conn_open(&conn, cfg) != VP_OK)
+	if (conn_open(&conn, cfg, true) != VP_OK)
 		return 1;
 	if (strcmp(args[0], "add") == 0) {
 		status = cmd_watch_add(&conn, cfg, args + 1, n - 1);
@@ -779,7 +858,7 @@ static int cmd_report(const struct cli_cfg *cfg)
 	struct vp_msg req, rep;
 	struct vp_report_rep *r;
 	int status = 0;
-	if (conn_open(&conn, cfg) != VP_OK)
+	if (conn_open(&conn, cfg, true) != VP_OK)
 		return 1;
 	vp_msg_init(&req, VP_T_REPORT_REQ);
 	vp_msg_report_req(&req)->all = cfg->all != 0;
@@ -808,7 +887,7 @@ static int cmd_history(const struct cli_cfg *cfg, const char **args, size_t n)
 		fprintf(stderr, "vindplaats history: one URL (see --help)\n");
 		return 2;
 	}
-	if (conn_open(&conn, cfg) != VP_OK)
+	if (conn_open(&conn, cfg, true) != VP_OK)
 		return 1;
 	vp_msg_init(&req, VP_T_HISTORY_REQ);
 	vp_msg_history_req(&req)->url = strdup(args[0]);
@@ -844,18 +923,11 @@ static int cmd_history(const struct cli_cfg *cfg, const char **args, size_t n)
 	return status;
 }
 
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 static int cmd_serve(const struct cli_cfg *cfg)
 {
 	struct vp_embed *e;
 	struct vp_embed_cfg ec;
-	struct fetch_opts fo;
-	char err[256];
+	char err[256], store[4200];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned k = cfg->workers ? (unsigned)cfg->workers
 	                          : (unsigned)(cpus > 0 ? cpus : 2);
@@ -866,21 +938,23 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	ec.split_ctx = ec.parse_ctx = k;
 	ec.check_ctx = 16;
 	ec.linkmon_db = cfg->linkmon_db;
+	if (ec.linkmon_db == NULL) {
+		if (default_store(store, sizeof(store)) != VP_OK)
+			return 1;
+		ec.linkmon_db = store;
+	}
 	ec.linkmon_tick_ms = 1000;
-	embed_fetch_opts(cfg, &fo);
-	ec.fetch = &fo;
+	ec.fetch = &cfg->fetch;
 	if (vp_embed_start(&e, &ec, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vindplaats serve: %s\n", err);
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	vp_svc_signals();
 	VP_INFO("serving: api %s, work %s", cfg->listen, cfg->work_listen);
 	fprintf(stderr,
 	    "vindplaats: serving on %s (workers dial %s); Ctrl-C stops\n",
 	    cfg->listen, cfg->work_listen);
-	while (!stop_signal)
-		pause();
+	vp_svc_wait();
 	vp_embed_stop(e);
 	return 0;
 }
@@ -888,40 +962,47 @@ static int cmd_serve(const struct cli_cfg *cfg)
 int main(int argc, char **argv)
 {
 	static const char *pos[MAX_POS];
-	struct cli_cfg cfg;
+	static struct cli_cfg cfg;
+	const struct vp_cfg_table tables[N_TABLES] = {
+	    [T_CLI] = {cli_opts, N_OPTS, &cfg},
+	    [T_FETCH] = {fetch_cfg_opts, fetch_cfg_n_opts, &cfg.fetch},
+	};
 	char err[256];
 	size_t n_pos = 0;
 	const char *cmd;
 
 	signal(SIGPIPE, SIG_IGN);
 	memset(&cfg, 0, sizeof(cfg));
+	fetch_opts_default(&cfg.fetch);
 	if (argc < 2) {
-		usage(stderr);
+		usage(stderr, tables);
 		return 2;
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		usage(stdout);
+		usage(stdout, tables);
 		return 0;
 	}
 	if (strcmp(cmd, "--version") == 0) {
 		puts("vindplaats " VP_VERSION);
 		return 0;
 	}
-	if (vp_cfg_load(cli_opts, N_OPTS, &cfg, argc - 1, argv + 1, pos,
+	if (vp_cfg_load_tables(tables, N_TABLES, argc - 1, argv + 1, pos,
 	        MAX_POS, &n_pos, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vindplaats: %s\n", err);
 		return 2;
 	}
+	vp_cfg_warn_env(stderr, tables, N_TABLES, "vindplaats");
 	if (cfg.help) {
-		usage(stdout);
+		usage(stdout, tables);
 		return 0;
 	}
 	if (cfg.version) {
 		puts("vindplaats " VP_VERSION);
 		return 0;
 	}
+	embed_allow(&cfg, &cfg.fetch);
 	vp_log_init("vindplaats", vp_log_level_parse(cfg.log_level));
 	if (strcmp(cmd, "resolve") == 0)
 		return cmd_resolve(&cfg, pos, n_pos);

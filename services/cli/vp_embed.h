@@ -18,10 +18,11 @@ struct vp_embed_cfg {
 	/* fetcher settings (NULL = the library defaults with allow above);
 	 * when given, its own allow field is used */
 	const struct fetch_opts *fetch;
-	size_t recv_max;       /* 0 = 80 MiB */
+	size_t recv_max;       /* 0 = VP_MSG_MAX_BYTES */
 	unsigned max_inflight; /* 0 = dispatcher default */
 	/* link monitor store (SQLite file or PostgreSQL conninfo); NULL = no
-	 * monitor. linkmon_tick_ms > 0 also runs its re-check loop. */
+	 * monitor (a program that only parses, resolves or checks starts
+	 * none). linkmon_tick_ms > 0 also runs its re-check loop. */
 	const char *linkmon_db;
 	unsigned linkmon_tick_ms;
 };

@@ -7,6 +7,7 @@
 #include "prs_svc.h"
 #include "split_svc.h"
 #include "vp_err.h"
+#include "vp_limits.h"
 #include "vp_worker.h"
 
 #ifdef VP_WITH_LINKMON
@@ -38,7 +39,7 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 	struct fetch_opts fo;
 	struct vp_worker_cfg wc;
 	unsigned n = atomic_fetch_add(&seq, 1);
-	size_t recv_max = cfg->recv_max ? cfg->recv_max : 80u << 20;
+	size_t recv_max = cfg->recv_max ? cfg->recv_max : VP_MSG_MAX_BYTES;
 	int rv;
 
 	if (e == NULL)
