@@ -69,9 +69,9 @@ enum vp_type {
 };
 #include "vp_proto_fields_undef.h"
 
-/* The envelope (DESIGN §4). body points to struct vp_<body> of the type's
- * VP_MSG entry (NULL for types without a body); err is set on replies that
- * failed. timeout_ms is the REMAINING budget (0 = none given). */
+/* The envelope (docs/DESIGN.md §4). body points to struct vp_<body> of the
+ * type's VP_MSG entry (NULL for types without a body); err is set on replies
+ * that failed. timeout_ms is the REMAINING budget (0 = none given). */
 struct vp_msg {
 	uint32_t v;
 	enum vp_type type;
