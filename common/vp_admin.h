@@ -1,4 +1,5 @@
-/* vp_admin.h - the internal admin endpoint every service runs (DESIGN §8):
+/* vp_admin.h - the internal admin endpoint every service runs
+ * (docs/DESIGN.md §8):
  * GET /healthz (alive), /readyz (connected, not draining) and /metrics
  * (Prometheus text), served by nng's HTTP server. nng 1.5.2's HTTP server
  * has known memory-safety bugs (#1594, #1611): bind it to an internal

@@ -1,7 +1,7 @@
 /* vp_nng.h - the few ways this project opens nng sockets, with the nng 1.5.2
- * rules of DESIGN §5 built in: receive size capped on every socket, dials
- * non-blocking with reconnect backoff, timeouts set, messages freed on failed
- * sends. */
+ * rules of docs/DESIGN.md §5 built in: receive size capped on every socket,
+ * dials non-blocking with reconnect backoff, timeouts set, messages freed on
+ * failed sends. */
 #ifndef VP_NNG_H
 #define VP_NNG_H
 

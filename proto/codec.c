@@ -1,6 +1,6 @@
 /* The Vindplaats wire codec: msgpack <-> the owned structs of vp_proto.h.
  * One generic walker over the descriptors of desc.c decodes and encodes every
- * message; only the envelope (DESIGN §4) has code of its own.
+ * message; only the envelope (docs/DESIGN.md §4) has code of its own.
  *
  * Decoding trusts nothing: vp_prevalidate bounds what msgpack-c may allocate,
  * then the walker checks types, ranges, lengths, UTF-8, duplicate and required

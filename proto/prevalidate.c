@@ -1,6 +1,7 @@
 /* vp_prevalidate: a non-allocating, non-recursive pass over raw msgpack bytes
  * that rejects anything msgpack-c would turn into a huge allocation or accept
- * silently (DESIGN §4): counts that cannot fit, deep nesting, trailing bytes.
+ * silently (docs/DESIGN.md §4): counts that cannot fit, deep nesting,
+ * trailing bytes.
  *
  * Design: an explicit stack holds, per open container, how many objects it
  * still expects. Besides the per-container check, the sum of all pending

@@ -116,9 +116,9 @@ bool vp_status_is_broken(const char *name);
  * range). */
 const char *vp_status_class_name(enum vp_status_class c);
 
-/* The envelope (DESIGN §4). body points to struct vp_<body> of the type's
- * VP_MSG entry (NULL for types without a body); err is set on replies that
- * failed. timeout_ms is the REMAINING budget (0 = none given). */
+/* The envelope (docs/DESIGN.md §4). body points to struct vp_<body> of the
+ * type's VP_MSG entry (NULL for types without a body); err is set on replies
+ * that failed. timeout_ms is the REMAINING budget (0 = none given). */
 struct vp_msg {
 	uint32_t v;
 	enum vp_type type;

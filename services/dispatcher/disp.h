@@ -2,7 +2,8 @@
  *
  * API socket (REP): resolve.req, parse.req, check.req, stats.req from clients.
  * Work socket (REP): workers pull with worker.ready and get jobs (split.req,
- * parse.req, check.req) or idle heartbeats. See DESIGN §3 and proto/README.md.
+ * parse.req, check.req) or idle heartbeats. See docs/DESIGN.md §3 and
+ * proto/README.md.
  */
 #ifndef DISP_H
 #define DISP_H

@@ -1,8 +1,9 @@
 /* fetch_lookup.c - online lookups of citations the parser marked with field
- * "lookup": the KOOP SRU API (spec §2.5: gzd records) for Kamerstukken,
- * Aanhangsels and other officielebekendmakingen ids, and the Tweede Kamer
- * OData API (spec §7) for zaak -> documents. Requests go through the engine
- * (SSRF guard, politeness); answers are cached by request URL with a TTL.
+ * "lookup": the KOOP SRU API (gzd records, docs/spec/citations.md §2.5) for
+ * Kamerstukken, Aanhangsels and other officielebekendmakingen ids, and the
+ * Tweede Kamer OData API (docs/spec/citations.md §7) for zaak -> documents.
+ * Requests go through the engine (SSRF guard, politeness); answers are cached
+ * by request URL with a TTL.
  * The parsers (fetch_sru_parse, fetch_odata_zaak_parse) are pure. */
 #include <curl/curl.h>
 #include <jansson.h>

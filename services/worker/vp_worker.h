@@ -1,4 +1,5 @@
-/* vp_worker.h - the pull side of DESIGN §3, shared by every worker service.
+/* vp_worker.h - the pull side of docs/DESIGN.md §3, shared by every worker
+ * service.
  *
  * A worker opens one REQ socket dialing the dispatcher's work socket and runs
  * K contexts, each on its own thread: send worker.ready (carrying the previous
