@@ -19,7 +19,7 @@ done
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$P/readyz")" = 200 ] || fail "parser not ready"
 VP_ADMIN_LISTEN=$P "$VP_BIN/vp-parser" --health-check || fail "health-check of a ready parser"
 
-vp resolve --connect "$API" --format json "$ROOT/examples/kamervragen-antwoord-2025-palantir.txt" >/dev/null
+vp_resolve --connect "$API" --format json "$ROOT/examples/kamervragen-antwoord-2025-palantir.txt" >/dev/null
 curl -s "$D/metrics" | grep -q '^vp_dispatcher_jobs_done_total [1-9]' || fail "dispatcher metrics"
 curl -s "$P/metrics" | grep -q '^vp_worker_jobs_total{kind="parse"} [1-9]' || fail "parser metrics"
 

@@ -21,7 +21,9 @@ client=$!
 sleep 0.5
 kill -9 "$(cat "$RUN_DIR/pids/parser-1.pid")"
 rm -f "$RUN_DIR/pids/parser-1.pid"
-wait $client || fail "resolve of 200 documents exited $? ($(head -c 500 "$RUN_DIR/err.txt"); $(vp stats --connect "$API" --timeout 2000 --format jsonl 2>&1))"
+rc=0
+wait $client || rc=$?
+[ "$rc" -le 1 ] || fail "resolve of 200 documents exited $rc ($(head -c 500 "$RUN_DIR/err.txt"); $(vp stats --connect "$API" --timeout 2000 --format jsonl 2>&1))"
 
 n=$(wc -l <"$RUN_DIR/out.jsonl")
 [ "$n" -eq 200 ] || fail "$n documents answered, want 200"
@@ -40,7 +42,7 @@ sleep 0.5
 before=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
 timeout 60 "$VP_BIN/vindplaats" resolve --connect "$API" --timeout 30000 --format jsonl \
   "$RUN_DIR"/docs/doc-00{1..9}.txt >"$RUN_DIR/out2.jsonl" ||
-  fail "resolve after the parser restart exited $?"
+  [ $? -eq 1 ] || fail "resolve after the parser restart failed"
 [ "$(wc -l <"$RUN_DIR/out2.jsonl")" -eq 9 ] || fail "not every document answered after restart"
 after=$(vp stats --connect "$API" --format jsonl | jq .jobs_done)
 [ $((after - before)) -ge 18 ] || fail "restarted parser $new did no work"
@@ -55,7 +57,7 @@ VP_API_LISTEN="$API" VP_WORK_LISTEN="tcp://127.0.0.1:$VP_WORK_PORT" \
 echo $! >"$RUN_DIR/pids/dispatcher.pid"
 timeout 40 "$VP_BIN/vindplaats" resolve --connect "$API" --timeout 20000 --format jsonl \
   "$RUN_DIR/docs/doc-001.txt" >"$RUN_DIR/out3.jsonl" ||
-  fail "resolve after a dispatcher restart exited $?"
+  [ $? -eq 1 ] || fail "resolve after a dispatcher restart failed"
 jq -e '[.citations[] | select(.id == "ah-tk-20202021-3011")] | length == 1' \
   "$RUN_DIR/out3.jsonl" >/dev/null || fail "incomplete answer after a dispatcher restart"
 echo "it_kill_worker: ok (jobs requeued after kill: $requeued)"

@@ -6,7 +6,10 @@
 start_topology
 EX="$ROOT/examples/kamervragen-antwoord-2025-palantir.txt"
 
-out=$(vp resolve --connect "$API" --format json "$EX") || fail "resolve exited $?"
+out=$(vp_resolve --connect "$API" --format json "$EX") || fail "resolve exited $?"
+echo "$out" | jq -e '[.citations[] | select(.id | startswith("wet:Coördinatiebesluit"))
+  | select(.fields.lookup == "law")] | length == 1' >/dev/null \
+  || fail "the regulation missing from the law table is not reported as unresolved"
 echo "$out" | jq -e '.citations | length >= 6' >/dev/null || fail "too few citations"
 echo "$out" | jq -e '.citations[] | select(.id == "ah-tk-20202021-3011")
   | (.family == "aanhangsel") and (.spans | length == 2) and (.confidence < 1)
@@ -25,7 +28,7 @@ echo "$out" | jq -r '.citations[].spans[] | "\(.start) \(.end)"' | while read -r
 done
 
 # same answer as the embedded mode
-emb=$(vp resolve --format json "$EX") || fail "embedded resolve exited $?"
+emb=$(vp_resolve --format json "$EX") || fail "embedded resolve exited $?"
 [ "$(echo "$out" | jq -S '.citations')" = "$(echo "$emb" | jq -S '.citations')" ] \
   || fail "embedded and separate-process results differ"
 
