@@ -672,6 +672,10 @@ int prs_bwbimport(const char *xml, size_t len, char **out, size_t *out_len,
 		say(err, errcap, "larger than %u MiB", PRS_BWB_MAX_INPUT >> 20);
 		return VP_ETOOLARGE;
 	}
+	if (len == 0) {
+		say(err, errcap, "empty file");
+		return VP_EINVAL;
+	}
 	if (!utf8_valid(xml, len, &bad)) {
 		say(err, errcap,
 		    "line %zu: not UTF-8 (byte 0x%02x at offset %zu)",
@@ -701,7 +705,8 @@ int prs_bwbimport(const char *xml, size_t len, char **out, size_t *out_len,
 	if ((rv = read_document(&im, reader, err, errcap)) != VP_OK)
 		goto fail;
 
-	qsort(im.rows, im.n_rows, sizeof *im.rows, cmp_row);
+	if (im.n_rows) /* qsort's base must not be NULL, even for 0 rows */
+		qsort(im.rows, im.n_rows, sizeof *im.rows, cmp_row);
 	total = sizeof HEADER - 1;
 	for (size_t k = 0; k < im.n_rows; k++) {
 		if (n && !memcmp(im.rows[n - 1].id, im.rows[k].id, BWB_ID_LEN))
