@@ -862,7 +862,7 @@ int prs_laws_import_file(
     const char *xml_path, const char *tsv_path, char *err, size_t errcap)
 {
 	char *xml = NULL, *tsv = NULL, *tmp = NULL, msg[300];
-	size_t xml_len, tsv_len;
+	size_t xml_len, tsv_len, tmp_cap;
 	struct stat st;
 	mode_t mode = 0644;
 	int fd = -1, rv;
@@ -878,11 +878,12 @@ int prs_laws_import_file(
 		return rv;
 	}
 
-	if (!(tmp = malloc(strlen(tsv_path) + sizeof ".tmp-XXXXXX"))) {
+	tmp_cap = strlen(tsv_path) + sizeof ".tmp-XXXXXX";
+	if (!(tmp = malloc(tmp_cap))) {
 		rv = VP_ENOMEM;
 		goto fail;
 	}
-	sprintf(tmp, "%s.tmp-XXXXXX", tsv_path);
+	snprintf(tmp, tmp_cap, "%s.tmp-XXXXXX", tsv_path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		say(err, errcap, "%s: %s", tmp, strerror(errno));
 		free(tmp);
