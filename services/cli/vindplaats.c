@@ -6,6 +6,9 @@
  * citation broken or unresolved (or a document failed), 2 usage or
  * configuration error. */
 #include "cli_out.h"
+#include "prs_bwbimport.h"
+#include "prs_laws.h"
+#include "prs_svc.h"
 #include "vp_cfg.h"
 #include "vp_client.h"
 #include "vp_embed.h"
@@ -49,6 +52,11 @@ struct cli_cfg {
 	int all;
 	/* the embedded fetcher's settings: loaded by fetch_cfg_opts */
 	struct fetch_opts fetch;
+	/* the embedded parser's settings (prs_cfg_opts), and the law index
+	 * they ask for (NULL: the built-in one) */
+	struct prs_cfg parser;
+	struct prs_laws *laws;
+	const char *out; /* laws import --out */
 };
 
 #define M(m) VP_CFG_AT(struct cli_cfg, m)
@@ -111,6 +119,9 @@ static const struct vp_cfg_opt cli_opts[] = {
         "SQLite file or PostgreSQL conninfo; default "
         "$XDG_STATE_HOME/vindplaats/linkmon.db, without XDG_STATE_HOME "
         "~/.local/state/vindplaats/linkmon.db"),
+    VP_OPT_STR("out", M(out), NULL,
+        "laws import: where to write the law table (default "
+        "$XDG_DATA_HOME/vindplaats/laws.tsv)"),
     VP_OPT_BOOL("all", M(all), "0",
         "report: every watched document, not only broken ones"),
     {.name = "help",
@@ -127,7 +138,7 @@ static const struct vp_cfg_opt cli_opts[] = {
 /* The CLI's options, then the embedded fetcher's (the same table as
  * vp-fetcher's, so its politeness and archive settings are flags here
  * too). */
-enum { T_CLI, T_FETCH, N_TABLES };
+enum { T_CLI, T_FETCH, T_PARSER, N_TABLES };
 
 static void usage(FILE *f, const struct vp_cfg_table *t)
 {
@@ -171,6 +182,8 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	      "serve):\n",
 	    f);
 	vp_cfg_usage_tables(f, &t[T_FETCH], 1);
+	fputs("\nembedded parser (parse, resolve, serve):\n", f);
+	vp_cfg_usage_tables(f, &t[T_PARSER], 1);
 	fputs(
 	    "\n"
 	    "exit status: 0 all fine; 1 some citation broken or unresolved, or "
@@ -248,13 +261,14 @@ static void embed_allow(const struct cli_cfg *cfg, struct fetch_opts *o)
 		           "192.168.0.0/16,fc00::/7";
 }
 
-/* The embedded link monitor's store when --linkmon-db is not given:
- * $XDG_STATE_HOME/vindplaats/linkmon.db (an absolute XDG_STATE_HOME only,
- * as the XDG spec says), else ~/.local/state/vindplaats/linkmon.db; the
- * directories are made (0700) on the way. Never the current directory. */
-static int default_store(char *path, size_t cap)
+/* A file of ours under an XDG base directory: $<xdg_var>/vindplaats/name
+ * (an absolute value only, as the XDG spec says), else
+ * ~/<fallback>/vindplaats/name; the directories are made (0700) on the
+ * way. Never the current directory. */
+static int xdg_file(char *path, size_t cap, const char *xdg_var,
+    const char *fallback, const char *name, const char *option)
 {
-	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *xdg = getenv(xdg_var);
 	const char *home = getenv("HOME");
 	char dir[4096];
 	int n;
@@ -262,14 +276,17 @@ static int default_store(char *path, size_t cap)
 		n = snprintf(dir, sizeof(dir), "%s/vindplaats", xdg);
 	else if (home != NULL && home[0] == '/')
 		n = snprintf(
-		    dir, sizeof(dir), "%s/.local/state/vindplaats", home);
+		    dir, sizeof(dir), "%s/%s/vindplaats", home, fallback);
 	else {
-		fprintf(stderr, "vindplaats: neither XDG_STATE_HOME nor HOME "
-		                "is set: give --linkmon-db\n");
+		fprintf(stderr,
+		    "vindplaats: neither %s nor HOME is set: give "
+		    "%s\n",
+		    xdg_var, option);
 		return VP_EINVAL;
 	}
 	if (n < 0 || (size_t)n >= sizeof(dir)) {
-		fprintf(stderr, "vindplaats: state directory path too long\n");
+		fprintf(stderr, "vindplaats: %s directory path too long\n",
+		    xdg_var);
 		return VP_EINVAL;
 	}
 	/* mkdir -p: each '/' after the first ends a parent */
@@ -287,8 +304,25 @@ static int default_store(char *path, size_t cap)
 		if (c == '\0')
 			break;
 	}
-	n = snprintf(path, cap, "%s/linkmon.db", dir);
+	n = snprintf(path, cap, "%s/%s", dir, name);
 	return n < 0 || (size_t)n >= cap ? VP_EINVAL : VP_OK;
+}
+
+/* The embedded link monitor's store when --linkmon-db is not given:
+ * $XDG_STATE_HOME/vindplaats/linkmon.db, else
+ * ~/.local/state/vindplaats/linkmon.db. */
+static int default_store(char *path, size_t cap)
+{
+	return xdg_file(path, cap, "XDG_STATE_HOME", ".local/state",
+	    "linkmon.db", "--linkmon-db");
+}
+
+/* Where `laws import` writes when --out is not given:
+ * $XDG_DATA_HOME/vindplaats/NAME, else ~/.local/share/vindplaats/NAME. */
+static int default_data_file(char *path, size_t cap, const char *name)
+{
+	return xdg_file(
+	    path, cap, "XDG_DATA_HOME", ".local/share", name, "--out");
 }
 
 struct conn {
@@ -314,6 +348,7 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg, bool monitor)
 		ec.parse_ctx = k;
 		ec.check_ctx = 16;
 		ec.fetch = &cfg->fetch;
+		ec.laws = cfg->laws;
 		if (monitor) {
 			ec.linkmon_db = cfg->linkmon_db;
 			if (ec.linkmon_db == NULL) {
@@ -945,6 +980,7 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	}
 	ec.linkmon_tick_ms = 1000;
 	ec.fetch = &cfg->fetch;
+	ec.laws = cfg->laws;
 	if (vp_embed_start(&e, &ec, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vindplaats serve: %s\n", err);
 		return 1;
@@ -959,6 +995,44 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	return 0;
 }
 
+/* laws import FILE [--out PATH]: KOOP's BWBIdList.xml -> the law table the
+ * parser loads (--parser-laws / VP_PARSER_LAWS). The table is written to a
+ * temporary file and renamed over PATH only when the whole list was read:
+ * a broken or hostile file leaves the current table as it was. */
+static int cmd_laws(const struct cli_cfg *cfg, const char **args, size_t n)
+{
+	char err[512], path[4200];
+	struct prs_laws *check = NULL;
+	int rv;
+	if (n != 2 || strcmp(args[0], "import") != 0) {
+		fprintf(stderr, "usage: vindplaats laws import BWBIdList.xml "
+		                "[--out PATH]\n");
+		return 2;
+	}
+	if (cfg->out) {
+		snprintf(path, sizeof(path), "%s", cfg->out);
+	} else if ((rv = default_data_file(path, sizeof(path), "laws.tsv")) !=
+	           VP_OK) {
+		return 1;
+	}
+	if ((rv = prs_laws_import_file(args[1], path, err, sizeof(err))) !=
+	    VP_OK) {
+		fprintf(stderr, "vindplaats laws import: %s\n", err);
+		return rv == VP_EINVAL || rv == VP_ETOOLARGE ? 2 : 1;
+	}
+	/* the services must be able to load what was written */
+	if ((rv = prs_laws_load_merged(path, &check, err, sizeof(err))) !=
+	    VP_OK) {
+		fprintf(stderr, "vindplaats laws import: %s\n", err);
+		return 1;
+	}
+	printf("vindplaats: %zu regulations, %zu names in %s\n"
+	       "use it with --parser-laws %s (or VP_PARSER_LAWS)\n",
+	    prs_laws_count(check), prs_laws_names(check), path, path);
+	prs_laws_free(check);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *pos[MAX_POS];
@@ -966,6 +1040,7 @@ int main(int argc, char **argv)
 	const struct vp_cfg_table tables[N_TABLES] = {
 	    [T_CLI] = {cli_opts, N_OPTS, &cfg},
 	    [T_FETCH] = {fetch_cfg_opts, fetch_cfg_n_opts, &cfg.fetch},
+	    [T_PARSER] = {prs_cfg_opts, prs_cfg_n_opts, &cfg.parser},
 	};
 	char err[256];
 	size_t n_pos = 0;
@@ -1004,6 +1079,13 @@ int main(int argc, char **argv)
 	}
 	embed_allow(&cfg, &cfg.fetch);
 	vp_log_init("vindplaats", vp_log_level_parse(cfg.log_level));
+	if (strcmp(cmd, "laws") == 0)
+		return cmd_laws(&cfg, pos, n_pos);
+	if (cfg.connect == NULL &&
+	    prs_cfg_laws(&cfg.parser, &cfg.laws, err, sizeof(err)) != VP_OK) {
+		fprintf(stderr, "vindplaats: %s\n", err);
+		return 2;
+	}
 	if (strcmp(cmd, "resolve") == 0)
 		return cmd_resolve(&cfg, pos, n_pos);
 	if (strcmp(cmd, "parse") == 0)

@@ -95,6 +95,7 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 	wc.kind = "parse";
 	wc.contexts = cfg->parse_ctx ? cfg->parse_ctx : 2;
 	wc.fn = prs_job;
+	wc.arg = (void *)cfg->laws; /* read only by the parser */
 	if ((rv = vp_worker_start(&e->parse, &wc, err, errlen)) != VP_OK)
 		goto fail;
 	wc.kind = "check";

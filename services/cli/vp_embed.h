@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #include "fetch.h"
+
+struct prs_laws;
 #include <stdint.h>
 
 struct vp_embed_cfg {
@@ -18,6 +20,8 @@ struct vp_embed_cfg {
 	/* fetcher settings (NULL = the library defaults with allow above);
 	 * when given, its own allow field is used */
 	const struct fetch_opts *fetch;
+	/* the parser's law index (NULL = the built-in one); not owned */
+	const struct prs_laws *laws;
 	size_t recv_max;       /* 0 = VP_MSG_MAX_BYTES */
 	unsigned max_inflight; /* 0 = dispatcher default */
 	/* link monitor store (SQLite file or PostgreSQL conninfo); NULL = no

@@ -75,6 +75,12 @@ int prs_laws_parse(const char *text, size_t len, struct prs_laws **out);
  * cannot be read, VP_ETOOLARGE past the limit. */
 int prs_laws_load(const char *path, struct prs_laws **out);
 
+/* Reads a TSV file (at most 256 MiB) and builds an index of it merged with
+ * the curated tables compiled into the binary (their names and titles win).
+ * On error *out is NULL and err says what is wrong with which file. */
+int prs_laws_load_merged(
+    const char *path, struct prs_laws **out, char *err, size_t errlen);
+
 /* Frees a built index; NULL is a no-op. */
 void prs_laws_free(struct prs_laws *laws);
 

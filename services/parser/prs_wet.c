@@ -896,8 +896,20 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
  * with the keyword again ("en artikel 12", "of de artikelen 3"). Returns the
  * position of what follows, p when there is none; *range is set for "tot
  * en met", "t/m" and "tot"; *unit for a structure unit ("en afdeling 3.7"). */
+static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
+    bool *range, const char **unit, size_t *item);
+
 static size_t list_sep(const char *s, size_t len, size_t p, bool plural,
     bool *range, const char **unit)
+{
+	size_t item;
+	return list_sep_at(s, len, p, plural, range, unit, &item);
+}
+
+/* list_sep, and *item = where the next item's words start (its keyword
+ * when repeated: "en artikel 12" -> "artikel"). */
+static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
+    bool *range, const char **unit, size_t *item)
 {
 	static const char *const words[] = {"en", "of", "respectievelijk",
 	    "onderscheidenlijk", "alsmede", "juncto", "jo", "dan wel",
@@ -911,6 +923,7 @@ static size_t list_sep(const char *s, size_t len, size_t p, bool plural,
 	bool comma = false, word = false, kw = false;
 	*range = false;
 	*unit = NULL;
+	*item = p;
 	if (q == p && (n = prs_dash(s, len, q)) &&
 	    prs_isdigit(prs_at(s, len, q + n)) && q > 0 &&
 	    prs_isdigit((unsigned char)s[q - 1])) {
@@ -938,6 +951,7 @@ static size_t list_sep(const char *s, size_t len, size_t p, bool plural,
 		}
 	if (!comma && !word)
 		return p;
+	*item = q;
 	if ((n = prs_word(s, len, q, "de")))
 		q = prs_ws(s, len, q + n);
 	if ((n = prs_word(s, len, q, "artikelen")) ||
@@ -1406,9 +1420,9 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	for (int g = 0; rv == VP_OK && found && g < 16; g++) {
 		bool range;
 		const char *unit;
-		size_t q = list_sep(
-		           s, len, prs_ws(s, len, p), true, &range, &unit),
-		       k, e;
+		size_t item, k, e,
+		    q = list_sep_at(
+		        s, len, prs_ws(s, len, p), true, &range, &unit, &item);
 		if (range || q == prs_ws(s, len, p) ||
 		    !prs_isdigit(prs_at(s, len, q)))
 			break;
@@ -1418,7 +1432,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		e = law_after(ctx, k, &L, book, &found);
 		if (!found || L.internal)
 			break;
-		rv = emit_pin(ctx, &L, P, book, "", q, e);
+		rv = emit_pin(ctx, &L, P, book, "", item, e);
 		*end = p = e;
 	}
 	free(P);

@@ -47,14 +47,15 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 	struct vp_admin *admin = NULL;
 	const struct vp_cfg_table tables[] = {
 	    {vp_worker_cfg_opts, vp_worker_cfg_n_opts, &wc},
+	    {w->opts, w->n_opts, w->cfg},
 	};
 	void *arg = NULL;
 	char err[256];
 	int rv;
 
 	memset(&wc, 0, sizeof(wc));
-	if ((rv = vp_svc_start(&svc, tables, 1, argc, argv, NULL, 0, NULL,
-	         w->prog, w->prog, w->about)) >= 0)
+	if ((rv = vp_svc_start(&svc, tables, w->n_opts ? 2 : 1, argc, argv,
+	         NULL, 0, NULL, w->prog, w->prog, w->about)) >= 0)
 		return rv;
 	/* A worker handles document after document: keep freed memory in the
 	 * heap rather than giving it back to the kernel and faulting it in

@@ -7,15 +7,18 @@
 
 #include <stdint.h>
 
+#include "vp_cfg.h"
 #include "vp_worker.h"
 
 struct vp_wmain {
 	const char *prog;  /* "vp-parser" */
 	const char *kind;  /* "parse" */
 	const char *about; /* one line for --help */
-	/* 0. The slot of the removed fetch-options switch, kept while
-	 * vp-parser's main fills this struct by position; fill it by name. */
-	int reserved;
+	/* optional: the program's own option table and the struct it fills
+	 * (read by setup) */
+	const struct vp_cfg_opt *opts;
+	size_t n_opts;
+	void *cfg;
 	/* optional: called after configuration, before the loop; sets *arg
 	 * for the handler. Returns VP_OK or an error with a message. */
 	int (*setup)(const struct vp_worker_cfg *cfg, void **arg, char *err,

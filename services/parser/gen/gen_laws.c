@@ -128,6 +128,31 @@ int main(int argc, char **argv)
 	}
 	write_index(o, L);
 	prs_laws_free(L);
+	/* the tables after the first, as text: a table loaded at run time
+	 * (prs_laws_load_merged) is merged with them */
+	fprintf(o, "\n/* the curated tables, merged into a loaded one */\n");
+	for (size_t k = 1; k < n; k++) {
+		fprintf(o, "static const char extra%zu[] =\n\"", k);
+		for (size_t i = 0; i < lens[k]; i++) {
+			unsigned char c = (unsigned char)texts[k][i];
+			if (c == '\n')
+				fputs("\\n\"\n\"", o);
+			else if (c == '"' || c == '\\')
+				fprintf(o, "\\%c", c);
+			else if (c < 0x20 || c == 0x7f || c == '?')
+				fprintf(o, "\\%03o", c);
+			else
+				fputc(c, o);
+		}
+		fprintf(o, "\";\n");
+	}
+	fprintf(o, "const char *const prs_laws_extra[] = {");
+	for (size_t k = 1; k < n; k++)
+		fprintf(o, "extra%zu, ", k);
+	fprintf(o, "NULL};\nconst size_t prs_laws_extra_len[] = {");
+	for (size_t k = 1; k < n; k++)
+		fprintf(o, "%zu, ", lens[k]);
+	fprintf(o, "0};\n");
 	rc = fclose(o) ? 1 : 0;
 done:
 	for (size_t k = 0; k < n; k++)

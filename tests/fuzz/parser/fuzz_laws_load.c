@@ -1,7 +1,8 @@
-/* fuzz_laws_load.c - libFuzzer target over the law-table loader
- * (prs_laws_parse) and the key normaliser (prs_law_norm): any bytes must
- * load into a sorted table whose every key is found again, or fail with
- * VP_EINVAL; the normaliser's offset map must stay inside the input. */
+/* fuzz_laws_load.c - libFuzzer target over the law-table loader and the
+ * name matcher: any bytes must build an index or fail with VP_EINVAL (no
+ * header, no usable row); a built index must give every law an id and a
+ * title, and matching names at every position of the same bytes must stay
+ * inside them. The built-in index is matched against the bytes too. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,38 +12,43 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void match_all(const struct prs_laws *laws, const char *s, size_t n)
+{
+	const uint64_t *filter = prs_laws_filter(laws);
+	for (size_t i = 0; i < n; i++) {
+		struct prs_law_match m;
+		(void)prs_laws_maybe(filter, s, n, i);
+		if (!prs_laws_match(laws, s, n, i, &m))
+			continue;
+		if (m.end <= i || m.end > n || m.n_cands == 0 ||
+		    m.n_cands > PRS_MAX_CANDS)
+			abort();
+		for (size_t k = 0; k < m.n_cands; k++)
+			if (!prs_laws_get(laws, m.cands[k]))
+				abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct prs_laws *laws = NULL;
-	char norm[64];
-	size_t map[64], n;
-	int rv = prs_laws_parse((const char *)data, size, &laws);
+	const char *s = (const char *)data;
+	int rv = prs_laws_parse(s, size, &laws);
 
 	if (rv == VP_OK) {
-		if (!laws || laws->n == 0)
+		size_t n = prs_laws_count(laws);
+		if (!laws || n == 0)
 			abort();
-		for (size_t k = 0; k < laws->n; k++) {
-			const struct prs_law *l = &laws->v[k];
-			size_t lo, hi;
-			if (!l->key || !l->title || !l->bwb || !l->key[0])
-				abort();
-			if (k && strcmp(laws->v[k - 1].key, l->key) > 0)
-				abort();
-			if (!prs_laws_find(laws, l->key, &lo, &hi) || lo > k ||
-			    hi <= k)
+		for (uint32_t k = 0; k < n; k++) {
+			const struct prs_law *l = prs_laws_get(laws, k);
+			if (!l || !l->bwb || !l->bwb[0] || !l->title)
 				abort();
 		}
+		match_all(laws, s, size);
 		prs_laws_free(laws);
 	} else if (laws || rv != VP_EINVAL) {
 		abort();
 	}
-
-	/* small output buffer on purpose: the cut must stay in bounds */
-	n = prs_law_norm((const char *)data, size, norm, sizeof norm, map);
-	if (n >= sizeof norm || norm[n] != 0)
-		abort();
-	for (size_t k = 0; k < n; k++)
-		if (map[k] > size || (k && map[k] < map[k - 1]))
-			abort();
+	match_all(prs_laws_builtin(), s, size);
 	return 0;
 }
