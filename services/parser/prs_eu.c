@@ -1,6 +1,7 @@
 /* prs_eu.c - EU legislation (spec §9): "Verordening (EU) 2016/679",
  * "Richtlijn 2008/98/EG", "Verordening (EG) nr. 1107/2009" and bare CELEX
  * numbers ("32016R0679") -> CELEX id and EUR-Lex URL. */
+#include <stdint.h>
 #include <string.h>
 
 #include "prs_internal.h"
@@ -46,29 +47,76 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end)
 		const char *w;
 		char type;
 		bool need_suffix; /* a national act has the same name */
-	} acts[] = {{"Verordening", 'R', false},
-	    {"Uitvoeringsverordening", 'R', false},
-	    {"Gedelegeerde Verordening", 'R', false}, {"Richtlijn", 'L', false},
+	} acts[] = {/* [0] vero */ {"Verordening", 'R', false},
+	    /* [1, 4) uitv */ {"Uitvoeringsverordening", 'R', false},
 	    {"Uitvoeringsrichtlijn", 'L', false},
+	    {"Uitvoeringsbesluit", 'D', true},
+	    /* [4, 6) gede */ {"Gedelegeerde Verordening", 'R', false},
 	    {"Gedelegeerde Richtlijn", 'L', false},
-	    {"Kaderbesluit", 'F', false}, {"Uitvoeringsbesluit", 'D', true},
-	    {"Besluit", 'D', true}, {"Beschikking", 'D', true},
+	    /* [6] rich */ {"Richtlijn", 'L', false},
+	    /* [7] kade */ {"Kaderbesluit", 'F', false},
+	    /* [8] besl */ {"Besluit", 'D', true},
+	    /* [9] besc */ {"Beschikking", 'D', true},
 	    /* English, as cited in Dutch texts too */
-	    {"Council Directive", 'L', false},
-	    {"Commission Directive", 'L', false}, {"Directive", 'L', false},
+	    /* [10, 13) coun */ {"Council Directive", 'L', false},
 	    {"Council Regulation", 'R', false},
+	    {"Council Decision", 'D', false},
+	    /* [13, 14) coun */ {"Council Framework Decision", 'F', false},
+	    /* [14, 19) comm */ {"Commission Directive", 'L', false},
 	    {"Commission Regulation", 'R', false},
 	    {"Commission Implementing Regulation", 'R', false},
 	    {"Commission Delegated Regulation", 'R', false},
-	    {"Regulation", 'R', false}, {"Council Decision", 'D', false},
-	    {"Commission Decision", 'D', false}, {"Decision", 'D', true},
-	    {"Framework Decision", 'F', false},
-	    {"Council Framework Decision", 'F', false}};
+	    {"Commission Decision", 'D', false},
+	    /* [19] dire */ {"Directive", 'L', false},
+	    /* [20] regu */ {"Regulation", 'R', false},
+	    /* [21] deci */ {"Decision", 'D', true},
+	    /* [22] fram */ {"Framework Decision", 'F', false}};
+	size_t lo, hi;
+	const char *common = NULL; /* what every act of the group starts with */
 
 	*end = i;
 	type = 0;
+	/* most words that reach here are "Kamer", "uitvoering", "commissie":
+	 * the first four letters pick the acts to try, or none */
+	if (len < 4 || i > len - 4)
+		return VP_OK;
+	{
+		uint32_t x;
+		memcpy(&x, s + i, 4);
+		x |= 0x20202020u;
+#define H(a, b, c, d)                                                          \
+	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |            \
+	    (uint32_t)(d) << 24)
+		switch (x) {
+		case H('v', 'e', 'r', 'o'): lo = 0, hi = 1; break;
+		case H('u', 'i', 't', 'v'):
+			lo = 1, hi = 4, common = "uitvoerings";
+			break;
+		case H('g', 'e', 'd', 'e'):
+			lo = 4, hi = 6, common = "gedelegeerde";
+			break;
+		case H('r', 'i', 'c', 'h'): lo = 6, hi = 7; break;
+		case H('k', 'a', 'd', 'e'): lo = 7, hi = 8; break;
+		case H('b', 'e', 's', 'l'): lo = 8, hi = 9; break;
+		case H('b', 'e', 's', 'c'): lo = 9, hi = 10; break;
+		case H('c', 'o', 'u', 'n'):
+			lo = 10, hi = 14, common = "council";
+			break;
+		case H('c', 'o', 'm', 'm'):
+			lo = 14, hi = 19, common = "commission";
+			break;
+		case H('d', 'i', 'r', 'e'): lo = 19, hi = 20; break;
+		case H('r', 'e', 'g', 'u'): lo = 20, hi = 21; break;
+		case H('d', 'e', 'c', 'i'): lo = 21, hi = 22; break;
+		case H('f', 'r', 'a', 'm'): lo = 22, hi = 23; break;
+		default: return VP_OK;
+		}
+#undef H
+	}
+	if (common && !prs_prefix(s, len, i, common))
+		return VP_OK; /* "uitvoering", "commissie" */
 	/* prs_word ignores case: one spelling each */
-	for (size_t k = 0; k < sizeof acts / sizeof *acts && !type; k++)
+	for (size_t k = lo; k < hi && !type; k++)
 		if ((n = prs_word(s, len, i, acts[k].w))) {
 			type = acts[k].type;
 			need_suffix = acts[k].need_suffix;

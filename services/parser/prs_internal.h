@@ -39,7 +39,7 @@ struct prs_ambig {
 #define PRS_MAX_HAS 32
 
 /* Keyword filter of the scan (prs_scan.c): 2^PRS_ANCHOR_BITS bits. */
-#define PRS_ANCHOR_BITS 12
+#define PRS_ANCHOR_BITS 15
 
 struct prs_ctx {
 	const char *s;

@@ -1359,7 +1359,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	const char *s = ctx->s;
 	size_t len = ctx->len, j, n, p;
 	bool plural = false, found;
-	struct pin *P;
+	struct pin pin, *P = &pin;
 	struct law L;
 	char book[4];
 	int rv;
@@ -1392,17 +1392,13 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 			}
 		}
 	}
-	if (!(P = malloc(sizeof *P)))
-		return VP_ENOMEM;
 	j = parse_pin(s, len, j, plural, NULL, P);
 	if (!P->n_arts) {
-		free(P);
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
 	if (!found) {
 		if (!ctx->regulation || book[0]) {
-			free(P);
 			return VP_OK;
 		}
 		/* a bare article in a regulation: inside it */
@@ -1435,7 +1431,6 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		rv = emit_pin(ctx, &L, P, book, "", item, e);
 		*end = p = e;
 	}
-	free(P);
 	return rv;
 }
 
@@ -1500,10 +1495,8 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	         !(n = prs_word(s, len, p, "art")))
 		n = 0;
 	if (n) {
-		struct pin *P = malloc(sizeof *P);
+		struct pin pin, *P = &pin;
 		size_t j = p + n, k;
-		if (!P)
-			return VP_ENOMEM;
 		if (prs_at(s, len, j) == '.')
 			j++;
 		j = prs_ws(s, len, j);
@@ -1521,10 +1514,8 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 		if (P->n_arts) {
 			*end = k;
 			rv = emit_pin(ctx, &L, P, "", "", i, k);
-			free(P);
 			return rv;
 		}
-		free(P);
 	}
 	/* named alone: weak names (abbreviations) only when safe */
 	if (!law_at(ctx, i, &L, false) || L.internal)
@@ -1543,7 +1534,7 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	size_t len = ctx->len, m, p, n;
 	char art[20];
 	struct law L;
-	struct pin *P;
+	struct pin pin, *P = &pin;
 	int rv;
 	*end = i;
 	if (!(m = art_number(s, len, i, art, sizeof art)) || !strchr(art, ':'))
@@ -1551,15 +1542,12 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	p = prs_ws(s, len, i + m);
 	if (p == i + m || !(n = law_at(ctx, p, &L, true)))
 		return VP_OK;
-	if (!(P = malloc(sizeof *P)))
-		return VP_ENOMEM;
 	memset(&P->q[0], 0, sizeof P->q[0]);
 	P->unit[0] = NULL;
 	memcpy(P->arts[0], art, sizeof art);
 	P->n_arts = 1;
 	*end = p + n;
 	rv = emit_pin(ctx, &L, P, "", "", i, p + n);
-	free(P);
 	return rv;
 }
 
@@ -1580,14 +1568,22 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 	const char *s = ctx->s;
 	size_t len = ctx->len, n = 0, j, p;
 	const char *key = NULL;
-	struct pin *P;
+	struct pin pin, *P = &pin;
 	struct law L;
 	char book[4];
 	bool found;
 	int rv;
 	*end = i;
+	/* the first letters rule out most words ("bijlage" without a number
+	 * is common) before the table is tried */
+	if (!prs_head_eq(s, len, i, "hoof") &&
+	    !prs_head_eq(s, len, i, "tite") &&
+	    !prs_head_eq(s, len, i, "afde") &&
+	    !prs_head_eq(s, len, i, "para") && !prs_head_eq(s, len, i, "bijl"))
+		return VP_OK;
 	for (size_t k = 0; k < sizeof units / sizeof *units && !key; k++)
-		if ((n = prs_word(s, len, i, units[k].w)))
+		if ((units[k].w[0] | 0x20) == (s[i] | 0x20) &&
+		    (n = prs_word(s, len, i, units[k].w)))
 			key = units[k].key;
 	if (!key)
 		return VP_OK;
@@ -1611,11 +1607,8 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		*end = i + n;
 		return emit_refs(ctx, &B, &r, 1, i, i + n);
 	}
-	if (!(P = malloc(sizeof *P)))
-		return VP_ENOMEM;
 	j = parse_pin(s, len, j, true, key, P);
 	if (!P->n_arts) {
-		free(P);
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
@@ -1623,7 +1616,6 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
 		 * a lower-case unit in a regulation's text is */
 		if (!ctx->regulation || prs_isupper(prs_at(s, len, i))) {
-			free(P);
 			return VP_OK;
 		}
 		law_clear(&L);
@@ -1635,7 +1627,6 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	*end = p;
 	rv = emit_pin(ctx, &L, P, "", key, i, p);
-	free(P);
 	return rv;
 }
 
