@@ -129,7 +129,12 @@ if(vp_man_pages)
 endif()
 
 # ---- data -------------------------------------------------------------------
-install(FILES ${PROJECT_SOURCE_DIR}/data/law-abbrev.tsv
+# The law tables the built-in index is made of (the binaries do not read
+# them: they are here to read, to edit, and to load with --parser-laws).
+install(FILES ${PROJECT_SOURCE_DIR}/data/bwb-titles.tsv
+  ${PROJECT_SOURCE_DIR}/data/bwb-titles.README.md
+  ${PROJECT_SOURCE_DIR}/data/law-abbrev.tsv
+  ${PROJECT_SOURCE_DIR}/data/eu-acts.tsv
   DESTINATION ${CMAKE_INSTALL_DATADIR}/vindplaats)
 
 # ---- test: install into a temporary prefix, build against vindplaats.pc -----

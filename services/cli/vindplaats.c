@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,19 @@ static int read_file(const char *path, char **out, size_t *len)
 	rv = read_all(f, out, len, path);
 	fclose(f);
 	return rv;
+}
+
+/* An array of n elements of size bytes (p reallocated): the CLI is the top
+ * floor and stops with a message when memory runs out (STYLE: service
+ * wiring may abort). */
+static void *xgrow(void *p, size_t n, size_t size)
+{
+	void *q = n > SIZE_MAX / size ? NULL : realloc(p, n * size);
+	if (q == NULL) {
+		fprintf(stderr, "vindplaats: out of memory\n");
+		exit(1);
+	}
+	return q;
 }
 
 /* ---- connection: embedded or remote ----------------------------------- */
@@ -620,8 +634,7 @@ static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
 					continue;
 				if (n_urls == cap) {
 					cap = cap ? cap * 2 : 64;
-					urls =
-					    realloc(urls, cap * sizeof(*urls));
+					urls = xgrow(urls, cap, sizeof(*urls));
 				}
 				urls[n_urls++] = line;
 			}
@@ -629,7 +642,7 @@ static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
 		}
 		if (n_urls == cap) {
 			cap = cap ? cap * 2 : 64;
-			urls = realloc(urls, cap * sizeof(*urls));
+			urls = xgrow(urls, cap, sizeof(*urls));
 		}
 		urls[n_urls++] = (char *)args[i];
 	}
@@ -771,13 +784,8 @@ static int cmd_watch_add(
 				continue;
 			if (wa->n_items == cap) {
 				cap = cap ? cap * 2 : 64;
-				wa->items = realloc(
-				    wa->items, cap * sizeof(*wa->items));
-				if (wa->items == NULL) {
-					fprintf(stderr,
-					    "vindplaats: out of memory\n");
-					exit(1);
-				}
+				wa->items =
+				    xgrow(wa->items, cap, sizeof(*wa->items));
 			}
 			it = &wa->items[wa->n_items++];
 			memset(it, 0, sizeof(*it));

@@ -1292,8 +1292,6 @@ static size_t law_after(
 			p++;
 		p = prs_ws(s, len, p);
 	}
-	if (!van && det && det != 'd' && !prs_word(s, len, r, "der"))
-		det = det; /* "artikel 3 dier wet" is rare; keep the reading */
 	if ((n = law_at(ctx, p, L, true))) {
 		*found = true;
 		return absorb_def(s, len, p + n);

@@ -40,8 +40,15 @@ for p in $programs; do
 done
 
 # the law table, byte for byte
-cmp -s "$root/data/law-abbrev.tsv" "$prefix/share/vindplaats/law-abbrev.tsv" ||
-	fail "share/vindplaats/law-abbrev.tsv missing or different"
+for t in bwb-titles.tsv law-abbrev.tsv eu-acts.tsv; do
+	cmp -s "$root/data/$t" "$prefix/share/vindplaats/$t" ||
+		fail "share/vindplaats/$t missing or different"
+done
+# the installed regulation table loads as a --parser-laws table
+"$prefix/bin/vindplaats" parse --format jsonl \
+	--parser-laws "$prefix/share/vindplaats/bwb-titles.tsv" \
+	--text 'artikel 3 van de Wegenwet' | grep -q 'BWBR0001948' ||
+	fail "the installed law table does not load with --parser-laws"
 
 # a user's program: only <vp_client.h> and <vp_err.h> from the install
 pc=$(find "$prefix" -name vindplaats.pc)
