@@ -64,6 +64,19 @@ static size_t art_number(
     const char *s, size_t len, size_t j, char *out, size_t cap)
 {
 	size_t p = j, d;
+	/* the Kieswet's "X 10", "P 11", "V 3": a capital, a space, a number */
+	if (prs_isupper(prs_at(s, len, p)) && prs_at(s, len, p + 1) == ' ' &&
+	    (d = prs_ndigits(s, len, p + 2, 3)) >= 1 && d <= 3) {
+		size_t q = p + 2 + d;
+		if (prs_at(s, len, q) >= 'a' && prs_at(s, len, q) <= 'z' &&
+		    !prs_isalpha(prs_at(s, len, q + 1)))
+			q++;
+		if (!prs_isalnum(prs_at(s, len, q)) && q - j < cap) {
+			memcpy(out, s + j, q - j);
+			out[q - j] = 0;
+			return q - j;
+		}
+	}
 	if (strchr("IVX", prs_at(s, len, p)) && prs_at(s, len, p)) {
 		/* an article of an amending act: I, IV, VIIa */
 		while (p - j < 6 && prs_at(s, len, p) &&
@@ -100,9 +113,19 @@ static size_t art_number(
 		out[k + 1 + d] = 0;
 		return p + 2 + d - j;
 	}
-	if (prs_isalpha(prs_at(s, len, p)) &&
-	    !prs_isalpha(prs_at(s, len, p + 1)))
-		p++;
+	/* "20a", "67cb", "16Aa", "10b1": up to two letters (the second in
+	 * lower case) and a digit after them */
+	if (prs_isalpha(prs_at(s, len, p))) {
+		size_t q = p + 1;
+		unsigned char c2 = prs_at(s, len, q);
+		if (c2 >= 'a' && c2 <= 'z')
+			q++;
+		if (prs_isdigit(prs_at(s, len, q)) &&
+		    !prs_isalnum(prs_at(s, len, q + 1)))
+			q++;
+		if (!prs_isalpha(prs_at(s, len, q)))
+			p = q;
+	}
 	if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
 		return 0;
 	memcpy(out, s + j, p - j);
@@ -178,7 +201,9 @@ static size_t onder_part(
 		if (sep == 1 && ((n = prs_word(s, len, q, "en")) ||
 		                    (n = prs_word(s, len, q, "of"))))
 			q = prs_ws(s, len, q + n); /* "c, d, en f" */
-		if ((n = prs_word(s, len, q, "sub")) && *n_os == 1) {
+		if (((n = prs_word(s, len, q, "sub")) ||
+		        (n = prs_word(s, len, q, "onder"))) &&
+		    *n_os >= 1 && !o2[0]) {
 			q = prs_ws(s, len, q + n);
 			if ((n = onderdeel(s, len, q, o2))) {
 				p = q + n;
@@ -186,6 +211,8 @@ static size_t onder_part(
 			}
 			break;
 		}
+		if ((n = prs_word(s, len, q, "onderdeel")))
+			q = prs_ws(s, len, q + n); /* "a of onderdeel c" */
 		if (*n_os >= MAX_OS || !(n = onderdeel(s, len, q, x)) ||
 		    prs_word(s, len, prs_ws(s, len, q + n), "lid"))
 			break;
@@ -367,6 +394,16 @@ static void law_clear(struct law *L)
 	L->conf = 0;
 	L->resolved = L->internal = false;
 	L->kind = 0;
+}
+
+/* A reference inside the document itself, read so because nothing names
+ * another regulation: confidence below 1, with the reason. */
+static void law_internal(struct law *L, const char *reason)
+{
+	law_clear(L);
+	L->internal = true;
+	L->conf = 0.9;
+	L->reason = reason;
 }
 
 static void law_set(struct prs_ctx *ctx, struct law *L, long idx)
@@ -664,7 +701,7 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 {
 	for (size_t k = 0; k < n; k++) {
 		struct prs_cit c = {0};
-		char id[320], url[400], loc[96], lid[8], book[4];
+		char id[320], url[400], loc[96], lid[8], book[4], art_q[20];
 		const struct ref *r = &refs[k];
 		const char *art = r->art;
 		struct law B = *L;
@@ -680,8 +717,13 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 		prs_fmt(lid, sizeof lid, "%s", r->lid);
 		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes
 		 */
+		/* "X 10" of the Kieswet: a space is '+' in the id */
+		prs_fmt(art_q, sizeof art_q, "%.19s", art);
+		for (char *q = art_q; *q; q++)
+			if (*q == ' ')
+				*q = '+';
 		prs_fmt(loc, sizeof loc, "%s=%.19s%s%.7s%s%.7s%s%.7s",
-		    r->unit[0] ? r->unit : "artikel", art,
+		    r->unit[0] ? r->unit : "artikel", art_q,
 		    lid[0] ? "&lid=" : "", lid, r->o1[0] ? "&o=" : "", r->o1,
 		    r->o2[0] ? "&o=" : "", r->o2);
 		c.family =
@@ -872,6 +914,8 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
 {
 	size_t p = prs_ws(s, len, j), n, q;
 	int v;
+	if ((n = prs_word(s, len, p, "en verder")))
+		return p + n;
 	if (prs_word(s, len, p, "e.v")) {
 		p += 3;
 		if (prs_at(s, len, p) == '.')
@@ -1026,9 +1070,21 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		P->n_arts++;
 		if (P->n_arts >= MAX_ARTS)
 			break;
-		/* next article of a list or range */
-		p = prs_ws(s, len, j);
-		q = list_sep(s, len, p, plural, &range, &unit);
+		/* next article of a list or range; ", en tweede lid" adds
+		 * lids to the article before */
+		for (int more = 0;; more++) {
+			size_t u, z = P->n_arts - 1;
+			p = prs_ws(s, len, j);
+			q = list_sep(s, len, p, plural, &range, &unit);
+			if (q == p || range || more >= 4 ||
+			    prs_isdigit(prs_at(s, len, q)) ||
+			    (u = lid_part(s, len, q, P->q[z].lids,
+			         &P->q[z].n_lids)) == q)
+				break;
+			j = onder_part(
+			    s, len, u, P->q[z].os, &P->q[z].n_os, P->q[z].o2);
+			j = skip_extras(s, len, j);
+		}
 		if (q == p)
 			break;
 		if (range && !unit) {
@@ -1396,15 +1452,11 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	p = law_after(ctx, j, &L, book, &found);
 	if (!found) {
-		if (!ctx->regulation || book[0]) {
+		if (!ctx->regulation || book[0])
 			return VP_OK;
-		}
 		/* a bare article in a regulation: inside it */
-		law_clear(&L);
-		L.internal = true;
-		L.conf = 0.9;
-		L.reason = "article without a law in a regulation: read as "
-		           "an article of the regulation itself";
+		law_internal(&L, "article without a law in a regulation: "
+		                 "read as an article of the regulation itself");
 		p = j;
 	}
 	*end = p;
@@ -1613,14 +1665,10 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!found) {
 		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
 		 * a lower-case unit in a regulation's text is */
-		if (!ctx->regulation || prs_isupper(prs_at(s, len, i))) {
+		if (!ctx->regulation || prs_isupper(prs_at(s, len, i)))
 			return VP_OK;
-		}
-		law_clear(&L);
-		L.internal = true;
-		L.conf = 0.9;
-		L.reason = "unit without a law in a regulation: read as a "
-		           "part of the regulation itself";
+		law_internal(&L, "unit without a law in a regulation: read "
+		                 "as a part of the regulation itself");
 		p = j;
 	}
 	*end = p;
