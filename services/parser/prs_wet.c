@@ -213,6 +213,11 @@ static size_t onder_part(
 		}
 		if ((n = prs_word(s, len, q, "onderdeel")))
 			q = prs_ws(s, len, q + n); /* "a of onderdeel c" */
+		/* after letters ("onder b en c, 92, tweede lid") a number is
+		 * the next article, not an onderdeel */
+		if (prs_isalpha((unsigned char)os[0][0]) &&
+		    prs_isdigit(prs_at(s, len, q)))
+			break;
 		if (*n_os >= MAX_OS || !(n = onderdeel(s, len, q, x)) ||
 		    prs_word(s, len, prs_ws(s, len, q + n), "lid"))
 			break;
@@ -536,7 +541,14 @@ static bool title_stop(const char *s, size_t len, size_t p)
 	    "na", "voorzover", "voor", "zoals", "overeenkomstig", "vastgesteld",
 	    "gesteld", "gegeven", "verleend", "opgenomen", "omschreven",
 	    "vermeld", "aangewezen", "artikel", "artikelen", "in", "uit", "dan",
-	    "over", "per", "sinds", "tijdens", "wat", "wie", "zich"};
+	    "over", "per", "sinds", "tijdens", "wat", "wie", "zich", "een",
+	    "de", "het", "der", "den", "van", "zou", "zouden", "dient", "dienen",
+	    "sprake", "plaatsvinden", "plaatsvindt", "volgens", "reeds",
+	    "eveneens", "mede", "slechts", "alleen", "blijkt", "blijft",
+	    "bepaalt", "bepaald", "luidt", "luidde", "gewijzigd", "ingetrokken",
+	    "toegepast", "vereist", "voorzien", "voorgeschreven", "gebaseerd",
+	    "verstaan", "opgelegd", "betrokken", "hierna", "daarin", "daarbij",
+	    "waarop", "waarvan", "nadat", "voordat", "omdat", "hetgeen"};
 	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
 		if (prs_word(s, len, p, stops[k]) &&
 		    prs_isalpha((unsigned char)stops[k][0]) &&
@@ -1193,10 +1205,11 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		size_t q = p + n;
 		while (q < len && (s[q] == ' ' || (unsigned char)s[q] == 0xC2))
 			q += (unsigned char)s[q] == 0xC2 ? 2 : 1;
+		bool op = prs_word(s, len, q, "op") != 0;
 		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
 		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q) &&
-		    !(prs_word(s, len, q, "op") &&
-		        prs_word(s, len, prs_ws(s, len, q + 2), "een")))
+		    !(op && (ctx->generic_def[kind] >= 0 ||
+		                ctx->last_law[kind] >= 0)))
 			return 0;
 		if (q > p + n && prs_isupper(prs_at(s, len, q)))
 			return 0;
