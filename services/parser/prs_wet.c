@@ -202,6 +202,7 @@ static size_t onder_part(
 		                    (n = prs_word(s, len, q, "of"))))
 			q = prs_ws(s, len, q + n); /* "c, d, en f" */
 		if (((n = prs_word(s, len, q, "sub")) ||
+		        (n = prs_word(s, len, q, "subonderdeel")) ||
 		        (n = prs_word(s, len, q, "onder"))) &&
 		    *n_os >= 1 && !o2[0]) {
 			q = prs_ws(s, len, q + n);
@@ -542,13 +543,14 @@ static bool title_stop(const char *s, size_t len, size_t p)
 	    "gesteld", "gegeven", "verleend", "opgenomen", "omschreven",
 	    "vermeld", "aangewezen", "artikel", "artikelen", "in", "uit", "dan",
 	    "over", "per", "sinds", "tijdens", "wat", "wie", "zich", "een",
-	    "de", "het", "der", "den", "van", "zou", "zouden", "dient", "dienen",
-	    "sprake", "plaatsvinden", "plaatsvindt", "volgens", "reeds",
-	    "eveneens", "mede", "slechts", "alleen", "blijkt", "blijft",
-	    "bepaalt", "bepaald", "luidt", "luidde", "gewijzigd", "ingetrokken",
-	    "toegepast", "vereist", "voorzien", "voorgeschreven", "gebaseerd",
-	    "verstaan", "opgelegd", "betrokken", "hierna", "daarin", "daarbij",
-	    "waarop", "waarvan", "nadat", "voordat", "omdat", "hetgeen"};
+	    "de", "het", "der", "den", "van", "zou", "zouden", "dient",
+	    "dienen", "sprake", "plaatsvinden", "plaatsvindt", "volgens",
+	    "reeds", "eveneens", "mede", "slechts", "alleen", "blijkt",
+	    "blijft", "bepaalt", "bepaald", "luidt", "luidde", "gewijzigd",
+	    "ingetrokken", "toegepast", "vereist", "voorzien", "voorgeschreven",
+	    "gebaseerd", "verstaan", "opgelegd", "betrokken", "hierna",
+	    "daarin", "daarbij", "waarop", "waarvan", "nadat", "voordat",
+	    "omdat", "hetgeen"};
 	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
 		if (prs_word(s, len, p, stops[k]) &&
 		    prs_isalpha((unsigned char)stops[k][0]) &&
@@ -664,15 +666,27 @@ static size_t unknown_heading(const char *s, size_t len, size_t j)
 	}
 }
 
-/* Unknown abbreviation after an article: ARW, RWN (2-6 capitals). */
+/* Unknown abbreviation after an article: ARW, RWN (2-6 capitals), or one
+ * with dots that starts with a capital ("M.t.l.", "W.V.O."). */
 static size_t unknown_abbr(const char *s, size_t len, size_t j)
 {
-	size_t n = 0;
+	size_t n = 0, dots = 0;
 	while (n < 7 && prs_isupper(prs_at(s, len, j + n)))
 		n++;
-	if (n < 2 || n > 6 || prs_isalnum(prs_at(s, len, j + n)))
+	if (n >= 2 && n <= 6 && !prs_isalnum(prs_at(s, len, j + n)) &&
+	    prs_at(s, len, j + n) != '.')
+		return n;
+	if (!prs_isupper(prs_at(s, len, j)))
 		return 0;
-	return n;
+	for (n = 0; n < 12; n++) {
+		unsigned char c = prs_at(s, len, j + n);
+		if (c == '.')
+			dots++;
+		else if (!prs_isalpha(c) ||
+		         prs_isalpha(prs_at(s, len, j + n + 1)))
+			break;
+	}
+	return dots >= 2 && !prs_isalnum(prs_at(s, len, j + n)) ? n : 0;
 }
 
 /* "Burgerlijk Wetboek" / "BW" with a book: the book's own regulation. */
@@ -969,7 +983,8 @@ static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
 {
 	static const char *const words[] = {"en", "of", "respectievelijk",
 	    "onderscheidenlijk", "alsmede", "juncto", "jo", "dan wel",
-	    "dan wel van", "en/of"};
+	    "dan wel van", "en/of", "in samenhang met", "in combinatie met",
+	    "in verbinding met"};
 	static const struct {
 		const char *w;
 		const char *key;
@@ -995,6 +1010,12 @@ static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
 	if (prs_at(s, len, q) == ',') {
 		comma = true;
 		q = prs_ws(s, len, q + 1);
+		/* "73, tweede en derde lid, tot en met 76" */
+		if ((n = prs_word(s, len, q, "tot en met")) ||
+		    (n = prs_word(s, len, q, "t/m"))) {
+			*range = true;
+			return prs_ws(s, len, q + n);
+		}
 	}
 	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 		if ((n = prs_word(s, len, q, words[k]))) {
@@ -1127,8 +1148,11 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		}
 		if (!prs_isdigit(prs_at(s, len, q)) &&
 		    !(unit && strchr("IVXL", prs_at(s, len, q)) &&
-		        prs_at(s, len, q)))
-			break;
+		        prs_at(s, len, q)) &&
+		    !(prs_isupper(prs_at(s, len, q)) &&
+		        prs_at(s, len, q + 1) == ' ' &&
+		        prs_isdigit(prs_at(s, len, q + 2))))
+			break; /* "G 1, achtste lid, G 2" goes on */
 		j = q;
 	}
 	return j;
