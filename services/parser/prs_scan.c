@@ -320,6 +320,14 @@ static inline bool maybe_anchor(
 	           bit(ctx->anchor_bits, key_hash(w))) != 0;
 }
 
+/* Whether the word at i may be "wet", "besluit", "regeling" or "verdrag"
+ * in lower case (read alone only in documents that define them). */
+static inline bool generic_head(const char *s, size_t len, size_t i)
+{
+	return prs_word(s, len, i, "wet") || prs_prefix(s, len, i, "besl") ||
+	       prs_prefix(s, len, i, "rege") || prs_prefix(s, len, i, "verd");
+}
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&    \
     !defined(PRS_SCAN_BYTES)
 #define SCAN_WORDS 1
@@ -379,8 +387,10 @@ static int scan(struct prs_ctx *ctx)
 			bool anchor = true, law = false;
 			if (byte_class[(unsigned char)s[p]] == 1) {
 				anchor = maybe_anchor(ctx, s, len, p);
-				law =
-				    prs_laws_maybe(ctx->law_filter, s, len, p);
+				law = prs_laws_maybe(
+				          ctx->law_filter, s, len, p) ||
+				      (ctx->any_generic_def &&
+				          generic_head(s, len, p));
 				if (!anchor && !law)
 					continue;
 			}
@@ -402,7 +412,9 @@ static int scan(struct prs_ctx *ctx)
 			    byte_class[(unsigned char)s[i - 1]] != 1) {
 				bool anchor = maybe_anchor(ctx, s, len, i);
 				bool law =
-				    prs_laws_maybe(ctx->law_filter, s, len, i);
+				    prs_laws_maybe(ctx->law_filter, s, len, i) ||
+				    (ctx->any_generic_def &&
+				        generic_head(s, len, i));
 				end = i;
 				if ((anchor || law) &&
 				    (rv = try_at(ctx, i, &end, anchor, law)) !=

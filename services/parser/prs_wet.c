@@ -1533,6 +1533,22 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	int rv;
 
 	*end = i;
+	/* "de wet" named alone, in a document that defines it ("wet: de Wet
+	 * X", "(hierna: de wet)") */
+	if (!prs_isupper(prs_at(s, len, i)) && i >= 3) {
+		unsigned char kind = generic_kind(s, len, i, &n);
+		size_t b = i - 1;
+		while (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 5)
+			b--;
+		if (kind == PRS_KIND_OTHER || ctx->generic_def[kind] < 0 ||
+		    (!prs_word(s, len, b, "de") && !prs_word(s, len, b, "der") &&
+		        !prs_word(s, len, b, "het")) ||
+		    !generic_at(ctx, i, 'd', &L) || L.reason == NULL ||
+		    strncmp(L.reason_buf, "'", 1) != 0 || L.conf < 0.9)
+			return VP_OK;
+		*end = i + n;
+		return emit_law(ctx, &L, b, i + n);
+	}
 	/* "Boek 7 van het Burgerlijk Wetboek" */
 	if ((n = prs_word(s, len, i, "boek")) &&
 	    prs_isupper(prs_at(s, len, i))) {
@@ -1801,7 +1817,7 @@ static void generic_before(struct prs_ctx *ctx, const char *s, size_t len,
 	size_t b;
 	long k = law_ending_at(ctx, s, len, e, &b);
 	if (k >= 0 && ctx->generic_def[kind] < 0)
-		ctx->generic_def[kind] = k;
+		ctx->generic_def[kind] = k, ctx->any_generic_def = true;
 }
 
 /* "wet: de Wet X;" in a list of definitions. */
@@ -1824,7 +1840,8 @@ static void generic_list(
 		p = prs_ws(s, len, p + n);
 	if (prs_laws_match(ctx->laws, s, len, p, &m) && m.n_cands == 1 &&
 	    ctx->generic_def[kind] < 0)
-		ctx->generic_def[kind] = (long)m.cands[0];
+		ctx->generic_def[kind] = (long)m.cands[0],
+		ctx->any_generic_def = true;
 }
 
 void prs_find_defs(struct prs_ctx *ctx, const char *s, size_t len)
@@ -1875,6 +1892,7 @@ void prs_doc_init(struct prs_ctx *ctx)
 {
 	for (size_t k = 0; k < PRS_KIND_N; k++)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
+	ctx->any_generic_def = false;
 	ctx->regulation = false;
 }
 
