@@ -708,11 +708,15 @@ static bool bw_book(struct prs_ctx *ctx, struct law *L, const char *book)
 	return true;
 }
 
+/* The Burgerlijk Wetboek itself ("BW", "Burgerlijk Wetboek", one of its
+ * books), not the Burgerlijk Wetboek BES or an Overgangswet. */
 static bool is_bw(const struct law *L)
 {
 	return !strcasecmp(L->written, "BW") ||
-	       !strncasecmp(L->written, "Burgerlijk Wetboek", 18) ||
-	       !strncasecmp(L->title, "Burgerlijk Wetboek", 18);
+	       !strcasecmp(L->written, "Burgerlijk Wetboek") ||
+	       !strncasecmp(L->written, "Burgerlijk Wetboek Boek", 23) ||
+	       !strncasecmp(L->title, "Burgerlijk Wetboek Boek", 23) ||
+	       !strcasecmp(L->title, "Burgerlijk Wetboek");
 }
 
 static void note_named(struct prs_ctx *ctx, const struct law *L)
