@@ -4,6 +4,10 @@
  *     every form of law-forms.tsv: each row's text is parsed and each of its
  *     expectations checked (see the header of that file).
  *
+ *   golden_laws doc FILE EXPECTATIONS
+ *     one whole document: every line of EXPECTATIONS is an expectation as
+ *     in law-forms.tsv (what a reader expects the document to cite).
+ *
  *   golden_laws bwb FILE.jsonl MIN_ARTICLE MIN_LAW MIN_INTERNAL
  *     real regulations with the publisher's own link markup (a slice of the
  *     project's developer corpus, see bwb-slice.README.md): the share of the
@@ -167,6 +171,45 @@ static int run_forms(const char *path)
 	return bad || failures || rows == 0 ? 1 : 0;
 }
 
+static int run_doc(const char *path, const char *exp_path)
+{
+	size_t len, elen;
+	char *text = slurp(path, &len), *exp = slurp(exp_path, &elen), *save;
+	struct vp_citation *c = NULL;
+	size_t n = 0;
+	int rows = 0, bad = 0;
+	if (!text || !exp) {
+		perror(text ? exp_path : path);
+		free(text);
+		free(exp);
+		return 2;
+	}
+	if (prs_parse_text(text, len, &c, &n) != VP_OK) {
+		printf("FAIL parse error: %s\n", path);
+		return 1;
+	}
+	check_spans(text, len, c, n, path);
+	for (char *e = strtok_r(exp, "\n", &save); e;
+	     e = strtok_r(NULL, "\n", &save)) {
+		if (e[0] == '#' || !e[0])
+			continue;
+		rows++;
+		if (!expect(text, c, n, e)) {
+			printf("FAIL %s: expected %s\n", path, e);
+			bad++;
+		}
+	}
+	if (bad)
+		for (size_t k = 0; k < n; k++)
+			printf("  got %s %s (%.2f) [%s]\n", c[k].family,
+			    c[k].id, c[k].confidence, c[k].spans[0].raw);
+	printf("%s: %d/%d expectations met\n", path, rows - bad, rows);
+	prs_citations_free(c, n);
+	free(text);
+	free(exp);
+	return bad || failures || rows == 0 ? 1 : 0;
+}
+
 /* ---- the corpus slice ---- */
 
 struct tally {
@@ -318,10 +361,13 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "forms"))
 		return run_forms(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "doc"))
+		return run_doc(argv[2], argv[3]);
 	if (argc == 6 && !strcmp(argv[1], "bwb"))
 		return run_bwb(
 		    argv[2], atof(argv[3]), atof(argv[4]), atof(argv[5]));
-	fprintf(stderr, "usage: golden_laws forms FILE.tsv | golden_laws bwb "
-	                "FILE.jsonl MIN_ARTICLE MIN_LAW MIN_INTERNAL\n");
+	fprintf(stderr, "usage: golden_laws forms FILE.tsv | golden_laws doc "
+	                "FILE EXPECTATIONS | golden_laws bwb FILE.jsonl "
+	                "MIN_ARTICLE MIN_LAW MIN_INTERNAL\n");
 	return 2;
 }
