@@ -1525,6 +1525,38 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	return rv;
 }
 
+/* After "Wet X:", items of bare article numbers separated by ';' and line
+ * breaks: each item is emitted with the law; returns the end of the last
+ * one, 0 when the first is no article with a part ("2012: ..." is not). */
+static size_t law_items(struct prs_ctx *ctx, struct law *L, size_t q)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, last = 0;
+	for (int item = 0; item < 64; item++) {
+		struct pin pin, *P = &pin;
+		size_t k = parse_pin(s, len, q, true, NULL, P), r;
+		if (!P->n_arts)
+			break;
+		/* a bare number is a year or a count: the first item must
+		 * look like an article ("9.02", "3a", "2:4", or with a lid) */
+		if (item == 0 &&
+		    !strpbrk(P->arts[0], ".:abcdefghijklmnopqrstuvwxyz") &&
+		    !P->q[0].n_lids)
+			break;
+		if (emit_pin(ctx, L, P, "", "", q, k) != VP_OK)
+			break;
+		last = k;
+		r = prs_ws(s, len, k);
+		if (prs_at(s, len, r) != ';')
+			break;
+		r = prs_ws(s, len, r + 1);
+		if (!prs_isdigit(prs_at(s, len, r)))
+			break;
+		q = r;
+	}
+	return last;
+}
+
 /* "Wpg artikel 11 lid 1 en 2", "Wet X: de artikelen 2:3 en 2:4",
  * "Burgerlijk Wetboek Boek 3, Artikel 40"; or a law named alone. */
 int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
@@ -1542,10 +1574,12 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!prs_isupper(prs_at(s, len, i)) && i >= 3) {
 		unsigned char kind = generic_kind(s, len, i, &n);
 		size_t b = i - 1;
-		while (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 5)
+		while (
+		    b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 5)
 			b--;
 		if (kind == PRS_KIND_OTHER || ctx->generic_def[kind] < 0 ||
-		    (!prs_word(s, len, b, "de") && !prs_word(s, len, b, "der") &&
+		    (!prs_word(s, len, b, "de") &&
+		        !prs_word(s, len, b, "der") &&
 		        !prs_word(s, len, b, "het")) ||
 		    !generic_at(ctx, i, 'd', &L) || L.reason == NULL ||
 		    strncmp(L.reason_buf, "'", 1) != 0 || L.conf < 0.9)
@@ -1591,6 +1625,16 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	/* a pinpoint after the name */
 	p = prs_ws(s, len, e);
+	if (prs_at(s, len, p) == ':') {
+		/* "de Wet X: | 9.02, derde lid; | 9.03; | 10.10, tweede lid.":
+		 * a list of the law's articles, one item a line */
+		size_t at = prs_ws(s, len, p + 1), k;
+		if (prs_isdigit(prs_at(s, len, at)) &&
+		    (k = law_items(ctx, &L, at))) {
+			*end = k;
+			return VP_OK;
+		}
+	}
 	if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == ':')
 		p = prs_ws(s, len, p + 1);
 	if ((n = prs_word(s, len, p, "de")))
