@@ -320,6 +320,20 @@ static inline bool maybe_anchor(
 	           bit(ctx->anchor_bits, key_hash(w))) != 0;
 }
 
+/* Whether the capitalised word at i ends in "wet" ("Invaliditeitswet"): a
+ * law's name even when the law index does not know it. */
+static inline bool ends_wet(const char *s, size_t len, size_t i)
+{
+	size_t e = i;
+	if ((unsigned char)s[i] < 'A' || (unsigned char)s[i] > 'Z')
+		return false;
+	while (
+	    e < len && e - i < 48 && (unsigned char)((s[e] | 0x20) - 'a') < 26)
+		e++;
+	return e - i >= 8 && (s[e - 3] | 0x20) == 'w' &&
+	       (s[e - 2] | 0x20) == 'e' && (s[e - 1] | 0x20) == 't';
+}
+
 /* Whether the word at i may be "wet", "besluit", "regeling" or "verdrag"
  * in lower case (read alone only in documents that define them). */
 static inline bool generic_head(const char *s, size_t len, size_t i)
@@ -389,6 +403,7 @@ static int scan(struct prs_ctx *ctx)
 				anchor = maybe_anchor(ctx, s, len, p);
 				law = prs_laws_maybe(
 				          ctx->law_filter, s, len, p) ||
+				      ends_wet(s, len, p) ||
 				      (ctx->any_generic_def &&
 				          generic_head(s, len, p));
 				if (!anchor && !law)
@@ -411,10 +426,11 @@ static int scan(struct prs_ctx *ctx)
 			if (i == 0 ||
 			    byte_class[(unsigned char)s[i - 1]] != 1) {
 				bool anchor = maybe_anchor(ctx, s, len, i);
-				bool law =
-				    prs_laws_maybe(ctx->law_filter, s, len, i) ||
-				    (ctx->any_generic_def &&
-				        generic_head(s, len, i));
+				bool law = prs_laws_maybe(
+				               ctx->law_filter, s, len, i) ||
+				           ends_wet(s, len, i) ||
+				           (ctx->any_generic_def &&
+				               generic_head(s, len, i));
 				end = i;
 				if ((anchor || law) &&
 				    (rv = try_at(ctx, i, &end, anchor, law)) !=

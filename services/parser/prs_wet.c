@@ -1525,6 +1525,47 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	return rv;
 }
 
+/* A law the index does not know, named alone: one capitalised word that
+ * ends in "wet" or "wetboek" ("Invaliditeitswet"), or "Wet" with at least
+ * two words of a title after it ("Wet brutering overhevelingstoeslag").
+ * Reported unresolved, with its title, for a lookup. */
+static int unknown_alone(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, w = prs_law_word(s, len, i), n = 0;
+	struct law L;
+	if (!prs_isupper(prs_at(s, len, i)) || !w)
+		return VP_OK;
+	if (w == 3 && !strncmp(s + i, "Wet", 3)) {
+		size_t p = prs_ws(s, len, i + 3), words = 0;
+		if (p == i + 3)
+			return VP_OK; /* "Wet-" */
+		n = unknown_title(s, len, i);
+		for (size_t k = i; k < i + n; k++)
+			words += s[k] == ' ';
+		if (words < 2)
+			return VP_OK;
+	} else if ((w >= 8 && !strncasecmp(s + i + w - 3, "wet", 3)) ||
+	           (w >= 11 && !strncasecmp(s + i + w - 7, "wetboek", 7))) {
+		if (prs_at(s, len, i + w) == '-')
+			return VP_OK; /* "Mediawet-wijziging" */
+		n = w;
+	} else {
+		return VP_OK;
+	}
+	law_clear(&L);
+	prs_fmt(
+	    L.title, sizeof L.title, "%.*s", (int)(n < 127 ? n : 127), s + i);
+	for (char *c = L.title; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	prs_fmt(L.written, sizeof L.written, "%.63s", L.title);
+	L.conf = 0.5;
+	L.reason = "law not in the law table: needs a title lookup";
+	*end = i + n;
+	return emit_law(ctx, &L, i, i + n);
+}
+
 /* After "Wet X:", items of bare article numbers separated by ';' and line
  * breaks: each item is emitted with the law; returns the end of the last
  * one, 0 when the first is no article with a part ("2012: ..." is not). */
@@ -1610,7 +1651,7 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	}
 	if (!(n = law_at(ctx, i, &L, true)))
-		return VP_OK;
+		return unknown_alone(ctx, i, end);
 	e = absorb_def(s, len, i + n);
 	/* "Burgerlijk Wetboek Boek 3" */
 	q = prs_ws(s, len, e);
