@@ -925,6 +925,14 @@ static size_t unit_number(
 		while (p - j < 7 && strchr("IVXL", prs_at(s, len, p)) &&
 		       prs_at(s, len, p))
 			p++;
+		/* an annex by letter: "bijlage A", "bijlage A1" */
+		if (p == j && prs_isupper(prs_at(s, len, p)) &&
+		    !prs_isalpha(prs_at(s, len, p + 1))) {
+			p++;
+			p += prs_ndigits(s, len, p, 2) <= 2
+			         ? prs_ndigits(s, len, p, 2)
+			         : 0;
+		}
 		if (p == j)
 			return 0;
 	}
@@ -1720,6 +1728,46 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 
 /* "8:75 Awb", "6:74 BW", "2:11 Bpg": an article of a code written without
  * the word artikel, followed by the code's name. */
+/* Where a '§' sign before the number at i starts ("§ 7", "§\u00a07", "§7"),
+ * or i when there is none. */
+static size_t para_sign(const char *s, size_t i)
+{
+	size_t p = i;
+	if (p >= 1 && s[p - 1] == ' ')
+		p--;
+	else if (p >= 2 && (unsigned char)s[p - 2] == 0xC2 &&
+	         (unsigned char)s[p - 1] == 0xA0)
+		p -= 2;
+	if (p >= 2 && (unsigned char)s[p - 2] == 0xC2 &&
+	    (unsigned char)s[p - 1] == 0xA7)
+		return p - 2;
+	return i;
+}
+
+/* "§ 7 van de wet", and in a regulation "§ 3.2" alone: a paragraaf. */
+static int para_ref(struct prs_ctx *ctx, size_t sign, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, j, p;
+	struct pin pin, *P = &pin;
+	struct law L;
+	char book[4];
+	bool found;
+	j = parse_pin(s, len, i, true, "paragraaf", P);
+	if (!P->n_arts)
+		return VP_OK;
+	p = law_after(ctx, j, &L, book, &found);
+	if (!found) {
+		if (!ctx->regulation)
+			return VP_OK;
+		law_internal(&L, "paragraph without a law in a regulation: "
+		                 "read as a part of the regulation itself");
+		p = j;
+	}
+	*end = p;
+	return emit_pin(ctx, &L, P, book, "paragraaf", sign, p);
+}
+
 int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -1729,6 +1777,8 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	struct pin pin, *P = &pin;
 	int rv;
 	*end = i;
+	if (para_sign(s, i) < i)
+		return para_ref(ctx, para_sign(s, i), i, end);
 	if (!(m = art_number(s, len, i, art, sizeof art)) || !strchr(art, ':'))
 		return VP_OK;
 	p = prs_ws(s, len, i + m);
@@ -1781,7 +1831,7 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	j = prs_ws(s, len, i + n);
 	if (!prs_isdigit(prs_at(s, len, j)) &&
-	    !(strchr("IVXLABCDEFGH", prs_at(s, len, j)) && prs_at(s, len, j))) {
+	    !prs_isupper(prs_at(s, len, j))) {
 		/* "de bijlage" of a regulation: its own annex */
 		struct ref r;
 		struct law B;
@@ -1807,7 +1857,8 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!found) {
 		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
 		 * a lower-case unit in a regulation's text is */
-		if (!ctx->regulation || prs_isupper(prs_at(s, len, i)))
+		if (!ctx->regulation || (prs_isupper(prs_at(s, len, i)) &&
+		                            (i == 0 || s[i - 1] == '\n')))
 			return VP_OK;
 		law_internal(&L, "unit without a law in a regulation: read "
 		                 "as a part of the regulation itself");
