@@ -478,6 +478,24 @@ const struct prs_laws *prs_laws_default(void)
 	return prs_laws_builtin();
 }
 
+/* A parse context for one document with the given law index (NULL: the
+ * built-in one). On the heap: it holds the document's definitions, too big
+ * for some worker stacks. NULL when out of memory. */
+static struct prs_ctx *ctx_new(const struct prs_laws *laws)
+{
+	struct prs_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx)
+		return NULL;
+	if (!(ctx->laws = laws ? laws : prs_laws_builtin())) {
+		free(ctx);
+		return NULL;
+	}
+	set_anchor_bits(ctx->anchor_bits);
+	ctx->law_filter = prs_laws_filter(ctx->laws);
+	prs_doc_init(ctx);
+	return ctx;
+}
+
 int prs_parse_text_with(const struct prs_laws *laws, const char *text,
     size_t len, struct vp_citation **out, size_t *n_out)
 {
@@ -487,20 +505,10 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 		return VP_EINVAL;
 	*out = NULL;
 	*n_out = 0;
-	/* the context holds the document's definitions: too big for some
-	 * worker stacks */
-	if (!(ctx = calloc(1, sizeof *ctx)))
+	if (!(ctx = ctx_new(laws)))
 		return VP_ENOMEM;
-	ctx->laws = laws ? laws : prs_laws_builtin();
-	if (!ctx->laws) {
-		free(ctx);
-		return VP_ENOMEM;
-	}
-	set_anchor_bits(ctx->anchor_bits);
-	ctx->law_filter = prs_laws_filter(ctx->laws);
 	ctx->s = ctx->doc = text;
 	ctx->len = ctx->doc_len = len;
-	prs_doc_init(ctx);
 	prs_find_headings(ctx, text, len);
 	prs_find_defs(ctx, text, len);
 	if ((rv = scan(ctx)) != VP_OK) {
@@ -536,18 +544,10 @@ int prs_parse_segments_with(const struct prs_laws *laws,
 		return VP_EINVAL;
 	*out = NULL;
 	*n_out = 0;
-	if (!(ctx = calloc(1, sizeof *ctx)))
+	if (!(ctx = ctx_new(laws)))
 		return VP_ENOMEM;
-	ctx->laws = laws ? laws : prs_laws_builtin();
-	if (!ctx->laws) {
-		free(ctx);
-		return VP_ENOMEM;
-	}
-	set_anchor_bits(ctx->anchor_bits);
-	ctx->law_filter = prs_laws_filter(ctx->laws);
 	ctx->segs = segs;
 	ctx->n_segs = n_segs;
-	prs_doc_init(ctx);
 	for (size_t k = 0; k < n_segs; k++)
 		if (segs[k].text && !furniture(&segs[k]))
 			prs_find_headings(

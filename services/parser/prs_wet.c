@@ -59,6 +59,22 @@ static size_t ordinal(const char *s, size_t len, size_t j, int *val)
 	return 0;
 }
 
+/* The end of a number s[j..p) with an optional lower-case letter after it
+ * ("IIIa", "4b"): copies it to out and returns its length, 0 when a letter
+ * or digit follows or it does not fit. */
+static size_t number_end(
+    const char *s, size_t len, size_t j, size_t p, char *out, size_t cap)
+{
+	if (prs_at(s, len, p) >= 'a' && prs_at(s, len, p) <= 'z' &&
+	    !prs_isalpha(prs_at(s, len, p + 1)))
+		p++;
+	if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
+		return 0;
+	memcpy(out, s + j, p - j);
+	out[p - j] = 0;
+	return p - j;
+}
+
 /* Article number: 25, 20a, 7.57H, 4:8, 2.130, 3.5.4, 13.1a, 16h. */
 static size_t art_number(
     const char *s, size_t len, size_t j, char *out, size_t cap)
@@ -82,14 +98,7 @@ static size_t art_number(
 		while (p - j < 6 && prs_at(s, len, p) &&
 		       strchr("IVXL", prs_at(s, len, p)))
 			p++;
-		if (prs_at(s, len, p) >= 'a' && prs_at(s, len, p) <= 'z' &&
-		    !prs_isalpha(prs_at(s, len, p + 1)))
-			p++;
-		if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
-			return 0;
-		memcpy(out, s + j, p - j);
-		out[p - j] = 0;
-		return p - j;
+		return number_end(s, len, j, p, out, cap);
 	}
 	if (!(d = prs_ndigits(s, len, p, 5)) || d > 5 || s[p] == '0')
 		return 0;
@@ -936,14 +945,7 @@ static size_t unit_number(
 		if (p == j)
 			return 0;
 	}
-	if (prs_at(s, len, p) >= 'a' && prs_at(s, len, p) <= 'z' &&
-	    !prs_isalpha(prs_at(s, len, p + 1)))
-		p++;
-	if (prs_isalnum(prs_at(s, len, p)) || p - j >= cap)
-		return 0;
-	memcpy(out, s + j, p - j);
-	out[p - j] = 0;
-	return p - j;
+	return number_end(s, len, j, p, out, cap);
 }
 
 /* After an article's parts: ", eerste volzin", ", tweede zin", " e.v."
