@@ -71,6 +71,7 @@ struct prs_ctx {
 	 * of each kind named last (indexes into laws, -1: none) */
 	long generic_def[PRS_KIND_N];
 	bool any_generic_def; /* one of them is set: "de wet" is read alone */
+	bool any_named;       /* a last_law is set: "die wet" is read alone */
 	long last_law[PRS_KIND_N];
 	/* the document is a regulation (it has article headings): a bare
 	 * "artikel 5" points inside it */

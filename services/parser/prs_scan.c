@@ -401,11 +401,12 @@ static int scan(struct prs_ctx *ctx)
 			bool anchor = true, law = false;
 			if (byte_class[(unsigned char)s[p]] == 1) {
 				anchor = maybe_anchor(ctx, s, len, p);
-				law = prs_laws_maybe(
-				          ctx->law_filter, s, len, p) ||
-				      ends_wet(s, len, p) ||
-				      (ctx->any_generic_def &&
-				          generic_head(s, len, p));
+				law =
+				    prs_laws_maybe(
+				        ctx->law_filter, s, len, p) ||
+				    ends_wet(s, len, p) ||
+				    ((ctx->any_generic_def || ctx->any_named) &&
+				        generic_head(s, len, p));
 				if (!anchor && !law)
 					continue;
 			}
@@ -426,11 +427,12 @@ static int scan(struct prs_ctx *ctx)
 			if (i == 0 ||
 			    byte_class[(unsigned char)s[i - 1]] != 1) {
 				bool anchor = maybe_anchor(ctx, s, len, i);
-				bool law = prs_laws_maybe(
-				               ctx->law_filter, s, len, i) ||
-				           ends_wet(s, len, i) ||
-				           (ctx->any_generic_def &&
-				               generic_head(s, len, i));
+				bool law =
+				    prs_laws_maybe(
+				        ctx->law_filter, s, len, i) ||
+				    ends_wet(s, len, i) ||
+				    ((ctx->any_generic_def || ctx->any_named) &&
+				        generic_head(s, len, i));
 				end = i;
 				if ((anchor || law) &&
 				    (rv = try_at(ctx, i, &end, anchor, law)) !=

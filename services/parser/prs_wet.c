@@ -122,6 +122,22 @@ static size_t art_number(
 		out[k + 1 + d] = 0;
 		return p + 2 + d - j;
 	}
+	/* "429 quater", "420 bis" (the Wetboek van Strafrecht): one word */
+	{
+		static const char *const latin[] = {"bis", "ter", "quater",
+		    "quinquies", "sexies", "septies", "octies", "novies",
+		    "decies"};
+		size_t q = p + (prs_at(s, len, p) == ' ' ? 1 : 0), n,
+		       d0 = p - j;
+		for (size_t k = 0; k < sizeof latin / sizeof *latin; k++)
+			if ((n = prs_word(s, len, q, latin[k])) &&
+			    d0 + n < cap && !prs_isupper(prs_at(s, len, q))) {
+				memcpy(out, s + j, d0);
+				memcpy(out + d0, s + q, n);
+				out[d0 + n] = 0;
+				return q + n - j;
+			}
+	}
 	/* "20a", "67cb", "16Aa", "10b1": up to two letters (the second in
 	 * lower case) and a digit after them */
 	if (prs_isalpha(prs_at(s, len, p))) {
@@ -277,10 +293,13 @@ static size_t lid_part(
 			q = prs_ws(s, len, r + sep);
 			if ((n = prs_word(s, len, q, "lid")))
 				q = prs_ws(s, len, q + n);
+			else if (sep == 1)
+				break; /* "lid 1, 25 en 26": 25 is an article */
 			if (*n_lids >= MAX_LIDS ||
 			    !(n = prs_ndigits(s, len, q, 2)) || n > 2 ||
-			    prs_isalnum(prs_at(s, len, q + n)))
-				break;
+			    prs_isalnum(prs_at(s, len, q + n)) ||
+			    atoi_n(s + q, n) > 25)
+				break; /* "leden 5 en 6 en 88": 88 neither */
 			lids[(*n_lids)++] = atoi_n(s + q, n);
 			p = q + n;
 		}
@@ -731,8 +750,10 @@ static bool is_bw(const struct law *L)
 static void note_named(struct prs_ctx *ctx, const struct law *L)
 {
 	if (L->resolved && L->idx >= 0 && !L->internal &&
-	    L->kind < PRS_KIND_N && L->conf >= 0.8)
+	    L->kind < PRS_KIND_N && L->conf >= 0.8) {
 		ctx->last_law[L->kind] = L->idx;
+		ctx->any_named = true;
+	}
 }
 
 static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
@@ -1621,19 +1642,22 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 
 	*end = i;
 	/* "de wet" named alone, in a document that defines it ("wet: de Wet
-	 * X", "(hierna: de wet)") */
+	 * X", "(hierna: de wet)"); "die wet": the law of that kind named
+	 * last */
 	if (!prs_isupper(prs_at(s, len, i)) && i >= 3) {
 		unsigned char kind = generic_kind(s, len, i, &n);
-		size_t b = i - 1;
+		size_t b = i - 1, dn;
+		char det = 0;
+		if (kind == PRS_KIND_OTHER)
+			return VP_OK;
 		while (
-		    b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 5)
+		    b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 16)
 			b--;
-		if (kind == PRS_KIND_OTHER || ctx->generic_def[kind] < 0 ||
-		    (!prs_word(s, len, b, "de") &&
-		        !prs_word(s, len, b, "der") &&
-		        !prs_word(s, len, b, "het")) ||
-		    !generic_at(ctx, i, 'd', &L) || L.reason == NULL ||
-		    strncmp(L.reason_buf, "'", 1) != 0 || L.conf < 0.9)
+		dn = determiner(s, len, b, &det);
+		if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
+		    (det == 'd' && ctx->generic_def[kind] < 0) ||
+		    (det == 'a' && ctx->last_law[kind] < 0) ||
+		    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
 			return VP_OK;
 		*end = i + n;
 		return emit_law(ctx, &L, b, i + n);
@@ -1974,16 +1998,25 @@ static void generic_list(
 	if (b == colon || (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' &&
 	                      s[b - 1] != '\t' && s[b - 1] != '.'))
 		return;
-	if ((kind = generic_kind(s, len, b, &n)) == PRS_KIND_OTHER ||
-	    b + n != colon)
-		return;
+	kind = generic_kind(s, len, b, &n);
 	p = prs_ws(s, len, colon + 1);
 	if ((n = prs_word(s, len, p, "de")) || (n = prs_word(s, len, p, "het")))
 		p = prs_ws(s, len, p + n);
-	if (prs_laws_match(ctx->laws, s, len, p, &m) && m.n_cands == 1 &&
-	    ctx->generic_def[kind] < 0)
-		ctx->generic_def[kind] = (long)m.cands[0],
-		ctx->any_generic_def = true;
+	if (!prs_laws_match(ctx->laws, s, len, p, &m) || m.n_cands != 1)
+		return;
+	if (kind != PRS_KIND_OTHER && b + n <= colon &&
+	    prs_law_word(s, len, b) == colon - b) {
+		if (ctx->generic_def[kind] < 0)
+			ctx->generic_def[kind] = (long)m.cands[0],
+			ctx->any_generic_def = true;
+	} else if (prs_isupper((unsigned char)s[b]) && colon - b >= 3 &&
+	           strncmp(s + b, "Artikel", 7) != 0) {
+		/* "Uitvoeringsbesluit: het Uitvoeringsbesluit omzetbelasting
+		 * 1968": a term of the document for that law */
+		const struct prs_law *x = prs_laws_get(ctx->laws, m.cands[0]);
+		add_def(ctx, s + b, colon - b, (long)m.cands[0], x->title,
+		    strlen(x->title));
+	}
 }
 
 void prs_find_defs(struct prs_ctx *ctx, const char *s, size_t len)
@@ -2020,11 +2053,11 @@ void prs_find_defs(struct prs_ctx *ctx, const char *s, size_t len)
 			continue;
 		a = 0;
 		while (
-		    a < 16 && (prs_isalnum(prs_at(s, len, j + a)) ||
+		    a < 24 && (prs_isalnum(prs_at(s, len, j + a)) ||
 		                  (prs_at(s, len, j + a) == ' ' &&
 		                      prs_isdigit(prs_at(s, len, j + a + 1)))))
 			a++;
-		if (a < 2 || a > 15 || prs_at(s, len, j + a) != ')')
+		if (a < 2 || a > 23 || prs_at(s, len, j + a) != ')')
 			continue;
 		def_before(ctx, s, len, i, s + j, a);
 	}
@@ -2034,7 +2067,7 @@ void prs_doc_init(struct prs_ctx *ctx)
 {
 	for (size_t k = 0; k < PRS_KIND_N; k++)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
-	ctx->any_generic_def = false;
+	ctx->any_generic_def = ctx->any_named = false;
 	ctx->regulation = false;
 }
 
