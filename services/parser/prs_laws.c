@@ -926,8 +926,8 @@ static void fill(const struct prs_laws *L, const struct prs_slot *sl,
 	m->flags = sl->flags & 0xff;
 }
 
-bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
-    size_t i, struct prs_law_match *m)
+static bool match(const struct prs_laws *laws, const char *s, size_t len,
+    size_t i, struct prs_law_match *m, bool any_case)
 {
 	struct word w;
 	uint64_t h = ROOT_FOLD;
@@ -935,7 +935,7 @@ bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
 	bool found = false, cap;
 	if (!laws || !laws->slots || i >= len || !read_word(s, len, i, &w))
 		return false;
-	cap = w.upper > 0 && s[i] >= 'A' && s[i] <= 'Z';
+	cap = any_case || (w.upper > 0 && s[i] >= 'A' && s[i] <= 'Z');
 	if (!cap && (unsigned char)s[i] == 0xC3)
 		cap = (unsigned char)s[i + 1] < 0xA0;
 	{
@@ -965,6 +965,18 @@ bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
 			break;
 	}
 	return found;
+}
+
+bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
+    size_t i, struct prs_law_match *m)
+{
+	return match(laws, s, len, i, m, false);
+}
+
+bool prs_laws_match_any_case(const struct prs_laws *laws, const char *s,
+    size_t len, size_t i, struct prs_law_match *m)
+{
+	return match(laws, s, len, i, m, true);
 }
 
 bool prs_laws_lookup(const struct prs_laws *laws, const char *name, size_t n,

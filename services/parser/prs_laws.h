@@ -138,6 +138,12 @@ const uint64_t *prs_laws_filter(const struct prs_laws *laws);
 bool prs_laws_match(const struct prs_laws *laws, const char *s, size_t len,
     size_t i, struct prs_law_match *m);
 
+/* The same where the context already says a law is named ("artikel 18
+ * van de onteigeningswet"): names match in lower case too (short one-word
+ * abbreviations still only in their own case). */
+bool prs_laws_match_any_case(const struct prs_laws *laws, const char *s,
+    size_t len, size_t i, struct prs_law_match *m);
+
 /* Whether the whole of name[0..n) is a known name; fills *m. */
 bool prs_laws_lookup(const struct prs_laws *laws, const char *name, size_t n,
     struct prs_law_match *m);

@@ -138,8 +138,8 @@ static size_t art_number(
 				return q + n - j;
 			}
 	}
-	/* "20a", "67cb", "16Aa", "10b1": up to two letters (the second in
-	 * lower case) and a digit after them */
+	/* "20a", "67cb", "16Aa", "10b1", "6.4a.1": up to two letters (the
+	 * second in lower case) and a digit or a dotted part after them */
 	if (prs_isalpha(prs_at(s, len, p))) {
 		size_t q = p + 1;
 		unsigned char c2 = prs_at(s, len, q);
@@ -148,6 +148,10 @@ static size_t art_number(
 		if (prs_isdigit(prs_at(s, len, q)) &&
 		    !prs_isalnum(prs_at(s, len, q + 1)))
 			q++;
+		else if (prs_at(s, len, q) == '.' &&
+		         (d = prs_ndigits(s, len, q + 1, 3)) >= 1 && d <= 3 &&
+		         !prs_isalnum(prs_at(s, len, q + 1 + d)))
+			q += 1 + d;
 		if (!prs_isalpha(prs_at(s, len, q)))
 			p = q;
 	}
@@ -511,7 +515,9 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 			                          "but not in the law table";
 		}
 	}
-	if (prs_laws_match(ctx->laws, s, len, j, &m) && m.end - j > best &&
+	if ((weak_ok ? prs_laws_match_any_case(ctx->laws, s, len, j, &m)
+	             : prs_laws_match(ctx->laws, s, len, j, &m)) &&
+	    m.end - j > best &&
 	    (weak_ok || !(m.flags & PRS_NAME_WEAK) ||
 	        (m.flags & PRS_NAME_STRONG))) {
 		char key[24];
@@ -1019,12 +1025,14 @@ static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
 	static const char *const words[] = {"en", "of", "respectievelijk",
 	    "onderscheidenlijk", "alsmede", "juncto", "jo", "dan wel",
 	    "dan wel van", "en/of", "in samenhang met", "in combinatie met",
-	    "in verbinding met"};
+	    "in verbinding met", "en van", "of van"};
 	static const struct {
 		const char *w;
 		const char *key;
-	} units[] = {{"hoofdstuk", "hoofdstuk"}, {"afdeling", "afdeling"},
-	    {"paragraaf", "paragraaf"}, {"titel", "titeldeel"}};
+	} units[] = {{"hoofdstukken", "hoofdstuk"}, {"hoofdstuk", "hoofdstuk"},
+	    {"afdelingen", "afdeling"}, {"afdeling", "afdeling"},
+	    {"paragrafen", "paragraaf"}, {"paragraaf", "paragraaf"},
+	    {"titels", "titeldeel"}, {"titel", "titeldeel"}};
 	size_t q = p, n = 0;
 	bool comma = false, word = false, kw = false;
 	*range = false;
@@ -1077,7 +1085,8 @@ static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
 		kw = true;
 	} else {
 		for (size_t k = 0; k < sizeof units / sizeof *units; k++)
-			if ((n = prs_word(s, len, q, units[k].w)) && word) {
+			if ((n = prs_word(s, len, q, units[k].w)) &&
+			    (word || plural)) {
 				*unit = units[k].key;
 				q = prs_ws(s, len, q + n);
 				kw = true;
