@@ -1333,6 +1333,61 @@ static size_t determiner(const char *s, size_t len, size_t p, char *det)
 
 /* ---- recognisers ---- */
 
+/* The end of a stretch after a list that holds only pinpoint words
+ * (numbers, ordinals, "lid", "onderdeel", single letters, "en", "of",
+ * "artikel", commas, brackets), before "van" or a law name; at most 160
+ * bytes and one line. j when there is none. */
+static size_t pin_noise(const char *s, size_t len, size_t j)
+{
+	static const char *const words[] = {"lid", "leden", "onderdeel",
+	    "onderdelen", "onder", "sub", "aanhef", "en", "of", "tot", "met",
+	    "artikel", "artikelen", "zin", "volzin", "jo", "juncto", "dan",
+	    "wel", "de", "het", "laatste", "respectievelijk",
+	    "onderscheidenlijk"};
+	size_t p = j, last = j;
+	int v;
+	while (p < len && p - j < 160) {
+		unsigned char c = (unsigned char)s[p];
+		size_t n = 0;
+		bool ok = false;
+		if (c == '\n' || c == ';' || c == ':' || c == '.')
+			break;
+		if (c == ' ' || c == ',' || c == '(' || c == ')' || c == '\t') {
+			p++;
+			continue;
+		}
+		if ((n = prs_space(s, len, p)) || (n = prs_dash(s, len, p))) {
+			p += n;
+			continue;
+		}
+		if (prs_word(s, len, p, "van"))
+			return p > last ? p : j;
+		if (prs_isdigit(c)) {
+			while (p < len && (prs_isalnum((unsigned char)s[p]) ||
+			                      s[p] == '.' || s[p] == ':'))
+				p++;
+			if (prs_at(s, len, p) == 0xC2 &&
+			    prs_at(s, len, p + 1) == 0xB0)
+				p += 2; /* 1° */
+			last = p;
+			continue;
+		}
+		if ((n = ordinal(s, len, p, &v)))
+			ok = true;
+		for (size_t k = 0; !ok && k < sizeof words / sizeof *words; k++)
+			if ((n = prs_word(s, len, p, words[k])))
+				ok = true;
+		if (!ok && prs_isalpha(c) && c >= 'a' &&
+		    !prs_isalpha(prs_at(s, len, p + 1)))
+			ok = true, n = 1; /* an onderdeel letter */
+		if (!ok)
+			break;
+		p += n;
+		last = p;
+	}
+	return j;
+}
+
 /* Whether a known law name starts at q (a heading "Artikel 3 Wet X" would
  * be rare; "Artikel 3 Awb" is a citation). */
 static bool law_starts(struct prs_ctx *ctx, size_t q)
@@ -1532,6 +1587,23 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
+	if (!found) {
+		/* the list went on in a form the grammar does not read ("5:13,
+		 * 5:15, voor zover ..., en 5:17 van de Awb" is not, "11, eerste
+		 * lid, onderdeel g, of 12" is): when only pinpoint words stand
+		 * between it and a named law, the law is the list's */
+		size_t q = pin_noise(s, len, j);
+		if (q > j) {
+			p = law_after(ctx, q, &L, book, &found);
+			if (found && (L.internal || L.idx < 0 || L.conf < 1.0))
+				found = false;
+			if (found) {
+				L.conf = 0.9;
+				L.reason = "part of the list not read: the law "
+				           "named after it taken for all of it";
+			}
+		}
+	}
 	if (!found) {
 		if (!ctx->regulation || book[0])
 			return VP_OK;
