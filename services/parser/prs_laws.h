@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* What kind of regulation a law is: "de wet", "het besluit", "de regeling"
  * and "het verdrag" refer back to the last one named of their kind. */
@@ -100,17 +101,26 @@ const struct prs_law *prs_laws_get(const struct prs_laws *laws, uint32_t k);
  * other byte on zero. The filter below is keyed on it. */
 static inline uint32_t prs_law_head(const char *s, size_t len, size_t i)
 {
-	uint32_t v = 0;
-	for (size_t k = 0; k < 4 && i + k < len; k++) {
-		unsigned char c = (unsigned char)s[i + k];
-		unsigned char f = (unsigned char)(c | 0x20);
-		if (f >= 'a' && f <= 'z')
-			c = f;
-		else if (c < '0' || c > '9')
-			break;
-		v |= (uint32_t)c << (8 * k);
+	uint32_t x = 0, y, letter, digit, keep, stop;
+	if (len >= 4 && i <= len - 4) {
+		x = (uint32_t)s[i] & 0xff; /* little-endian order, any host */
+		x |= ((uint32_t)s[i + 1] & 0xff) << 8;
+		x |= ((uint32_t)s[i + 2] & 0xff) << 16;
+		x |= ((uint32_t)s[i + 3] & 0xff) << 24;
+	} else {
+		for (size_t k = 0; k < 4 && i + k < len; k++)
+			x |= ((uint32_t)s[i + k] & 0xff) << (8 * k);
 	}
-	return v;
+	/* branch-free: a byte is a letter or a digit; letters fold to
+	 * lower case; everything from the first other byte on is zero */
+	y = (x | 0x20202020u) & 0x7f7f7f7fu;
+	letter = (y + 0x1f1f1f1fu) & ~(y + 0x05050505u) & ~x & 0x80808080u;
+	y = x & 0x7f7f7f7fu;
+	digit = (y + 0x50505050u) & ~(y + 0x46464646u) & ~x & 0x80808080u;
+	stop = ~(letter | digit) & 0x80808080u;
+	keep = stop ? (uint32_t)((1ull << (__builtin_ctz(stop) & ~7u)) - 1)
+	            : 0xffffffffu;
+	return (x | letter >> 2) & keep;
 }
 
 #define PRS_LAW_FILTER_BITS 16

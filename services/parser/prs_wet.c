@@ -129,7 +129,12 @@ static size_t art_number(
 		    "decies"};
 		size_t q = p + (prs_at(s, len, p) == ' ' ? 1 : 0), n,
 		       d0 = p - j;
-		for (size_t k = 0; k < sizeof latin / sizeof *latin; k++)
+		unsigned char c0 = prs_at(s, len, q);
+		/* most numbers: the letter after is none of these */
+		if (!strchr("btqsond", c0) || !c0)
+			q = len; /* skip the table */
+		for (size_t k = 0; q < len && k < sizeof latin / sizeof *latin;
+		     k++)
 			if ((n = prs_word(s, len, q, latin[k])) &&
 			    d0 + n < cap && !prs_isupper(prs_at(s, len, q))) {
 				memcpy(out, s + j, d0);
@@ -1886,6 +1891,11 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	*end = i;
 	if (para_sign(s, i) < i)
 		return para_ref(ctx, para_sign(s, i), i, end);
+	/* only "N:N": one or two digits, a colon, a digit */
+	m = prs_ndigits(s, len, i, 3);
+	if (m < 1 || m > 2 || prs_at(s, len, i + m) != ':' ||
+	    !prs_isdigit(prs_at(s, len, i + m + 1)))
+		return VP_OK;
 	if (!(m = art_number(s, len, i, art, sizeof art)) || !strchr(art, ':'))
 		return VP_OK;
 	p = prs_ws(s, len, i + m);

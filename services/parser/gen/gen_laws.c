@@ -74,7 +74,7 @@ static void write_index(FILE *o, const struct prs_laws *L)
 	}
 	fprintf(o, "};\n\nstatic struct prs_slot slots[%zu];\n\n", L->mask + 1);
 	fprintf(o,
-	    "static struct prs_laws index = {laws, %zu, %zu, slots, "
+	    "static struct prs_laws the_index = {laws, %zu, %zu, slots, "
 	    "%zu, cands, %zu, %zu, {",
 	    L->n_laws, L->n_laws, L->mask, L->n_cands, L->n_names);
 	for (size_t k = 0; k < sizeof L->filter / sizeof *L->filter; k++)
@@ -90,7 +90,7 @@ static void write_index(FILE *o, const struct prs_laws *L)
 	    "laid out once, on first use. */\n"
 	    "const struct prs_laws *prs_laws_frozen(void);\n"
 	    "const struct prs_laws *prs_laws_frozen(void)\n{\n"
-	    "\tpthread_once(&once, fill);\n\treturn &index;\n}\n",
+	    "\tpthread_once(&once, fill);\n\treturn &the_index;\n}\n",
 	    used);
 }
 
