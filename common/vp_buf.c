@@ -4,9 +4,12 @@
 
 #include "vp_err.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define VP_BUF_MIN 64
 
@@ -75,4 +78,27 @@ char *vp_buf_take(struct vp_buf *b, size_t *len)
 		*len = b->len;
 	vp_buf_init(b, b->max);
 	return mem;
+}
+
+int vp_buf_read_file(struct vp_buf *b, const char *path)
+{
+	char chunk[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rv = VP_OK, e;
+	if (fd < 0)
+		return VP_EIO;
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof chunk);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rv = VP_EIO;
+			break;
+		}
+		if (r == 0 || (rv = vp_buf_add(b, chunk, (size_t)r)) != VP_OK)
+			break;
+	}
+	e = errno;
+	close(fd);
+	errno = e;
+	return rv;
 }

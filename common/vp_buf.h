@@ -45,4 +45,10 @@ void vp_buf_free(struct vp_buf *b);
  * with the same maximum, and may be reused. Cannot fail. */
 char *vp_buf_take(struct vp_buf *b, size_t *len);
 
+/* Appends the whole file at path (a regular file or a pipe) to b, read in
+ * pieces: the file may not fit b's maximum. Returns VP_OK; VP_EIO when it
+ * cannot be opened or read (errno says why); VP_ETOOLARGE past the maximum;
+ * VP_ENOMEM. On error b holds what was appended before. */
+int vp_buf_read_file(struct vp_buf *b, const char *path);
+
 #endif

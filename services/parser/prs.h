@@ -26,10 +26,10 @@ int prs_parse_text(
 
 struct prs_laws;
 
-/* The law table built into the binary (data/law-abbrev.tsv at build time);
- * static, never freed. A larger table in the same TSV columns can be loaded
- * at start with prs_laws_load() (prs_laws.h) and passed to the _with
- * variants below; NULL there means this default. */
+/* The law index built into the binary (the tables in data/, at build time);
+ * static, never freed. Another table can be loaded at start with
+ * prs_laws_load_merged() (prs_laws.h) and passed to the _with variants
+ * below; NULL there means this default. */
 const struct prs_laws *prs_laws_default(void);
 
 int prs_parse_text_with(const struct prs_laws *laws, const char *text,

@@ -24,6 +24,7 @@
 #include <libxml/xmlversion.h>
 
 #include "prs_bwbimport.h"
+#include "vp_buf.h"
 #include "vp_err.h"
 
 #define HEADER "bwb_id\tsoort\tciteertitel\tintitule\taliases\n"
@@ -755,71 +756,39 @@ static int read_file(
     const char *path, char **text, size_t *len, char *err, size_t errcap)
 {
 	struct stat st;
-	size_t cap, n = 0;
-	char *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rv;
+	struct vp_buf b;
+	int rv;
 
 	*text = NULL;
 	*len = 0;
-	if (fd < 0) {
+	/* the size first: a file far too large fails before it is read */
+	if (stat(path, &st) != 0) {
 		say(err, errcap, "%s: %s", path, strerror(errno));
 		return VP_EIO;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		say(err, errcap, "%s: not a regular file", path);
-		rv = VP_EIO;
-		goto fail;
+		return VP_EIO;
 	}
 	if ((uintmax_t)st.st_size > PRS_BWB_MAX_INPUT) {
 		say(err, errcap, "%s: larger than %u MiB", path,
 		    PRS_BWB_MAX_INPUT >> 20);
-		rv = VP_ETOOLARGE;
-		goto fail;
+		return VP_ETOOLARGE;
 	}
-	/* the size is a hint: the file may grow while it is read */
-	cap = (size_t)st.st_size + 1;
-	for (;;) {
-		ssize_t r;
-		if (n == cap) {
-			char *p;
-			if (cap > PRS_BWB_MAX_INPUT) {
-				say(err, errcap, "%s: larger than %u MiB", path,
-				    PRS_BWB_MAX_INPUT >> 20);
-				rv = VP_ETOOLARGE;
-				goto fail;
-			}
-			cap = cap * 2 > PRS_BWB_MAX_INPUT + 1
-			          ? PRS_BWB_MAX_INPUT + 1
-			          : cap * 2;
-			if (!(p = realloc(buf, cap))) {
-				rv = VP_ENOMEM;
-				goto fail;
-			}
-			buf = p;
-		} else if (!buf && !(buf = malloc(cap))) {
-			rv = VP_ENOMEM;
-			goto fail;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
+	vp_buf_init(&b, PRS_BWB_MAX_INPUT);
+	if ((rv = vp_buf_read_file(&b, path)) != VP_OK) {
+		if (rv == VP_EIO)
 			say(err, errcap, "%s: %s", path, strerror(errno));
-			rv = VP_EIO;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+		else if (rv == VP_ETOOLARGE) /* it grew while read */
+			say(err, errcap, "%s: larger than %u MiB", path,
+			    PRS_BWB_MAX_INPUT >> 20);
+		vp_buf_free(&b);
+		return rv;
 	}
-	close(fd);
-	*text = buf;
-	*len = n;
+	*text = vp_buf_take(&b, len);
+	if (!*text && !(*text = calloc(1, 1)))
+		return VP_ENOMEM; /* an empty file: the importer says so */
 	return VP_OK;
-fail:
-	free(buf);
-	close(fd);
-	return rv;
 }
 
 static int write_all(int fd, const char *s, size_t n)

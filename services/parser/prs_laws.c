@@ -363,19 +363,6 @@ static long find_id(const struct prs_laws *L, const char *id, size_t n)
 	return -1;
 }
 
-long prs_laws_find_id(const struct prs_laws *laws, const char *bwb)
-{
-	long k;
-	if (!laws || !bwb)
-		return -1;
-	if (laws->idmap)
-		return find_id(laws, bwb, strlen(bwb));
-	for (k = 0; k < (long)laws->n_laws; k++)
-		if (!strcmp(laws->laws[k].bwb, bwb))
-			return k;
-	return -1;
-}
-
 static unsigned char kind_of_soort(const char *s, size_t n)
 {
 	if (n >= 3 && (!strncmp(s, "wet", 3) || !strncmp(s, "rijkswet", 8)))
@@ -840,45 +827,6 @@ fail:
 int prs_laws_parse(const char *text, size_t len, struct prs_laws **out)
 {
 	return prs_laws_build(&text, &len, 1, out, NULL, 0);
-}
-
-int prs_laws_load(const char *path, struct prs_laws **out)
-{
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t n = 0, cap = 0, r;
-	int rv;
-	*out = NULL;
-	if (!f)
-		return VP_EIO;
-	for (;;) {
-		if (n == cap) {
-			char *p;
-			if (cap >= MAX_TABLE_BYTES) {
-				rv = VP_ETOOLARGE;
-				goto fail;
-			}
-			cap = cap ? 2 * cap : 65536;
-			if (!(p = realloc(text, cap))) {
-				rv = VP_ENOMEM;
-				goto fail;
-			}
-			text = p;
-		}
-		r = fread(text + n, 1, cap - n, f);
-		if (r == 0)
-			break;
-		n += r;
-	}
-	if (ferror(f)) {
-		rv = VP_EIO;
-		goto fail;
-	}
-	rv = prs_laws_parse(text, n, out);
-fail:
-	free(text);
-	fclose(f);
-	return rv;
 }
 
 void prs_laws_free(struct prs_laws *laws)

@@ -72,10 +72,6 @@ int prs_laws_build(const char *const *texts, const size_t *lens, size_t n,
 /* One table from memory (prs_laws_build with n = 1). */
 int prs_laws_parse(const char *text, size_t len, struct prs_laws **out);
 
-/* Reads a TSV file (at most 256 MiB) and builds from it; VP_EIO when it
- * cannot be read, VP_ETOOLARGE past the limit. */
-int prs_laws_load(const char *path, struct prs_laws **out);
-
 /* Reads a TSV file (at most 256 MiB) and builds an index of it merged with
  * the curated tables compiled into the binary (their names and titles win).
  * On error *out is NULL and err says what is wrong with which file. */
@@ -157,9 +153,6 @@ bool prs_laws_match_any_case(const struct prs_laws *laws, const char *s,
 /* Whether the whole of name[0..n) is a known name; fills *m. */
 bool prs_laws_lookup(const struct prs_laws *laws, const char *name, size_t n,
     struct prs_law_match *m);
-
-/* The law with this BWB id (or CELEX:...), or -1. */
-long prs_laws_find_id(const struct prs_laws *laws, const char *bwb);
 
 /* Length of the word token at s[i] as the matcher reads it (letters,
  * digits, Latin letters with diacritics, inner apostrophes), 0 if none. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "prs_laws.h"
+#include "vp_buf.h"
 #include "vp_err.h"
 
 #define MAX_FILE (256u << 20)
@@ -19,49 +20,27 @@ extern const size_t prs_laws_extra_len[];
 int prs_laws_load_merged(
     const char *path, struct prs_laws **out, char *err, size_t errlen)
 {
-	FILE *f;
-	char *text = NULL;
-	size_t n = 0, cap = 0, r, nt = 1;
+	struct vp_buf b;
 	const char *texts[8];
-	size_t lens[8];
+	size_t lens[8], nt = 1;
 	int rv;
 
 	*out = NULL;
 	if (err && errlen)
 		err[0] = 0;
-	if (!(f = fopen(path, "rb"))) {
-		snprintf(err, errlen, "cannot read the law table %s: %s", path,
-		    strerror(errno));
-		return VP_EIO;
-	}
-	for (;;) {
-		if (n == cap) {
-			char *p;
-			if (cap >= MAX_FILE) {
-				snprintf(err, errlen,
-				    "the law table %s is larger than 256 MiB",
-				    path);
-				rv = VP_ETOOLARGE;
-				goto done;
-			}
-			cap = cap ? 2 * cap : 1u << 20;
-			if (!(p = realloc(text, cap))) {
-				rv = VP_ENOMEM;
-				goto done;
-			}
-			text = p;
-		}
-		if ((r = fread(text + n, 1, cap - n, f)) == 0)
-			break;
-		n += r;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read the law table %s", path);
-		rv = VP_EIO;
+	vp_buf_init(&b, MAX_FILE);
+	if ((rv = vp_buf_read_file(&b, path)) != VP_OK) {
+		if (rv == VP_ETOOLARGE)
+			snprintf(err, errlen,
+			    "the law table %s is larger than 256 MiB", path);
+		else if (rv == VP_EIO)
+			snprintf(err, errlen,
+			    "cannot read the law table %s: %s", path,
+			    strerror(errno));
 		goto done;
 	}
-	texts[0] = text;
-	lens[0] = n;
+	texts[0] = b.mem ? b.mem : "";
+	lens[0] = b.len;
 	for (size_t k = 0; prs_laws_extra[k] && nt < 8; k++, nt++) {
 		texts[nt] = prs_laws_extra[k];
 		lens[nt] = prs_laws_extra_len[k];
@@ -73,7 +52,6 @@ int prs_laws_load_merged(
 		snprintf(err, errlen, "%s", tmp);
 	}
 done:
-	free(text);
-	fclose(f);
+	vp_buf_free(&b);
 	return rv;
 }

@@ -8,22 +8,23 @@
 
 #include "prs_laws.h"
 #include "prs_laws_int.h"
+#include "vp_buf.h"
 #include "vp_err.h"
 
+/* The whole file (NUL-terminated, malloc'ed), NULL when it cannot be read
+ * or exceeds 256 MiB. */
 static char *slurp(const char *path, size_t *n)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long sz;
-	if (!f)
+	struct vp_buf b;
+	char *text;
+	vp_buf_init(&b, 256u << 20);
+	if (vp_buf_read_file(&b, path) != VP_OK) {
+		vp_buf_free(&b);
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)sz + 1))) {
-		*n = fread(buf, 1, (size_t)sz, f);
-		buf[*n] = 0;
 	}
-	fclose(f);
-	return buf;
+	if (!(text = vp_buf_take(&b, n)) && (text = calloc(1, 1)))
+		*n = 0;
+	return text;
 }
 
 /* A C string literal ('?' escaped: no trigraphs). */

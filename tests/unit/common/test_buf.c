@@ -9,6 +9,9 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "vp_buf.h"
 #include "vp_err.h"
 
@@ -116,6 +119,37 @@ static void test_take(void **state)
 	vp_buf_free(&b);
 }
 
+/* A file read whole: exactly the maximum fits, one byte more does not, a
+ * missing file is VP_EIO with errno set, an empty file appends nothing. */
+static void test_read_file(void **state)
+{
+	char path[] = "/tmp/vp-buf-XXXXXX";
+	struct vp_buf b;
+	int fd = mkstemp(path);
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	close(fd);
+	vp_buf_init(&b, 10);
+	assert_int_equal(vp_buf_read_file(&b, path), VP_OK);
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.mem, "0123456789", 11);
+	vp_buf_free(&b);
+	vp_buf_init(&b, 9);
+	assert_int_equal(vp_buf_read_file(&b, path), VP_ETOOLARGE);
+	vp_buf_free(&b);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	close(fd);
+	vp_buf_init(&b, 9);
+	assert_int_equal(vp_buf_read_file(&b, path), VP_OK);
+	assert_int_equal(b.len, 0);
+	vp_buf_free(&b);
+	unlink(path);
+	errno = 0;
+	assert_int_equal(vp_buf_read_file(&b, path), VP_EIO);
+	assert_int_equal(errno, ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +157,7 @@ int main(void)
 	    cmocka_unit_test(test_growth),
 	    cmocka_unit_test(test_reset),
 	    cmocka_unit_test(test_take),
+	    cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
