@@ -598,36 +598,19 @@ static bool title_stop(const char *s, size_t len, size_t p)
 	return false;
 }
 
-/* A law title missing from the index: "Wet herstel voorzieningen Sint
- * Eustatius", "Coördinatiebesluit organisatie, bedrijfsvoering en
- * informatiesystemen rijksdienst". Starts with a law word; runs over the
- * words of a title and stops at punctuation that ends it, a line end, or a
- * verb or conjunction of the running text; at most 120 bytes. */
-static size_t unknown_title(const char *s, size_t len, size_t j)
+/* The length of a title starting at j: its words up to punctuation that
+ * ends it, a line end, or a verb or conjunction of the running text; with
+ * commas, "organisatie, bedrijfsvoering en informatiesystemen" goes on over
+ * the comma. At most 120 bytes, cut at a character boundary. */
+static size_t title_span(const char *s, size_t len, size_t j, bool commas)
 {
-	static const char *const heads[] = {"Wet", "Wetboek", "Reglement",
-	    "Besluit", "Regeling", "Verdrag", "Rijkswet", "Algemene"};
-	size_t p = j, last = 0, w;
-	bool ok = false;
-	for (size_t k = 0; k < sizeof heads / sizeof *heads; k++)
-		if (prs_word(s, len, j, heads[k]) &&
-		    !strncmp(s + j, heads[k], strlen(heads[k])))
-			ok = true;
-	if (!ok && prs_isupper(prs_at(s, len, j))) {
-		/* one word ending in a law word: "Coördinatiebesluit" */
-		w = prs_law_word(s, len, j);
-		if (w >= 7 &&
-		    (!strncasecmp(s + j + w - 3, "wet", 3) ||
-		        !strncasecmp(s + j + w - 7, "besluit", 7) ||
-		        (w >= 8 && !strncasecmp(s + j + w - 8, "regeling", 8))))
-			ok = true;
-	}
-	if (!ok)
-		return 0;
+	size_t p = j, last = 0;
 	while (p < len && p - j < 120) {
 		unsigned char c = (unsigned char)s[p];
 		if (c == ';' || c == '.' || c == '(' || c == ')' || c == '\n' ||
 		    c == ':' || c == '"' || c == '\t')
+			break;
+		if (c == ',' && !commas)
 			break;
 		if (c == ',') {
 			/* "organisatie, bedrijfsvoering en ...": a comma
@@ -677,32 +660,41 @@ static size_t unknown_title(const char *s, size_t len, size_t j)
 	return last > j ? last - j : 0;
 }
 
+/* A law title missing from the index: "Wet herstel voorzieningen Sint
+ * Eustatius", "Coördinatiebesluit organisatie, bedrijfsvoering en
+ * informatiesystemen rijksdienst". Starts with a law word; runs over the
+ * words of a title and stops at punctuation that ends it, a line end, or a
+ * verb or conjunction of the running text; at most 120 bytes. */
+static size_t unknown_title(const char *s, size_t len, size_t j)
+{
+	static const char *const heads[] = {"Wet", "Wetboek", "Reglement",
+	    "Besluit", "Regeling", "Verdrag", "Rijkswet", "Algemene"};
+	size_t w;
+	bool ok = false;
+	for (size_t k = 0; k < sizeof heads / sizeof *heads; k++)
+		if (prs_word(s, len, j, heads[k]) &&
+		    !strncmp(s + j, heads[k], strlen(heads[k])))
+			ok = true;
+	if (!ok && prs_isupper(prs_at(s, len, j))) {
+		/* one word ending in a law word: "Coördinatiebesluit" */
+		w = prs_law_word(s, len, j);
+		if (w >= 7 &&
+		    (!strncasecmp(s + j + w - 3, "wet", 3) ||
+		        !strncasecmp(s + j + w - 7, "besluit", 7) ||
+		        (w >= 8 && !strncasecmp(s + j + w - 8, "regeling", 8))))
+			ok = true;
+	}
+	return ok ? title_span(s, len, j, true) : 0;
+}
+
 /* After "van de"/"van het": a capitalised title that starts with any word
  * ("Maatregel teboekgestelde luchtvaartuigen 1996", "Verordening PT
  * algemene bepalingen 2003"): the same rules as unknown_title. */
 static size_t unknown_heading(const char *s, size_t len, size_t j)
 {
-	size_t w = prs_law_word(s, len, j);
-	if (!prs_isupper(prs_at(s, len, j)) || w < 4)
+	if (!prs_isupper(prs_at(s, len, j)) || prs_law_word(s, len, j) < 4)
 		return 0;
-	{
-		/* reuse unknown_title's scan by pretending a law head */
-		size_t p = j, last = 0;
-		while (p < len && p - j < 120) {
-			unsigned char c = (unsigned char)s[p];
-			if (c == ',' || c == ';' || c == '.' || c == '(' ||
-			    c == ')' || c == '\n' || c == ':' || c == '"' ||
-			    c == '\t')
-				break;
-			if (p > j && s[p - 1] == ' ' && prs_isalpha(c) &&
-			    title_stop(s, len, p))
-				break;
-			p++;
-			if (prs_isalnum(c) || c >= 0x80)
-				last = p;
-		}
-		return last > j ? last - j : 0;
-	}
+	return title_span(s, len, j, false);
 }
 
 /* Unknown abbreviation after an article: ARW, RWN (2-6 capitals), or one
@@ -1539,10 +1531,6 @@ static int emit_pin(struct prs_ctx *ctx, struct law *L, const struct pin *P,
 {
 	struct ref refs[MAX_REFS];
 	size_t n_refs;
-	if (book[0] && !is_bw(L) && !L->internal) {
-		/* "artikel 1 van boek 5 van ..." another code: keep the book
-		 * in the article */
-	}
 	if (book[0] && is_bw(L))
 		bw_book(ctx, L, book);
 	n_refs = pin_refs(P, refs, unit);
