@@ -11,6 +11,7 @@
 #include "prs_svc.h"
 #include "vp_cfg.h"
 #include "vp_client.h"
+#include "vp_clock.h"
 #include "vp_embed.h"
 #include "vp_err.h"
 #include "vp_log.h"
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_POS   100000
@@ -40,6 +42,8 @@ struct cli_cfg {
 	int allow_private;
 	const char *allow;
 	uint64_t timeout_ms;
+	uint64_t deadline_ms;
+	int quiet;
 	uint64_t jobs;
 	uint64_t workers;
 	const char *log_level;
@@ -91,11 +95,22 @@ static const struct vp_cfg_opt cli_opts[] = {
     {.name = "timeout",
         .type = VP_CFG_UINT,
         M(timeout_ms),
-        .def = "120000",
-        .min = 100,
+        .def = "0",
+        .min = 0,
         .max = 86400000,
-        .help = "budget per request in milliseconds",
+        .help = "budget per request in milliseconds: per document "
+                "(resolve, default 120000), per URL from its first request "
+                "(check, default the fetcher's --fetch-url-timeout-ms)",
         .shortopt = 't'},
+    VP_OPT_UINT("deadline", M(deadline_ms), "0", 0, 86400000,
+        "check: the whole run in milliseconds (0 = none); URLs not checked "
+        "by then are reported unverified"),
+    {.name = "quiet",
+        .type = VP_CFG_BOOL,
+        M(quiet),
+        .def = "0",
+        .help = "no progress line on a terminal's stderr",
+        .shortopt = 'q'},
     {.name = "jobs",
         .type = VP_CFG_UINT,
         M(jobs),
@@ -187,9 +202,10 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	vp_cfg_usage_tables(f, &t[T_PARSER], 1);
 	fputs(
 	    "\n"
-	    "exit status: 0 all fine; 1 some citation broken or unresolved, or "
-	    "a\n"
-	    "document could not be resolved; 2 usage or configuration error.\n",
+	    "exit status: 0 all fine; 1 some citation or URL broken, a citation\n"
+	    "unresolved, or a document or check request failed; 2 usage or\n"
+	    "configuration error. A URL that could not be verified (timeout,\n"
+	    "rate limited, unverified) is reported, but is not broken.\n",
 	    f);
 }
 
@@ -360,7 +376,7 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg, bool monitor)
 		memset(&ec, 0, sizeof(ec));
 		ec.split_ctx = k;
 		ec.parse_ctx = k;
-		ec.check_ctx = 16;
+		ec.check_ctx = 64; /* = CHECK_INFLIGHT */
 		ec.fetch = &cfg->fetch;
 		ec.laws = cfg->laws;
 		if (monitor) {
@@ -396,6 +412,13 @@ static void conn_close(struct conn *c)
 {
 	vp_client_close(c->client);
 	vp_embed_stop(c->embed);
+}
+
+/* The budget of one call (resolve, parse, stats, monitor): --timeout, or
+ * two minutes. */
+static uint32_t call_timeout(const struct cli_cfg *cfg)
+{
+	return cfg->timeout_ms ? call_timeout(cfg) : 120000u;
 }
 
 static void report_call_error(
@@ -445,7 +468,7 @@ static void *resolve_thread(void *arg)
 			    run->cfg->date};
 			run->rvs[i] =
 			    vp_client_resolve(run->conn->client, doc, len, &o,
-			        (uint32_t)run->cfg->timeout_ms, &run->reps[i]);
+			        call_timeout(run->cfg), &run->reps[i]);
 			if (run->rvs[i] != VP_OK)
 				report_call_error(
 				    run->files[i], run->rvs[i], &run->reps[i]);
@@ -575,7 +598,7 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 		return 1;
 	}
 	rv = vp_client_parse(
-	    conn.client, text, len, (uint32_t)cfg->timeout_ms, &rep);
+	    conn.client, text, len, call_timeout(cfg), &rep);
 	free(text);
 	if (rv != VP_OK || (r = vp_msg_parse_rep(&rep)) == NULL) {
 		report_call_error("parse", rv, &rep);
@@ -609,15 +632,151 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 
 /* ---- check -------------------------------------------------------------- */
 
+/* URLs per check request: small enough that results come back as they are
+ * found, large enough that the bus costs little per URL. */
+#define CHECK_CHUNK 4
+/* Requests in flight: enough URLs in the fetcher to keep a host's
+ * connections busy when politeness is off (8 x 32 = 256 = the fetcher's
+ * default transfers in flight); with politeness on they wait there, not
+ * here. */
+#define CHECK_INFLIGHT 64
+/* A chunk's deadline when the run has none: long enough for any honest
+ * politeness queue of CHECK_INFLIGHT chunks. */
+#define CHECK_CHUNK_BUDGET (6u * 3600 * 1000)
+
+struct check_run {
+	const struct cli_cfg *cfg;
+	struct conn *conn;
+	char **urls;
+	size_t n;
+	struct vp_check *res; /* input order, for --format json */
+	uint64_t deadline;    /* the run's, CLOCK_MONOTONIC ms, or 0 */
+	atomic_size_t next;
+	pthread_mutex_t mu; /* output and the counters below */
+	pthread_cond_t cv;  /* signalled when a chunk is done */
+	size_t done, broken, unverified, failed_calls;
+	bool progress;
+	uint64_t t0;
+};
+
+static void check_progress(struct check_run *run, bool last)
+{
+	uint64_t ms = vp_now_ms() - run->t0;
+	double rate = ms > 0 ? (double)run->done * 1000.0 / (double)ms : 0;
+	fprintf(stderr, "\r\033[Kchecked %zu/%zu URLs, %zu broken, %zu unverified",
+	    run->done, run->n, run->broken, run->unverified);
+	if (!last && rate > 0 && run->done < run->n)
+		fprintf(stderr, ", %.1f/s, about %.0f s left", rate,
+		    (double)(run->n - run->done) / rate);
+	else if (last)
+		fprintf(stderr, " in %.1f s\n", (double)ms / 1000.0);
+	fflush(stderr);
+}
+
+/* One result is final: print it (jsonl, table) and count it. Called with
+ * run->mu held. */
+static void check_emit(struct check_run *run, size_t i)
+{
+	const struct vp_check *c = &run->res[i];
+	if (strcmp(run->cfg->format, "table") == 0)
+		cli_table_checks(stdout, c, 1);
+	else if (strcmp(run->cfg->format, "jsonl") == 0)
+		cli_print_json(stdout, cli_check_json(c), false);
+	if (strcmp(run->cfg->format, "json") != 0)
+		fflush(stdout);
+	run->done++;
+	if (cli_status_broken(c->status))
+		run->broken++;
+	else if (vp_status_class(c->status) == VP_SC_UNVERIFIABLE)
+		run->unverified++;
+}
+
+/* A chunk whose call failed: its URLs were not checked. */
+static void check_unverified(
+    struct vp_check *c, const char *url, const char *why)
+{
+	c->url = strdup(url);
+	c->status = strdup("unverified");
+	c->error = strdup(why);
+	if (c->url == NULL || c->status == NULL || c->error == NULL) {
+		fprintf(stderr, "vindplaats: out of memory\n");
+		exit(1);
+	}
+}
+
+static void *check_thread(void *arg)
+{
+	struct check_run *run = arg;
+	const struct cli_cfg *cfg = run->cfg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&run->next, CHECK_CHUNK);
+		if (i >= run->n)
+			break;
+		size_t k = run->n - i < CHECK_CHUNK ? run->n - i : CHECK_CHUNK;
+		uint32_t budget = CHECK_CHUNK_BUDGET;
+		struct vp_msg rep;
+		struct vp_check_rep *r = NULL;
+		char why[300];
+		int rv = VP_ETIMEDOUT;
+		if (run->deadline != 0) {
+			uint64_t now = vp_now_ms();
+			budget = run->deadline > now
+			             ? (uint32_t)(run->deadline - now)
+			             : 0;
+		}
+		memset(&rep, 0, sizeof(rep));
+		snprintf(why, sizeof(why),
+		    "the run's deadline (--deadline) came before its turn");
+		if (budget >= 100) {
+			struct vp_check_opts o = {
+			    .date = cfg->date,
+			    .url_timeout_ms = (uint32_t)cfg->timeout_ms};
+			rv = vp_client_check_ex(run->conn->client,
+			    run->urls + i, k, &o, budget, &rep);
+			r = rv == VP_OK ? vp_msg_check_rep(&rep) : NULL;
+			if (r == NULL || r->n_checks != k) {
+				snprintf(why, sizeof(why),
+				    "the check request failed: %s%s%s",
+				    rep.err ? rep.err->code : vp_strerror(rv),
+				    rep.err && rep.err->msg ? ": " : "",
+				    rep.err && rep.err->msg ? rep.err->msg
+				                            : "");
+				r = NULL;
+			}
+		}
+		pthread_mutex_lock(&run->mu);
+		if (r == NULL && budget >= 100) {
+			if (run->failed_calls++ == 0)
+				fprintf(stderr, "%svindplaats: check: %s\n",
+				    run->progress ? "\r\033[K" : "", why);
+		}
+		for (size_t x = 0; x < k; x++) {
+			if (r != NULL) {
+				run->res[i + x] = r->checks[x];
+				memset(&r->checks[x], 0, sizeof(r->checks[x]));
+			} else {
+				check_unverified(
+				    &run->res[i + x], run->urls[i + x], why);
+			}
+			check_emit(run, i + x);
+		}
+		pthread_cond_signal(&run->cv);
+		pthread_mutex_unlock(&run->mu);
+		vp_msg_clear(&rep);
+	}
+	return NULL;
+}
+
 static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
 {
 	struct conn conn;
-	struct vp_msg rep;
-	struct vp_check_rep *r;
+	struct check_run run;
 	char **urls = NULL;
 	size_t n_urls = 0, cap = 0;
 	char *input = NULL;
-	int rv, status = 0;
+	pthread_t th[CHECK_INFLIGHT];
+	size_t nth;
+	int status = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(args[i], "-") == 0) {
@@ -658,30 +817,68 @@ static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
 		free(urls);
 		return 1;
 	}
-	rv = vp_client_check(
-	    conn.client, urls, n_urls, (uint32_t)cfg->timeout_ms, &rep);
-	if (rv != VP_OK || (r = vp_msg_check_rep(&rep)) == NULL) {
-		report_call_error("check", rv, &rep);
-		status = 1;
-	} else {
-		if (strcmp(cfg->format, "table") == 0)
-			cli_table_checks(stdout, r->checks, r->n_checks);
-		else if (strcmp(cfg->format, "jsonl") == 0)
-			for (size_t i = 0; i < r->n_checks; i++)
-				cli_print_json(stdout,
-				    cli_check_json(&r->checks[i]), false);
-		else {
-			json_t *arr = json_array();
-			for (size_t i = 0; i < r->n_checks; i++)
-				json_array_append_new(
-				    arr, cli_check_json(&r->checks[i]));
-			cli_print_json(stdout, arr, true);
-		}
-		for (size_t i = 0; i < r->n_checks; i++)
-			if (cli_status_broken(r->checks[i].status))
-				status = 1;
+	memset(&run, 0, sizeof(run));
+	run.cfg = cfg;
+	run.conn = &conn;
+	run.urls = urls;
+	run.n = n_urls;
+	run.t0 = vp_now_ms();
+	run.deadline = cfg->deadline_ms ? run.t0 + cfg->deadline_ms : 0;
+	run.progress = !cfg->quiet && isatty(STDERR_FILENO);
+	pthread_mutex_init(&run.mu, NULL);
+	pthread_cond_init(&run.cv, NULL);
+	if ((run.res = calloc(n_urls, sizeof(*run.res))) == NULL) {
+		fprintf(stderr, "vindplaats: out of memory\n");
+		exit(1);
 	}
-	vp_msg_clear(&rep);
+	nth = (n_urls + CHECK_CHUNK - 1) / CHECK_CHUNK;
+	if (nth > CHECK_INFLIGHT)
+		nth = CHECK_INFLIGHT;
+	for (size_t i = 0; i < nth; i++)
+		if (pthread_create(&th[i], NULL, check_thread, &run) != 0) {
+			fprintf(stderr, "vindplaats: cannot start a thread\n");
+			exit(1);
+		}
+	/* the progress line: redrawn at most every 200 ms */
+	pthread_mutex_lock(&run.mu);
+	while (run.done < run.n) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&run.cv, &run.mu, &ts);
+		if (run.progress && run.done < run.n)
+			check_progress(&run, false);
+	}
+	if (run.progress)
+		check_progress(&run, true);
+	pthread_mutex_unlock(&run.mu);
+	for (size_t i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	if (strcmp(cfg->format, "json") == 0) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n_urls; i++)
+			json_array_append_new(arr, cli_check_json(&run.res[i]));
+		cli_print_json(stdout, arr, true);
+	}
+	for (size_t i = 0; i < n_urls; i++) {
+		if (cli_status_broken(run.res[i].status))
+			status = 1;
+		vp_obj_clear(&vp_desc_check, &run.res[i]);
+	}
+	if (run.failed_calls > 0) {
+		fprintf(stderr,
+		    "vindplaats: check: %zu of %zu requests failed; their URLs "
+		    "are reported unverified\n",
+		    run.failed_calls, (n_urls + CHECK_CHUNK - 1) / CHECK_CHUNK);
+		status = 1;
+	}
+	free(run.res);
+	pthread_mutex_destroy(&run.mu);
+	pthread_cond_destroy(&run.cv);
 	conn_close(&conn);
 	free(input);
 	free(urls);
@@ -703,7 +900,7 @@ static int cmd_stats(const struct cli_cfg *cfg)
 	}
 	if (conn_open(&conn, cfg, false) != VP_OK)
 		return 1;
-	rv = vp_client_stats(conn.client, (uint32_t)cfg->timeout_ms, &rep);
+	rv = vp_client_stats(conn.client, call_timeout(cfg), &rep);
 	if (rv != VP_OK || (s = vp_msg_stats_rep(&rep)) == NULL) {
 		report_call_error("stats", rv, &rep);
 		vp_msg_clear(&rep);
@@ -738,7 +935,7 @@ static int monitor_call(struct conn *conn, const struct cli_cfg *cfg,
     struct vp_msg *req, enum vp_type want, struct vp_msg *rep, const char *what)
 {
 	int rv =
-	    vp_client_call(conn->client, req, (uint32_t)cfg->timeout_ms, rep);
+	    vp_client_call(conn->client, req, call_timeout(cfg), rep);
 	vp_msg_clear(req);
 	if (rv != VP_OK || rep->type != want) {
 		report_call_error(what, rv != VP_OK ? rv : VP_EPROTO, rep);
@@ -769,7 +966,7 @@ static int cmd_watch_add(
 		struct vp_resolve_opts o = {
 		    files[i], NULL, false, false, cfg->date};
 		int rv = vp_client_resolve(
-		    conn->client, doc, len, &o, (uint32_t)cfg->timeout_ms, &rr);
+		    conn->client, doc, len, &o, call_timeout(cfg), &rr);
 		free(doc);
 		if (rv != VP_OK || (r = vp_msg_resolve_rep(&rr)) == NULL) {
 			report_call_error(files[i], rv, &rr);

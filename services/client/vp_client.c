@@ -171,15 +171,27 @@ int vp_client_parse(struct vp_client *c, const char *text, size_t len,
 int vp_client_check(struct vp_client *c, char *const *urls, size_t n,
     uint32_t timeout_ms, struct vp_msg *rep)
 {
+	return vp_client_check_ex(c, urls, n, NULL, timeout_ms, rep);
+}
+
+int vp_client_check_ex(struct vp_client *c, char *const *urls, size_t n,
+    const struct vp_check_opts *o, uint32_t timeout_ms, struct vp_msg *rep)
+{
+	static const struct vp_check_opts none;
 	struct vp_msg req;
 	struct vp_check_req *b;
 	int rv;
+	if (o == NULL)
+		o = &none;
 	memset(rep, 0, sizeof(*rep));
 	if ((rv = vp_msg_init(&req, VP_T_CHECK_REQ)) != VP_OK)
 		return rv;
 	b = req.body;
 	b->urls = (char **)urls;
 	b->n_urls = n;
+	b->archive = o->archive;
+	b->date = (char *)o->date;
+	b->url_timeout_ms = o->url_timeout_ms;
 	return call_borrowed(c, &req, timeout_ms, rep);
 }
 

@@ -47,9 +47,22 @@ int vp_client_resolve(struct vp_client *c, const void *doc, size_t len,
 int vp_client_parse(struct vp_client *c, const char *text, size_t len,
     uint32_t timeout_ms, struct vp_msg *rep);
 
-/* Checks urls[0..n). */
+/* Checks urls[0..n). timeout_ms is the whole call's deadline: URLs the
+ * fetcher could not check by then come back "unverified". */
 int vp_client_check(struct vp_client *c, char *const *urls, size_t n,
     uint32_t timeout_ms, struct vp_msg *rep);
+
+/* How to check URLs (all optional; zero = defaults). */
+struct vp_check_opts {
+	bool archive;            /* archived copies for dead links */
+	const char *date;        /* YYYY-MM-DD: the copy closest to it */
+	uint32_t url_timeout_ms; /* per URL from its first request; 0 = the
+	                            fetcher's own */
+};
+
+/* vp_client_check with options; o may be NULL. */
+int vp_client_check_ex(struct vp_client *c, char *const *urls, size_t n,
+    const struct vp_check_opts *o, uint32_t timeout_ms, struct vp_msg *rep);
 
 /* Fetches the dispatcher's counters. */
 int vp_client_stats(

@@ -452,6 +452,7 @@ int disp_start(
 	ccfg.queue_max = cfg->queue_max;
 	ccfg.park_ms = cfg->park_ms;
 	ccfg.lease_ms = cfg->lease_ms;
+	ccfg.check_lease_to_deadline = true;
 	ccfg.max_attempts = cfg->max_attempts;
 	o.arg = d;
 	disp_core_init(&d->core, &ccfg, &o, seed);

@@ -210,6 +210,8 @@ static void lease(struct disp_core *c, struct disp_job *j,
 {
 	uint32_t left = vp_deadline_left(now, j->deadline);
 	uint32_t lease_ms = left < c->cfg.lease_ms ? left : c->cfg.lease_ms;
+	if (j->kind == DISP_K_CHECK && c->cfg.check_lease_to_deadline)
+		lease_ms = left;
 
 	j->state = DISP_JS_LEASED;
 	j->pipe = w->pipe;

@@ -94,6 +94,11 @@ struct disp_core_cfg {
 	uint32_t park_ms;      /* idle heartbeat period for parked workers */
 	uint32_t lease_ms;     /* lease of a job (capped by its deadline) */
 	unsigned max_attempts; /* attempts before a job fails for good */
+	/* check jobs wait on their hosts' politeness and the fetcher answers
+	 * within the budget it is told: lease them until the request's
+	 * deadline rather than lease_ms (a dead fetcher is still noticed by
+	 * its connection closing) */
+	bool check_lease_to_deadline;
 };
 
 #define DISP_JOB_HASH   4096

@@ -29,6 +29,7 @@ struct request {
 	bool check;
 	bool lookup;
 	bool archive; /* archived copies for dead links */
+	uint32_t url_timeout_ms; /* per URL of a check (0 = the fetcher's) */
 	bool parsed;
 	enum stage stage;
 	char *name;

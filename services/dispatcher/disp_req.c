@@ -231,6 +231,7 @@ static int start_checks(struct disp *d, struct request *r, uint64_t now)
 			return VP_ENOMEM;
 		}
 		b->archive = r->archive;
+		b->url_timeout_ms = r->url_timeout_ms;
 		for (size_t k = 0; k < n; k++) {
 			if ((b->urls[k] = strdup(r->urls[i + k])) == NULL)
 				break;
@@ -642,6 +643,7 @@ void disp_req_submit(
 		r->urls = q->urls;
 		r->n_urls = q->n_urls;
 		r->archive = q->archive;
+		r->url_timeout_ms = q->url_timeout_ms;
 		r->date = q->date;
 		q->urls = NULL;
 		q->n_urls = 0;

@@ -69,6 +69,9 @@ enum { FETCH_HEAD_AUTO, FETCH_HEAD_ALWAYS, FETCH_HEAD_NEVER };
 struct fetch_check_opts {
 	bool archive;     /* look up archived copies for dead links */
 	const char *date; /* YYYY-MM-DD: the snapshot closest to it; NULL */
+	/* time for one URL from its first request, all hops and retries;
+	 * 0 = fetch_opts.url_timeout_ms */
+	uint32_t url_timeout_ms;
 };
 
 /* The answer to one plain GET (fetch_get): for lookups and archives. */
@@ -100,9 +103,12 @@ extern const size_t fetch_cfg_n_opts;
  * allow list) or VP_EIO. */
 int fetch_engine_start(struct fetch_engine **e, const struct fetch_opts *o);
 
-/* Checks urls[0..n) and waits until all are classified or budget_ms has
- * passed (each unfinished URL then gets status "timeout"). Safe to call from
- * many threads at once. On success *out is a new malloc'ed array of n checks
+/* Checks urls[0..n) and waits until all are classified or budget_ms (the
+ * run's deadline) has passed. Each URL has its own time (url_timeout_ms)
+ * from its first request; waiting for its host's turn is not part of it. A
+ * URL whose own time runs out during a request is "timeout"; one that the
+ * run's deadline cut short, or that never got its turn, is "unverified" with
+ * the reason. Safe to call from many threads at once. On success *out is a new malloc'ed array of n checks
  * in the order of urls (free with vp_obj_clear(&vp_desc_check, ...) each,
  * then free). Returns VP_OK, VP_ENOMEM or VP_ECLOSED. */
 int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,

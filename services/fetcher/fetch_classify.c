@@ -62,7 +62,7 @@ const char *fetch_classify(const struct fetch_outcome *o)
 		                          see */
 	if (s >= 200 && s < 300) {
 		if (o->soft404)
-			return "gone";
+			return "soft404";
 		if (o->body_exceeded ||
 		    (o->has_length && o->content_length > o->max_body))
 			return "too_large";

@@ -6,11 +6,14 @@
  * queue under e->mu and wakes the engine with curl_multi_wakeup. The engine
  * thread admits pending jobs into the queue of their host; a dispatcher takes
  * jobs from host queues while fewer than max_parallel transfers are in flight
- * and the host's politeness state (fetch_policy.c: rate, Retry-After hold,
- * slow-down) allows one more request. Every request of a job - a redirect
- * hop, GET after a rejected or doubtful HEAD, a retry - goes through its
- * host's queue again, so the rate holds across all jobs. Retries wait in a
- * min-heap of sleepers. Redirects are followed by hand so that every hop is
+ * and the host's politeness state (fetch_policy.c: rate, slow-down after a
+ * 429/503) and its connection cap allow one more request, taking one request
+ * per host in turn. Every request of a job - a redirect hop, GET after a
+ * rejected or doubtful HEAD, a retry - goes through its host's queue again,
+ * so the rate holds across all jobs, but ahead of the URLs that have not
+ * started: a URL's own time (url_timeout_ms) starts with its first request
+ * and is not spent queueing behind others. A Retry-After holds only the URL
+ * that got it: it waits in a min-heap of sleepers, as retries do. Redirects are followed by hand so that every hop is
  * recorded, loops are caught and the SSRF guard (the open-socket callback)
  * sees every new connection of every hop.
  *
@@ -23,8 +26,8 @@
  * availability API and/or a Memento TimeGate before the job finishes.
  *
  * Ownership. A batch is shared by its caller and the engine: engine_refs
- * counts the jobs the engine still holds. The caller writes "timeout" into
- * unfinished slots when the budget ends and marks the batch abandoned; from
+ * counts the jobs the engine still holds. The caller writes "unverified"
+ * into unfinished slots when the run's deadline ends and marks the batch abandoned; from
  * then on the engine drops results of that batch, and whoever releases the
  * last reference frees it. Results are only written into the caller's array
  * under e->mu while the batch is not abandoned. */
@@ -70,7 +73,9 @@ struct batch {
 	bool closed;        /* the engine stopped under it */
 	bool archive;       /* archived copies for dead links */
 	char date[11];      /* YYYY-MM-DD or "" */
-	uint64_t deadline;  /* CLOCK_MONOTONIC ms */
+	uint64_t deadline;  /* the run's: CLOCK_MONOTONIC ms */
+	uint32_t url_timeout_ms; /* per URL from its first request; 0 = the
+	                            engine's */
 	pthread_cond_t cv;
 };
 
@@ -80,8 +85,13 @@ struct host {
 	bool ready;
 	char *key; /* scheme://host:port */
 	struct fetch_hostpol pol;
-	struct job *qhead, **qtail;
-	size_t refs;   /* jobs pointing here */
+	/* two queues: requests of URLs already under way (redirect hops, GET
+	 * after HEAD, retries) and probes go first, so that a URL's own
+	 * budget is not spent behind URLs that have not started */
+	struct job *chead, **ctail; /* continuations */
+	struct job *qhead, **qtail; /* first requests */
+	unsigned active;            /* transfers in flight to the host */
+	size_t refs;                /* jobs pointing here */
 	bool head_bad; /* answered HEAD differently from GET */
 	int probe;
 	uint64_t probe_at;
@@ -103,15 +113,20 @@ struct job {
 	CURL *easy;
 	struct curl_slist *hdrs;
 	struct host *host;
+	struct host *ahost; /* the host its transfer in flight counts on */
 	struct vp_check res;
 	uint64_t start;    /* first request, 0 before */
-	uint64_t deadline; /* per URL, set at the first request */
+	uint64_t deadline; /* the earlier of the run's and the URL's own */
+	uint64_t own_deadline; /* the URL's own budget, set at the first
+	                          request (UINT64_MAX before) */
 	uint64_t wake;     /* sleeper */
 	bool get;          /* GET (else HEAD) */
+	bool first_queue;  /* a probe queued behind an unstarted check */
 	bool head_doubt;   /* GET to confirm a HEAD error */
 	bool blocked;      /* the guard refused a connection */
 	bool capped;       /* the body passed the limit */
 	unsigned tries;    /* retries of the current request */
+	const char *no_retry; /* why a 429/503 was not waited for, or NULL */
 	unsigned requests; /* requests sent for the cited URL */
 	int curl_code;     /* PH_RAW */
 	uint16_t hop_status[MAX_HOPS];
@@ -416,9 +431,10 @@ static void hosts_evict(struct fetch_engine *e, uint64_t now)
 		struct host **pp = &e->htab[i];
 		while (*pp) {
 			struct host *h = *pp;
-			if (h->refs == 0 && h->qhead == NULL && !h->ready &&
+			if (h->refs == 0 && h->qhead == NULL &&
+			    h->chead == NULL && !h->ready && h->active == 0 &&
 			    h->pwait == NULL && h->probe != PROBE_PENDING &&
-			    h->pol.hold_until <= now && h->pol.tat <= now) {
+			    h->pol.slow_until <= now && h->pol.tat <= now) {
 				*pp = h->hnext;
 				host_free(h);
 				e->nhosts--;
@@ -449,6 +465,7 @@ static struct host *host_get(struct fetch_engine *e, const char *url)
 	}
 	h->key = key;
 	h->qtail = &h->qhead;
+	h->ctail = &h->chead;
 	h->hnext = e->htab[i];
 	e->htab[i] = h;
 	e->nhosts++;
@@ -628,6 +645,19 @@ static void active_unlink(struct fetch_engine *e, struct job *j)
 		j->anext->aprev = j->aprev;
 	j->aprev = j->anext = NULL;
 	e->inflight--;
+	if (j->ahost != NULL) {
+		j->ahost->active--;
+		j->ahost = NULL;
+	}
+}
+
+/* Why j must end now without a request: the run's deadline (unverified) or
+ * its own budget (timeout); NULL while it may go on. */
+static const char *past_deadline(const struct job *j, uint64_t now)
+{
+	if (now < j->deadline)
+		return NULL;
+	return j->own_deadline <= j->deadline ? "timeout" : "unverified";
 }
 
 static void phase_end(
@@ -639,15 +669,24 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	uint64_t now = vp_now_ms();
 	if (j->start == 0) {
 		j->start = now;
-		uint64_t lim =
-		    j->phase == PH_PROBE && PROBE_MAX_MS < e->o.url_timeout_ms
-		        ? PROBE_MAX_MS
-		        : e->o.url_timeout_ms;
-		if (lim > 0 && now + lim < j->deadline)
-			j->deadline = now + lim;
+		uint64_t lim = e->o.url_timeout_ms;
+		if (j->b != NULL && j->b->url_timeout_ms > 0)
+			lim = j->b->url_timeout_ms;
+		if (j->phase == PH_PROBE && PROBE_MAX_MS < lim)
+			lim = PROBE_MAX_MS;
+		if (lim > 0) {
+			j->own_deadline = now + lim;
+			if (j->own_deadline < j->deadline)
+				j->deadline = j->own_deadline;
+		}
 	}
-	if (now >= j->deadline) {
-		phase_end(e, j, "timeout", "budget spent before the request");
+	const char *late = past_deadline(j, now);
+	if (late != NULL) {
+		phase_end(e, j, late,
+		    late[0] == 't' ? "the URL's own time ran out before this "
+		                     "request"
+		                   : "the run's deadline came before this "
+		                     "request");
 		return;
 	}
 	long remaining = (long)(j->deadline - now);
@@ -751,6 +790,10 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 		e->active->aprev = j;
 	e->active = j;
 	e->inflight++;
+	if (j->host != NULL) {
+		j->ahost = j->host;
+		j->host->active++;
+	}
 }
 
 static void probe_early(struct fetch_engine *e, struct job *j, struct host *h);
@@ -769,18 +812,13 @@ static void request(struct fetch_engine *e, struct job *j)
 		hop_start(e, j);
 		return;
 	}
-	if (j->phase == PH_PROBE) {
-		/* 200s of this host wait for the probe: it goes right after
-		 * the check that started it (which keeps its turn: a dead
-		 * link need not wait a politeness interval for the probe) */
-		struct job **at =
-		    h->qhead != NULL ? &h->qhead->next : &h->qhead;
-		j->next = *at;
-		*at = j;
-		if (j->next == NULL)
-			h->qtail = &j->next;
+	j->next = NULL;
+	if (j->start != 0 || (j->phase == PH_PROBE && !j->first_queue)) {
+		/* a URL under way, or the probe a 200 waits for: before
+		 * every URL of the host that has not started */
+		*h->ctail = j;
+		h->ctail = &j->next;
 	} else {
-		j->next = NULL;
 		*h->qtail = j;
 		h->qtail = &j->next;
 	}
@@ -792,11 +830,13 @@ static void request(struct fetch_engine *e, struct job *j)
 	probe_early(e, j, h);
 }
 
-static bool probe_start(struct fetch_engine *e, struct job *j, struct host *h);
+static bool probe_start(
+    struct fetch_engine *e, struct job *j, struct host *h, bool beside);
 
-/* A GET check is queued on h: start the host's soft-404 probe now, beside
- * the checks, so that a 200 only waits for it if it is not in yet (rather
- * than every check of the host queuing behind it). */
+/* A GET check is queued on h: start the host's soft-404 probe now, right
+ * behind that check in the same queue, so that a 200 only waits for it if
+ * it is not in yet (rather than every check of the host queuing behind it),
+ * and a dead link need not wait a politeness interval for it. */
 static void probe_early(struct fetch_engine *e, struct job *j, struct host *h)
 {
 	if (!e->o.soft404_probe || e->stopping || j->phase != PH_CHECK ||
@@ -804,7 +844,7 @@ static void probe_early(struct fetch_engine *e, struct job *j, struct host *h)
 		return;
 	if (h->probe == PROBE_DONE && vp_now_ms() - h->probe_at > PROBE_TTL_MS)
 		h->probe = PROBE_NONE;
-	if (h->probe == PROBE_NONE && !probe_start(e, j, h))
+	if (h->probe == PROBE_NONE && !probe_start(e, j, h, true))
 		h->probe = PROBE_NONE;
 }
 
@@ -827,46 +867,80 @@ static bool job_orphan(struct fetch_engine *e, struct job *j)
 	return gone;
 }
 
-/* Starts queued requests while slots and host politeness allow. Returns the
- * earliest time a waiting host may go, or UINT64_MAX. */
+/* The next request of h: continuations first. */
+static struct job *host_peek(const struct host *h)
+{
+	return h->chead != NULL ? h->chead : h->qhead;
+}
+
+static void host_pop(struct host *h, struct job *j)
+{
+	if (j == h->chead) {
+		if ((h->chead = j->next) == NULL)
+			h->ctail = &h->chead;
+	} else {
+		if ((h->qhead = j->next) == NULL)
+			h->qtail = &h->qhead;
+	}
+	j->next = NULL;
+}
+
+/* Starts queued requests while slots, connections per host and host
+ * politeness allow, one request per host in turn so that one long list on
+ * one host does not take every slot from the others. A request is handed to
+ * curl only when its host has a connection free, so that its budget does
+ * not run while it waits inside curl. Returns the earliest time a waiting
+ * host may go, or UINT64_MAX. */
 static uint64_t dispatch(struct fetch_engine *e, uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
 	unsigned rate = e->o.host_rate, burst = e->o.host_burst;
-	struct host **pp = &e->ready;
-	while (*pp != NULL) {
-		struct host *h = *pp;
-		while (h->qhead != NULL && e->inflight < e->o.max_parallel) {
-			struct job *j = h->qhead;
-			bool dead = job_orphan(e, j) ||
-			            (j->start == 0 ? now >= j->deadline
-			                           : now >= j->deadline);
-			if (!dead) {
+	unsigned conns = e->o.max_host_conns ? e->o.max_host_conns : 8;
+	bool moved = true;
+	while (moved) {
+		moved = false;
+		struct host **pp = &e->ready;
+		while (*pp != NULL) {
+			struct host *h = *pp;
+			struct job *j = host_peek(h);
+			const char *late = NULL;
+			if (j != NULL && (job_orphan(e, j) ||
+			                     (late = past_deadline(j, now)))) {
+				host_pop(h, j);
+				phase_end(e, j, late ? late : "unverified",
+				    late != NULL && late[0] == 't'
+				        ? "the URL's own time ran out while it "
+				          "waited for the host's turn"
+				        : "the run's deadline came while the URL "
+				          "waited for the host's turn");
+				moved = true;
+			} else if (j != NULL &&
+			           e->inflight < e->o.max_parallel &&
+			           h->active < conns) {
 				uint64_t w =
 				    fetch_host_wait(&h->pol, now, rate, burst);
 				if (w > 0) {
 					if (now + w < next)
 						next = now + w;
-					break;
+				} else {
+					fetch_host_take(
+					    &h->pol, now, rate, burst);
+					host_pop(h, j);
+					hop_start(e, j);
+					moved = true;
 				}
-				fetch_host_take(&h->pol, now, rate, burst);
 			}
-			h->qhead = j->next;
-			if (h->qhead == NULL)
-				h->qtail = &h->qhead;
-			j->next = NULL;
-			if (dead)
-				phase_end(e, j, "timeout",
-				    "budget spent waiting for the host");
-			else
-				hop_start(e, j);
-		}
-		if (h->qhead == NULL) {
-			*pp = h->rnext;
-			h->ready = false;
-			h->rnext = NULL;
-		} else {
-			pp = &h->rnext;
+			/* ending a job may queue another at the head of
+			 * the ready list: find h again */
+			while (*pp != h)
+				pp = &(*pp)->rnext;
+			if (host_peek(h) == NULL) {
+				*pp = h->rnext;
+				h->ready = false;
+				h->rnext = NULL;
+			} else {
+				pp = &h->rnext;
+			}
 		}
 	}
 	return next;
@@ -894,7 +968,8 @@ static void phase_end(
 		break;
 	case PH_RAW:
 		set_str(&j->res.error, msg, 1024);
-		j->curl_code = strcmp(status, "timeout") == 0
+		j->curl_code = strcmp(status, "timeout") == 0 ||
+		                       strcmp(status, "unverified") == 0
 		                   ? CURLE_OPERATION_TIMEDOUT
 		                   : CURLE_FAILED_INIT;
 		job_finish(e, j);
@@ -1037,6 +1112,12 @@ static void conclude(
 	set_str(&r->status, fetch_classify(&o), 32);
 	if (r->status == NULL)
 		return;
+	if (rc == CURLE_OPERATION_TIMEDOUT && j->own_deadline > j->deadline) {
+		/* the run's deadline cut the request short: no verdict */
+		set_fail(r, "unverified",
+		    "the run's deadline came during the request");
+		return;
+	}
 	if (rc != CURLE_OK && strcmp(r->status, "too_large") != 0) {
 		const char *msg =
 		    j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc);
@@ -1048,10 +1129,17 @@ static void conclude(
 		    &r->error, "a bot wall answered instead of the page", 1024);
 	} else if (refused) {
 		char msg[128];
-		snprintf(msg, sizeof msg,
-		    "HTTP %ld: still refused after %u attempts%s%s", code,
-		    j->tries + 1, j->retry_after[0] ? ", Retry-After " : "",
-		    j->retry_after);
+		if (j->no_retry != NULL)
+			snprintf(msg, sizeof msg,
+			    "HTTP %ld: Retry-After %s reaches %s", code,
+			    j->retry_after[0] ? j->retry_after : "(backoff)",
+			    j->no_retry);
+		else
+			snprintf(msg, sizeof msg,
+			    "HTTP %ld: still refused after %u attempts%s%s",
+			    code, j->tries + 1,
+			    j->retry_after[0] ? ", Retry-After " : "",
+			    j->retry_after);
 		set_str(&r->error, msg, 1024);
 	} else if (strcmp(r->status, "error") == 0) {
 		char msg[64];
@@ -1084,8 +1172,14 @@ static bool maybe_retry(
 		if (j->host != NULL)
 			fetch_host_slowdown(
 			    &j->host->pol, now, ra >= 0 ? (uint64_t)ra : 0);
-		if (j->tries >= e->o.retries ||
-		    wait > e->o.retry_after_max_ms || now + wait >= j->deadline)
+		j->no_retry = j->tries >= e->o.retries ? NULL
+		              : wait > e->o.retry_after_max_ms
+		                  ? "longer than --fetch-retry-after-max-ms"
+		              : now + wait < j->deadline ? NULL
+		              : j->own_deadline <= j->deadline
+		                  ? "past the URL's own time"
+		                  : "past the run's deadline";
+		if (j->tries >= e->o.retries || j->no_retry != NULL)
 			return false;
 		j->tries++;
 		sleep_until(e, j, now + wait);
@@ -1169,11 +1263,12 @@ static const char *soft404_eval(const struct job *j, const struct host *h)
 
 static void mark_soft404(struct job *j, const char *why)
 {
-	set_fail(&j->res, "gone", why);
+	set_fail(&j->res, "soft404", why);
 }
 
 /* Starts the probe of a random sibling of j's URL on host h. */
-static bool probe_start(struct fetch_engine *e, struct job *j, struct host *h)
+static bool probe_start(
+    struct fetch_engine *e, struct job *j, struct host *h, bool beside)
 {
 	struct job *p = calloc(1, sizeof *p);
 	if (p == NULL)
@@ -1198,8 +1293,10 @@ static bool probe_start(struct fetch_engine *e, struct job *j, struct host *h)
 	}
 	p->e = e;
 	p->phase = PH_PROBE;
+	p->first_queue = beside && j->start == 0;
 	p->get = true;
 	p->deadline = vp_now_ms() + PROBE_MAX_MS;
+	p->own_deadline = UINT64_MAX;
 	h->probe = PROBE_PENDING;
 	request(e, p);
 	return true;
@@ -1236,7 +1333,11 @@ static void probe_done(struct fetch_engine *e, struct job *p, long code)
 	}
 }
 
-/* After a check's classification: the soft-404 rules, then archives. */
+/* After a check's classification: the soft-404 rules, then archives. A 2xx
+ * HTML page is compared with the host's answer for a missing page (the
+ * probe) before its words can count against it, so it may wait for the
+ * probe; without the probe (switched off, or no fingerprint) the rules run
+ * on what the page alone shows. */
 static void check_settle(struct fetch_engine *e, struct job *j)
 {
 	struct vp_check *r = &j->res;
@@ -1244,27 +1345,26 @@ static void check_settle(struct fetch_engine *e, struct job *j)
 	                                   strcmp(r->status, "redirect") == 0);
 	if (ok && j->get && j->body.len > 0 && r->content_type != NULL &&
 	    strcasestr(r->content_type, "html") != NULL) {
-		const char *why = soft404_eval(j, NULL);
-		if (why != NULL) {
-			mark_soft404(j, why);
-		} else if (e->o.soft404_probe && r->sha256 != NULL &&
-		           j->host != NULL && !e->stopping) {
-			struct host *h = j->host;
+		struct host *h = j->host;
+		if (e->o.soft404_probe && r->sha256 != NULL && h != NULL &&
+		    !e->stopping) {
 			uint64_t now = vp_now_ms();
 			if (h->probe == PROBE_DONE &&
 			    now - h->probe_at > PROBE_TTL_MS)
 				h->probe = PROBE_NONE;
-			if (h->probe == PROBE_NONE && !probe_start(e, j, h))
+			if (h->probe == PROBE_NONE &&
+			    !probe_start(e, j, h, false))
 				h->probe = PROBE_NONE;
 			if (h->probe == PROBE_PENDING) {
 				j->next = h->pwait;
 				h->pwait = j;
 				return;
 			}
-			why = soft404_eval(j, h);
-			if (why != NULL)
-				mark_soft404(j, why);
 		}
+		const char *why = soft404_eval(
+		    j, h != NULL && h->probe == PROBE_DONE ? h : NULL);
+		if (why != NULL)
+			mark_soft404(j, why);
 	}
 	archive_next(e, j);
 }
@@ -1327,6 +1427,7 @@ static void archive_next(struct fetch_engine *e, struct job *j)
 	j->get = true;
 	j->tries = 0;
 	j->deadline = b->deadline;
+	j->own_deadline = UINT64_MAX; /* archives: within the run's */
 	request(e, j);
 }
 
@@ -1412,6 +1513,7 @@ static void transfer_done(struct fetch_engine *e, CURL *h, CURLcode rc)
 static void job_begin(struct fetch_engine *e, struct job *j)
 {
 	j->deadline = j->b->deadline;
+	j->own_deadline = UINT64_MAX;
 	if (strlen(j->url) > MAX_URL_LEN) {
 		phase_end(e, j, "error", "URL too long");
 		return;
@@ -1433,6 +1535,22 @@ static void job_begin(struct fetch_engine *e, struct job *j)
 	request(e, j);
 }
 
+/* Finishes the orphans of a host queue; returns its new tail. */
+static struct job **drop_orphans(struct fetch_engine *e, struct job **pp)
+{
+	while (*pp != NULL) {
+		struct job *q = *pp;
+		if (job_orphan(e, q)) {
+			*pp = q->next;
+			q->next = NULL;
+			job_finish(e, q);
+		} else {
+			pp = &q->next;
+		}
+	}
+	return pp;
+}
+
 /* Drops in-flight transfers and queued requests of abandoned batches. */
 static void drop_abandoned(struct fetch_engine *e)
 {
@@ -1446,18 +1564,8 @@ static void drop_abandoned(struct fetch_engine *e)
 		job_finish(e, j);
 	}
 	for (struct host *h = e->ready; h != NULL; h = h->rnext) {
-		struct job **pp = &h->qhead;
-		while (*pp != NULL) {
-			struct job *q = *pp;
-			if (job_orphan(e, q)) {
-				*pp = q->next;
-				q->next = NULL;
-				job_finish(e, q);
-			} else {
-				pp = &q->next;
-			}
-		}
-		h->qtail = pp;
+		h->qtail = drop_orphans(e, &h->qhead);
+		h->ctail = drop_orphans(e, &h->chead);
 	}
 }
 
@@ -1538,14 +1646,12 @@ static void *engine_main(void *arg)
 		stop_job(e, heap_pop(e));
 	for (size_t i = 0; i < e->hcap; i++) {
 		for (struct host *h = e->htab[i]; h; h = h->hnext) {
-			while (h->qhead != NULL) {
-				struct job *j = h->qhead;
-				h->qhead = j->next;
+			struct job *j;
+			while ((j = host_peek(h)) != NULL) {
+				host_pop(h, j);
 				stop_job(e, j);
 			}
-			h->qtail = &h->qhead;
-			while (h->pwait != NULL) {
-				struct job *j = h->pwait;
+			while ((j = h->pwait) != NULL) {
 				h->pwait = j->next;
 				stop_job(e, j);
 			}
@@ -1743,6 +1849,7 @@ int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
 		b->archive = co->archive;
 		if (valid_date(co->date))
 			memcpy(b->date, co->date, 11);
+		b->url_timeout_ms = co->url_timeout_ms;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = calloc(1, sizeof *j);
@@ -1771,8 +1878,9 @@ int fetch_check_ex(struct fetch_engine *e, char *const *urls, size_t n,
 			const char *u = urls[i] ? urls[i] : "";
 			r->url = vp_utf8_dup(
 			    u, strlen(u), MAX_URL_LEN, VP_UTF8_NO_CTRL);
-			r->status = strdup("timeout");
-			r->error = strdup("check budget spent");
+			r->status = strdup("unverified");
+			r->error = strdup(
+			    "the run's deadline came before the check ended");
 			r->elapsed_ms = budget_ms;
 			if (r->url == NULL || r->status == NULL)
 				rv = VP_ENOMEM;

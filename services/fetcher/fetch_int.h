@@ -47,7 +47,7 @@ struct fetch_outcome {
 };
 
 /* Returns the status class of an outcome (a static string: "ok",
- * "redirect", "gone", "client_error", "server_error", "timeout", "dns",
+ * "redirect", "gone", "soft404", "client_error", "server_error", "timeout", "dns",
  * "connect", "tls", "too_large", "blocked", "unverifiable" or "error"). */
 const char *fetch_classify(const struct fetch_outcome *o);
 
@@ -79,11 +79,10 @@ uint64_t fetch_backoff_ms(
 bool fetch_transient(const struct fetch_outcome *o);
 
 /* Politeness state of one host (GCRA): the theoretical arrival time of the
- * next request, a hold from Retry-After, and a slow-down level that doubles
- * the interval after each 429/503 and runs out after a minute. */
+ * next request and a slow-down level that doubles the interval after a
+ * 429/503 (see fetch_host_slowdown). */
 struct fetch_hostpol {
 	uint64_t tat;        /* ms */
-	uint64_t hold_until; /* ms: no request before */
 	unsigned slow;       /* 0 = normal; interval << slow */
 	uint64_t slow_until; /* ms */
 };
@@ -97,8 +96,11 @@ uint64_t fetch_host_wait(
 void fetch_host_take(
     struct fetch_hostpol *h, uint64_t now, unsigned rate, unsigned burst);
 
-/* The host answered 429/503: hold every request to it for retry_after_ms
- * (0 = no hold) and slow it down for a while. */
+/* The host answered 429/503. With a Retry-After (retry_after_ms > 0) only
+ * the URL that got it waits (the caller sleeps it); the host keeps going at
+ * half its rate, no bursts, until the Retry-After has passed. Without one
+ * (0) the host is slowed one more step (interval doubled, at most 5 steps)
+ * for a minute. The host itself is never held. */
 void fetch_host_slowdown(
     struct fetch_hostpol *h, uint64_t now, uint64_t retry_after_ms);
 
@@ -120,9 +122,12 @@ struct fetch_soft404_in {
 	uint64_t probe_length;
 };
 
-/* Returns why a 2xx answer is really "not found" (a static string), or NULL
- * when it is not: a redirect to the site's home page, a not-found title or
- * body, or the same answer as a random sibling URL. */
+/* Returns why a 2xx answer is really "not found" (a static string, the
+ * evidence), or NULL when it is not: a redirect to the site's home page, the
+ * same answer as a random sibling URL, or - only when there is no answer of
+ * the host for a missing page to compare with (probe_known false, or the
+ * probe failed) - a not-found title or body. A page that differs from the
+ * host's answer for a missing page is never a soft 404 for its words. */
 const char *fetch_soft404(const struct fetch_soft404_in *in);
 
 /* True when url's path is a site's home page ("/", "/index.html", ...). */

@@ -146,7 +146,7 @@ static uint64_t interval_ms(const struct fetch_hostpol *h, unsigned rate)
 uint64_t fetch_host_wait(
     const struct fetch_hostpol *h, uint64_t now, unsigned rate, unsigned burst)
 {
-	uint64_t at = h->hold_until > now ? h->hold_until : 0;
+	uint64_t at = 0;
 	struct fetch_hostpol cur = *h;
 	if (cur.slow > 0 && now >= cur.slow_until)
 		cur.slow = 0; /* the slow-down has run out */
@@ -175,8 +175,18 @@ void fetch_host_take(
 void fetch_host_slowdown(
     struct fetch_hostpol *h, uint64_t now, uint64_t retry_after_ms)
 {
-	if (retry_after_ms > 0 && now + retry_after_ms > h->hold_until)
-		h->hold_until = now + retry_after_ms;
+	if (retry_after_ms > 0) {
+		/* The server said how long: the URL that got it waits that
+		 * long (the caller's job); the host goes on at half its rate,
+		 * without bursts, for that window - never held, never slowed
+		 * further by more answers of the same kind. */
+		if (h->slow == 0)
+			h->slow = 1;
+		if (now + retry_after_ms > h->slow_until)
+			h->slow_until = now + retry_after_ms;
+		return;
+	}
+	/* No hint: back off, more with every push-back, for a minute. */
 	if (h->slow < SLOW_MAX)
 		h->slow++;
 	h->slow_until = now + SLOW_HOLD_MS;
@@ -225,14 +235,49 @@ static bool has_ci(const char *h, size_t len, const char *needle)
 }
 
 /* Phrases that, in a title, mean the page is an error page. In a body only
- * the longer, unambiguous ones count (a real document may say "not found"). */
-static const char *const title_words[] = {"niet gevonden", "not found", "404",
+ * the longer, unambiguous ones count (a real document may say "not found").
+ * A bare number is no status: "Document 404" is a document. */
+static const char *const title_words[] = {"niet gevonden", "not found",
     "bestaat niet", "niet beschikbaar", "page not found",
-    "pagina niet gevonden", "kan niet worden gevonden", "no longer available"};
+    "pagina niet gevonden", "kan niet worden gevonden", "no longer available",
+    "error 404", "fout 404", "404 error", "404 -", "- 404"};
 static const char *const body_words[] = {"pagina niet gevonden",
     "page not found", "404 not found", "deze pagina bestaat niet",
     "de pagina die u zoekt bestaat niet", "pagina kan niet worden gevonden",
     "the page you requested could not be found"};
+
+static bool says_not_found(const struct fetch_soft404_in *in, bool *in_title)
+{
+	*in_title = false;
+	if (in->title != NULL)
+		for (size_t i = 0; i < sizeof title_words / sizeof *title_words;
+		     i++)
+			if (has_ci(
+			        in->title, strlen(in->title), title_words[i]))
+				return *in_title = true;
+	if (in->body != NULL)
+		for (size_t i = 0; i < sizeof body_words / sizeof *body_words;
+		     i++)
+			if (has_ci(in->body, in->body_len, body_words[i]))
+				return true;
+	return false;
+}
+
+/* True when the page is the host's answer for a URL that does not exist:
+ * the same bytes, or (pages that embed a nonce differ in hash) the same
+ * title and nearly the same size. A shared title alone is too weak: one
+ * title per site is common. */
+static bool same_as_probe(const struct fetch_soft404_in *in)
+{
+	if (in->sha256 != NULL && in->probe_sha256 != NULL &&
+	    strcmp(in->sha256, in->probe_sha256) == 0)
+		return true;
+	uint64_t a = in->length, b = in->probe_length;
+	uint64_t d = a > b ? a - b : b - a;
+	return in->title != NULL && in->probe_title != NULL &&
+	       strcmp(in->title, in->probe_title) == 0 && a > 0 &&
+	       d * 100 <= a;
+}
 
 const char *fetch_soft404(const struct fetch_soft404_in *in)
 {
@@ -241,37 +286,28 @@ const char *fetch_soft404(const struct fetch_soft404_in *in)
 	if (in->redirects > 0 && in->final_url != NULL && in->url != NULL &&
 	    fetch_is_home(in->final_url) && !fetch_is_home(in->url))
 		return "soft 404: redirected to the site's home page";
-	if (in->title != NULL) {
-		for (size_t i = 0; i < sizeof title_words / sizeof *title_words;
-		     i++)
-			if (has_ci(
-			        in->title, strlen(in->title), title_words[i]))
-				return "soft 404: the page title says not "
-				       "found";
+	bool probed = in->probe_known && in->probe_status > 0;
+	if (probed && in->probe_status >= 200 && in->probe_status <= 299 &&
+	    same_as_probe(in))
+		return "soft 404: same answer as a random URL on the host";
+	bool title;
+	if (!says_not_found(in, &title))
+		return NULL;
+	/* The words alone never decide against the host's own answer for a
+	 * missing page: a host that says 404 for it, or whose answer this
+	 * page is not, shows this page is something else. */
+	if (probed) {
+		if (in->probe_status >= 200 && in->probe_status <= 299 &&
+		    in->title != NULL && in->probe_title != NULL &&
+		    strcmp(in->title, in->probe_title) == 0)
+			return "soft 404: says not found, with the title of "
+			       "the host's answer for a random URL";
+		return NULL;
 	}
-	if (in->body != NULL)
-		for (size_t i = 0; i < sizeof body_words / sizeof *body_words;
-		     i++)
-			if (has_ci(in->body, in->body_len, body_words[i]))
-				return "soft 404: the page says not found";
-	if (in->probe_known && in->probe_status >= 200 &&
-	    in->probe_status <= 299 && in->sha256 != NULL) {
-		if (in->probe_sha256 != NULL &&
-		    strcmp(in->sha256, in->probe_sha256) == 0)
-			return "soft 404: same answer as a random URL on the "
-			       "host";
-		/* Pages that embed a nonce differ in hash but not in title and
-		 * size; a shared title alone is too weak (one title per site is
-		 * common), so both must match closely. */
-		uint64_t a = in->length, b = in->probe_length;
-		uint64_t d = a > b ? a - b : b - a;
-		if (in->title != NULL && in->probe_title != NULL &&
-		    strcmp(in->title, in->probe_title) == 0 && a > 0 &&
-		    d * 100 <= a)
-			return "soft 404: same answer as a random URL on the "
-			       "host";
-	}
-	return NULL;
+	return title ? "soft 404 (suspected): the page title says not found; "
+	               "no answer of the host for a missing page to compare"
+	             : "soft 404 (suspected): the page says not found; no "
+	               "answer of the host for a missing page to compare";
 }
 
 bool fetch_bot_wall(long status, bool cf_challenge, const char *title)

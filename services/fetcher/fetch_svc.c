@@ -19,7 +19,9 @@ int fetch_job(void *arg, const struct vp_msg *job, struct vp_ready *res)
 	budget = job->timeout_ms == 0    ? 30000
 	         : job->timeout_ms > 200 ? job->timeout_ms - 100
 	                                 : job->timeout_ms;
-	struct fetch_check_opts co = {.archive = q->archive, .date = q->date};
+	struct fetch_check_opts co = {.archive = q->archive,
+	    .date = q->date,
+	    .url_timeout_ms = q->url_timeout_ms};
 	rv = fetch_check_ex(arg, q->urls, q->n_urls, budget, &co, &res->checks);
 	if (rv != VP_OK)
 		return vp_job_fail(res, rv, NULL);

@@ -96,7 +96,7 @@ struct fix {
 static struct fix *setup_fix(unsigned max_attempts, unsigned queue_max)
 {
 	struct fix *f = calloc(1, sizeof(*f));
-	struct disp_core_cfg cfg = {queue_max, PARK_MS, LEASE_MS, max_attempts};
+	struct disp_core_cfg cfg = {queue_max, PARK_MS, LEASE_MS, max_attempts, false};
 	struct disp_core_ops ops = {
 	    NULL, on_lease, on_idle, on_release, on_failed, on_requeued};
 	static const uint8_t seed[8] = {1, 2, 3, 4, 5, 6, 7, 8};
