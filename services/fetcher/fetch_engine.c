@@ -651,13 +651,16 @@ static void active_unlink(struct fetch_engine *e, struct job *j)
 	}
 }
 
-/* Why j must end now without a request: the run's deadline (unverified) or
- * its own budget (timeout); NULL while it may go on. */
+/* Why j must end now without a request, or NULL while it may go on: its
+ * own time ran out (between its requests: waiting for a retry or the host's
+ * turn), or the run's deadline came. Neither is a timeout of a request: the
+ * URL is "unverified" with this reason. */
 static const char *past_deadline(const struct job *j, uint64_t now)
 {
 	if (now < j->deadline)
 		return NULL;
-	return j->own_deadline <= j->deadline ? "timeout" : "unverified";
+	return j->own_deadline <= j->deadline ? "the URL's own time"
+	                                      : "the run's deadline";
 }
 
 static void phase_end(
@@ -682,11 +685,10 @@ static void hop_start(struct fetch_engine *e, struct job *j)
 	}
 	const char *late = past_deadline(j, now);
 	if (late != NULL) {
-		phase_end(e, j, late,
-		    late[0] == 't' ? "the URL's own time ran out before this "
-		                     "request"
-		                   : "the run's deadline came before this "
-		                     "request");
+		char msg[96];
+		snprintf(msg, sizeof msg, "%s ran out before its next request",
+		    late);
+		phase_end(e, j, "unverified", msg);
 		return;
 	}
 	long remaining = (long)(j->deadline - now);
@@ -906,13 +908,13 @@ static uint64_t dispatch(struct fetch_engine *e, uint64_t now)
 			const char *late = NULL;
 			if (j != NULL && (job_orphan(e, j) ||
 			                     (late = past_deadline(j, now)))) {
+				char msg[128];
+				snprintf(msg, sizeof msg,
+				    "%s ran out while it waited for the host's "
+				    "turn",
+				    late ? late : "the run");
 				host_pop(h, j);
-				phase_end(e, j, late ? late : "unverified",
-				    late != NULL && late[0] == 't'
-				        ? "the URL's own time ran out while it "
-				          "waited for the host's turn"
-				        : "the run's deadline came while the URL "
-				          "waited for the host's turn");
+				phase_end(e, j, "unverified", msg);
 				moved = true;
 			} else if (j != NULL &&
 			           e->inflight < e->o.max_parallel &&

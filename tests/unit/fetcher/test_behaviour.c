@@ -60,6 +60,24 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The same, but polite: 20 requests per second per host, no bursts. */
+static int setup_polite(void **state)
+{
+	struct env *v = calloc(1, sizeof *v);
+	assert_non_null(v);
+	assert_int_equal(httpfix_start(&v->fx, 0), 0);
+	v->port = httpfix_port(v->fx);
+	struct fetch_opts o;
+	fetch_opts_default(&o);
+	o.allow = "127.0.0.1";
+	o.host_rate = 20;
+	o.host_burst = 1;
+	o.retry_after_max_ms = 10000;
+	assert_int_equal(fetch_engine_start(&v->e, &o), VP_OK);
+	*state = v;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	struct env *v = *state;
@@ -256,6 +274,101 @@ static void test_soft404(void **state)
 	c = check_opts(v, "soft.test", "/oud-besluit", 5000, NULL);
 	assert_string_equal(c->status, "soft404");
 	release(c);
+}
+
+/* n URLs on 127.0.0.1: paths[0] first, then /ok?i=1.. */
+static char **list_of(struct env *v, const char *first, size_t n)
+{
+	char **u = calloc(n, sizeof *u);
+	assert_non_null(u);
+	u[0] = url_of(v, "127.0.0.1", first);
+	for (size_t i = 1; i < n; i++) {
+		char p[32];
+		snprintf(p, sizeof p, "/ok?i=%zu", i);
+		u[i] = url_of(v, "127.0.0.1", p);
+	}
+	return u;
+}
+
+static void free_list(char **u, struct vp_check *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(u[i]);
+		if (out != NULL)
+			vp_obj_clear(&vp_desc_check, &out[i]);
+	}
+	free(u);
+	free(out);
+}
+
+/* A redirect hop on a host with a long queue goes ahead of the URLs that
+ * have not started: the URL's own time (1 s) is not spent behind 40 others
+ * (2 s at 20/s). */
+static void test_redirect_hop_on_busy_host(void **state)
+{
+	struct env *v = *state;
+	size_t n = 41;
+	char **u = list_of(v, "/r301", n);
+	struct vp_check *out = NULL;
+	struct fetch_check_opts co = {.url_timeout_ms = 1000};
+	assert_int_equal(fetch_check_ex(v->e, u, n, 20000, &co, &out), VP_OK);
+	if (strcmp(out[0].status, "redirect") != 0)
+		fail_msg("301 on a busy host: %s (%s)", out[0].status,
+		    out[0].error ? out[0].error : "-");
+	for (size_t i = 1; i < n; i++)
+		assert_string_equal(out[i].status, "ok");
+	free_list(u, out, n);
+}
+
+/* A Retry-After holds the URL that got it, not its host: the other URLs go
+ * on (at half the rate) and are checked long before the 5 s are over; the
+ * held URL, whose wait reaches past the run's deadline, says so. */
+static void test_retry_after_holds_one_url(void **state)
+{
+	struct env *v = *state;
+	size_t n = 6;
+	char **u = list_of(v, "/ra/5/held", n);
+	struct vp_check *out = NULL;
+	assert_int_equal(fetch_check_ex(v->e, u, n, 3000, NULL, &out), VP_OK);
+	assert_string_equal(out[0].status, "unverifiable");
+	assert_int_equal(out[0].http_status, 429);
+	assert_non_null(strstr(out[0].error, "past the run's deadline"));
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(out[i].status, "ok") != 0)
+			fail_msg("%s behind a Retry-After of another URL: %s (%s)",
+			    u[i], out[i].status,
+			    out[i].error ? out[i].error : "-");
+	free_list(u, out, n);
+	/* with time enough, the held URL is checked after its wait */
+	u = list_of(v, "/ra/1/later", 2);
+	assert_int_equal(fetch_check_ex(v->e, u, 2, 10000, NULL, &out), VP_OK);
+	assert_string_equal(out[0].status, "ok");
+	assert_int_equal(out[0].attempts, 2);
+	free_list(u, out, 2);
+}
+
+/* URLs that never got their turn before the run's deadline are unverified
+ * (with the reason), never "timeout": 60 URLs at 20/s need 3 s. */
+static void test_run_deadline_is_not_a_timeout(void **state)
+{
+	struct env *v = *state;
+	size_t n = 60, ok = 0, unverified = 0;
+	char **u = list_of(v, "/ok?i=0", n);
+	struct vp_check *out = NULL;
+	assert_int_equal(fetch_check_ex(v->e, u, n, 1000, NULL, &out), VP_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(out[i].status, "ok") == 0)
+			ok++;
+		else if (strcmp(out[i].status, "unverified") == 0 &&
+		         strstr(out[i].error, "deadline") != NULL)
+			unverified++;
+		else
+			fail_msg("%s: %s (%s)", u[i], out[i].status,
+			    out[i].error ? out[i].error : "-");
+	}
+	assert_true(ok > 0);
+	assert_true(unverified > 0);
+	free_list(u, out, n);
 }
 
 static void test_fingerprint_drift(void **state)
@@ -674,6 +787,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_retry_after, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_head_modes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_soft404, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_redirect_hop_on_busy_host, setup_polite, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_retry_after_holds_one_url, setup_polite, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_run_deadline_is_not_a_timeout, setup_polite, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_fingerprint_drift, setup, teardown),
 	    cmocka_unit_test_setup_teardown(

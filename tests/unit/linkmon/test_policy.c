@@ -107,6 +107,30 @@ static void test_unverifiable_never_fails(void **st)
 	}
 }
 
+/* A suspected soft 404 (a 2xx page that looks like a not-found page) is a
+ * failure the monitor confirms like any other: never dead at once, and a
+ * live answer in between starts over. */
+static void test_soft404_needs_confirmation(void **st)
+{
+	struct mon_policy p = pol();
+	struct mon_source s = {.url = "https://c.example/besluit"};
+	struct mon_outcome o;
+	int64_t t = 7000000;
+	(void)st;
+	step(&p, &s, "ok", 100, t, &o);
+	step(&p, &s, "soft404", 200, t += DAY, &o);
+	assert_int_equal(o.new_state, MON_FAILING);
+	assert_int_equal(o.failures, 1);
+	step(&p, &s, "soft404", 200, t += DAY, &o);
+	assert_int_equal(o.new_state, MON_FAILING);
+	step(&p, &s, "ok", 100, t += DAY, &o);
+	assert_int_equal(o.new_state, MON_OK);
+	assert_int_equal(o.failures, 0);
+	for (int i = 0; i < 3; i++)
+		step(&p, &s, "soft404", 200, t += DAY, &o);
+	assert_int_equal(o.new_state, MON_DEAD);
+}
+
 static void test_drift_not_death(void **st)
 {
 	struct mon_policy p = pol();
@@ -219,6 +243,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_dead_after_confirmations),
 	    cmocka_unit_test(test_unverifiable_never_fails),
+	    cmocka_unit_test(test_soft404_needs_confirmation),
 	    cmocka_unit_test(test_drift_not_death),
 	    cmocka_unit_test(test_intervals),
 	    cmocka_unit_test(test_pick_per_host),
