@@ -445,7 +445,11 @@ struct resolve_run {
 	size_t n;
 	struct vp_msg *reps;
 	int *rvs;
-	atomic_size_t next, done;
+	bool *finished;     /* reps[i] is in (under mu) */
+	pthread_mutex_t mu; /* finished, done */
+	pthread_cond_t cv;  /* a document is finished */
+	atomic_size_t next;
+	size_t done;
 };
 
 static void *resolve_thread(void *arg)
@@ -474,7 +478,11 @@ static void *resolve_thread(void *arg)
 				    run->files[i], run->rvs[i], &run->reps[i]);
 		}
 		free(doc);
-		atomic_fetch_add(&run->done, 1);
+		pthread_mutex_lock(&run->mu);
+		run->finished[i] = true;
+		run->done++;
+		pthread_cond_broadcast(&run->cv);
+		pthread_mutex_unlock(&run->mu);
 	}
 	return NULL;
 }
@@ -485,7 +493,7 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 	struct conn conn;
 	pthread_t *th;
 	size_t nth = cfg->jobs < n ? cfg->jobs : n;
-	bool progress = isatty(STDERR_FILENO) && n > 1;
+	bool progress = !cfg->quiet && isatty(STDERR_FILENO) && n > 1;
 	int status = 0;
 	json_t *all = NULL;
 
@@ -503,26 +511,39 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 	run.n = n;
 	run.reps = calloc(n, sizeof(*run.reps));
 	run.rvs = calloc(n, sizeof(*run.rvs));
+	run.finished = calloc(n, sizeof(*run.finished));
 	th = calloc(nth, sizeof(*th));
-	if (run.reps == NULL || run.rvs == NULL || th == NULL) {
+	if (run.reps == NULL || run.rvs == NULL || run.finished == NULL ||
+	    th == NULL) {
 		fprintf(stderr, "vindplaats: out of memory\n");
 		exit(1);
 	}
+	pthread_mutex_init(&run.mu, NULL);
+	pthread_cond_init(&run.cv, NULL);
 	for (size_t i = 0; i < nth; i++)
 		pthread_create(&th[i], NULL, resolve_thread, &run);
-	while (progress && atomic_load(&run.done) < n) {
-		fprintf(stderr, "\rresolving %zu/%zu documents",
-		    atomic_load(&run.done), n);
-		usleep(100000);
-	}
-	for (size_t i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
-	if (progress)
-		fprintf(stderr, "\rresolved %zu documents      \n", n);
 
+	/* Each document is printed as soon as it and those before it are in
+	 * (input order), so an interrupted run keeps what it had; json (an
+	 * array of several documents) is printed at the end. */
 	if (strcmp(cfg->format, "json") == 0 && n > 1)
 		all = json_array();
 	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&run.mu);
+		while (!run.finished[i]) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 100000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&run.cv, &run.mu, &ts);
+			if (progress)
+				fprintf(stderr, "\r\033[Kresolving %zu/%zu documents",
+				    run.done, n);
+		}
+		pthread_mutex_unlock(&run.mu);
 		struct vp_resolve_rep *r = vp_msg_resolve_rep(&run.reps[i]);
 		if (run.rvs[i] != VP_OK || r == NULL) {
 			status = 1;
@@ -537,6 +558,8 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 		}
 		if (r->n_errors > 0)
 			status = 1;
+		if (progress)
+			fputs("\r\033[K", stderr);
 		if (strcmp(cfg->format, "table") == 0) {
 			if (i > 0)
 				fputc('\n', stdout);
@@ -548,8 +571,16 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 			cli_print_json(stdout, cli_resolve_json(files[i], r),
 			    strcmp(cfg->format, "json") == 0);
 		}
+		fflush(stdout);
 		vp_msg_clear(&run.reps[i]);
 	}
+	for (size_t i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	if (progress)
+		fprintf(stderr, "\r\033[Kresolved %zu documents\n", n);
+	pthread_mutex_destroy(&run.mu);
+	pthread_cond_destroy(&run.cv);
+	free(run.finished);
 	if (all != NULL)
 		cli_print_json(stdout, all, true);
 	free(run.reps);

@@ -11,10 +11,10 @@ if(NOT VP_FETCH_BASH OR NOT VP_FETCH_JQ OR NOT VP_FETCH_CURL
   message(WARNING "integration_fetch needs bash, jq and curl")
   return()
 endif()
-foreach(t fetch)
+foreach(t fetch check_scale)
   add_test(NAME integration_${t}
     COMMAND ${VP_FETCH_BASH} ${CMAKE_CURRENT_LIST_DIR}/it_${t}.sh)
-  set_tests_properties(integration_${t} PROPERTIES TIMEOUT 120
+  set_tests_properties(integration_${t} PROPERTIES TIMEOUT 300
     ENVIRONMENT "VP_ROOT=${PROJECT_SOURCE_DIR};VP_BIN=${CMAKE_BINARY_DIR}/bin"
     RESOURCE_LOCK loopback_fixture)
 endforeach()
