@@ -371,6 +371,59 @@ static void test_run_deadline_is_not_a_timeout(void **state)
 	free_list(u, out, n);
 }
 
+/* One request per host in turn: 200 slow URLs on one host do not keep the
+ * few URLs of another host (b.test, the same server) waiting behind them,
+ * although they take every transfer slot the engine has. */
+static void test_hosts_take_turns(void **state)
+{
+	struct env *v = calloc(1, sizeof *v);
+	(void)state;
+	assert_non_null(v);
+	assert_int_equal(httpfix_start(&v->fx, 0), 0);
+	v->port = httpfix_port(v->fx);
+	snprintf(v->soft, sizeof v->soft, "b.test:%u:127.0.0.1", v->port);
+	v->resolve[0] = v->soft;
+	struct fetch_opts o;
+	fetch_opts_default(&o);
+	o.allow = "127.0.0.1";
+	o.resolve = v->resolve;
+	o.host_rate = 0;
+	o.max_parallel = 8;
+	o.max_host_conns = 8;
+	o.soft404_probe = false;
+	assert_int_equal(fetch_engine_start(&v->e, &o), VP_OK);
+
+	size_t nb = 4, n = nb + 200;
+	char **u = calloc(n, sizeof *u);
+	assert_non_null(u);
+	/* b.test's URLs come first, so its host is the older one in line */
+	for (size_t i = 0; i < nb; i++) {
+		char p[32];
+		snprintf(p, sizeof p, "/slow?ms=100&b=%zu", i);
+		u[i] = url_of(v, "b.test", p);
+	}
+	for (size_t i = nb; i < n; i++) {
+		char p[48];
+		snprintf(p, sizeof p, "/slow?ms=300&i=%zu", i);
+		u[i] = url_of(v, "127.0.0.1", p);
+	}
+	struct vp_check *out = NULL;
+	/* 200 x 300 ms over 8 slots is 7.5 s: the run ends long before */
+	assert_int_equal(fetch_check_ex(v->e, u, n, 1500, NULL, &out), VP_OK);
+	for (size_t i = 0; i < nb; i++)
+		if (strcmp(out[i].status, "ok") != 0)
+			fail_msg("%s behind another host's list: %s (%s)", u[i],
+			    out[i].status, out[i].error ? out[i].error : "-");
+	size_t cut = 0;
+	for (size_t i = nb; i < n; i++)
+		cut += strcmp(out[i].status, "unverified") == 0;
+	assert_true(cut > 0); /* the long list did fill the slots */
+	free_list(u, out, n);
+	fetch_engine_stop(v->e);
+	httpfix_stop(v->fx);
+	free(v);
+}
+
 static void test_fingerprint_drift(void **state)
 {
 	struct env *v = *state;
@@ -793,6 +846,7 @@ int main(void)
 	        test_retry_after_holds_one_url, setup_polite, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_run_deadline_is_not_a_timeout, setup_polite, teardown),
+	    cmocka_unit_test(test_hosts_take_turns),
 	    cmocka_unit_test_setup_teardown(
 	        test_fingerprint_drift, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
