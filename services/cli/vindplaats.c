@@ -694,8 +694,13 @@ static void check_progress(struct check_run *run, bool last)
 {
 	uint64_t ms = vp_now_ms() - run->t0;
 	double rate = ms > 0 ? (double)run->done * 1000.0 / (double)ms : 0;
+	size_t waiting, hosts;
 	fprintf(stderr, "\r\033[Kchecked %zu/%zu URLs, %zu broken, %zu unverified",
 	    run->done, run->n, run->broken, run->unverified);
+	vp_embed_fetch_waiting(run->conn->embed, &waiting, &hosts);
+	if (!last && waiting > 0)
+		fprintf(stderr, ", %zu waiting for %zu host%s", waiting, hosts,
+		    hosts == 1 ? "" : "s");
 	if (!last && rate > 0 && run->done < run->n)
 		fprintf(stderr, ", %.1f/s, about %.0f s left", rate,
 		    (double)(run->n - run->done) / rate);

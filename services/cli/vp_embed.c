@@ -141,6 +141,14 @@ const char *vp_embed_pub_url(const struct vp_embed *e)
 	return e->pub_url;
 }
 
+void vp_embed_fetch_waiting(
+    const struct vp_embed *e, size_t *requests, size_t *hosts)
+{
+	*requests = *hosts = 0;
+	if (e != NULL && e->engine != NULL)
+		fetch_engine_waiting(e->engine, requests, hosts);
+}
+
 void vp_embed_stop(struct vp_embed *e)
 {
 	if (e == NULL)

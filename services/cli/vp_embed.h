@@ -45,6 +45,11 @@ const char *vp_embed_api_url(const struct vp_embed *e);
 const char *vp_embed_pub_url(const struct vp_embed *e);
 
 /* Stops workers, engine and dispatcher; frees e (NULL is a no-op). */
+/* URL requests of the embedded fetcher waiting for their host's turn, and
+ * the hosts they wait on (0 and 0 when e is NULL). */
+void vp_embed_fetch_waiting(
+    const struct vp_embed *e, size_t *requests, size_t *hosts);
+
 void vp_embed_stop(struct vp_embed *e);
 
 #endif

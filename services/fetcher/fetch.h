@@ -134,6 +134,11 @@ void fetch_resp_clear(struct fetch_resp *r);
  * fetch_engine_start, as given). */
 const struct fetch_opts *fetch_engine_opts(const struct fetch_engine *e);
 
+/* Requests queued for their host's turn (politeness or its connections) and
+ * the hosts they wait on, now: for progress lines. Safe from any thread. */
+void fetch_engine_waiting(
+    const struct fetch_engine *e, size_t *requests, size_t *hosts);
+
 /* Stops the thread, aborts transfers in flight, frees the engine. */
 void fetch_engine_stop(struct fetch_engine *e);
 

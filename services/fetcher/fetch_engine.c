@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,8 @@ struct fetch_engine {
 	uint64_t rnd;
 	bool stopping;
 	struct fetch_lcache *lcache;
+	/* for progress lines (fetch_engine_waiting) */
+	atomic_size_t n_waiting, n_waiting_hosts;
 };
 
 struct fetch_lcache *fetch_engine_lcache(struct fetch_engine *e)
@@ -470,6 +473,12 @@ static struct host *host_get(struct fetch_engine *e, const char *url)
 	e->htab[i] = h;
 	e->nhosts++;
 	return h;
+}
+
+/* The next request of h: continuations first. */
+static struct job *host_peek(const struct host *h)
+{
+	return h->chead != NULL ? h->chead : h->qhead;
 }
 
 /* ---- sleepers (min-heap by wake) ---------------------------------------- */
@@ -815,6 +824,9 @@ static void request(struct fetch_engine *e, struct job *j)
 		return;
 	}
 	j->next = NULL;
+	if (host_peek(h) == NULL)
+		atomic_fetch_add(&e->n_waiting_hosts, 1);
+	atomic_fetch_add(&e->n_waiting, 1);
 	if (j->start != 0 || (j->phase == PH_PROBE && !j->first_queue)) {
 		/* a URL under way, or the probe a 200 waits for: before
 		 * every URL of the host that has not started */
@@ -869,14 +881,9 @@ static bool job_orphan(struct fetch_engine *e, struct job *j)
 	return gone;
 }
 
-/* The next request of h: continuations first. */
-static struct job *host_peek(const struct host *h)
+static void host_pop(struct fetch_engine *e, struct host *h, struct job *j)
 {
-	return h->chead != NULL ? h->chead : h->qhead;
-}
-
-static void host_pop(struct host *h, struct job *j)
-{
+	atomic_fetch_sub(&e->n_waiting, 1);
 	if (j == h->chead) {
 		if ((h->chead = j->next) == NULL)
 			h->ctail = &h->chead;
@@ -885,6 +892,8 @@ static void host_pop(struct host *h, struct job *j)
 			h->qtail = &h->qhead;
 	}
 	j->next = NULL;
+	if (host_peek(h) == NULL)
+		atomic_fetch_sub(&e->n_waiting_hosts, 1);
 }
 
 /* Starts queued requests while slots, connections per host and host
@@ -913,7 +922,7 @@ static uint64_t dispatch(struct fetch_engine *e, uint64_t now)
 				    "%s ran out while it waited for the host's "
 				    "turn",
 				    late ? late : "the run");
-				host_pop(h, j);
+				host_pop(e, h, j);
 				phase_end(e, j, "unverified", msg);
 				moved = true;
 			} else if (j != NULL &&
@@ -927,7 +936,7 @@ static uint64_t dispatch(struct fetch_engine *e, uint64_t now)
 				} else {
 					fetch_host_take(
 					    &h->pol, now, rate, burst);
-					host_pop(h, j);
+					host_pop(e, h, j);
 					hop_start(e, j);
 					moved = true;
 				}
@@ -1545,6 +1554,7 @@ static struct job **drop_orphans(struct fetch_engine *e, struct job **pp)
 		if (job_orphan(e, q)) {
 			*pp = q->next;
 			q->next = NULL;
+			atomic_fetch_sub(&e->n_waiting, 1);
 			job_finish(e, q);
 		} else {
 			pp = &q->next;
@@ -1566,8 +1576,11 @@ static void drop_abandoned(struct fetch_engine *e)
 		job_finish(e, j);
 	}
 	for (struct host *h = e->ready; h != NULL; h = h->rnext) {
+		bool had = host_peek(h) != NULL;
 		h->qtail = drop_orphans(e, &h->qhead);
 		h->ctail = drop_orphans(e, &h->chead);
+		if (had && host_peek(h) == NULL)
+			atomic_fetch_sub(&e->n_waiting_hosts, 1);
 	}
 }
 
@@ -1650,7 +1663,7 @@ static void *engine_main(void *arg)
 		for (struct host *h = e->htab[i]; h; h = h->hnext) {
 			struct job *j;
 			while ((j = host_peek(h)) != NULL) {
-				host_pop(h, j);
+				host_pop(e, h, j);
 				stop_job(e, j);
 			}
 			while ((j = h->pwait) != NULL) {
@@ -1969,6 +1982,13 @@ fail:
 	if (b != NULL)
 		batch_free(b);
 	return VP_ENOMEM;
+}
+
+void fetch_engine_waiting(
+    const struct fetch_engine *e, size_t *requests, size_t *hosts)
+{
+	*requests = atomic_load(&e->n_waiting);
+	*hosts = atomic_load(&e->n_waiting_hosts);
 }
 
 void fetch_engine_stop(struct fetch_engine *e)
