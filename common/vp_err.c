@@ -22,6 +22,7 @@ const char *vp_strerror(int err)
 	case VP_EIO: return "I/O error";
 	case VP_ECONNREFUSED: return "connection refused";
 	case VP_ECANCELED: return "canceled";
+	case VP_ECONNRESET: return "connection lost";
 	default: return "unknown error";
 	}
 }
@@ -38,6 +39,7 @@ const char *vp_err_code(int err)
 	case VP_EBUSY: return "busy";
 	case VP_EUPSTREAM:
 	case VP_ECONNREFUSED:
+	case VP_ECONNRESET:
 	case VP_ECLOSED: return "upstream";
 	default: return "internal";
 	}
@@ -73,6 +75,7 @@ bool vp_err_retryable(int err)
 	case VP_EBUSY:
 	case VP_EUPSTREAM:
 	case VP_ECONNREFUSED:
+	case VP_ECONNRESET:
 	case VP_ECLOSED:
 	case VP_EIO: return true;
 	default: return false;
@@ -95,9 +98,9 @@ int vp_err_from_nng(int rv)
 	case NNG_ECLOSED:
 	case NNG_ESTATE: return VP_ECLOSED;
 	case NNG_ECONNREFUSED:
-	case NNG_ECONNRESET:
-	case NNG_ECONNSHUT:
 	case NNG_EUNREACHABLE: return VP_ECONNREFUSED;
+	case NNG_ECONNRESET:
+	case NNG_ECONNSHUT: return VP_ECONNRESET;
 	case NNG_ECANCELED: return VP_ECANCELED;
 	case NNG_EINTERNAL: return VP_EINTERNAL;
 	default: return VP_EIO;

@@ -22,6 +22,7 @@ enum vp_err {
 	VP_EIO = -12,          /* operating system I/O error */
 	VP_ECONNREFUSED = -13, /* could not reach a peer */
 	VP_ECANCELED = -14,    /* operation canceled */
+	VP_ECONNRESET = -15,   /* the connection to a peer was lost */
 };
 
 /* Returns a static, human-readable description of err (never NULL). */

@@ -116,8 +116,9 @@ static const struct vp_cfg_opt cli_opts[] = {
         M(jobs),
         .def = "4",
         .min = 1,
-        .max = 1024,
-        .help = "documents in flight at once (resolve)",
+        .max = 256,
+        .help = "documents in flight at once (resolve); at most what a "
+                "dispatcher admits by default (--max-inflight 256)",
         .shortopt = 'j'},
     VP_OPT_UINT("workers", M(workers), "0", 0, 256,
         "embedded: contexts per worker type (0 = number of CPUs)"),
@@ -418,7 +419,7 @@ static void conn_close(struct conn *c)
  * two minutes. */
 static uint32_t call_timeout(const struct cli_cfg *cfg)
 {
-	return cfg->timeout_ms ? call_timeout(cfg) : 120000u;
+	return cfg->timeout_ms ? (uint32_t)cfg->timeout_ms : 120000u;
 }
 
 static void report_call_error(
@@ -427,6 +428,16 @@ static void report_call_error(
 	if (rep->err != NULL)
 		fprintf(stderr, "vindplaats: %s: %s: %s\n", what,
 		    rep->err->code, rep->err->msg ? rep->err->msg : "");
+	else if (rv == VP_ECONNREFUSED)
+		fprintf(stderr,
+		    "vindplaats: %s: no dispatcher reachable within the "
+		    "budget (is it running? --connect, --timeout)\n",
+		    what);
+	else if (rv == VP_ECONNRESET)
+		fprintf(stderr,
+		    "vindplaats: %s: the connection to the dispatcher was "
+		    "lost, and it did not come back within the budget\n",
+		    what);
 	else if (rv == VP_ETIMEDOUT)
 		fprintf(stderr,
 		    "vindplaats: %s: no answer in time (is the "

@@ -1,6 +1,7 @@
 /* libvp-client: request/reply over one REQ socket, one context per call. */
 #include "vp_client.h"
 
+#include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_limits.h"
 #include "vp_nng.h"
@@ -10,10 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 struct vp_client {
 	nng_socket sock;
 };
+
+/* n random bytes for jitter (no secrecy needed). */
+static void vp_random_id_bytes(uint8_t *b, size_t n)
+{
+	uint8_t id[16];
+	vp_random_id(id);
+	memcpy(b, id, n < sizeof(id) ? n : sizeof(id));
+}
 
 void vp_random_id(uint8_t id[16])
 {
@@ -56,7 +66,11 @@ int vp_client_open(struct vp_client **cp, const char *url, size_t recv_max,
 	return VP_OK;
 }
 
-int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
+/* One exchange: req sent with the budget left, the reply awaited until the
+ * deadline (plus the trip back). Every step has the deadline, the send
+ * included: REQ holds a request until a dispatcher is connected, so an
+ * unreachable one would otherwise wait for ever. left_ms 0 = no deadline. */
+static int call_once(struct vp_client *c, struct vp_msg *req, uint32_t left_ms,
     struct vp_msg *rep)
 {
 	nng_ctx ctx;
@@ -65,15 +79,11 @@ int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct vp_decode_err why;
+	uint64_t t0 = vp_now_ms();
 	int rv;
 
-	memset(rep, 0, sizeof(*rep));
-	if (!req->has_id) {
-		vp_random_id(req->id);
-		req->has_id = true;
-	}
 	req->v = VP_PROTO_VERSION;
-	req->timeout_ms = timeout_ms;
+	req->timeout_ms = left_ms;
 	if ((rv = vp_msg_encode(req, &buf, &len)) != VP_OK)
 		return rv;
 	rv = vp_nng_msg_from(&msg, buf, len);
@@ -89,12 +99,27 @@ int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
 		nng_ctx_close(ctx);
 		return vp_err_from_nng(rv);
 	}
-	if ((rv = vp_nng_ctx_send(ctx, aio, msg)) != VP_OK)
+	nng_aio_set_msg(aio, msg);
+	nng_aio_set_timeout(aio, left_ms == 0 ? NNG_DURATION_INFINITE
+	                                      : (nng_duration)left_ms);
+	nng_ctx_send(ctx, aio);
+	nng_aio_wait(aio);
+	if ((rv = nng_aio_result(aio)) != 0) {
+		nng_msg_free(nng_aio_get_msg(aio));
+		nng_aio_set_msg(aio, NULL);
+		/* never handed to a dispatcher within the budget */
+		rv = rv == NNG_ETIMEDOUT ? VP_ECONNREFUSED
+		                         : vp_err_from_nng(rv);
 		goto out;
+	}
+	nng_aio_set_msg(aio, NULL);
 	/* the dispatcher answers within the budget; allow for the trip */
+	uint64_t spent = vp_now_ms() - t0;
+	uint32_t wait = left_ms == 0 ? 0
+	                : spent >= left_ms ? 1
+	                                   : left_ms - (uint32_t)spent;
 	rv = vp_nng_ctx_recv(ctx, aio, &msg,
-	    timeout_ms == 0 ? NNG_DURATION_INFINITE
-	                    : (nng_duration)(timeout_ms + 2000));
+	    left_ms == 0 ? NNG_DURATION_INFINITE : (nng_duration)(wait + 2000));
 	if (rv != VP_OK)
 		goto out;
 	rv =
@@ -108,6 +133,64 @@ out:
 	nng_aio_free(aio);
 	nng_ctx_close(ctx);
 	return rv;
+}
+
+/* Requests that may be sent again: answering one twice changes nothing. */
+static bool idempotent(enum vp_type t)
+{
+	return t == VP_T_RESOLVE_REQ || t == VP_T_PARSE_REQ ||
+	       t == VP_T_CHECK_REQ || t == VP_T_STATS_REQ;
+}
+
+/* Failures after which the same request may well succeed: the dispatcher
+ * was busy, or the connection was lost or not there (a restart). */
+static bool retry_on(int rv)
+{
+	return rv == VP_EBUSY || rv == VP_ECONNRESET ||
+	       rv == VP_ECONNREFUSED || rv == VP_ECLOSED;
+}
+
+int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
+    struct vp_msg *rep)
+{
+	uint64_t deadline = timeout_ms ? vp_now_ms() + timeout_ms : 0;
+	uint64_t step = 50; /* ms, doubled per retry up to 2 s */
+	int rv;
+
+	memset(rep, 0, sizeof(*rep));
+	for (unsigned attempt = 0;; attempt++) {
+		uint64_t now = vp_now_ms();
+		uint32_t left = 0;
+		if (deadline != 0) {
+			if (now >= deadline)
+				return attempt == 0 ? VP_ETIMEDOUT : rv;
+			left = (uint32_t)(deadline - now);
+		}
+		/* a fresh id per attempt: the dispatcher may still hold the
+		 * one before (a lost reply) */
+		if (!req->has_id || attempt > 0) {
+			vp_random_id(req->id);
+			req->has_id = true;
+		}
+		rv = call_once(c, req, left, rep);
+		if (rv == VP_OK || !idempotent(req->type) || !retry_on(rv))
+			return rv;
+		/* backoff with equal jitter, within the deadline */
+		uint8_t r[2];
+		vp_random_id_bytes(r, sizeof(r));
+		uint64_t pause = step / 2 + (((unsigned)r[0] << 8 | r[1]) %
+		                                (step / 2 + 1));
+		if (step < 2000)
+			step *= 2;
+		now = vp_now_ms();
+		if (deadline != 0 && now + pause >= deadline)
+			return rv;
+		vp_msg_clear(rep);
+		memset(rep, 0, sizeof(*rep));
+		struct timespec ts = {(time_t)(pause / 1000),
+		    (long)(pause % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* Runs a call with a request body the caller only borrowed: the body is

@@ -21,12 +21,19 @@ struct vp_client;
 int vp_client_open(struct vp_client **c, const char *url, size_t recv_max,
     char *err, size_t errlen);
 
-/* Sends req and waits for the reply, at most timeout_ms (the budget is also
- * sent, so the dispatcher answers - possibly partially - before it runs out).
- * A random id is assigned when req->has_id is false. On return *rep holds the
- * decoded reply when one arrived (release with vp_msg_clear). Returns VP_OK;
- * the reply's error code mapped (rep->err holds code and message); or
- * VP_ETIMEDOUT / VP_ECLOSED / a decode error when no usable reply came. */
+/* Sends req and waits for the reply, at most timeout_ms in all, reaching the
+ * dispatcher included (the budget left is also sent, so the dispatcher
+ * answers - possibly partially - before it runs out; 0 = no deadline).
+ * resolve, parse, check and stats requests are sent again, with backoff and
+ * jitter and a new id, while the deadline allows, when the dispatcher is
+ * busy, the connection is lost (VP_ECONNRESET) or no dispatcher could be
+ * reached (VP_ECONNREFUSED): after a restart of the dispatcher they are
+ * answered. Other requests are sent once. A random id is assigned when
+ * req->has_id is false. On return *rep holds the decoded reply when one
+ * arrived (release with vp_msg_clear). Returns VP_OK; the reply's error code
+ * mapped (rep->err holds code and message); VP_ECONNREFUSED when no
+ * dispatcher took the request within the deadline; VP_ETIMEDOUT when it
+ * took it but no answer came in time; VP_ECLOSED / a decode error. */
 int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
     struct vp_msg *rep);
 
