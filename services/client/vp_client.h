@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" { /* vp_proto.h's declarations too */
+#endif
+
 #include "vp_proto.h"
 
 struct vp_client;
@@ -80,5 +84,9 @@ void vp_client_close(struct vp_client *c);
 
 /* Fills id with 16 random bytes. */
 void vp_random_id(uint8_t id[16]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
