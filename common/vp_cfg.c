@@ -152,11 +152,12 @@ static int set_value(const struct vp_cfg_opt *o, void *cfg, const char *v,
 	case VP_CFG_URL:
 		if (v == NULL ||
 		    (strncmp(v, "tcp://", 6) != 0 &&
+		        strncmp(v, "tls+tcp://", 10) != 0 &&
 		        strncmp(v, "inproc://", 9) != 0 &&
 		        strncmp(v, "ipc://", 6) != 0) ||
 		    strlen(v) < 8) {
 			snprintf(err, errlen,
-			    "%s: '%s' is not a tcp://, ipc:// or inproc:// URL",
+			    "%s: '%s' is not a tcp://, tls+tcp://, ipc:// or inproc:// URL",
 			    from, v ? v : "");
 			return VP_EINVAL;
 		}

@@ -20,6 +20,19 @@ int vp_nng_listen(
 int vp_nng_dial(
     nng_socket s, const char *url, size_t recv_max, char *err, size_t errlen);
 
+/* Mutual TLS for every tls+tcp:// URL this process listens on or dials from
+ * now on: ca_file (PEM) holds the certificate authorities a peer's
+ * certificate must chain to, cert_file (PEM) this process's certificate
+ * followed by its private key. Both sides must present a certificate; a
+ * dialer also checks that the listener's certificate carries server_name
+ * (NULL or "": the URL's host) as a DNS name - mbedTLS, which Debian's nng
+ * uses, matches DNS names only, so a dialer that dials an address names the
+ * listener's DNS name here. ca_file or cert_file NULL or "" = no TLS (a
+ * tls+tcp:// URL is then refused with a message). The strings are copied.
+ * Call before the first listen or dial. */
+void vp_nng_tls_set(
+    const char *ca_file, const char *cert_file, const char *server_name);
+
 /* Allocates an nng message holding a copy of buf[0..len). */
 int vp_nng_msg_from(nng_msg **out, const void *buf, size_t len);
 

@@ -3,6 +3,7 @@
 
 #include "vp_err.h"
 #include "vp_log.h"
+#include "vp_nng.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,15 @@ const struct vp_cfg_opt vp_svc_cfg_opts[] = {
         "http://127.0.0.1:9100; empty = none"),
     VP_OPT_BOOL("health-check", M(health_check), "0",
         "probe the admin endpoint's /readyz and exit 0 (ready) or 1"),
+    VP_OPT_STR("tls-ca", M(tls_ca), "",
+        "tls+tcp:// sockets: PEM file of the certificate authorities every "
+        "peer's certificate must chain to (mutual TLS)"),
+    VP_OPT_STR("tls-cert", M(tls_cert), "",
+        "tls+tcp:// sockets: PEM file with this process's certificate and "
+        "its private key"),
+    VP_OPT_STR("tls-server-name", M(tls_server_name), "",
+        "tls+tcp:// dials: the DNS name the dispatcher's certificate must "
+        "carry (default: the host of the URL)"),
     {.name = "help",
         .type = VP_CFG_BOOL,
         M(help),
@@ -49,6 +59,7 @@ int vp_svc_start(struct vp_svc_cfg *svc, const struct vp_cfg_table *t,
 	if (svc->health_check)
 		return vp_admin_health_check(prog, svc->admin_listen);
 	vp_log_init(log_name, vp_log_level_parse(svc->log_level));
+	vp_nng_tls_set(svc->tls_ca, svc->tls_cert, svc->tls_server_name);
 	vp_svc_signals();
 	return -1;
 }

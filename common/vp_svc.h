@@ -14,6 +14,9 @@ struct vp_svc_cfg {
 	const char *log_level;    /* debug|info|warn|error|off */
 	const char *admin_listen; /* http://host:port of /healthz etc.; "" */
 	int health_check;         /* probe admin_listen's /readyz and exit */
+	const char *tls_ca;       /* PEM CAs for tls+tcp:// peers, or "" */
+	const char *tls_cert;     /* PEM certificate + key for tls+tcp://, "" */
+	const char *tls_server_name; /* DNS name the dispatcher's cert has */
 	int help;
 };
 

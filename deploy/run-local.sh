@@ -15,6 +15,9 @@
 #   VP_API_PORT   dispatcher API port [7100]
 #   VP_WORK_PORT  dispatcher work port [7101]
 #   VP_PUB_PORT   dispatcher event (PUB) port [7102]
+#   VP_SCHEME     transport of those sockets [tcp]; tls+tcp for mutual TLS,
+#                 with VP_TLS_CA and VP_TLS_CERT (PEM files) for every
+#                 process
 #   SPLITTERS, PARSERS, FETCHERS  worker processes of each kind [1 2 1]
 #   LINKMONS      link monitors (vp-linkmon) [1, like docker-compose.yml];
 #                 0 = none. They share the store VP_LINKMON_DB (a SQLite
@@ -37,9 +40,10 @@ SPLITTERS=${SPLITTERS:-1}
 PARSERS=${PARSERS:-2}
 FETCHERS=${FETCHERS:-1}
 LINKMONS=${LINKMONS:-1}
-API_URL="tcp://$VP_HOST:$VP_API_PORT"
-WORK_URL="tcp://$VP_HOST:$VP_WORK_PORT"
-PUB_URL="tcp://$VP_HOST:$VP_PUB_PORT"
+VP_SCHEME=${VP_SCHEME:-tcp}
+API_URL="$VP_SCHEME://$VP_HOST:$VP_API_PORT"
+WORK_URL="$VP_SCHEME://$VP_HOST:$VP_WORK_PORT"
+PUB_URL="$VP_SCHEME://$VP_HOST:$VP_PUB_PORT"
 
 die() { echo "run-local: $*" >&2; exit 1; }
 

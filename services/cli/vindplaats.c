@@ -15,6 +15,7 @@
 #include "vp_embed.h"
 #include "vp_err.h"
 #include "vp_log.h"
+#include "vp_nng.h"
 #include "vp_svc.h"
 
 #include <errno.h>
@@ -54,6 +55,9 @@ struct cli_cfg {
 	const char *work_listen;
 	const char *pub_listen;
 	const char *linkmon_db;
+	const char *tls_ca;
+	const char *tls_cert;
+	const char *tls_server_name;
 	int all;
 	/* the embedded fetcher's settings: loaded by fetch_cfg_opts */
 	struct fetch_opts fetch;
@@ -139,6 +143,15 @@ static const struct vp_cfg_opt cli_opts[] = {
     VP_OPT_STR("out", M(out), NULL,
         "laws import: where to write the law table (default "
         "$XDG_DATA_HOME/vindplaats/laws.tsv)"),
+    VP_OPT_STR("tls-ca", M(tls_ca), "",
+        "--connect tls+tcp://...: PEM file of the certificate authorities "
+        "the dispatcher's certificate must chain to (serve: and its peers')"),
+    VP_OPT_STR("tls-cert", M(tls_cert), "",
+        "--connect tls+tcp://...: PEM file with this client's certificate "
+        "and private key (mutual TLS)"),
+    VP_OPT_STR("tls-server-name", M(tls_server_name), "",
+        "--connect tls+tcp://...: the DNS name the dispatcher's certificate "
+        "must carry (default: the host of the URL)"),
     VP_OPT_BOOL("all", M(all), "0",
         "report: every watched document, not only broken ones"),
     {.name = "help",
@@ -369,6 +382,7 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg, bool monitor)
 	const char *url;
 	int rv;
 	memset(c, 0, sizeof(*c));
+	vp_nng_tls_set(cfg->tls_ca, cfg->tls_cert, cfg->tls_server_name);
 	if (cfg->connect == NULL) {
 		struct vp_embed_cfg ec;
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1219,6 +1233,7 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	unsigned k = cfg->workers ? (unsigned)cfg->workers
 	                          : (unsigned)(cpus > 0 ? cpus : 2);
 	memset(&ec, 0, sizeof(ec));
+	vp_nng_tls_set(cfg->tls_ca, cfg->tls_cert, cfg->tls_server_name);
 	ec.api_url = cfg->listen;
 	ec.work_url = cfg->work_listen;
 	ec.pub_url = cfg->pub_listen;
