@@ -96,7 +96,8 @@ set(vp_programs
   "vp-splitter|Vindplaats worker: documents into segments with offsets"
   "vp-parser|Vindplaats worker: citations in segments"
   "vp-fetcher|Vindplaats worker: URL checks and online lookups"
-  "vp-linkmon|Vindplaats link-rot monitor")
+  "vp-linkmon|Vindplaats link-rot monitor"
+  "vp-gateway|Vindplaats HTTP/JSON API in front of a dispatcher")
 
 find_program(HELP2MAN help2man)
 if(NOT HELP2MAN)

@@ -30,14 +30,15 @@ static bool is_tls(const char *url)
 }
 
 /* The TLS settings of a listener or dialer (one of l, d). */
-static int tls_setup(nng_listener *l, nng_dialer *d, const char *url,
-    char *err, size_t errlen)
+static int tls_setup(
+    nng_listener *l, nng_dialer *d, const char *url, char *err, size_t errlen)
 {
 	int rv;
 	if (tls_ca == NULL || tls_cert == NULL) {
 		snprintf(err, errlen,
 		    "%s needs a certificate authority and a certificate: "
-		    "--tls-ca FILE and --tls-cert FILE (VP_TLS_CA, VP_TLS_CERT)",
+		    "--tls-ca FILE and --tls-cert FILE (VP_TLS_CA, "
+		    "VP_TLS_CERT)",
 		    url);
 		return NNG_EINVAL;
 	}

@@ -216,7 +216,8 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	vp_cfg_usage_tables(f, &t[T_PARSER], 1);
 	fputs(
 	    "\n"
-	    "exit status: 0 all fine; 1 some citation or URL broken, a citation\n"
+	    "exit status: 0 all fine; 1 some citation or URL broken, a "
+	    "citation\n"
 	    "unresolved, or a document or check request failed; 2 usage or\n"
 	    "configuration error. A URL that could not be verified (timeout,\n"
 	    "rate limited, unverified) is reported, but is not broken.\n",
@@ -495,9 +496,8 @@ static void *resolve_thread(void *arg)
 			struct vp_resolve_opts o = {run->files[i], fmt,
 			    run->cfg->check != 0, run->cfg->lookup != 0,
 			    run->cfg->date};
-			run->rvs[i] =
-			    vp_client_resolve(run->conn->client, doc, len, &o,
-			        call_timeout(run->cfg), &run->reps[i]);
+			run->rvs[i] = vp_client_resolve(run->conn->client, doc,
+			    len, &o, call_timeout(run->cfg), &run->reps[i]);
 			if (run->rvs[i] != VP_OK)
 				report_call_error(
 				    run->files[i], run->rvs[i], &run->reps[i]);
@@ -565,7 +565,8 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 			}
 			pthread_cond_timedwait(&run.cv, &run.mu, &ts);
 			if (progress)
-				fprintf(stderr, "\r\033[Kresolving %zu/%zu documents",
+				fprintf(stderr,
+				    "\r\033[Kresolving %zu/%zu documents",
 				    run.done, n);
 		}
 		pthread_mutex_unlock(&run.mu);
@@ -653,8 +654,7 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 		free(text);
 		return 1;
 	}
-	rv = vp_client_parse(
-	    conn.client, text, len, call_timeout(cfg), &rep);
+	rv = vp_client_parse(conn.client, text, len, call_timeout(cfg), &rep);
 	free(text);
 	if (rv != VP_OK || (r = vp_msg_parse_rep(&rep)) == NULL) {
 		report_call_error("parse", rv, &rep);
@@ -720,7 +720,8 @@ static void check_progress(struct check_run *run, bool last)
 	uint64_t ms = vp_now_ms() - run->t0;
 	double rate = ms > 0 ? (double)run->done * 1000.0 / (double)ms : 0;
 	size_t waiting, hosts;
-	fprintf(stderr, "\r\033[Kchecked %zu/%zu URLs, %zu broken, %zu unverified",
+	fprintf(stderr,
+	    "\r\033[Kchecked %zu/%zu URLs, %zu broken, %zu unverified",
 	    run->done, run->n, run->broken, run->unverified);
 	vp_embed_fetch_waiting(run->conn->embed, &waiting, &hosts);
 	if (!last && waiting > 0)
@@ -789,8 +790,7 @@ static void *check_thread(void *arg)
 		snprintf(why, sizeof(why),
 		    "the run's deadline (--deadline) came before its turn");
 		if (budget >= 100) {
-			struct vp_check_opts o = {
-			    .date = cfg->date,
+			struct vp_check_opts o = {.date = cfg->date,
 			    .url_timeout_ms = (uint32_t)cfg->timeout_ms};
 			rv = vp_client_check_ex(run->conn->client,
 			    run->urls + i, k, &o, budget, &rep);
@@ -995,8 +995,7 @@ static int cmd_stats(const struct cli_cfg *cfg)
 static int monitor_call(struct conn *conn, const struct cli_cfg *cfg,
     struct vp_msg *req, enum vp_type want, struct vp_msg *rep, const char *what)
 {
-	int rv =
-	    vp_client_call(conn->client, req, call_timeout(cfg), rep);
+	int rv = vp_client_call(conn->client, req, call_timeout(cfg), rep);
 	vp_msg_clear(req);
 	if (rv != VP_OK || rep->type != want) {
 		report_call_error(what, rv != VP_OK ? rv : VP_EPROTO, rep);

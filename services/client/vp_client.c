@@ -100,22 +100,22 @@ static int call_once(struct vp_client *c, struct vp_msg *req, uint32_t left_ms,
 		return vp_err_from_nng(rv);
 	}
 	nng_aio_set_msg(aio, msg);
-	nng_aio_set_timeout(aio, left_ms == 0 ? NNG_DURATION_INFINITE
-	                                      : (nng_duration)left_ms);
+	nng_aio_set_timeout(
+	    aio, left_ms == 0 ? NNG_DURATION_INFINITE : (nng_duration)left_ms);
 	nng_ctx_send(ctx, aio);
 	nng_aio_wait(aio);
 	if ((rv = nng_aio_result(aio)) != 0) {
 		nng_msg_free(nng_aio_get_msg(aio));
 		nng_aio_set_msg(aio, NULL);
 		/* never handed to a dispatcher within the budget */
-		rv = rv == NNG_ETIMEDOUT ? VP_ECONNREFUSED
-		                         : vp_err_from_nng(rv);
+		rv =
+		    rv == NNG_ETIMEDOUT ? VP_ECONNREFUSED : vp_err_from_nng(rv);
 		goto out;
 	}
 	nng_aio_set_msg(aio, NULL);
 	/* the dispatcher answers within the budget; allow for the trip */
 	uint64_t spent = vp_now_ms() - t0;
-	uint32_t wait = left_ms == 0 ? 0
+	uint32_t wait = left_ms == 0       ? 0
 	                : spent >= left_ms ? 1
 	                                   : left_ms - (uint32_t)spent;
 	rv = vp_nng_ctx_recv(ctx, aio, &msg,
@@ -146,8 +146,8 @@ static bool idempotent(enum vp_type t)
  * was busy, or the connection was lost or not there (a restart). */
 static bool retry_on(int rv)
 {
-	return rv == VP_EBUSY || rv == VP_ECONNRESET ||
-	       rv == VP_ECONNREFUSED || rv == VP_ECLOSED;
+	return rv == VP_EBUSY || rv == VP_ECONNRESET || rv == VP_ECONNREFUSED ||
+	       rv == VP_ECLOSED;
 }
 
 int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
@@ -178,8 +178,8 @@ int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
 		/* backoff with equal jitter, within the deadline */
 		uint8_t r[2];
 		vp_random_id_bytes(r, sizeof(r));
-		uint64_t pause = step / 2 + (((unsigned)r[0] << 8 | r[1]) %
-		                                (step / 2 + 1));
+		uint64_t pause =
+		    step / 2 + (((unsigned)r[0] << 8 | r[1]) % (step / 2 + 1));
 		if (step < 2000)
 			step *= 2;
 		now = vp_now_ms();
@@ -187,8 +187,8 @@ int vp_client_call(struct vp_client *c, struct vp_msg *req, uint32_t timeout_ms,
 			return rv;
 		vp_msg_clear(rep);
 		memset(rep, 0, sizeof(*rep));
-		struct timespec ts = {(time_t)(pause / 1000),
-		    (long)(pause % 1000) * 1000000L};
+		struct timespec ts = {
+		    (time_t)(pause / 1000), (long)(pause % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}
 }

@@ -13,9 +13,9 @@
  * so the rate holds across all jobs, but ahead of the URLs that have not
  * started: a URL's own time (url_timeout_ms) starts with its first request
  * and is not spent queueing behind others. A Retry-After holds only the URL
- * that got it: it waits in a min-heap of sleepers, as retries do. Redirects are followed by hand so that every hop is
- * recorded, loops are caught and the SSRF guard (the open-socket callback)
- * sees every new connection of every hop.
+ * that got it: it waits in a min-heap of sleepers, as retries do. Redirects are
+ * followed by hand so that every hop is recorded, loops are caught and the SSRF
+ * guard (the open-socket callback) sees every new connection of every hop.
  *
  * A check that ends in a 2xx HTML page runs the soft-404 rules; the rule
  * "same answer as a random sibling URL" needs one probe per host (its
@@ -27,10 +27,10 @@
  *
  * Ownership. A batch is shared by its caller and the engine: engine_refs
  * counts the jobs the engine still holds. The caller writes "unverified"
- * into unfinished slots when the run's deadline ends and marks the batch abandoned; from
- * then on the engine drops results of that batch, and whoever releases the
- * last reference frees it. Results are only written into the caller's array
- * under e->mu while the batch is not abandoned. */
+ * into unfinished slots when the run's deadline ends and marks the batch
+ * abandoned; from then on the engine drops results of that batch, and whoever
+ * releases the last reference frees it. Results are only written into the
+ * caller's array under e->mu while the batch is not abandoned. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
@@ -68,13 +68,13 @@ struct batch {
 	struct fetch_resp *raw; /* or the caller's response (fetch_get) */
 	bool *done;             /* out[i] holds a result */
 	size_t n;
-	size_t left;        /* slots without a result */
-	size_t engine_refs; /* jobs the engine still holds */
-	bool abandoned;     /* the caller has left with its results */
-	bool closed;        /* the engine stopped under it */
-	bool archive;       /* archived copies for dead links */
-	char date[11];      /* YYYY-MM-DD or "" */
-	uint64_t deadline;  /* the run's: CLOCK_MONOTONIC ms */
+	size_t left;             /* slots without a result */
+	size_t engine_refs;      /* jobs the engine still holds */
+	bool abandoned;          /* the caller has left with its results */
+	bool closed;             /* the engine stopped under it */
+	bool archive;            /* archived copies for dead links */
+	char date[11];           /* YYYY-MM-DD or "" */
+	uint64_t deadline;       /* the run's: CLOCK_MONOTONIC ms */
 	uint32_t url_timeout_ms; /* per URL from its first request; 0 = the
 	                            engine's */
 	pthread_cond_t cv;
@@ -93,7 +93,7 @@ struct host {
 	struct job *qhead, **qtail; /* first requests */
 	unsigned active;            /* transfers in flight to the host */
 	size_t refs;                /* jobs pointing here */
-	bool head_bad; /* answered HEAD differently from GET */
+	bool head_bad;              /* answered HEAD differently from GET */
 	int probe;
 	uint64_t probe_at;
 	long probe_status;
@@ -116,20 +116,20 @@ struct job {
 	struct host *host;
 	struct host *ahost; /* the host its transfer in flight counts on */
 	struct vp_check res;
-	uint64_t start;    /* first request, 0 before */
-	uint64_t deadline; /* the earlier of the run's and the URL's own */
+	uint64_t start;        /* first request, 0 before */
+	uint64_t deadline;     /* the earlier of the run's and the URL's own */
 	uint64_t own_deadline; /* the URL's own budget, set at the first
 	                          request (UINT64_MAX before) */
-	uint64_t wake;     /* sleeper */
-	bool get;          /* GET (else HEAD) */
-	bool first_queue;  /* a probe queued behind an unstarted check */
-	bool head_doubt;   /* GET to confirm a HEAD error */
-	bool blocked;      /* the guard refused a connection */
-	bool capped;       /* the body passed the limit */
-	unsigned tries;    /* retries of the current request */
-	const char *no_retry; /* why a 429/503 was not waited for, or NULL */
-	unsigned requests; /* requests sent for the cited URL */
-	int curl_code;     /* PH_RAW */
+	uint64_t wake;         /* sleeper */
+	bool get;              /* GET (else HEAD) */
+	bool first_queue;      /* a probe queued behind an unstarted check */
+	bool head_doubt;       /* GET to confirm a HEAD error */
+	bool blocked;          /* the guard refused a connection */
+	bool capped;           /* the body passed the limit */
+	unsigned tries;        /* retries of the current request */
+	const char *no_retry;  /* why a 429/503 was not waited for, or NULL */
+	unsigned requests;     /* requests sent for the cited URL */
+	int curl_code;         /* PH_RAW */
 	uint16_t hop_status[MAX_HOPS];
 	uint64_t body_seen;
 	uint64_t body_limit;

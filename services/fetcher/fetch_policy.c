@@ -275,8 +275,7 @@ static bool same_as_probe(const struct fetch_soft404_in *in)
 	uint64_t a = in->length, b = in->probe_length;
 	uint64_t d = a > b ? a - b : b - a;
 	return in->title != NULL && in->probe_title != NULL &&
-	       strcmp(in->title, in->probe_title) == 0 && a > 0 &&
-	       d * 100 <= a;
+	       strcmp(in->title, in->probe_title) == 0 && a > 0 && d * 100 <= a;
 }
 
 const char *fetch_soft404(const struct fetch_soft404_in *in)

@@ -335,7 +335,8 @@ static void test_retry_after_holds_one_url(void **state)
 	assert_non_null(strstr(out[0].error, "past the run's deadline"));
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(out[i].status, "ok") != 0)
-			fail_msg("%s behind a Retry-After of another URL: %s (%s)",
+			fail_msg(
+			    "%s behind a Retry-After of another URL: %s (%s)",
 			    u[i], out[i].status,
 			    out[i].error ? out[i].error : "-");
 	free_list(u, out, n);
