@@ -24,7 +24,7 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" ||
 	{ cat "$tmp/install.log" >&2; fail "cmake --install failed"; }
 
 # the programs, each with a man page that documents its options
-programs="vindplaats vp-dispatcher vp-fetcher vp-linkmon vp-parser vp-splitter"
+programs="vindplaats vp-dispatcher vp-fetcher vp-gateway vp-linkmon vp-parser vp-splitter"
 installed=$(cd "$prefix/bin" && ls | sort | tr '\n' ' ')
 [ "$installed" = "$programs " ] ||
 	fail "bin/ holds '$installed', expected '$programs '"
