@@ -94,7 +94,8 @@ int split_segments_check_format(const uint8_t *doc, size_t len,
     char *errbuf, size_t errlen)
 {
 	int markup = format != NULL && (strcmp(format, "html") == 0 ||
-	                                   strcmp(format, "docx") == 0);
+	                                   strcmp(format, "docx") == 0 ||
+	                                   strstr(format, "xml") != NULL);
 	/* text that is not UTF-8 was read as Windows-1252 */
 	int latin = !markup && split_utf8_check(doc, len, NULL) != VP_OK;
 	int multi = markup || latin;
