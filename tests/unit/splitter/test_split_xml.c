@@ -289,8 +289,8 @@ static void xml_bad(void **state)
 		    "<kamerstuk><al a=\"unterminated>tekst</al>",
 		    "<kamerstuk><![CDATA[ open",
 		    "<kamerstuk><al>&#0; &#xD800; &#99999999; &#x;</al>",
-		    "<open-rechtspraak><rdf:RDF><dcterms:identifier>"
-		    "ECLI:NL:HR:2020:1</dcterms:identifier>",
+		    ("<open-rechtspraak><rdf:RDF><dcterms:identifier>"
+		     "ECLI:NL:HR:2020:1</dcterms:identifier>"),
 		    "<kamerstuk><noot nr=\"1\"><noot>x</noot>"};
 		for (size_t k = 0; k < sizeof(broken) / sizeof(*broken); k++)
 			expect_rv(broken[k], strlen(broken[k]), NULL, VP_OK);
