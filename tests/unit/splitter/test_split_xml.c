@@ -302,6 +302,18 @@ static void xml_bad(void **state)
 	assert_int_equal(r.rv, VP_OK);
 	assert_string_equal(r.meta.id, "");
 	done(&r);
+	/* Windows-1252 XML (an ISO-8859-1 declaration): read converted,
+	 * offsets still exact; a dash (0x96) is '-' on its byte */
+	n = (size_t)sprintf(d, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\""
+	                       "?><wetgeving><al>caf\xE9 2020\x96"
+	                       "2021</al>"
+	                       "</wetgeving>");
+	run(&r, d, n, NULL);
+	assert_int_equal(r.rv, VP_OK);
+	assert_string_equal(r.format, "bwb-xml");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.segs[0].text, "caf\xC3\xA9 2020-2021");
+	done(&r);
 	/* a forced format on other input still reads it */
 	expect_rv("plain text", 10, "ob-xml", VP_OK);
 	expect_rv("x", 1, "xml", VP_EINVAL);
