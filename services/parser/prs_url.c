@@ -203,6 +203,8 @@ static bool url_target(const char *canon, const char *host, const char *path,
 	const char *v;
 	size_t n;
 	*family = NULL;
+	if (*path != '/')
+		path = "/"; /* no path (the host alone, or a query): "/" */
 	if (!strcmp(host, "zoek.officielebekendmakingen.nl") ||
 	    !strcmp(host, "www.officielebekendmakingen.nl") ||
 	    !strcmp(host, "officielebekendmakingen.nl")) {
@@ -213,13 +215,16 @@ static bool url_target(const char *canon, const char *host, const char *path,
 		                 !strncmp(v + n - 4, ".pdf", 4) ||
 		                 !strncmp(v + n - 4, ".xml", 4)))
 			n -= v[n - 5] == '.' ? 5 : 4;
-		if (!ob_id(v, n) && (v = query(canon, "id", &n)) == NULL)
-			return false;
-		if (!ob_id(v, n) || n >= cap)
-			return false;
-		prs_fmt(id, cap, "%.*s", (int)n, v);
-		*family = ob_family(id);
-		return *family != NULL;
+		for (int k = 0; k < 2; k++) {
+			if (k == 1 && (v = query(canon, "id", &n)) == NULL)
+				return false;
+			if (ob_id(v, n) && n < cap) {
+				prs_fmt(id, cap, "%.*s", (int)n, v);
+				if ((*family = ob_family(id)) != NULL)
+					return true;
+			}
+		}
+		return false;
 	}
 	if (!strcmp(host, "wetten.overheid.nl") ||
 	    !strcmp(host, "www.wetten.overheid.nl")) {

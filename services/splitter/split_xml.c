@@ -396,6 +396,19 @@ static void capture_text(struct xml *x, const uint8_t *s, size_t n)
 			x->cap[x->cap_n++] = (char)s[i];
 }
 
+/* A note number at p[0, n): 1 to 6 digits, not 0, no digit after them.
+ * Returns the number of digits (0: none) and the value in *v. */
+static size_t number_at(const uint8_t *p, size_t n, uint32_t *v)
+{
+	size_t k = 0;
+	*v = 0;
+	while (k < n && k < 7 && p[k] >= '0' && p[k] <= '9')
+		*v = *v * 10 + (uint32_t)(p[k++] - '0');
+	if (k == 0 || k > 6 || *v == 0)
+		return 0;
+	return k;
+}
+
 /* The text doc[p, e); cdata: no references. */
 static int text(struct xml *x, size_t p, size_t e, int cdata)
 {
@@ -410,13 +423,9 @@ static int text(struct xml *x, size_t p, size_t e, int cdata)
 		/* the note's number: remembered as its marker */
 		for (size_t i = p; i < e; i++)
 			if (d[i] >= '0' && d[i] <= '9') {
-				uint32_t v = 0;
-				size_t j = i;
-				for (; j < e && j - i < 6 && d[j] >= '0' &&
-				       d[j] <= '9';
-				     j++)
-					v = v * 10 + (uint32_t)(d[j] - '0');
-				if (x->note_at == 0 && v > 0) {
+				uint32_t v;
+				if (x->note_at == 0 &&
+				    number_at(d + i, e - i, &v) > 0) {
 					x->note_at = i;
 					x->note_num = v;
 				}
@@ -615,13 +624,8 @@ static void note_start(struct xml *x, const struct attr *a, size_t na)
 	x->note.open = 0; /* opened by its first text */
 	x->note_num = 0;
 	x->note_at = 0;
-	if (nr != NULL && nr->vlen > 0 && nr->val[0] >= '1' &&
-	    nr->val[0] <= '9') {
-		uint32_t v = 0;
-		for (size_t i = 0; i < nr->vlen && i < 6 && nr->val[i] >= '0' &&
-		                   nr->val[i] <= '9';
-		     i++)
-			v = v * 10 + (uint32_t)(nr->val[i] - '0');
+	uint32_t v;
+	if (nr != NULL && number_at(nr->val, nr->vlen, &v) > 0) {
 		x->note_num = v;
 		x->note_at = nr->vat;
 	}
@@ -681,14 +685,8 @@ static int marker(struct xml *x, const struct attr *a, size_t na)
 	const struct attr *nr = find_attr(a, na, "nr");
 	struct xbuf *mb = &x->main;
 	uint32_t v = 0;
-	size_t i;
-	if (nr == NULL || nr->vlen == 0 || nr->val[0] < '1' || nr->val[0] > '9')
-		return VP_OK;
-	for (i = 0;
-	     i < nr->vlen && i < 6 && nr->val[i] >= '0' && nr->val[i] <= '9';
-	     i++)
-		v = v * 10 + (uint32_t)(nr->val[i] - '0');
-	if (i < nr->vlen || x->n_markers >= MAX_MARKERS || !mb->open)
+	if (nr == NULL || number_at(nr->val, nr->vlen, &v) != nr->vlen ||
+	    x->n_markers >= MAX_MARKERS || !mb->open)
 		return VP_OK;
 	if (x->n_markers == x->cap_markers) {
 		size_t ncap = x->cap_markers ? 2 * x->cap_markers : 16;

@@ -178,7 +178,14 @@ static void test_official_urls(void **state)
 	        "zaak", "2025Z14549"},
 	    {"https://lokaleregelgeving.overheid.nl/CVDR101405/2", "wet",
 	        "CVDR101405_2"},
-	    /* not official: stays a URL */
+	    {"https://zoek.officielebekendmakingen.nl/zoeken?id=kst-36100-3",
+	        "kamerstuk", "kst-36100-3"},
+	    /* an official host without a source, or not official: a URL */
+	    {"https://zoek.officielebekendmakingen.nl", "url",
+	        "https://zoek.officielebekendmakingen.nl"},
+	    {"https://wetten.overheid.nl", "url", "https://wetten.overheid.nl"},
+	    {"https://lokaleregelgeving.overheid.nl", "url",
+	        "https://lokaleregelgeving.overheid.nl"},
 	    {"https://www.politie.nl/woo/2024/palantir.html", "url",
 	        "https://www.politie.nl/woo/2024/palantir.html"},
 	};

@@ -291,7 +291,12 @@ static void xml_bad(void **state)
 		    "<kamerstuk><al>&#0; &#xD800; &#99999999; &#x;</al>",
 		    ("<open-rechtspraak><rdf:RDF><dcterms:identifier>"
 		     "ECLI:NL:HR:2020:1</dcterms:identifier>"),
-		    "<kamerstuk><noot nr=\"1\"><noot>x</noot>"};
+		    "<kamerstuk><noot nr=\"1\"><noot>x</noot>",
+		    /* note numbers too long to be markers (fuzz finds) */
+		    "<wetgeving><al>a<noot nr=\"8888888\">n</noot></al>",
+		    "<wetgeving><al>a<noot><noot.nr>1234567</noot.nr>n</noot>",
+		    "<open-rechtspraak><para>a<footnote-ref nr=\"0000001\"/>"
+		    "</para><footnote nr=\"1\">n</footnote>"};
 		for (size_t k = 0; k < sizeof(broken) / sizeof(*broken); k++)
 			expect_rv(broken[k], strlen(broken[k]), NULL, VP_OK);
 	}
