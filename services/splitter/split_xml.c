@@ -174,6 +174,9 @@ struct xml {
 	size_t n_waiting;
 	struct marker *markers;
 	size_t n_markers, cap_markers, block_markers;
+	uint32_t *mtab; /* open addressing by number: index + 1 of the latest
+	                   marker with it, 0 = free */
+	size_t mtab_cap;
 	/* metadata capture: the text of one element, bounded */
 	int capture; /* 1 = identifier, 2 = date; depth + 1 in cap_depth */
 	int cap_depth;
@@ -618,6 +621,44 @@ static const struct el_role *role_of(const uint8_t *name, size_t n)
 	    sizeof(*roles), cmp_role);
 }
 
+static size_t mslot(const struct xml *x, uint32_t number)
+{
+	size_t h = (number * 2654435761u) & (x->mtab_cap - 1);
+	while (x->mtab[h] != 0 && x->markers[x->mtab[h] - 1].number != number)
+		h = (h + 1) & (x->mtab_cap - 1);
+	return h;
+}
+
+/* Makes markers[i] the one found for its number (the latest wins). */
+static int marker_index(struct xml *x, size_t i)
+{
+	if (2 * (i + 1) > x->mtab_cap) {
+		size_t ncap = x->mtab_cap ? 2 * x->mtab_cap : 64;
+		uint32_t *old = x->mtab, *nt = calloc(ncap, sizeof(*nt));
+		size_t ocap = x->mtab_cap;
+		if (nt == NULL)
+			return split_fail(x->ctx, VP_ENOMEM, "out of memory");
+		x->mtab = nt;
+		x->mtab_cap = ncap;
+		for (size_t k = 0; k < ocap; k++)
+			if (old[k] != 0)
+				x->mtab[mslot(
+				    x, x->markers[old[k] - 1].number)] = old[k];
+		free(old);
+	}
+	x->mtab[mslot(x, x->markers[i].number)] = (uint32_t)(i + 1);
+	return VP_OK;
+}
+
+static const struct marker *marker_find(const struct xml *x, uint32_t number)
+{
+	size_t h;
+	if (x->mtab_cap == 0)
+		return NULL;
+	h = mslot(x, number);
+	return x->mtab[h] != 0 ? &x->markers[x->mtab[h] - 1] : NULL;
+}
+
 static void note_start(struct xml *x, const struct attr *a, size_t na)
 {
 	const struct attr *nr = find_attr(a, na, "nr");
@@ -634,6 +675,7 @@ static void note_start(struct xml *x, const struct attr *a, size_t na)
 static int note_end(struct xml *x)
 {
 	struct xbuf *nb = &x->note, *mb = &x->main;
+	const struct marker *m;
 	uint32_t idx1 = 0;
 	int rv;
 	x->in_note = 0;
@@ -650,11 +692,8 @@ static int note_end(struct xml *x)
 		return rv;
 	/* a reference written apart from the note, the latest with its
 	 * number: its block holds the marker */
-	for (size_t i = x->n_markers; i-- > 0;) {
-		struct marker *m = &x->markers[i];
+	if ((m = marker_find(x, x->note_num)) != NULL) {
 		struct vp_segment *s = &x->ctx->segs[idx1 - 1];
-		if (m->number != x->note_num)
-			continue;
 		if (m->seg1 != 0) {
 			s->ref_segment = m->seg1;
 			s->ref_at = m->at;
@@ -685,7 +724,9 @@ static int marker(struct xml *x, const struct attr *a, size_t na)
 	const struct attr *nr = find_attr(a, na, "nr");
 	struct xbuf *mb = &x->main;
 	uint32_t v = 0;
-	if (nr == NULL || number_at(nr->val, nr->vlen, &v) != nr->vlen ||
+	int rv;
+	if (nr == NULL || nr->vlen == 0 ||
+	    number_at(nr->val, nr->vlen, &v) != nr->vlen ||
 	    x->n_markers >= MAX_MARKERS || !mb->open)
 		return VP_OK;
 	if (x->n_markers == x->cap_markers) {
@@ -700,6 +741,8 @@ static int marker(struct xml *x, const struct attr *a, size_t na)
 	x->markers[x->n_markers].seg1 = 0;
 	x->markers[x->n_markers].at = nr->vat;
 	x->n_markers++;
+	if ((rv = marker_index(x, x->n_markers - 1)) != VP_OK)
+		return rv;
 	if (nr->vat < mb->lo)
 		mb->lo = nr->vat;
 	if (nr->vat + 1 > mb->hi)
@@ -1059,6 +1102,7 @@ int split_xml(struct split_ctx *ctx, size_t from, enum split_xml_kind kind,
 	free(x->note.b.text);
 	free(x->note.b.pairs);
 	free(x->markers);
+	free(x->mtab);
 	free(x);
 	return rv;
 }

@@ -296,7 +296,8 @@ static void xml_bad(void **state)
 		    "<wetgeving><al>a<noot nr=\"8888888\">n</noot></al>",
 		    "<wetgeving><al>a<noot><noot.nr>1234567</noot.nr>n</noot>",
 		    "<open-rechtspraak><para>a<footnote-ref nr=\"0000001\"/>"
-		    "</para><footnote nr=\"1\">n</footnote>"};
+		    "</para><footnote nr=\"1\">n</footnote>",
+		    "<open-rechtspraak><para>Bij<footnote-ref nr="};
 		for (size_t k = 0; k < sizeof(broken) / sizeof(*broken); k++)
 			expect_rv(broken[k], strlen(broken[k]), NULL, VP_OK);
 	}
@@ -550,6 +551,11 @@ static void xml_scale(void **state)
 	        0},
 	    {"wetgeving", "</x>t ", 250},
 	    {"open-rechtspraak", "<para>t<footnote-ref nr=\"7\"/></para>", 0},
+	    /* notes whose number no marker has: each looks them up */
+	    {"open-rechtspraak",
+	        "<para>t<footnote-ref nr=\"7\"/></para><footnote "
+	        "nr=\"8\"><para>n</para></footnote>",
+	        0},
 	};
 	(void)state;
 	for (size_t k = 0; k < sizeof(shapes) / sizeof(*shapes); k++) {
