@@ -32,6 +32,7 @@
 #define MAX_ATTRS   32  /* attributes read per start tag (more are skipped) */
 #define MAX_WAITING 64  /* notes waiting for their block to be emitted */
 #define MAX_MARKERS 100000 /* note references (footnote-ref nr="1") */
+#define NO_SEG      UINT32_MAX
 
 enum role {
 	R_INLINE,    /* text continues (extref, intref, nadruk, ...) */
@@ -151,7 +152,8 @@ struct attr {
  * the note that comes later with that number is linked to it. */
 struct marker {
 	uint32_t number;
-	uint32_t seg1; /* index + 1 of the block holding it, 0 = not yet */
+	uint32_t seg1; /* index + 1 of the block holding it, 0 = not yet,
+	                  NO_SEG = that block made no segment */
 	uint64_t at;   /* offset of the first digit of its number */
 };
 
@@ -317,7 +319,7 @@ static int flush_main(struct xml *x)
 	xb->pending = 0;
 	xb->prefix_only = 0;
 	for (size_t i = x->block_markers; i < x->n_markers; i++)
-		x->markers[i].seg1 = idx1;
+		x->markers[i].seg1 = idx1 != 0 ? idx1 : NO_SEG;
 	x->block_markers = x->n_markers;
 	for (size_t i = 0; i < x->n_waiting; i++) {
 		struct vp_segment *s = &x->ctx->segs[x->waiting[i]];
@@ -692,13 +694,16 @@ static int note_end(struct xml *x)
 		return rv;
 	/* a reference written apart from the note, the latest with its
 	 * number: its block holds the marker */
-	if ((m = marker_find(x, x->note_num)) != NULL) {
+	if (x->note_num != 0 && (m = marker_find(x, x->note_num)) != NULL) {
 		struct vp_segment *s = &x->ctx->segs[idx1 - 1];
-		if (m->seg1 != 0) {
+		if (m->seg1 != 0 && m->seg1 != NO_SEG) {
 			s->ref_segment = m->seg1;
 			s->ref_at = m->at;
-		} else if (mb->open && mb->b.n > 0 &&
+		} else if (m->seg1 == 0 &&
+		           (size_t)(m - x->markers) >= x->block_markers &&
+		           mb->open && mb->b.n > 0 &&
 		           x->n_waiting < MAX_WAITING) {
+			/* in the open block: linked when it is emitted */
 			x->waiting[x->n_waiting] = idx1 - 1;
 			x->waiting_at[x->n_waiting++] = m->at;
 		}
@@ -750,8 +755,8 @@ static int marker(struct xml *x, const struct attr *a, size_t na)
 	return VP_OK;
 }
 
-static int start_el(struct xml *x, size_t at, size_t n, const struct attr *a,
-    size_t na, int empty)
+static int start_el(
+    struct xml *x, size_t at, size_t n, const struct attr *a, size_t na)
 {
 	const uint8_t *name = x->ctx->doc + at;
 	const struct el_role *r = role_of(name, n);
@@ -815,7 +820,6 @@ static int start_el(struct xml *x, size_t at, size_t n, const struct attr *a,
 	x->stack[x->depth].role = role;
 	x->stack[x->depth].kind = kind;
 	x->depth++;
-	(void)empty;
 	return VP_OK;
 }
 
@@ -970,7 +974,7 @@ static int start_tag(struct xml *x, size_t p, size_t *next)
 		}
 	}
 	*next = q;
-	if ((rv = start_el(x, nat, nl, a, na, empty)) != VP_OK)
+	if ((rv = start_el(x, nat, nl, a, na)) != VP_OK)
 		return rv;
 	if (empty)
 		return end_top(x, q - 1);

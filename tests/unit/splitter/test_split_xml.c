@@ -299,7 +299,11 @@ static void xml_bad(void **state)
 		    "<wetgeving><al>a<noot><noot.nr>1234567</noot.nr>n</noot>",
 		    "<open-rechtspraak><para>a<footnote-ref nr=\"0000001\"/>"
 		    "</para><footnote nr=\"1\">n</footnote>",
-		    "<open-rechtspraak><para>Bij<footnote-ref nr="};
+		    "<open-rechtspraak><para>Bij<footnote-ref nr=",
+		    /* a marker in a block that never had text, a note with
+		     * its number in a later block (fuzz find) */
+		    "<open-rechtspraak><p><x-ref nr=\"1\"/></p><para>t "
+		    "<footnote nr=\"1\">n</footnote></para>"};
 		for (size_t k = 0; k < sizeof(broken) / sizeof(*broken); k++)
 			expect_rv(broken[k], strlen(broken[k]), NULL, VP_OK);
 	}
