@@ -83,7 +83,8 @@ static const struct vp_cfg_opt cli_opts[] = {
         .help = "output format (csv and html: report only)",
         .shortopt = 'f'},
     VP_OPT_CHOICE("doc-format", M(doc_format), "auto",
-        "auto|text|word-text|pdf-text|html|docx|pdf",
+        "auto|text|word-text|pdf-text|html|docx|pdf|bwb-xml|rechtspraak-xml|ob-"
+        "xml",
         "input document format (resolve)"),
     VP_OPT_BOOL("check", M(check), "0",
         "check that every cited URL can be reached (resolve)"),

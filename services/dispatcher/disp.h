@@ -57,7 +57,12 @@ void disp_stop(struct disp *d);
 /* Merges citations of one document in place: citations with the same family
  * and id become one entry holding all their spans (in document order); the
  * entries are ordered by their first span. Merged-away entries are freed.
- * Returns VP_OK or VP_ENOMEM (then the array is unchanged). */
+ * An official URL (family url with fields points_to and points_family, see
+ * prs_url.c) first becomes the source it points at, its URL kept in url and
+ * in the field cited_url; merged with the same source cited as text, the
+ * text's entry is kept (its fields and official url) and gains cited_url.
+ * Returns VP_OK or VP_ENOMEM (then no span has moved; a URL may already
+ * read as its source). */
 int disp_merge_citations(struct vp_citation *cits, size_t *n);
 
 /* Collects the distinct non-NULL urls of cits, sorted. *urls is a new array

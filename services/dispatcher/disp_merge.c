@@ -1,5 +1,6 @@
 /* Pure helpers of the dispatcher: one cited source = one entry with all its
- * spans, the distinct URLs to check, and check results attached by URL. */
+ * spans (an official URL merged with the source it points at), the distinct
+ * URLs to check, and check results attached by URL. */
 #include "disp.h"
 
 #include "vp_err.h"
@@ -44,11 +45,113 @@ static int cmp_span(const void *pa, const void *pb)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+#define MAX_FIELD  1024 /* the wire limit of a field value */
+#define MAX_FIELDS 64
+
+static const char *field(const struct vp_citation *c, const char *key)
+{
+	for (size_t k = 0; k < c->n_fields; k++)
+		if (strcmp(c->fields[k].key, key) == 0)
+			return c->fields[k].val;
+	return NULL;
+}
+
+/* Sets field key to val (replacing its value, or added). */
+static int set_field(struct vp_citation *c, const char *key, const char *val)
+{
+	char *v = strdup(val), *k;
+	struct vp_kv *f;
+	if (v == NULL)
+		return VP_ENOMEM;
+	for (size_t i = 0; i < c->n_fields; i++)
+		if (strcmp(c->fields[i].key, key) == 0) {
+			free(c->fields[i].val);
+			c->fields[i].val = v;
+			return VP_OK;
+		}
+	if (c->n_fields >= MAX_FIELDS) {
+		free(v);
+		return VP_OK; /* no room: the field is left out */
+	}
+	f = realloc(c->fields, (c->n_fields + 1) * sizeof(*f));
+	if (f == NULL || (k = strdup(key)) == NULL) {
+		if (f != NULL)
+			c->fields = f;
+		free(v);
+		return VP_ENOMEM;
+	}
+	c->fields = f;
+	f[c->n_fields].key = k;
+	f[c->n_fields].val = v;
+	c->n_fields++;
+	return VP_OK;
+}
+
+/* An official URL is cited as the source it points at (prs_url.c's fields
+ * points_to and points_family): family and id become that source's, the
+ * URL stays in url (it is what the document links to, and what gets
+ * checked) and in the field cited_url. */
+static int url_as_source(struct vp_citation *c)
+{
+	const char *to = field(c, "points_to");
+	const char *fam = field(c, "points_family");
+	char *nf, *ni;
+	int rv;
+	if (cmp_str(c->family, "url") != 0 || to == NULL || fam == NULL ||
+	    c->id == NULL)
+		return VP_OK;
+	if ((rv = set_field(c, "cited_url", c->url ? c->url : c->id)))
+		return rv;
+	to = field(c, "points_to"); /* set_field may have moved the array */
+	fam = field(c, "points_family");
+	nf = strdup(fam);
+	ni = strdup(to);
+	if (nf == NULL || ni == NULL) {
+		free(nf);
+		free(ni);
+		return VP_ENOMEM;
+	}
+	free(c->family);
+	free(c->id);
+	c->family = nf;
+	c->id = ni;
+	return VP_OK;
+}
+
+/* Adds the cited URLs of dup to keep's cited_url (space-separated, each
+ * once, within the field limit). */
+static int add_cited(struct vp_citation *keep, const struct vp_citation *dup)
+{
+	const char *u = field(dup, "cited_url"),
+	           *have = field(keep, "cited_url");
+	char buf[MAX_FIELD + 1];
+	size_t hl, ul;
+	if (u == NULL)
+		return VP_OK;
+	if (have == NULL)
+		return set_field(keep, "cited_url", u);
+	hl = strlen(have);
+	ul = strlen(u);
+	for (const char *p = strstr(have, u); p; p = strstr(p + 1, u))
+		if ((p == have || p[-1] == ' ') && (p[ul] == ' ' || !p[ul]))
+			return VP_OK; /* already there */
+	if (hl + 1 + ul > MAX_FIELD)
+		return VP_OK;
+	memcpy(buf, have, hl);
+	buf[hl] = ' ';
+	memcpy(buf + hl + 1, u, ul + 1);
+	return set_field(keep, "cited_url", buf);
+}
+
 int disp_merge_citations(struct vp_citation *cits, size_t *n)
 {
 	struct vp_citation **order;
 	size_t out = 0;
+	int rv;
 
+	for (size_t i = 0; i < *n; i++)
+		if ((rv = url_as_source(&cits[i])) != VP_OK)
+			return rv;
 	if (*n < 2)
 		return VP_OK;
 	if ((order = malloc(*n * sizeof(*order))) == NULL)
@@ -58,13 +161,27 @@ int disp_merge_citations(struct vp_citation *cits, size_t *n)
 	qsort(order, *n, sizeof(*order), cmp_key);
 
 	/* Grow each group's keeper first, so that a failure leaves the input
-	 * intact (spans are only moved once every allocation succeeded). */
+	 * intact (spans are only moved once every allocation succeeded). The
+	 * keeper is the source as cited in text when there is one (its
+	 * parsed fields and official URL), with the cited URLs added. */
 	for (size_t i = 0; i < *n;) {
 		size_t j = i + 1, total = order[i]->n_spans;
 		while (j < *n &&
 		       cmp_str(order[j]->family, order[i]->family) == 0 &&
 		       cmp_str(order[j]->id, order[i]->id) == 0)
 			total += order[j++]->n_spans;
+		for (size_t k = i; k < j; k++)
+			if (field(order[k], "cited_url") == NULL) {
+				struct vp_citation *t = order[i];
+				order[i] = order[k];
+				order[k] = t;
+				break;
+			}
+		for (size_t k = i + 1; k < j; k++)
+			if ((rv = add_cited(order[i], order[k])) != VP_OK) {
+				free(order);
+				return rv;
+			}
 		if (j - i > 1) {
 			struct vp_span *sp =
 			    realloc(order[i]->spans, total * sizeof(*sp));

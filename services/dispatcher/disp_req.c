@@ -463,6 +463,18 @@ void disp_req_job_done(
 		b->n_segments = res->n_segments;
 		res->segments = NULL;
 		res->n_segments = 0;
+		/* official XML says what it is: its BWB id makes "artikel 5
+		 * van deze wet" resolvable, its date stands in for a date
+		 * the client did not give */
+		if (res->doc_id != NULL &&
+		    strncmp(res->doc_id, "BWB", 3) == 0) {
+			b->doc_bwb = res->doc_id;
+			res->doc_id = NULL;
+		}
+		if (r->date == NULL && res->doc_date != NULL) {
+			r->date = res->doc_date;
+			res->doc_date = NULL;
+		}
 		if ((pj = new_job(d, r, DISP_K_PARSE, VP_T_PARSE_REQ, b)) ==
 		    NULL) {
 			vp_obj_clear(&vp_desc_parse_req, b);

@@ -76,6 +76,8 @@ struct prs_ctx {
 	/* the document is a regulation (it has article headings): a bare
 	 * "artikel 5" points inside it */
 	bool regulation;
+	/* the BWB id of the document itself (from its XML), or NULL */
+	const char *doc_bwb;
 	/* hashes of the first bytes of every anchor keyword */
 	uint64_t anchor_bits[(1u << PRS_ANCHOR_BITS) / 64];
 };

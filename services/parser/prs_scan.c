@@ -563,6 +563,25 @@ int prs_parse_segments_with(const struct prs_laws *laws,
     const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
     size_t *n_out)
 {
+	return prs_parse_segments_doc(laws, NULL, segs, n_segs, out, n_out);
+}
+
+/* "BWBR0005416": BWB, a letter, seven digits. */
+static bool bwb_id(const char *s)
+{
+	if (!s || strlen(s) != 11 || strncmp(s, "BWB", 3) != 0 || s[3] < 'A' ||
+	    s[3] > 'Z')
+		return false;
+	for (int k = 4; k < 11; k++)
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+	return true;
+}
+
+int prs_parse_segments_doc(const struct prs_laws *laws, const char *doc_bwb,
+    const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
+    size_t *n_out)
+{
 	struct prs_ctx *ctx;
 	char where[64];
 	int rv = VP_OK;
@@ -574,6 +593,7 @@ int prs_parse_segments_with(const struct prs_laws *laws,
 		return VP_ENOMEM;
 	ctx->segs = segs;
 	ctx->n_segs = n_segs;
+	ctx->doc_bwb = bwb_id(doc_bwb) ? doc_bwb : NULL;
 	for (size_t k = 0; k < n_segs; k++)
 		if (segs[k].text && !furniture(&segs[k]))
 			prs_find_headings(

@@ -769,6 +769,13 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 		const char *art = r->art;
 		struct law B = *L;
 		int rv;
+		/* the document says which regulation it is (BWB XML): "deze
+		 * wet" and a bare article are articles of that one */
+		if (B.internal && ctx->doc_bwb != NULL) {
+			prs_fmt(B.bwb, sizeof B.bwb, "%s", ctx->doc_bwb);
+			B.internal = false;
+			B.resolved = true;
+		}
 		/* "6:162 BW" is article 162 of Boek 6 (own BWB id) */
 		if (is_bw(L) && strchr(art, ':') &&
 		    strchr(art, ':') - art <= 2) {

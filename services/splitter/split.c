@@ -1,7 +1,8 @@
 /* split.c - split_document: checks the input (size, UTF-8 or Windows-1252,
  * NUL bytes, BOM), detects the format, runs its reader and hands back the
  * segments. Readers: split_plain.c, split_word.c, split_pdftext.c,
- * split_html.c, split_docx.c, split_pdf.c; shared builder: split_build.c. */
+ * split_html.c, split_xml.c, split_docx.c, split_pdf.c; shared builder:
+ * split_build.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -265,13 +266,28 @@ static void ctx_release(struct split_ctx *ctx)
 	free(ctx->owned);
 }
 
-enum fmt { F_AUTO, F_TEXT, F_WORD, F_PDFTEXT, F_HTML, F_DOCX, F_PDF };
-static const char *const fmt_names[] = {
-    "auto", "text", "word-text", "pdf-text", "html", "docx", "pdf"};
+enum fmt {
+	F_AUTO,
+	F_TEXT,
+	F_WORD,
+	F_PDFTEXT,
+	F_HTML,
+	F_DOCX,
+	F_PDF,
+	F_BWB,
+	F_RS,
+	F_OB
+};
+static const char *const fmt_names[] = {"auto", "text", "word-text", "pdf-text",
+    "html", "docx", "pdf", "bwb-xml", "rechtspraak-xml", "ob-xml"};
 
-static int run_text(struct split_ctx *ctx, enum fmt f, size_t from)
+static int run_text(
+    struct split_ctx *ctx, enum fmt f, size_t from, struct split_meta *meta)
 {
 	switch (f) {
+	case F_BWB: return split_xml(ctx, from, SPLIT_XML_BWB, meta);
+	case F_RS: return split_xml(ctx, from, SPLIT_XML_RS, meta);
+	case F_OB: return split_xml(ctx, from, SPLIT_XML_OB, meta);
 	case F_WORD: return split_word(ctx, from);
 	case F_PDFTEXT: return split_pdftext(ctx, from);
 	case F_HTML: return split_html(ctx, from);
@@ -282,6 +298,14 @@ static int run_text(struct split_ctx *ctx, enum fmt f, size_t from)
 int split_document(const uint8_t *doc, size_t len, const char *format,
     struct vp_segment **out, size_t *n_out, const char **format_used,
     char *errbuf, size_t errlen)
+{
+	return split_document_meta(
+	    doc, len, format, out, n_out, format_used, NULL, errbuf, errlen);
+}
+
+int split_document_meta(const uint8_t *doc, size_t len, const char *format,
+    struct vp_segment **out, size_t *n_out, const char **format_used,
+    struct split_meta *meta, char *errbuf, size_t errlen)
 {
 	struct split_ctx ctx;
 	struct cp1252 cv;
@@ -303,6 +327,8 @@ int split_document(const uint8_t *doc, size_t len, const char *format,
 	*n_out = 0;
 	if (format_used != NULL)
 		*format_used = NULL;
+	if (meta != NULL)
+		memset(meta, 0, sizeof(*meta));
 
 	if (format != NULL) {
 		size_t k;
@@ -312,7 +338,8 @@ int split_document(const uint8_t *doc, size_t len, const char *format,
 		if (k == sizeof(fmt_names) / sizeof(*fmt_names))
 			return split_fail(&ctx, VP_EINVAL,
 			    "unknown format \"%.32s\" (known: text, word-text, "
-			    "pdf-text, html, docx, pdf, auto)",
+			    "pdf-text, html, docx, pdf, bwb-xml, "
+			    "rechtspraak-xml, ob-xml, auto)",
 			    format);
 		f = (enum fmt)k;
 	}
@@ -348,7 +375,12 @@ int split_document(const uint8_t *doc, size_t len, const char *format,
 	if (f == F_AUTO) {
 		const uint8_t *t = ctx.doc + from;
 		size_t tl = ctx.len - from;
-		if (detect_html(t, tl))
+		enum split_xml_kind xk = split_detect_xml(t, tl);
+		if (xk != SPLIT_XML_NONE)
+			f = xk == SPLIT_XML_BWB  ? F_BWB
+			    : xk == SPLIT_XML_RS ? F_RS
+			                         : F_OB;
+		else if (detect_html(t, tl))
 			f = F_HTML;
 		else if (split_detect_word(t, tl))
 			f = F_WORD;
@@ -357,7 +389,7 @@ int split_document(const uint8_t *doc, size_t len, const char *format,
 		else
 			f = F_TEXT;
 	}
-	rv = run_text(&ctx, f, from);
+	rv = run_text(&ctx, f, from, meta);
 	if (rv == VP_OK && cv.text != NULL)
 		rv = cp1252_remap(&ctx, &cv);
 done:

@@ -64,11 +64,28 @@
  * by the caller (release with split_segments_free). Returns VP_OK,
  * VP_ENOMEM, VP_EINVAL (invalid input: bad UTF-8, NUL bytes in text, a
  * broken zip or PDF, an encrypted PDF, HTML nested too deeply; with a
- * message in errbuf when errbuf is not NULL) or VP_ETOOLARGE (document,
+ * message in errbuf when errbuf is not NULL; also XML nested deeper than
+ * 256 elements) or VP_ETOOLARGE (document,
  * zip entry, inflated size or ratio, page count over the limits). */
 int split_document(const uint8_t *doc, size_t len, const char *format,
     struct vp_segment **out, size_t *n_out, const char **format_used,
     char *errbuf, size_t errlen);
+
+/* What a document says about itself (official XML only; empty strings
+ * when it says nothing): id is its BWB id ("BWBR0005416"), its ECLI, or
+ * its officielebekendmakingen.nl id ("kst-35300-XV-28"); date is its date
+ * (YYYY-MM-DD: the decision date of a ruling, the date in force or signed
+ * of a regulation, the date issued of a publication). */
+struct split_meta {
+	char id[64];
+	char date[11];
+};
+
+/* split_document, and what the document says about itself in *meta (when
+ * meta is not NULL; cleared first). */
+int split_document_meta(const uint8_t *doc, size_t len, const char *format,
+    struct vp_segment **out, size_t *n_out, const char **format_used,
+    struct split_meta *meta, char *errbuf, size_t errlen);
 
 /* The DOCX source text that docx offsets count (see above), malloc'ed in
  * *src (NUL-terminated, *n_src bytes without the NUL). Same limits and

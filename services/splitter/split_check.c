@@ -94,9 +94,13 @@ int split_segments_check_format(const uint8_t *doc, size_t len,
     char *errbuf, size_t errlen)
 {
 	int markup = format != NULL && (strcmp(format, "html") == 0 ||
-	                                   strcmp(format, "docx") == 0);
-	/* text that is not UTF-8 was read as Windows-1252 */
-	int latin = !markup && split_utf8_check(doc, len, NULL) != VP_OK;
+	                                   strcmp(format, "docx") == 0 ||
+	                                   strstr(format, "xml") != NULL);
+	/* text that is not UTF-8 was read as Windows-1252 (the XML readers
+	 * too read the converted text with exact offsets) */
+	int xml = format != NULL && strstr(format, "xml") != NULL;
+	int latin =
+	    (!markup || xml) && split_utf8_check(doc, len, NULL) != VP_OK;
 	int multi = markup || latin;
 
 	for (size_t i = 0; i < n; i++) {

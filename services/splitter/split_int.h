@@ -160,6 +160,24 @@ int split_html(struct split_ctx *ctx, size_t from);
 int split_docx(struct split_ctx *ctx);
 int split_pdf(struct split_ctx *ctx);
 
+/* The official XML vocabularies (split_xml.c). */
+enum split_xml_kind {
+	SPLIT_XML_NONE,
+	SPLIT_XML_BWB, /* BWB toestand: root wetgeving or toestand */
+	SPLIT_XML_RS,  /* Rechtspraak open data: root open-rechtspraak */
+	SPLIT_XML_OB,  /* officielebekendmakingen.nl: kamerstuk, staatsblad,
+	                  staatscourant, handelingen */
+};
+
+/* Which official XML doc[0, len) is, from the name of its first element
+ * (after the prolog, within the first 64 KiB). */
+enum split_xml_kind split_detect_xml(const uint8_t *doc, size_t len);
+
+/* Reads official XML of the given kind over doc[from, len); the document's
+ * own id and date go into *meta when it is not NULL. */
+int split_xml(struct split_ctx *ctx, size_t from, enum split_xml_kind kind,
+    struct split_meta *meta);
+
 /* True when doc looks like Word-converted text with footnote markers. */
 int split_detect_word(const uint8_t *doc, size_t len);
 

@@ -1,5 +1,7 @@
 /* fuzz_split_reader.c - libFuzzer target for one splitter reader, chosen at
- * build time (FUZZ_FORMAT: "word-text", "html", "pdf-text", "docx"). For
+ * build time (FUZZ_FORMAT: "word-text", "html", "pdf-text", "docx",
+ * "bwb-xml", "rechtspraak-xml", "ob-xml"; the XML readers are checked
+ * strictly, their text maps byte-exactly). For
  * docx an input that is not a zip is cut at each "\0\0" into
  * word/document.xml, word/footnotes.xml and the relationships, and zipped in
  * memory with libzip, so the fuzzer reaches the XML reader as well as the

@@ -3,7 +3,9 @@
  *   index kind number start end ref_segment ref_at | text (first 60 bytes)
  * then one line per citation the parser finds in the segments
  *   cite id where start end
- * with offsets in the original (for docx/pdf: the source text, split.h).
+ * with offsets in the original (for docx/pdf: the source text, split.h);
+ * for official XML first a line "doc ID DATE" with what the document says
+ * about itself (its BWB id is passed to the parser).
  * Usage: golden_split CASE CASE.expected [format]; with VP_GOLDEN_UPDATE=1
  * in the environment it rewrites CASE.expected instead. */
 #include <stdio.h>
@@ -36,16 +38,21 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* The listing of segs, malloc'ed. The prefix is cut on a UTF-8 boundary. */
-static char *listing(const struct vp_segment *segs, size_t n,
-    const struct vp_citation *cits, size_t nc)
+static char *listing(const struct split_meta *meta,
+    const struct vp_segment *segs, size_t n, const struct vp_citation *cits,
+    size_t nc)
 {
-	size_t cap = 256 * (n + 1), used = 0;
+	size_t cap = 256 * (n + 2), used = 0;
 	for (size_t i = 0; i < nc; i++)
 		cap += 128 + 128 * cits[i].n_spans;
 	char *out = malloc(cap);
 	if (out == NULL)
 		return NULL;
 	out[0] = '\0';
+	if (meta != NULL && (meta->id[0] || meta->date[0]))
+		used += (size_t)snprintf(out, cap, "doc %s %s\n",
+		    meta->id[0] ? meta->id : "-",
+		    meta->date[0] ? meta->date : "-");
 	for (size_t i = 0; i < n; i++) {
 		const struct vp_segment *s = &segs[i];
 		size_t k = strlen(s->text);
@@ -77,6 +84,7 @@ int main(int argc, char **argv)
 	size_t len, elen, n;
 	struct vp_segment *segs;
 	struct vp_citation *cits;
+	struct split_meta meta;
 	size_t nc;
 	const char *fmt;
 	char err[256], *doc, *got, *want;
@@ -91,8 +99,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot read %s\n", argv[1]);
 		return 2;
 	}
-	rv = split_document((const uint8_t *)doc, len,
-	    argc > 3 ? argv[3] : NULL, &segs, &n, &fmt, err, sizeof(err));
+	rv = split_document_meta((const uint8_t *)doc, len,
+	    argc > 3 ? argv[3] : NULL, &segs, &n, &fmt, &meta, err,
+	    sizeof(err));
 	if (rv != VP_OK) {
 		fprintf(stderr, "%s: split failed: %s\n", argv[1], err);
 		return 1;
@@ -116,15 +125,16 @@ int main(int argc, char **argv)
 	if (split_segments_check_format((const uint8_t *)doc, len, fmt, 1, segs,
 	        n, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "%s: invariant broken: %s\n", argv[1], err);
-		if ((got = listing(segs, n, NULL, 0)) != NULL)
+		if ((got = listing(&meta, segs, n, NULL, 0)) != NULL)
 			fputs(got, stderr);
 		return 1;
 	}
-	if (prs_parse_segments(segs, n, &cits, &nc) != VP_OK) {
+	if (prs_parse_segments_doc(NULL, meta.id, segs, n, &cits, &nc) !=
+	    VP_OK) {
 		fprintf(stderr, "%s: parser failed\n", argv[1]);
 		return 1;
 	}
-	got = listing(segs, n, cits, nc);
+	got = listing(&meta, segs, n, cits, nc);
 	prs_citations_free(cits, nc);
 	split_segments_free(segs, n);
 	if (got == NULL)
