@@ -115,6 +115,47 @@ static int emit_blad(struct prs_ctx *ctx, const struct blad *b, int year,
 	return prs_emit(ctx, &c);
 }
 
+/* Emits nr, then every further number of a list "542 en 543", "12, 13 en
+ * 14" of the same year, each with its own span; *end goes past the last. */
+static int emit_list(struct prs_ctx *ctx, const struct blad *b, int year,
+    const char *nr, size_t start, size_t e, double conf, const char *reason,
+    size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, p, n, d;
+	char more[12];
+	int rv = emit_blad(ctx, b, year, nr, start, e, conf, reason, NULL);
+	for (int r = 0; r < 16 && rv == VP_OK; r++) {
+		p = prs_ws(s, len, e);
+		if (prs_at(s, len, p) == ',')
+			n = 1;
+		else if (!(n = prs_word(s, len, p, "en")))
+			break;
+		p = prs_ws(s, len, p + n);
+		if (prs_word(s, len, p, "en"))
+			p = prs_ws(s, len, p + 2);
+		if (!(d = num_at(s, len, p, 7)) ||
+		    (prs_at(s, len, p + d) == ',' &&
+		        prs_isdigit(prs_at(s, len, p + d + 1))))
+			break;
+		/* "Stb. 2004, 542 en 2005, 12": a year starts a new one */
+		if (d == 4 && prs_at(s, len, p + d) == ',')
+			break;
+		/* after a comma only inside a list "12, 13 en 14" */
+		if (n == 1) {
+			size_t q = prs_ws(s, len, p + d);
+			if (prs_at(s, len, q) != ',' &&
+			    !prs_word(s, len, q, "en"))
+				break;
+		}
+		prs_fmt(more, sizeof more, "%.*s", (int)d, s + p);
+		rv =
+		    emit_blad(ctx, b, year, more, p, p + d, conf, reason, NULL);
+		e = *end = p + d;
+	}
+	return rv;
+}
+
 int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -186,8 +227,8 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 			if ((d = num_at(s, len, q, 7))) {
 				prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + q);
 				*end = q + d;
-				return emit_blad(ctx, b, year, nr, i, q + d,
-				    1.0, NULL, NULL);
+				return emit_list(
+				    ctx, b, year, nr, i, q + d, 1.0, NULL, end);
 			}
 		}
 		if (prs_at(s, len, j) == '/' &&
@@ -203,8 +244,8 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 			return VP_OK;
 		prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + p);
 		*end = p + d;
-		return emit_blad(ctx, b, year, nr, i, p + d, 0.8,
-		    "Staatsblad year taken from the preceding date", NULL);
+		return emit_list(ctx, b, year, nr, i, p + d, 0.8,
+		    "Staatsblad year taken from the preceding date", end);
 	}
 	return VP_OK;
 }

@@ -242,6 +242,7 @@ size_t prs_pageref(
 int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_motie(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_amendement(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_aanhangsel(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_zaak(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end);

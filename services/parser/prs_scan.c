@@ -205,6 +205,7 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	case 'd': return prs_try_eu(ctx, i, end);
 	case 'a':
 		TRY(prs_try_pubid);
+		TRY(prs_try_amendement);
 		TRY(prs_try_wet);
 		TRY(prs_try_aanhangsel);
 		return prs_try_unit(ctx, i, end);
@@ -219,6 +220,7 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 		return prs_try_eu(ctx, i, end);
 	case 'n': TRY(prs_try_motie); return prs_try_ecli(ctx, i, end);
 	case 'l': return prs_try_ljn(ctx, i, end);
+	case 'm': return prs_try_amendement(ctx, i, end);
 	case 's': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
 	case 'g': TRY(prs_try_blad); return prs_try_eu(ctx, i, end);
 	case 'p':
@@ -270,9 +272,10 @@ static const char *const anchor_keys[] = {
     "www.", "wate", "wsb", "wets", "zie", /* url, blad, wetsvoorstel */
     "hoof", "tite", "afde", "para", "bijl", /* structure units of a law */
     "besl", "besc", "kade", "dire", "deci", "regu", "coun", "comm",
-    "fram", /* EU acts: Besluit 2011/753/EU, Council Directive */
-    "bean", /* de beantwoording op vraag 10 */
-    "boek", /* Boek 7 van het BW */
+    "fram",         /* EU acts: Besluit 2011/753/EU, Council Directive */
+    "bean",         /* de beantwoording op vraag 10 */
+    "boek",         /* Boek 7 van het BW */
+    "amen", "moti", /* amendement nr. 12 (Kamerstukken ...) */
 };
 
 /* The first four bytes at i as one number, letters folded to lower case

@@ -1,0 +1,137 @@
+/* test_longtail.c - the long tail of issue 11: Kamerstukken forms seen in the
+ * wild, malformed ECLIs and LJNs, other families, internal references, raw
+ * text as written, and a table that walks every reading of the grammar that
+ * repairs, guesses or completes the text: each row gives the input, the ids
+ * expected (in order) and the confidence class, so a new rule cannot add a
+ * silent guess at confidence 1 without failing a row here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "prs.h"
+#include "vp_err.h"
+
+/* Confidence classes: every citation at 1.0 (CERTAIN), every citation below
+ * 1 with a reason (GUESS), nothing found (NONE). */
+enum cls { CERTAIN, GUESS, NONE };
+
+struct row {
+	const char *text;
+	const char *ids; /* ';'-separated, in order of the text */
+	enum cls cls;
+};
+
+static void check_row(const struct row *r)
+{
+	struct vp_citation *c = NULL;
+	size_t n = 0, len = strlen(r->text);
+	char got[1024] = "";
+	assert_int_equal(prs_parse_text(r->text, len, &c, &n), VP_OK);
+	for (size_t k = 0; k < n; k++) {
+		const struct vp_span *s = &c[k].spans[0];
+		/* raw is exactly the bytes start..end point at */
+		assert_true(s->start < s->end && s->end <= len);
+		assert_int_equal(strlen(s->raw), s->end - s->start);
+		assert_memory_equal(
+		    s->raw, r->text + s->start, s->end - s->start);
+		if (k)
+			strncat(got, ";", sizeof got - strlen(got) - 1);
+		strncat(got, c[k].id, sizeof got - strlen(got) - 1);
+	}
+	if (strcmp(got, r->ids) || (r->cls == NONE) != (n == 0)) {
+		print_message("input: %s\nexpected: %s\ngot:      %s\n",
+		    r->text, r->ids, got);
+		fail();
+	}
+	for (size_t k = 0; k < n; k++) {
+		bool sure = c[k].confidence >= 1.0;
+		if (sure != (r->cls == CERTAIN)) {
+			print_message("input: %s\n%s at confidence %.2f (%s)\n",
+			    r->text, c[k].id, c[k].confidence,
+			    c[k].reason ? c[k].reason : "no reason");
+			fail();
+		}
+		if (!sure)
+			assert_true(c[k].reason && c[k].reason[0]);
+	}
+	prs_citations_free(c, n);
+}
+
+static void run(const struct row *rows, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		check_row(&rows[k]);
+}
+
+#define RUN(rows) run(rows, sizeof rows / sizeof *rows)
+
+/* Issue 11 item 1: the Kamerstukken long tail. */
+static void test_kamerstuk_longtail(void **state)
+{
+	static const struct row rows[] = {
+	    /* a range with a plain hyphen: every number, not a dossier */
+	    {"Kamerstukken II 2003/04, 29 200, nrs. 10-13",
+	        "kst-29200-10;kst-29200-11;kst-29200-12;kst-29200-13", CERTAIN},
+	    {"Kamerstukken II 2003/04, 29 200, nr. 10-12",
+	        "kst-29200-10;kst-29200-11;kst-29200-12", CERTAIN},
+	    /* lists after a singular label */
+	    {"Kamerstukken II 2003/04, 29 200, nr. 3 en 4",
+	        "kst-29200-3;kst-29200-4", CERTAIN},
+	    {"Stb. 2004, 542 en 543", "stb-2004-542;stb-2004-543", CERTAIN},
+	    {"Stb. 2004, 542, 543 en 544.",
+	        "stb-2004-542;stb-2004-543;stb-2004-544", CERTAIN},
+	    {"Stb. 2004, 542, 10 procent", "stb-2004-542", CERTAIN},
+	    {"Stb. 1994, 12 en Stb. 1995, 13", "stb-1994-12;stb-1995-13",
+	        CERTAIN},
+	    /* continuations after page references */
+	    {"Kamerstukken II 2003/04, 29 200, nr. 8, p. 3 en 4, en nr. 11",
+	        "kst-29200-8;kst-29200-11", CERTAIN},
+	    {"Kamerstukken II 2003/04, 29 200, nr. 8, p. 3, nr. 11",
+	        "kst-29200-8;kst-29200-11", CERTAIN},
+	    /* a hyphenated dossier, toevoeging after a space */
+	    {"Kamerstukken Tweede Kamer 32-500 VII nr 9", "kst-32500-VII-9",
+	        CERTAIN},
+	    /* several dossiers, several vergaderjaren */
+	    {"Kamerstukken II 2003/04, 10 900, 10 901",
+	        "dossier:10900;dossier:10901", CERTAIN},
+	    {"Kamerstukken II 2001/02-2003/04, 28 101", "dossier:28101",
+	        CERTAIN},
+	    /* the number, or half the dossier, on the next line */
+	    {"Kamerstukken II 2003/04, 29 200,\nnr.\n12", "kst-29200-12",
+	        CERTAIN},
+	    {"Kamerstukken II 2003/04, 29\n200, nr. 12", "kst-29200-12",
+	        CERTAIN},
+	    /* Eerste Kamer letters in brackets */
+	    {"(36.200 VII / 36.200 IV, F)", "kst-36200-VII-F", GUESS},
+	    {"motie-Jansen (35.420, C)", "kst-35420-C", GUESS},
+	    {"(34.775, D)", "kst-34775-D", GUESS},
+	    /* the ondernummer before the citation */
+	    {"amendement nr. 12 (Kamerstukken II 2003/04, 29 200)",
+	        "kst-29200-12", GUESS},
+	    {"het amendement nr. 7 (kamerstukken II 1997/98, 25 159)",
+	        "kst-25159-7", GUESS},
+	    {"de motie nr. 3 (Kamerstukken II 2019/20, 35 300)", "kst-35300-3",
+	        GUESS},
+	    /* vergaderjaar typo: the nearest valid one, with a reason */
+	    {"Kamerstukken II 2022–203, 36 200, nr. 5", "kst-36200-5", GUESS},
+	    {"Kamerstukken II 2022-223, 36 200, nr. 5", "kst-36200-5", GUESS},
+	    /* numbers the grammar cannot read: the dossier is not sure */
+	    {"Kamerstukken II 2003/04, 29 200, nrs. x", "dossier:29200", GUESS},
+	};
+	(void)state;
+	RUN(rows);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_kamerstuk_longtail),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
