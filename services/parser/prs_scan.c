@@ -180,6 +180,7 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	} while (0)
 	switch (c | 0x20) {
 	case 'h':
+		TRY(prs_try_ecli);
 		TRY(prs_try_url);
 		TRY(prs_try_pubid);
 		TRY(prs_try_handelingen);
@@ -222,12 +223,16 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	case 'l': return prs_try_ljn(ctx, i, end);
 	case 'm': return prs_try_amendement(ctx, i, end);
 	case 's': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
-	case 'g': TRY(prs_try_blad); return prs_try_eu(ctx, i, end);
+	case 'g':
+		TRY(prs_try_ecli);
+		TRY(prs_try_blad);
+		return prs_try_eu(ctx, i, end);
 	case 'p':
+		TRY(prs_try_ecli);
 		TRY(prs_try_pubid);
 		TRY(prs_try_blad);
 		return prs_try_unit(ctx, i, end);
-	case 'r':
+	case 'r': TRY(prs_try_ecli); return prs_try_eu(ctx, i, end);
 	case 'v':
 	case 'f':
 	case 'u': return prs_try_eu(ctx, i, end);
@@ -276,6 +281,7 @@ static const char *const anchor_keys[] = {
     "bean",         /* de beantwoording op vraag 10 */
     "boek",         /* Boek 7 van het BW */
     "amen", "moti", /* amendement nr. 12 (Kamerstukken ...) */
+    "rvs:", "hr:", "phr:", "crvb", "cbb:", "rb", "gh", /* RVS:1984:AH1234 */
 };
 
 /* The first four bytes at i as one number, letters folded to lower case

@@ -128,10 +128,47 @@ static void test_kamerstuk_longtail(void **state)
 	RUN(rows);
 }
 
+/* Issue 11 item 2: every malformed ECLI is reported below 1 with its reason,
+ * never dropped and never another decision; LJNs with and without court. */
+static void test_ecli_malformed(void **state)
+{
+	static const struct row rows[] = {
+	    {"ECLI:NL:HR:2012BY0957", "ECLI:NL:HR:2012:BY0957", GUESS},
+	    {"ECLI:NL:GHARL:2018,7410", "ECLI:NL:GHARL:2018:7410", GUESS},
+	    {"ECLI:NL:GHAMS:2009:BK:4978", "ECLI:NL:GHAMS:2009:BK4978", GUESS},
+	    {"ECLI:NL:CRVB:2018:2018:3366", "ECLI:NL:CRVB:2018:3366", GUESS},
+	    {"ECLI:HR:2010:BO1713", "ECLI:NL:HR:2010:BO1713", GUESS},
+	    {"ECLI:NLHR:2010:392", "ECLI:NL:HR:2010:392", GUESS},
+	    {"ECLI:NLCBB:2019:4", "ECLI:NL:CBB:2019:4", GUESS},
+	    {"ECLI:NL:HR:2010:LJN BO1713", "ECLI:NL:HR:2010:BO1713", GUESS},
+	    {"zie RVS:1984:AH1234.", "ECLI:NL:RVS:1984:AH1234", GUESS},
+	    {"ECLI:NL:2018:1664", "ECLI:NL:?:2018:1664", GUESS},
+	    {"ELCI:NL:HR:2010:392", "ECLI:NL:HR:2010:392", GUESS},
+	    {"EU:C:2007:343,", "ECLI:EU:C:2007:343", GUESS},
+	    /* well-formed stays certain; a comma after the number is not
+	     * part of it */
+	    {"ECLI:NL:HR:2010:392, r.o. 3", "ECLI:NL:HR:2010:392", CERTAIN},
+	    {"ECLI:SI:VSRS:2014:VIII.IPS.90.2014",
+	        "ECLI:SI:VSRS:2014:VIII.IPS.90.2014", CERTAIN},
+	    /* LJN with the court and date beside it becomes the ECLI */
+	    {"HR 3 maart 2006, LJN AU1234", "ECLI:NL:HR:2006:AU1234", GUESS},
+	    {"ABRvS 11 februari 2004, LJN AO3393", "ECLI:NL:RVS:2004:AO3393",
+	        GUESS},
+	    /* without them (or with a court whose code changed) an LJN */
+	    {"LJN AU1234", "LJN:AU1234", GUESS},
+	    {"Hof Amsterdam 3 maart 2006, LJN AU1234", "LJN:AU1234", GUESS},
+	    {"om 17:40:59 uur", "", NONE},
+	    {"ECLI:EU:C:1984:ab3254", "", NONE},
+	};
+	(void)state;
+	RUN(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_kamerstuk_longtail),
+	    cmocka_unit_test(test_ecli_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
