@@ -112,6 +112,8 @@ static int emit_blad(struct prs_ctx *ctx, const struct blad *b, int year,
 	prs_cit_field(&c, issue ? "issue" : "nummer", nr);
 	if (issue || !nr[0])
 		prs_cit_field(&c, "lookup", b->prefix);
+	if (!nr[0]) /* a year without number: the citation is incomplete */
+		prs_cit_field(&c, "incomplete", "nummer");
 	return prs_emit(ctx, &c);
 }
 
@@ -156,6 +158,75 @@ static int emit_list(struct prs_ctx *ctx, const struct blad *b, int year,
 	return rv;
 }
 
+/* Words of pat (ASCII, one space between words) at j, case-insensitive,
+ * any run of white space (line breaks too) between them. Returns the
+ * position after them, or 0. */
+static size_t words_at(const char *s, size_t len, size_t j, const char *pat)
+{
+	for (; *pat; pat++) {
+		if (*pat == ' ') {
+			size_t w = prs_ws(s, len, j);
+			if (w == j)
+				return 0;
+			j = w;
+		} else if (!prs_byte_eq(
+		               prs_at(s, len, j), (unsigned char)*pat)) {
+			return 0;
+		} else {
+			j++;
+		}
+	}
+	return prs_isalnum(prs_at(s, len, j)) ? 0 : j;
+}
+
+/* The heading of a published gazette: "TRACTATENBLAD VAN HET KONINKRIJK
+ * DER NEDERLANDEN. JAARGANG 2004 Nr. 60" (also STAATSBLAD, over several
+ * lines). */
+static int try_heading(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	static const struct {
+		const char *word;
+		size_t blad; /* index in blads */
+	} heads[] = {{"TRACTATENBLAD", 4}, {"STAATSBLAD", 0}};
+	const char *s = ctx->s;
+	size_t len = ctx->len, j = 0, d, n;
+	const struct blad *b = NULL;
+	int year;
+	char nr[12];
+	bool pl;
+	for (size_t k = 0; k < sizeof heads / sizeof *heads && !b; k++) {
+		size_t l = strlen(heads[k].word);
+		if (i + l <= len && !memcmp(s + i, heads[k].word, l) &&
+		    !prs_isalnum(prs_at(s, len, i + l))) {
+			b = &blads[heads[k].blad];
+			j = i + l;
+		}
+	}
+	if (!b || !(j = words_at(s, len, prs_ws(s, len, j),
+	                "van het koninkrijk der nederlanden")))
+		return VP_OK;
+	if (prs_at(s, len, j) == '.')
+		j++;
+	if (!(j = words_at(s, len, prs_ws(s, len, j), "jaargang")))
+		return VP_OK;
+	j = prs_ws(s, len, j);
+	if (prs_ndigits(s, len, j, 5) != 4 ||
+	    prs_isalnum(prs_at(s, len, j + 4)))
+		return VP_OK;
+	year = (s[j] - '0') * 1000 + (s[j + 1] - '0') * 100 +
+	       (s[j + 2] - '0') * 10 + (s[j + 3] - '0');
+	if (year < 1800 || year > 2199)
+		return VP_OK;
+	j = prs_ws(s, len, j + 4);
+	if ((n = prs_nr_label(s, len, j, &pl)))
+		j = prs_ws(s, len, j + n);
+	if (!(d = num_at(s, len, j, 7)))
+		return VP_OK;
+	prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + j);
+	*end = j + d;
+	return emit_blad(ctx, b, year, nr, i, j + d, 1.0, NULL, NULL);
+}
+
 int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -166,6 +237,11 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 	bool issue = false;
 
 	*end = i;
+	if (prs_isupper(prs_at(s, len, i + 1))) {
+		int rv = try_heading(ctx, i, end);
+		if (rv != VP_OK || *end > i)
+			return rv;
+	}
 	for (size_t k = 0; k < sizeof blads / sizeof *blads; k++) {
 		size_t l;
 		/* cheap: most entries end here */
@@ -263,15 +339,22 @@ static int try_cvdr(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (d < 3 || d > 8)
 		return VP_OK;
 	p = i + 4 + d;
-	if (prs_at(s, len, p) == '_' && (e = prs_ndigits(s, len, p + 1, 3)) &&
-	    e < 3)
+	/* the expression after '_' ("CVDR101405_1") or, as written in
+	 * URLs and some texts, after '/' ("CVDR123456/2") */
+	if ((prs_at(s, len, p) == '_' || prs_at(s, len, p) == '/') &&
+	    (e = prs_ndigits(s, len, p + 1, 3)) && e < 3 &&
+	    !prs_isalnum(prs_at(s, len, p + 1 + e)) &&
+	    prs_at(s, len, p + 1 + e) != '/')
 		p += 1 + e;
 	else
 		e = 0;
 	if (prs_isalnum(prs_at(s, len, p)))
 		return VP_OK;
 	prs_fmt(work, sizeof work, "CVDR%.*s", (int)d, s + i + 4);
-	prs_fmt(id, sizeof id, "%.*s", (int)(p - i), s + i);
+	if (e)
+		prs_fmt(id, sizeof id, "%s_%.*s", work, (int)e, s + p - e);
+	else
+		prs_fmt(id, sizeof id, "%s", work);
 	prs_fmt(url, sizeof url,
 	    "https://lokaleregelgeving.overheid.nl/%s%s%.*s", work,
 	    e ? "/" : "", (int)e, s + i + 5 + d);

@@ -256,6 +256,7 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_celex(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_internal(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_internal_bare(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_ecli_bare(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end);

@@ -202,7 +202,8 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 		TRY(prs_try_pubid);
 		TRY(prs_try_eu);
 		TRY(prs_try_internal);
-		return prs_try_unit(ctx, i, end);
+		TRY(prs_try_unit);
+		return prs_try_internal_bare(ctx, i, end);
 	case 'd': return prs_try_eu(ctx, i, end);
 	case 'a':
 		TRY(prs_try_pubid);
@@ -231,9 +232,10 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 		TRY(prs_try_ecli);
 		TRY(prs_try_pubid);
 		TRY(prs_try_blad);
-		return prs_try_unit(ctx, i, end);
+		TRY(prs_try_unit);
+		return prs_try_internal_bare(ctx, i, end);
 	case 'r': TRY(prs_try_ecli); return prs_try_eu(ctx, i, end);
-	case 'v':
+	case 'v': TRY(prs_try_internal_bare); return prs_try_eu(ctx, i, end);
 	case 'f':
 	case 'u': return prs_try_eu(ctx, i, end);
 	case 'z': return prs_try_internal(ctx, i, end);
@@ -279,6 +281,7 @@ static const char *const anchor_keys[] = {
     "besl", "besc", "kade", "dire", "deci", "regu", "coun", "comm",
     "fram",         /* EU acts: Besluit 2011/753/EU, Council Directive */
     "bean",         /* de beantwoording op vraag 10 */
+    "vraa", "vrag", /* vraag 3, vragen 2 en 3 */
     "boek",         /* Boek 7 van het BW */
     "amen", "moti", /* amendement nr. 12 (Kamerstukken ...) */
     "rvs:", "hr:", "phr:", "crvb", "cbb:", "rb", "gh", /* RVS:1984:AH1234 */

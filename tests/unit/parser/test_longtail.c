@@ -164,11 +164,77 @@ static void test_ecli_malformed(void **state)
 	RUN(rows);
 }
 
+/* Issue 11 item 3: other families. */
+static void test_other_families(void **state)
+{
+	static const struct row rows[] = {
+	    {"TRACTATENBLAD VAN HET KONINKRIJK DER NEDERLANDEN. JAARGANG 2004 "
+	     "Nr. 60",
+	        "trb-2004-60", CERTAIN},
+	    {"TRACTATENBLAD\nVAN HET\nKONINKRIJK DER NEDERLANDEN\n\n"
+	     "JAARGANG 1966 Nr. 12",
+	        "trb-1966-12", CERTAIN},
+	    {"STAATSBLAD VAN HET KONINKRIJK DER NEDERLANDEN\nJaargang 2010 "
+	     "311",
+	        "stb-2010-311", CERTAIN},
+	    {"CVDR123456/2", "CVDR123456_2", CERTAIN},
+	    {"CVDR101405_1", "CVDR101405_1", CERTAIN},
+	    {"zie lokaleregelgeving.overheid.nl/CVDR401319/1.", "CVDR401319_1",
+	        CERTAIN},
+	    /* a year and no number: incomplete, below 1 */
+	    {"Stb. 2004", "stb-2004", GUESS},
+	    {"Staatsblad 1998.", "stb-1998", GUESS},
+	};
+	struct vp_citation *c = NULL;
+	size_t n = 0;
+	bool flagged = false;
+	(void)state;
+	RUN(rows);
+	assert_int_equal(prs_parse_text("Stb. 2004", 9, &c, &n), VP_OK);
+	assert_int_equal(n, 1);
+	for (size_t k = 0; k < c[0].n_fields; k++)
+		flagged |= !strcmp(c[0].fields[k].key, "incomplete");
+	assert_true(flagged);
+	prs_citations_free(c, n);
+}
+
+/* Issue 11 item 5 (parser side): references inside the document. */
+static void test_internal_refs(void **state)
+{
+	static const struct row rows[] = {
+	    {"Voor het antwoord verwijs ik naar de beantwoording op vraag 10.",
+	        "internal:vraag-10", CERTAIN},
+	    {"Met de beantwoording van vraag 3 is dit beantwoord.",
+	        "internal:vraag-3", CERTAIN},
+	    {"zie de antwoorden op vragen 2 en 3",
+	        "internal:vraag-2;internal:vraag-3", CERTAIN},
+	    {"Zie het antwoord op vraag 4 t/m 7",
+	        "internal:vraag-4;internal:vraag-5;internal:vraag-6;"
+	        "internal:vraag-7",
+	        CERTAIN},
+	    {"zie paragraaf 2.1", "internal:paragraaf-2.1", CERTAIN},
+	    /* without "zie": read, below 1 */
+	    {"zoals in bijlage 2 staat", "internal:bijlage-2", GUESS},
+	    {"De vragen 2, 3 en 5 worden samen beantwoord.",
+	        "internal:vraag-2;internal:vraag-3;internal:vraag-5", GUESS},
+	    {"vragen 4 tot en met 6",
+	        "internal:vraag-4;internal:vraag-5;internal:vraag-6", GUESS},
+	    /* a quantity, and a law's annex, are not */
+	    {"de vraag 3 keer stellen", "", NONE},
+	    {"bijlage 2 bij de Wet op de ondernemingsraden",
+	        "jci1.3:c:BWBR0002747&bijlage=2", CERTAIN},
+	};
+	(void)state;
+	RUN(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_kamerstuk_longtail),
 	    cmocka_unit_test(test_ecli_malformed),
+	    cmocka_unit_test(test_other_families),
+	    cmocka_unit_test(test_internal_refs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
