@@ -38,6 +38,15 @@ int prs_parse_segments_with(const struct prs_laws *laws,
     const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
     size_t *n_out);
 
+/* prs_parse_segments_with, given also the original document the segments
+ * were split from (NULL: unknown): then a span's raw is the document's own
+ * bytes start..end whenever they differ from the segment text only in white
+ * space (a line break inside a citation in a text file), and the segment's
+ * form is kept in the field "normalised". */
+int prs_parse_segments_doc(const struct prs_laws *laws,
+    const struct vp_segment *segs, size_t n_segs, const char *doc,
+    size_t doc_len, struct vp_citation **out, size_t *n_out);
+
 /* Frees an array returned by the functions above. */
 void prs_citations_free(struct vp_citation *cits, size_t n);
 

@@ -53,7 +53,9 @@ struct prs_ctx {
 	const uint64_t *law_filter;    /* prs_laws_maybe */
 	const struct vp_segment *segs; /* whole document (or NULL) */
 	size_t n_segs;
-	const char *doc; /* plain-text document when segs is NULL */
+	const char *doc;  /* plain-text document when segs is NULL */
+	const char *orig; /* the original document of the segments, or NULL */
+	size_t orig_len;
 	size_t doc_len;
 	struct prs_def defs[PRS_MAX_DEFS];
 	size_t n_defs;

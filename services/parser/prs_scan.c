@@ -62,10 +62,57 @@ static char *dup_raw(const char *s, size_t n)
 	return p;
 }
 
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+/* Whether the original bytes o[0..on) are the segment text t[0..tn) as
+ * written, the splitter having only folded white space (a line break read
+ * as a space, CR LF as one space). Linear in on + tn. */
+static bool same_but_blanks(const char *o, size_t on, const char *t, size_t tn)
+{
+	size_t a = 0, b = 0;
+	while (a < on && b < tn) {
+		unsigned char x = (unsigned char)o[a], y = (unsigned char)t[b];
+		if (is_blank(x) && is_blank(y)) {
+			while (a < on && is_blank((unsigned char)o[a]))
+				a++;
+			while (b < tn && is_blank((unsigned char)t[b]))
+				b++;
+		} else if (x == y && x) {
+			a++;
+			b++;
+		} else {
+			return false;
+		}
+	}
+	return a == on && b == tn;
+}
+
 static int fill(
     struct prs_ctx *ctx, struct vp_citation *v, const struct prs_cit *c)
 {
 	struct vp_span *sp;
+	const char *raw = ctx->s + c->start;
+	size_t raw_len = c->end - c->start, extra = 0;
+	bool orig = false;
+	if (ctx->seg && ctx->orig) {
+		/* raw is the text as written: the document's own bytes when
+		 * they differ from the segment text only in white space (a
+		 * text file's line breaks); the segment's form goes to the
+		 * field "normalised" */
+		uint64_t a = vp_segment_orig(ctx->seg, c->start),
+		         b = vp_segment_orig_end(ctx->seg, c->end);
+		if (a < b && b <= ctx->orig_len &&
+		    (b - a != raw_len || memcmp(ctx->orig + a, raw, raw_len)) &&
+		    same_but_blanks(
+		        ctx->orig + a, (size_t)(b - a), raw, raw_len)) {
+			orig = true;
+			extra = 1;
+		}
+	}
 	if (!(v->family = dup(c->family)) || !(v->id = dup(c->id)))
 		return VP_ENOMEM;
 	if (c->url && !(v->url = dup(c->url)))
@@ -73,8 +120,8 @@ static int fill(
 	if (c->reason && !(v->reason = dup(c->reason)))
 		return VP_ENOMEM;
 	v->confidence = c->confidence;
-	if (c->n_fields) {
-		v->fields = calloc(c->n_fields, sizeof *v->fields);
+	if (c->n_fields + extra) {
+		v->fields = calloc(c->n_fields + extra, sizeof *v->fields);
 		if (!v->fields)
 			return VP_ENOMEM;
 		for (size_t k = 0; k < c->n_fields; k++) {
@@ -82,6 +129,14 @@ static int fill(
 			v->fields[k].val = dup(c->vals[k]);
 			v->n_fields = k + 1;
 			if (!v->fields[k].key || !v->fields[k].val)
+				return VP_ENOMEM;
+		}
+		if (orig) {
+			struct vp_kv *kv = &v->fields[c->n_fields];
+			kv->key = dup("normalised");
+			kv->val = dup_raw(raw, raw_len);
+			v->n_fields = c->n_fields + 1;
+			if (!kv->key || !kv->val)
 				return VP_ENOMEM;
 		}
 	}
@@ -98,7 +153,11 @@ static int fill(
 		sp->start = c->start;
 		sp->end = c->end;
 	}
-	if (!(sp->raw = dup_raw(ctx->s + c->start, c->end - c->start)))
+	if (orig) {
+		raw = ctx->orig + sp->start;
+		raw_len = (size_t)(sp->end - sp->start);
+	}
+	if (!(sp->raw = dup_raw(raw, raw_len)))
 		return VP_ENOMEM;
 	return VP_OK;
 }
@@ -575,6 +634,13 @@ int prs_parse_segments_with(const struct prs_laws *laws,
     const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
     size_t *n_out)
 {
+	return prs_parse_segments_doc(laws, segs, n_segs, NULL, 0, out, n_out);
+}
+
+int prs_parse_segments_doc(const struct prs_laws *laws,
+    const struct vp_segment *segs, size_t n_segs, const char *doc,
+    size_t doc_len, struct vp_citation **out, size_t *n_out)
+{
 	struct prs_ctx *ctx;
 	char where[64];
 	int rv = VP_OK;
@@ -584,6 +650,8 @@ int prs_parse_segments_with(const struct prs_laws *laws,
 	*n_out = 0;
 	if (!(ctx = ctx_new(laws)))
 		return VP_ENOMEM;
+	ctx->orig = doc;
+	ctx->orig_len = doc ? doc_len : 0;
 	ctx->segs = segs;
 	ctx->n_segs = n_segs;
 	for (size_t k = 0; k < n_segs; k++)

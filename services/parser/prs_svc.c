@@ -41,7 +41,8 @@ int prs_job(void *arg, const struct vp_msg *job, struct vp_ready *res)
 		return vp_job_fail(
 		    res, VP_EINVAL, "parser got a job that is not parse.req");
 	if (q->n_segments > 0)
-		rv = prs_parse_segments_with(laws, q->segments, q->n_segments,
+		rv = prs_parse_segments_doc(laws, q->segments, q->n_segments,
+		    (const char *)q->doc, q->doc ? q->doc_len : 0,
 		    &res->citations, &res->n_citations);
 	else
 		rv = prs_parse_text_with(laws, q->text ? q->text : "",

@@ -228,6 +228,60 @@ static void test_internal_refs(void **state)
 	RUN(rows);
 }
 
+/* Issue 11 item 7: raw is the text as written. A text file's line break
+ * inside a citation is a space in the segment text; given the original
+ * document, raw is its bytes start..end and the segment's form goes to the
+ * field "normalised". Without the document, raw stays the segment text. */
+static void test_raw_as_written(void **state)
+{
+	static const char doc[] = "Zie Kamerstukken II 2003/04, 29 200,\r\n"
+	                          "nr. 12 en ECLI:NL:HR:2010:\n392.";
+	/* the splitter's text: CR LF folded to one space, LF to a space */
+	static const char text[] = "Zie Kamerstukken II 2003/04, 29 200, "
+	                           "nr. 12 en ECLI:NL:HR:2010: 392.";
+	/* text offset 37 ("nr.") is original offset 38 */
+	uint64_t map[] = {0, 0, 37, 38};
+	struct vp_segment seg = {0};
+	struct vp_citation *c = NULL;
+	size_t n = 0;
+	(void)state;
+	seg.kind = "paragraph";
+	seg.number = 1;
+	seg.text = (char *)text;
+	seg.start = 0;
+	seg.end = sizeof doc - 1;
+	seg.map = map;
+	seg.n_map = 4;
+	assert_int_equal(
+	    prs_parse_segments_doc(NULL, &seg, 1, doc, sizeof doc - 1, &c, &n),
+	    VP_OK);
+	assert_int_equal(n, 2);
+	for (size_t k = 0; k < n; k++) {
+		const struct vp_span *sp = &c[k].spans[0];
+		const char *norm = NULL;
+		assert_int_equal(strlen(sp->raw), sp->end - sp->start);
+		assert_memory_equal(
+		    sp->raw, doc + sp->start, sp->end - sp->start);
+		for (size_t f = 0; f < c[k].n_fields; f++)
+			if (!strcmp(c[k].fields[f].key, "normalised"))
+				norm = c[k].fields[f].val;
+		assert_non_null(norm);
+		assert_null(strchr(norm, '\n'));
+	}
+	assert_string_equal(c[0].id, "kst-29200-12");
+	assert_string_equal(
+	    c[0].spans[0].raw, "Kamerstukken II 2003/04, 29 200,\r\nnr. 12");
+	assert_string_equal(c[1].spans[0].raw, "ECLI:NL:HR:2010:\n392");
+	prs_citations_free(c, n);
+	/* without the document: the segment text, no extra field */
+	assert_int_equal(prs_parse_segments(&seg, 1, &c, &n), VP_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(c[1].spans[0].raw, "ECLI:NL:HR:2010: 392");
+	for (size_t f = 0; f < c[1].n_fields; f++)
+		assert_string_not_equal(c[1].fields[f].key, "normalised");
+	prs_citations_free(c, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +289,7 @@ int main(void)
 	    cmocka_unit_test(test_ecli_malformed),
 	    cmocka_unit_test(test_other_families),
 	    cmocka_unit_test(test_internal_refs),
+	    cmocka_unit_test(test_raw_as_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
