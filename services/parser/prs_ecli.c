@@ -272,6 +272,8 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if (comma)
 		REPAIR(0.8, "comma written for a colon");
+	if (memchr(s + i, ';', tn.start + tn.n - i))
+		REPAIR(0.9, "semicolon written for a colon");
 	if (no_court)
 		strcpy(court, "?");
 	else

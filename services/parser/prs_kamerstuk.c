@@ -20,6 +20,9 @@ struct kst {
 	char nrs[MAX_NRS][12];
 	size_t n_nrs;
 	char pages[64];
+	/* a reading that guessed: confidence at most cap, with why */
+	double cap;
+	const char *why;
 };
 
 /* Dossier number at j: 5 digits, optionally grouped "35 300" / "35.300", or 4
@@ -117,6 +120,16 @@ static void kst_reset(struct kst *k)
 	k->pages[0] = 0;
 	k->vj_repaired = false;
 	k->n_nrs = 0;
+	k->cap = 1.0;
+	k->why = NULL;
+}
+
+static void guess(struct kst *k, double cap, const char *why)
+{
+	if (cap < k->cap) {
+		k->cap = cap;
+		k->why = why;
+	}
 }
 
 static void add_nr(struct kst *k, const char *nr)
@@ -155,6 +168,10 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 	if (k->vj_repaired && confidence > 0.9) {
 		c.confidence = 0.9;
 		c.reason = "vergaderjaar repaired (second year garbled)";
+	}
+	if (k->cap < c.confidence) {
+		c.confidence = k->cap;
+		c.reason = k->why;
 	}
 	prs_cit_field(&c, "chamber",
 	    k->chamber == 't'   ? "tk"
@@ -289,6 +306,10 @@ static size_t ondernummers(
 	    s, len, p, (label || comma || paren) ? 5 : 4, true, label, nr);
 	if (!m)
 		return j;
+	if (!label && !comma && !paren)
+		guess(k, 0.9,
+		    "ondernummer without 'nr.' or comma after the "
+		    "dossier");
 	add_nr(k, nr);
 	p += m;
 	/* a singular label also lists ("nr. 3 en 4", "nr. 10-13"), but
@@ -365,6 +386,10 @@ static size_t dossier_part(
 		                         (num && k->toev[0] != '0'))) {
 			/* "31 700 D" is an EK letter, "35510-21" is
 			 * dossier-ondernummer */
+			if (spaced)
+				guess(k, 0.9,
+				    "letter after the dossier read as "
+				    "an Eerste Kamer ondernummer");
 			add_nr(k, k->toev);
 			k->toev[0] = 0;
 		}
@@ -555,6 +580,10 @@ int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end)
 		if (prs_at(s, len, j) == ',')
 			j = prs_ws(s, len, j + 1);
 		if ((n = prs_chamber(s, len, j, &k.chamber))) {
+			if (n == 2 && s[j] == '1' && s[j + 1] == '1')
+				guess(&k, 0.9,
+				    "chamber written '11': read as II "
+				    "(OCR)");
 			j = prs_ws(s, len, j + n);
 			if (prs_at(s, len, j) == ',')
 				j = prs_ws(s, len, j + 1);

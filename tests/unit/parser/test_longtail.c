@@ -282,6 +282,77 @@ static void test_raw_as_written(void **state)
 	prs_citations_free(c, n);
 }
 
+/* Issue 11 item 8: every path of the grammar that repairs, guesses or
+ * completes the text, one row each, with the plain forms beside them that
+ * must stay certain. A new guessing rule needs a row here. */
+static void test_confidence_table(void **state)
+{
+	static const struct row rows[] = {
+	    /* Kamerstukken */
+	    {"Kamerstukken II 2009/10, 32 217, nr. 2", "kst-32217-2", CERTAIN},
+	    {"Kamerstukken I 2009/10, 32217, A", "kst-32217-A", CERTAIN},
+	    {"Kamerstukken II, 31 459 22", "kst-31459-22", GUESS},
+	    {"Kamerstuk I 31 145 D", "kst-31145-D", GUESS},
+	    {"Kamerstukken 11 2008/09, 31 700, nr. 3", "kst-31700-3", GUESS},
+	    {"Tweede Kamer 2008-2009, 31459, 22", "kst-31459-22", GUESS},
+	    {"Kamerstukken II 1985/86, 19 559, nr. 6", "kst-19559-6", GUESS},
+	    {"Kamerstukken II, Zitting 1958-1959-5380, Nr. 3", "kst-5380-3",
+	        GUESS},
+	    {"Kamerstukken II, 2020-2021, nr. 3011", "ah-tk-20202021-3011",
+	        GUESS},
+	    {"Kamerstukken II, 2024-2025, nr. 2025Z14549", "2025Z14549", GUESS},
+	    {"wetsvoorstel 29976", "dossier:29976", GUESS},
+	    {"21501-20", "kst-21501-20", GUESS},
+	    {"35570-XIV-46", "kst-35570-XIV-46", GUESS},
+	    {"Zij krijgt nr. 22(30196).", "kst-30196-22", GUESS},
+	    {"35746, nr. 3", "kst-35746-3", GUESS},
+	    {"(25026, nr. 1)", "kst-25026-1", CERTAIN},
+	    {"Kamerstukken II 2022–203, 36 200, nr. 5", "kst-36200-5", GUESS},
+	    /* Aanhangsel and Handelingen */
+	    {"Aanhangsel Handelingen II 2022/23, nr. 3276",
+	        "ah-tk-20222023-3276", CERTAIN},
+	    {"Aanhangsel Handelingen, vergaderjaar 2022–2023, nr. 3276",
+	        "ah-tk-20222023-3276", GUESS},
+	    {"Aanhangsel Handelingen II 2025/26, nr. 12",
+	        "aanhangsel:20252026:12", GUESS},
+	    {"Handelingen II 2010/11, nr. 108, item 5, p. 25-36",
+	        "h-tk-20102011-108-5", CERTAIN},
+	    {"Handelingen II 2007/08, nr. 108, p. 7909-7943",
+	        "h-tk-20072008-7909-7943", GUESS},
+	    {"Handelingen II 2010/11, nr. 108", "h-tk-20102011-108", GUESS},
+	    {"Handelingen 2012-2013, nr. 71, item 15", "h-tk-20122013-71-15",
+	        GUESS},
+	    {"Handelingen I 23 juni 2009, 36–1624", "h-ek-20082009-36-p1624",
+	        GUESS},
+	    {"Handelingen II 1995-1996, 24 692, nr. 3, p. 14", "kst-24692-3",
+	        GUESS},
+	    /* gazettes */
+	    {"Stcrt. 2015, 10247", "stcrt-2015-10247", CERTAIN},
+	    {"Staatscourant van 16 juni 2005, nr. 114", "stcrt-2005-114",
+	        GUESS},
+	    {"wet van 7 juni 2006, Stb. 330", "stb-2006-330", GUESS},
+	    {"Stb. 2011", "stb-2011", GUESS},
+	    /* case law */
+	    {"ECLI:NL:HR:2020:123", "ECLI:NL:HR:2020:123", CERTAIN},
+	    {"ECLI;EU;T;2015;314", "ECLI:EU:T:2015:314", GUESS},
+	    {"ECLI:RVS:2013:CA0629)", "ECLI:NL:RVS:2013:CA0629", GUESS},
+	    {"ECI:NL:HR:2010:392", "ECLI:NL:HR:2010:392", GUESS},
+	    {"LJN: AB4535", "LJN:AB4535", GUESS},
+	    /* EU acts: the CELEX number is derived */
+	    {"Verordening (EU) 2016/679", "CELEX:32016R0679", GUESS},
+	    {"Richtlijn 2008/98/EG", "CELEX:32008L0098", GUESS},
+	    {"32016R0679", "CELEX:32016R0679", GUESS},
+	    /* explicit identifiers */
+	    {"kst-36606-3", "kst-36606-3", CERTAIN},
+	    {"2023Z01234", "2023Z01234", CERTAIN},
+	    /* law references: an ambiguous abbreviation is not certain */
+	    {"artikel 5 van de Awb", "jci1.3:c:BWBR0005537&artikel=5", CERTAIN},
+	    {"art. 19 Wpg", "wet:Wpg&artikel=19", GUESS},
+	};
+	(void)state;
+	RUN(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +361,7 @@ int main(void)
 	    cmocka_unit_test(test_other_families),
 	    cmocka_unit_test(test_internal_refs),
 	    cmocka_unit_test(test_raw_as_written),
+	    cmocka_unit_test(test_confidence_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
