@@ -106,6 +106,19 @@ static int emit_blad(struct prs_ctx *ctx, const struct blad *b, int year,
 	}
 	c.confidence = conf;
 	c.reason = reason;
+	if (!issue && nr[0] && !strcmp(b->prefix, "stcrt") &&
+	    (year < 2009 || (year == 2009 && strlen(nr) < 4))) {
+		/* the printed Staatscourant (until July 2009) numbered its
+		 * issues, at most a few hundred a year */
+		issue = "";
+		c.url = NULL;
+		if (conf > 0.7) {
+			c.confidence = 0.7;
+			c.reason =
+			    "Staatscourant before July 2009: the number is "
+			    "the issue number; the item needs a lookup";
+		}
+	}
 	c.start = start;
 	c.end = end;
 	prs_cit_field(&c, "jaargang", y);
@@ -295,8 +308,13 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 			return VP_OK;
 		j = p + 4;
 		p = prs_ws(s, len, j);
-		if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == '/') {
-			size_t q = prs_ws(s, len, p + 1);
+		if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == '/' ||
+		    (p > j && prs_nr_label(s, len, p, &(bool){false}))) {
+			/* "Stb. 2004, 542", "Stcrt. 1993 nr. 156" */
+			size_t q =
+			    prs_at(s, len, p) == ',' || prs_at(s, len, p) == '/'
+			        ? prs_ws(s, len, p + 1)
+			        : p;
 			bool pl;
 			if ((n = prs_nr_label(s, len, q, &pl)))
 				q = prs_ws(s, len, q + n);
@@ -314,14 +332,19 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 		return emit_blad(ctx, b, year, "", i, j, 0.5,
 		    "year without publication number", NULL);
 	}
-	if (b->dot && !strcmp(b->prefix, "stb") && (d = num_at(s, len, p, 6))) {
-		/* "wet van 7 juni 2006, Stb. 330" */
+	if (b->dot &&
+	    (!strcmp(b->prefix, "stcrt") || !strcmp(b->prefix, "stb")) &&
+	    ((n = prs_nr_label(s, len, p, &(bool){false})) == 0 ||
+	        (p = prs_ws(s, len, p + n)) > 0) &&
+	    (d = num_at(s, len, p, 6))) {
+		/* "wet van 7 juni 2006, Stb. 330", "beschikking van 1 juni
+		 * 1989, Stcrt. 214", "Stcrt. nr. 90" */
 		if (!(year = year_before(s, len, i)))
 			return VP_OK;
 		prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + p);
 		*end = p + d;
 		return emit_list(ctx, b, year, nr, i, p + d, 0.8,
-		    "Staatsblad year taken from the preceding date", end);
+		    "year taken from the preceding date", end);
 	}
 	return VP_OK;
 }

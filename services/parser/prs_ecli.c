@@ -367,6 +367,41 @@ static const struct {
     {"ABRS", "RVS"}, {"ABRVS", "RVS"}, {"RvS", "RVS"}, {"CRvB", "CRVB"},
     {"CBb", "CBB"}, {"CBB", "CBB"}};
 
+/* Skips what may stand between the date and the LJN: a case number "nr.
+ * 43.644, " or a journal reference "NJ 2003, 377, " (once each). */
+static size_t case_or_journal(const char *s, size_t len, size_t p)
+{
+	bool pl;
+	size_t n, q;
+	for (int r = 0; r < 2; r++) {
+		if ((n = prs_nr_label(s, len, p, &pl))) {
+			q = prs_ws(s, len, p + n);
+			while (q < len && q - p < 24 &&
+			       (prs_isalnum((unsigned char)s[q]) ||
+			           s[q] == '.' || s[q] == '/' || s[q] == '-'))
+				q++;
+		} else {
+			for (n = 0; n < 6 && prs_isupper(prs_at(s, len, p + n));
+			     n++)
+				;
+			if (n < 2 || n > 5 || prs_at(s, len, p + n) != ' ' ||
+			    prs_ndigits(s, len, p + n + 1, 5) != 4)
+				return p;
+			q = p + n + 5;
+			if (prs_at(s, len, q) == ',' ||
+			    prs_at(s, len, q) == '/')
+				q = prs_ws(s, len, q + 1);
+			if (!(n = prs_ndigits(s, len, q, 6)) || n > 5)
+				return p;
+			q += n;
+		}
+		if (prs_at(s, len, q) != ',')
+			return p;
+		p = prs_ws(s, len, q + 1);
+	}
+	return p;
+}
+
 /* "HR 3 maart 2006, " right before the LJN label at i: returns the ECLI
  * court code and sets *year, or NULL. Looks back at most 60 bytes. */
 static const char *court_before(const char *s, size_t len, size_t i, int *year)
@@ -384,11 +419,15 @@ static const char *court_before(const char *s, size_t len, size_t i, int *year)
 			    prs_isalnum(prs_at(s, len, k + l)))
 				continue;
 			p = prs_ws(s, len, k + l);
+			if ((d = prs_word(
+			         s, len, p, "van"))) /* Hoge Raad van */
+				p = prs_ws(s, len, p + d);
 			if (p == k + l || !(d = prs_date(s, len, p, &y, &m)))
 				continue;
 			p = prs_ws(s, len, p + d);
 			if (prs_at(s, len, p) == ',')
 				p = prs_ws(s, len, p + 1);
+			p = case_or_journal(s, len, p);
 			if (p == i) {
 				code = ljn_courts[c].code;
 				*year = y;

@@ -516,8 +516,22 @@ static int body(struct prs_ctx *ctx, struct kst *k, size_t start, size_t j,
 			p = prs_ws(s, len, p + n);
 		else
 			break;
-		if (!(n = dossier_part(s, len, p, &c, false)) || c.n_nrs)
+		if (!(n = dossier_part(s, len, p, &c, false)))
 			break;
+		if (c.n_nrs) {
+			/* "31 205 en 31 206, nr. C": one joint paper, its
+			 * number given once for all dossiers */
+			struct kst f = *k;
+			const char *why = "several dossiers with one number: a "
+			                  "joint paper, number applied to each";
+			memcpy(f.nrs, c.nrs, sizeof f.nrs);
+			f.n_nrs = c.n_nrs;
+			if ((rv = emit_kst(ctx, &f, start, n, 0.9, why)) ||
+			    (rv = emit_kst(ctx, &c, p, n, 0.9, why)))
+				return rv;
+			e = *end = n;
+			break;
+		}
 		if ((rv = emit_kst(ctx, &c, p, n, conf, reason)) != VP_OK)
 			return rv;
 		e = *end = n;
