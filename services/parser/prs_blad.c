@@ -277,7 +277,10 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (p == j && !b->dot)
 		return VP_OK;
 	/* "Staatscourant van 16 juni 2005, nr. 114": an issue (pre-2009) */
-	if ((n = prs_word(s, len, p, "van"))) {
+	if ((n = prs_word(s, len, p, "van")) ||
+	    (!b->dot && prs_date(s, len, p, &year, &month))) {
+		/* "Staatscourant van 16 juni 2005, nr. 114", also without
+		 * "van" ("Staatscourant 6 mei 2004, nr. 86") */
 		size_t q = prs_ws(s, len, p + n), dl;
 		bool pl;
 		if (!(dl = prs_date(s, len, q, &year, &month)))

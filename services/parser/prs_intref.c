@@ -92,6 +92,14 @@ static int part_refs(struct prs_ctx *ctx, size_t j, bool bare, size_t *end)
 				return VP_OK;
 		if (prs_at(s, len, q) == '%')
 			return VP_OK;
+		/* a heading ("Vraag 3", "Antwoord op vraag 3") names the
+		 * part itself: nothing follows the number on its line */
+		for (q = p + d;
+		     q < len && (s[q] == ' ' || s[q] == '\t' || s[q] == '\r');
+		     q++)
+			;
+		if (q >= len || s[q] == '\n')
+			return VP_OK;
 	}
 	if ((rv = emit_int(ctx, kind, s, p, d, j, p + d, conf, reason)))
 		return rv;

@@ -219,8 +219,11 @@ static void test_internal_refs(void **state)
 	        "internal:vraag-2;internal:vraag-3;internal:vraag-5", GUESS},
 	    {"vragen 4 tot en met 6",
 	        "internal:vraag-4;internal:vraag-5;internal:vraag-6", GUESS},
-	    /* a quantity, and a law's annex, are not */
+	    /* a quantity, a heading, and a law's annex, are not */
 	    {"de vraag 3 keer stellen", "", NONE},
+	    {"Vraag 3\nIs het waar?\nAntwoord op vraag 3\nJa.", "", NONE},
+	    {"de voor het beantwoorden van vraag 3 benodigde informatie",
+	        "internal:vraag-3", GUESS},
 	    {"bijlage 2 bij de Wet op de ondernemingsraden",
 	        "jci1.3:c:BWBR0002747&bijlage=2", CERTAIN},
 	};
