@@ -60,19 +60,28 @@ size_t prs_date(const char *s, size_t len, size_t j, int *year, int *month)
 	return 0;
 }
 
-/* Year of the last "d maand yyyy" date in the 120 bytes before i. */
+/* Year of the last "d maand yyyy" date in the 256 bytes before i (a
+ * title may stand between: "besluit van 19 september 2006 tot wijziging
+ * van het Mediabesluit (...) (Stb. 438)"). */
 static int year_before(const char *s, size_t len, size_t i)
 {
-	size_t from = i > 120 ? i - 120 : 0;
-	int year = 0, month;
+	size_t from = i > 256 ? i - 256 : 0;
+	int year = 0, dated = 0, month;
 	for (size_t k = from; k < i; k++)
 		if (prs_isdigit((unsigned char)s[k]) &&
 		    (k == 0 || !prs_isalnum((unsigned char)s[k - 1]))) {
 			int y;
-			if (prs_date(s, len, k, &y, &month))
+			if (prs_date(s, len, k, &y, &month)) {
 				year = y;
+				/* the act's own date: "Wet van 2 juli 1980,
+				 * ... over de periode tot 1 januari 1964
+				 * (Stb. 385)" is of 1980 */
+				if (k >= from + 4 &&
+				    !memcmp(s + k - 4, "van ", 4))
+					dated = y;
+			}
 		}
-	return year;
+	return dated ? dated : year;
 }
 
 static size_t num_at(const char *s, size_t len, size_t j, size_t maxd)
@@ -270,6 +279,11 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if (!b)
 		return VP_OK;
+	/* "Ind. Stb. 1923, 518": the Staatsblad van Nederlandsch-Indië */
+	if (!strcmp(b->prefix, "stb") &&
+	    ((i >= 5 && !memcmp(s + i - 5, "Ind. ", 5)) ||
+	        (i >= 8 && !memcmp(s + i - 8, "Indisch ", 8))))
+		return VP_OK;
 	j = i + n;
 	if (b->dot && prs_at(s, len, j) == '.')
 		j++;
@@ -342,8 +356,14 @@ int prs_try_blad(struct prs_ctx *ctx, size_t i, size_t *end)
 	    (d = num_at(s, len, p, 6))) {
 		/* "wet van 7 juni 2006, Stb. 330", "beschikking van 1 juni
 		 * 1989, Stcrt. 214", "Stcrt. nr. 90" */
-		if (!(year = year_before(s, len, i)))
-			return VP_OK;
+		if (!(year = year_before(s, len, i))) {
+			/* "Stcrt. 204 d.d. 23 oktober 2007" */
+			size_t q = prs_ws(s, len, p + d), dl;
+			if (!(dl = prs_word(s, len, q, "d.d.")) ||
+			    !prs_date(
+			        s, len, prs_ws(s, len, q + dl), &year, &month))
+				return VP_OK;
+		}
 		prs_fmt(nr, sizeof nr, "%.*s", (int)d, s + p);
 		*end = p + d;
 		return emit_list(ctx, b, year, nr, i, p + d, 0.8,
