@@ -36,7 +36,10 @@ static size_t part_number(const char *s, size_t len, size_t p)
 	while (prs_at(s, len, j) == '.' &&
 	       (n = prs_ndigits(s, len, j + 1, 3)) && n <= 2)
 		j += 1 + n;
-	if (prs_isalpha(prs_at(s, len, j)) || j - p >= 24)
+	/* "bijlage 1.200": a number with thousands, not a part */
+	if (prs_isalpha(prs_at(s, len, j)) || j - p >= 24 ||
+	    ((prs_at(s, len, j) == '.' || prs_at(s, len, j) == ',') &&
+	        prs_isdigit(prs_at(s, len, j + 1))))
 		return 0;
 	return j - p;
 }
