@@ -100,9 +100,9 @@ static size_t sep_token_lenient(const char *s, size_t len, size_t j,
 		struct tok u;
 		u.start = w + 1;
 		u.n = 0;
-		while (
-		    u.n < TOKMAX && (prs_isalnum(prs_at(s, len, w + 1 + u.n)) ||
-		                        (dotted && s[w + 1 + u.n] == '.')))
+		while (u.n < TOKMAX &&
+		       (prs_isalnum(prs_at(s, len, w + 1 + u.n)) ||
+		           (dotted && prs_at(s, len, w + 1 + u.n) == '.')))
 			u.n++;
 		while (u.n > 0 && s[u.start + u.n - 1] == '.')
 			u.n--;
