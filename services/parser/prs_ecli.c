@@ -84,8 +84,9 @@ static bool country_code(const char *s, const struct tok *t)
 	/* HR is Croatia and the Hoge Raad: after ECLI it is the court */
 	if (!strcmp(u, "HR"))
 		return false;
-	for (const char *p = codes; *p; p += 3)
-		if (p[0] == u[0] && p[1] == u[1])
+	/* two letters and a space each (the last without the space) */
+	for (size_t k = 0; k + 1 < sizeof codes - 1; k += 3)
+		if (codes[k] == u[0] && codes[k + 1] == u[1])
 			return true;
 	return false;
 }
