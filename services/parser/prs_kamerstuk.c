@@ -518,6 +518,13 @@ static int body(struct prs_ctx *ctx, struct kst *k, size_t start, size_t j,
 			break;
 		if (!(n = dossier_part(s, len, p, &c, false)))
 			break;
+		if (c.n_nrs && r > 0) {
+			/* a later dossier with its own numbers */
+			if ((rv = emit_kst(ctx, &c, p, n, conf, reason)))
+				return rv;
+			e = *end = n;
+			break;
+		}
 		if (c.n_nrs) {
 			/* "31 205 en 31 206, nr. C": one joint paper, its
 			 * number given once for all dossiers */
