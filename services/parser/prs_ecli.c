@@ -155,6 +155,12 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	} while (0)
 
 	*end = i;
+	/* most words sent here ("hand", "regels", "nr") are none of the
+	 * forms: all start with 'e' or with two capitals */
+	if ((s[i] | 0x20) != 'e' &&
+	    !(prs_isupper((unsigned char)s[i]) &&
+	        prs_isupper(prs_at(s, len, i + 1))))
+		return VP_OK;
 	if ((j = prs_word(s, len, i, "ECLI"))) {
 		j += i;
 	} else if ((j = prs_word(s, len, i, "ECI")) ||

@@ -89,10 +89,13 @@ static int part_refs(struct prs_ctx *ctx, size_t j, bool bare, size_t *end)
 		/* "de vraag 3 keer stellen", "bijlage 2 bij de wet" (the law
 		 * recogniser had its chance first) */
 		q = prs_ws(s, len, p + d);
-		for (size_t k = 0; k < sizeof quantities / sizeof *quantities;
-		     k++)
-			if (prs_word(s, len, q, quantities[k]))
-				return VP_OK;
+		/* the quantity words start with one of these letters */
+		if (prs_isalpha(prs_at(s, len, q)) &&
+		    strchr("kmpejdwus", prs_at(s, len, q) | 0x20))
+			for (size_t k = 0;
+			     k < sizeof quantities / sizeof *quantities; k++)
+				if (prs_word(s, len, q, quantities[k]))
+					return VP_OK;
 		if (prs_at(s, len, q) == '%')
 			return VP_OK;
 		/* a heading ("Vraag 3", "Antwoord op vraag 3") names the
@@ -222,5 +225,16 @@ int prs_try_internal_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	    !prs_head_eq(s, len, i, "vrag") &&
 	    !prs_head_eq(s, len, i, "bijl") && !prs_head_eq(s, len, i, "para"))
 		return VP_OK;
+	/* most of these words are not followed by a number: skip the word
+	 * and look at the next byte before the table of parts */
+	{
+		size_t w = i + 4, q;
+		while (
+		    w < len && w - i < 12 && prs_isalpha((unsigned char)s[w]))
+			w++;
+		q = prs_ws(s, len, w);
+		if (q == w || !prs_isdigit(prs_at(s, len, q)))
+			return VP_OK;
+	}
 	return part_refs(ctx, i, true, end);
 }

@@ -760,6 +760,12 @@ int prs_try_amendement(struct prs_ctx *ctx, size_t i, size_t *end)
 	bool plural;
 
 	*end = i;
+	/* "motie" is a common word: first the "n" of "nr." after it */
+	for (j = i; j < len && j - i < 12 && prs_isalpha((unsigned char)s[j]);
+	     j++)
+		;
+	if ((prs_at(s, len, prs_ws(s, len, j)) | 0x20) != 'n')
+		return VP_OK;
 	if (!(n = prs_word(s, len, i, "amendement")) &&
 	    !(n = prs_word(s, len, i, "motie")))
 		return VP_OK;

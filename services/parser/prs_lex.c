@@ -248,6 +248,9 @@ size_t prs_nr_label(const char *s, size_t len, size_t i, bool *plural)
 {
 	static const char *const labels[] = {
 	    "nummers", "nummer", "nrs.", "nrs", "nr.", "nr"};
+	/* every label starts with n: most words asked about stop here */
+	if ((prs_at(s, len, i) | 0x20) != 'n')
+		return 0;
 	for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
 		size_t n = prs_prefix(s, len, i, labels[k]);
 		if (n && !prs_isalpha(prs_at(s, len, i + n))) {
