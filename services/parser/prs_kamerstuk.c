@@ -594,9 +594,16 @@ int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end)
 
 	*end = i;
 	kst_reset(&k);
-	if ((n = prs_word(s, len, i, "kamerstukken")) ||
-	    (n = prs_word(s, len, i, "kamerstukdossier")) ||
-	    (n = prs_word(s, len, i, "kamerstuk"))) {
+	/* "kamerstuk" compared once, then its endings */
+	if ((n = prs_prefix(s, len, i, "kamerstuk"))) {
+		size_t m;
+		if ((m = prs_word_full(s, len, i + n, "ken")) ||
+		    (m = prs_word_full(s, len, i + n, "dossier")))
+			n += m;
+		else if (prs_isalpha(prs_at(s, len, i + n)))
+			n = 0;
+	}
+	if (n) {
 		j = prs_ws(s, len, i + n);
 		if (prs_at(s, len, j) == ',')
 			j = prs_ws(s, len, j + 1);
