@@ -475,6 +475,19 @@ void disp_req_job_done(
 			r->date = res->doc_date;
 			res->doc_date = NULL;
 		}
+		/* a text input's offsets are its own bytes: the parser then
+		 * gives each citation's raw as written (a line break inside
+		 * it stays one), so the split job hands its document on */
+		struct vp_split_req *sq = vp_msg_split_req(&j->msg);
+		if (sq != NULL && sq->doc != NULL && res->format != NULL &&
+		    (strcmp(res->format, "text") == 0 ||
+		        strcmp(res->format, "word-text") == 0 ||
+		        strcmp(res->format, "pdf-text") == 0)) {
+			b->doc = sq->doc;
+			b->doc_len = sq->doc_len;
+			sq->doc = NULL;
+			sq->doc_len = 0;
+		}
 		if ((pj = new_job(d, r, DISP_K_PARSE, VP_T_PARSE_REQ, b)) ==
 		    NULL) {
 			vp_obj_clear(&vp_desc_parse_req, b);

@@ -38,14 +38,18 @@ int prs_parse_segments_with(const struct prs_laws *laws,
     const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
     size_t *n_out);
 
-/* prs_parse_segments_with for a document that says which regulation it is
- * (doc_bwb: its BWB id, e.g. from BWB XML; NULL or "" when unknown): "deze
- * wet", "dit besluit" and a bare "artikel 5" in a regulation become
- * articles of that BWB id (family wet) instead of internal references.
- * An id that is not "BWB" + a letter + 7 digits is ignored. */
+/* prs_parse_segments_with for a document that says more about itself:
+ * doc_bwb, the BWB id of a regulation (e.g. from BWB XML; NULL or "" when
+ * unknown): "deze wet", "dit besluit" and a bare "artikel 5" in it become
+ * articles of that BWB id (family wet) instead of internal references (an id
+ * that is not "BWB" + a letter + 7 digits is ignored); doc, the original
+ * document the segments were split from (NULL: unknown): then a span's raw
+ * is the document's own bytes start..end whenever they differ from the
+ * segment text only in white space (a line break inside a citation in a
+ * text file), and the segment's form is kept in the field "normalised". */
 int prs_parse_segments_doc(const struct prs_laws *laws, const char *doc_bwb,
-    const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
-    size_t *n_out);
+    const struct vp_segment *segs, size_t n_segs, const char *doc,
+    size_t doc_len, struct vp_citation **out, size_t *n_out);
 
 /* Frees an array returned by the functions above. */
 void prs_citations_free(struct vp_citation *cits, size_t n);

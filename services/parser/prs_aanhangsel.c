@@ -73,15 +73,17 @@ int prs_try_aanhangsel(struct prs_ctx *ctx, size_t i, size_t *end)
 	const char *s = ctx->s;
 	size_t len = ctx->len, j, n, d;
 	char chamber = 't', vj8[9], nr[16], pages[64] = "";
-	bool repaired, plural;
+	bool repaired, plural, no_chamber = true;
 	int rv;
 
 	*end = i;
 	if (!(j = label(s, len, i)))
 		return VP_OK;
 	j = prs_ws(s, len, j);
-	if ((n = prs_chamber(s, len, j, &chamber)))
+	if ((n = prs_chamber(s, len, j, &chamber))) {
 		j = prs_ws(s, len, j + n);
+		no_chamber = false;
+	}
 	if (prs_at(s, len, j) == ',')
 		j = prs_ws(s, len, j + 1);
 	if ((n = prs_word(s, len, j, "vergaderjaar")))
@@ -102,8 +104,11 @@ int prs_try_aanhangsel(struct prs_ctx *ctx, size_t i, size_t *end)
 	nr[d] = 0;
 	j = prs_pageref(s, len, j + d, pages, sizeof pages);
 	rv = prs_emit_aanhangsel(ctx, chamber, vj8, nr, pages, i, j,
-	    repaired ? 0.9 : 1.0,
-	    repaired ? "vergaderjaar repaired (second year garbled)" : NULL);
+	    repaired || no_chamber ? 0.9 : 1.0,
+	    repaired     ? "vergaderjaar repaired (second year garbled)"
+	    : no_chamber ? "no chamber: Tweede Kamer assumed (the chamber of "
+	                   "the citing document)"
+	                 : NULL);
 	if (rv == VP_OK)
 		*end = j;
 	return rv;

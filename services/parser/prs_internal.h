@@ -53,7 +53,9 @@ struct prs_ctx {
 	const uint64_t *law_filter;    /* prs_laws_maybe */
 	const struct vp_segment *segs; /* whole document (or NULL) */
 	size_t n_segs;
-	const char *doc; /* plain-text document when segs is NULL */
+	const char *doc;  /* plain-text document when segs is NULL */
+	const char *orig; /* the original document of the segments, or NULL */
+	size_t orig_len;
 	size_t doc_len;
 	struct prs_def defs[PRS_MAX_DEFS];
 	size_t n_defs;
@@ -244,6 +246,7 @@ size_t prs_pageref(
 int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_motie(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_amendement(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_aanhangsel(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_zaak(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end);
@@ -257,6 +260,7 @@ int prs_try_eu(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_celex(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_pubid(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_internal(struct prs_ctx *ctx, size_t i, size_t *end);
+int prs_try_internal_bare(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_ecli_bare(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end);
 int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end);

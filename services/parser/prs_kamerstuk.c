@@ -20,6 +20,9 @@ struct kst {
 	char nrs[MAX_NRS][12];
 	size_t n_nrs;
 	char pages[64];
+	/* a reading that guessed: confidence at most cap, with why */
+	double cap;
+	const char *why;
 };
 
 /* Dossier number at j: 5 digits, optionally grouped "35 300" / "35.300", or 4
@@ -32,10 +35,15 @@ static size_t dossier_at(
 	if (prs_at(s, len, j) == '0')
 		return 0;
 	if (d == 2) {
-		/* grouped: "35 300", "35.300", "35<NBSP>300" */
+		/* grouped: "35 300", "35.300", "35<NBSP>300", and after a
+		 * label "32-500" */
 		g = prs_at(s, len, j + 2) == '.' ? 1 : prs_space(s, len, j + 2);
-		if (g && g < 4 && prs_at(s, len, j + 2) != '\n' &&
-		    prs_ndigits(s, len, j + 2 + g, 3) == 3) {
+		if (!g && allow4 && prs_at(s, len, j + 2) == '-')
+			g = 1;
+		if (g && g < 4 && (allow4 || prs_at(s, len, j + 2) != '\n') &&
+		    prs_ndigits(s, len, j + 2 + g, 3) == 3 &&
+		    (prs_at(s, len, j + 2) != '-' ||
+		        !prs_isalnum(prs_at(s, len, j + 5 + g)))) {
 			memcpy(out, s + j, 2);
 			memcpy(out + 2, s + j + 2 + g, 3);
 			out[5] = 0;
@@ -73,7 +81,7 @@ static size_t roman_at(const char *s, size_t len, size_t j)
 /* Ondernummer at j: [1-9][0-9]{0,maxd-1}[a-z]{0,2}, or, when letters,
  * [A-Z]{1,2}; not followed by a letter, digit or "/digit". */
 static size_t ondernr_at(const char *s, size_t len, size_t j, size_t maxd,
-    bool letters, char out[12])
+    bool letters, bool range_ok, char out[12])
 {
 	size_t d = prs_ndigits(s, len, j, maxd), n;
 	unsigned char c;
@@ -95,7 +103,7 @@ static size_t ondernr_at(const char *s, size_t len, size_t j, size_t maxd,
 	}
 	c = prs_at(s, len, j + n);
 	if (prs_isalnum(c) || c == '_' ||
-	    ((c == '/' || c == ':' || c == '.' || c == '-') &&
+	    ((c == '/' || c == ':' || c == '.' || (c == '-' && !range_ok)) &&
 	        prs_isdigit(prs_at(s, len, j + n + 1))))
 		return 0;
 	memcpy(out, s + j, n);
@@ -112,6 +120,16 @@ static void kst_reset(struct kst *k)
 	k->pages[0] = 0;
 	k->vj_repaired = false;
 	k->n_nrs = 0;
+	k->cap = 1.0;
+	k->why = NULL;
+}
+
+static void guess(struct kst *k, double cap, const char *why)
+{
+	if (cap < k->cap) {
+		k->cap = cap;
+		k->why = why;
+	}
 }
 
 static void add_nr(struct kst *k, const char *nr)
@@ -150,6 +168,10 @@ static int emit_kst(struct prs_ctx *ctx, const struct kst *k, size_t start,
 	if (k->vj_repaired && confidence > 0.9) {
 		c.confidence = 0.9;
 		c.reason = "vergaderjaar repaired (second year garbled)";
+	}
+	if (k->cap < c.confidence) {
+		c.confidence = k->cap;
+		c.reason = k->why;
 	}
 	prs_cit_field(&c, "chamber",
 	    k->chamber == 't'   ? "tk"
@@ -257,7 +279,7 @@ static size_t ondernummers(
 	char nr[12];
 	if ((n = prs_dash(s, len, p)) && prs_isdigit(prs_at(s, len, p + n))) {
 		/* compact "-46", also "35334 -407" */
-		if (!(m = ondernr_at(s, len, p + n, 5, false, nr)))
+		if (!(m = ondernr_at(s, len, p + n, 5, false, false, nr)))
 			return j;
 		add_nr(k, nr);
 		return p + n + m;
@@ -276,18 +298,27 @@ static size_t ondernummers(
 		p = prs_ws(s, len, p + 1);
 	} else if (p == j) {
 		return j; /* glued to something else */
+	} else if (dossier_at(s, len, p, false, nr)) {
+		return j; /* "10 900, 10 901": another dossier */
 	}
 	/* without a label or comma a bare number is only read when short */
-	m = ondernr_at(s, len, p, (label || comma || paren) ? 5 : 4, true, nr);
+	m = ondernr_at(
+	    s, len, p, (label || comma || paren) ? 5 : 4, true, label, nr);
 	if (!m)
 		return j;
+	if (!label && !comma && !paren)
+		guess(k, 0.9,
+		    "ondernummer without 'nr.' or comma after the "
+		    "dossier");
 	add_nr(k, nr);
 	p += m;
-	list = plural || paren;
+	/* a singular label also lists ("nr. 3 en 4", "nr. 10-13"), but
+	 * only with "en" or a range: "nr. 8, p. 3" goes on with pages */
+	list = plural || paren || label;
 	while (list) {
 		size_t q = prs_ws(s, len, p), sep = 0, r;
 		bool range = false;
-		if (prs_at(s, len, q) == ',')
+		if (prs_at(s, len, q) == ',' && (plural || paren))
 			sep = 1;
 		else if ((sep = prs_word(s, len, q, "en")))
 			;
@@ -298,7 +329,7 @@ static size_t ondernummers(
 		if (!sep)
 			break;
 		r = prs_ws(s, len, q + sep);
-		if (!(m = ondernr_at(s, len, r, 5, !numeric(nr), nr)))
+		if (!(m = ondernr_at(s, len, r, 5, !numeric(nr), label, nr)))
 			break;
 		if (range && numeric(nr) && numeric(k->nrs[k->n_nrs - 1])) {
 			int a = 0, b = 0;
@@ -355,6 +386,10 @@ static size_t dossier_part(
 		                         (num && k->toev[0] != '0'))) {
 			/* "31 700 D" is an EK letter, "35510-21" is
 			 * dossier-ondernummer */
+			if (spaced)
+				guess(k, 0.9,
+				    "letter after the dossier read as "
+				    "an Eerste Kamer ondernummer");
 			add_nr(k, k->toev);
 			k->toev[0] = 0;
 		}
@@ -422,6 +457,10 @@ static int body(struct prs_ctx *ctx, struct kst *k, size_t start, size_t j,
 	k->vj8[0] = 0;
 	if ((n = prs_vergaderjaar(s, len, j, k->vj8, &k->vj_repaired))) {
 		j += n;
+		/* several years: "2001/02-2003/04" (the first is kept) */
+		if ((n = prs_dash(s, len, j)) &&
+		    (p = prs_vergaderjaar(s, len, j + n, vj8, &rep)))
+			j += n + p;
 		/* further vergaderjaren "1999/2000, 2000/2001, ..." */
 		for (int r = 0; r < 6; r++) {
 			p = prs_ws(s, len, j);
@@ -446,16 +485,77 @@ static int body(struct prs_ctx *ctx, struct kst *k, size_t start, size_t j,
 	}
 	if (need_vj && k->n_nrs == 0)
 		return VP_OK;
+	if (strlen(k->dossier) == 4 && conf > 0.7) {
+		/* a four-digit dossier is a pre-1995 paper, or a year read
+		 * as a dossier ("2022-203") */
+		conf = 0.7;
+		reason = "four-digit dossier number: a pre-1995 paper or a "
+		         "misread year";
+	}
+	if (k->n_nrs == 0) {
+		bool pl;
+		p = prs_ws(s, len, e);
+		if (prs_at(s, len, p) == ',')
+			p = prs_ws(s, len, p + 1);
+		if (prs_nr_label(s, len, p, &pl) && conf > 0.6) {
+			conf = 0.6;
+			reason = "numbers after the dossier not read: dossier "
+			         "only";
+		}
+	}
 	if ((rv = emit_kst(ctx, k, start, e, conf, reason)) != VP_OK)
 		return rv;
 	*end = e;
+	/* several dossiers: "Kamerstukken II 2003/04, 10 900, 10 901" */
+	for (int r = 0; r < 8 && k->n_nrs == 0; r++) {
+		struct kst c = *k;
+		p = prs_ws(s, len, e);
+		if (prs_at(s, len, p) == ',')
+			p = prs_ws(s, len, p + 1);
+		else if ((n = prs_word(s, len, p, "en")))
+			p = prs_ws(s, len, p + n);
+		else
+			break;
+		if (!(n = dossier_part(s, len, p, &c, false)))
+			break;
+		if (c.n_nrs && r > 0) {
+			/* a later dossier with its own numbers */
+			if ((rv = emit_kst(ctx, &c, p, n, conf, reason)))
+				return rv;
+			e = *end = n;
+			break;
+		}
+		if (c.n_nrs) {
+			/* "31 205 en 31 206, nr. C": one joint paper, its
+			 * number given once for all dossiers */
+			struct kst f = *k;
+			const char *why = "several dossiers with one number: a "
+			                  "joint paper, number applied to each";
+			memcpy(f.nrs, c.nrs, sizeof f.nrs);
+			f.n_nrs = c.n_nrs;
+			if ((rv = emit_kst(ctx, &f, start, n, 0.9, why)) ||
+			    (rv = emit_kst(ctx, &c, p, n, 0.9, why)))
+				return rv;
+			e = *end = n;
+			break;
+		}
+		if ((rv = emit_kst(ctx, &c, p, n, conf, reason)) != VP_OK)
+			return rv;
+		e = *end = n;
+	}
 	/* continuations: "; nr. 7, p. 5-6" and "; 2001/2002, 26 855 (16)" */
 	for (int r = 0; r < 8 && k->n_nrs; r++) {
 		bool plural;
+		bool semi;
 		p = prs_ws(s, len, e);
-		if (prs_at(s, len, p) != ';')
+		if (prs_at(s, len, p) != ';' && prs_at(s, len, p) != ',')
 			break;
+		semi = prs_at(s, len, p) == ';';
 		p = prs_ws(s, len, p + 1);
+		/* "nr. 8, p. 3 en 4, en nr. 11" */
+		if ((n = prs_word(s, len, p, "en")) &&
+		    prs_nr_label(s, len, prs_ws(s, len, p + n), &plural))
+			p = prs_ws(s, len, p + n);
 		if (prs_nr_label(s, len, p, &plural)) {
 			struct kst c = *k;
 			c.n_nrs = 0;
@@ -466,7 +566,7 @@ static int body(struct prs_ctx *ctx, struct kst *k, size_t start, size_t j,
 			if ((rv = emit_kst(ctx, &c, p, n, conf, reason)))
 				return rv;
 			e = *end = n;
-		} else if (prs_vergaderjaar(s, len, p, vj8, &rep)) {
+		} else if (semi && prs_vergaderjaar(s, len, p, vj8, &rep)) {
 			struct kst c = *k;
 			size_t e2 = 0;
 			if ((rv = body(ctx, &c, p, p, true, conf, reason,
@@ -494,13 +594,24 @@ int prs_try_kamerstuk(struct prs_ctx *ctx, size_t i, size_t *end)
 
 	*end = i;
 	kst_reset(&k);
-	if ((n = prs_word(s, len, i, "kamerstukken")) ||
-	    (n = prs_word(s, len, i, "kamerstukdossier")) ||
-	    (n = prs_word(s, len, i, "kamerstuk"))) {
+	/* "kamerstuk" compared once, then its endings */
+	if ((n = prs_prefix(s, len, i, "kamerstuk"))) {
+		size_t m;
+		if ((m = prs_word_full(s, len, i + n, "ken")) ||
+		    (m = prs_word_full(s, len, i + n, "dossier")))
+			n += m;
+		else if (prs_isalpha(prs_at(s, len, i + n)))
+			n = 0;
+	}
+	if (n) {
 		j = prs_ws(s, len, i + n);
 		if (prs_at(s, len, j) == ',')
 			j = prs_ws(s, len, j + 1);
 		if ((n = prs_chamber(s, len, j, &k.chamber))) {
+			if (n == 2 && s[j] == '1' && s[j + 1] == '1')
+				guess(&k, 0.9,
+				    "chamber written '11': read as II "
+				    "(OCR)");
 			j = prs_ws(s, len, j + n);
 			if (prs_at(s, len, j) == ',')
 				j = prs_ws(s, len, j + 1);
@@ -590,15 +701,45 @@ int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 		return emit_kst(ctx, &k, i, n, 0.9,
 		    "compact dossier-number form without Kamerstuk label");
 	}
-	/* bare "(25026, nr. 1)" / "35746, nr. 3" */
+	/* bare "(25026, nr. 1)" / "35746, nr. 3"; in brackets also the Eerste
+	 * Kamer's "(35.420, C)" and joint "(36.200 VII / 36.200 IV, F)" */
 	{
 		size_t q = toevoeging(s, len, p, &k, &spaced, &num);
-		if (spaced)
+		double conf = paren ? 1.0 : 0.8;
+		const char *reason =
+		    paren ? NULL : "bare dossier and number without label";
+		char nr[12];
+		if (spaced && (!paren || !k.toev[0]))
 			return VP_OK;
 		q = prs_ws(s, len, q);
+		if (paren && prs_at(s, len, q) == '/') {
+			struct kst o;
+			size_t r = prs_ws(s, len, q + 1), m;
+			kst_reset(&o);
+			if (!(m = dossier_at(s, len, r, false, o.dossier)))
+				return VP_OK;
+			q = prs_ws(s, len,
+			    toevoeging(s, len, r + m, &o, &spaced, &num));
+			conf = 0.9;
+			reason = "joint paper of two dossiers: id under the "
+			         "first";
+		}
 		if (prs_at(s, len, q) != ',')
 			return VP_OK;
 		q = prs_ws(s, len, q + 1);
+		if (paren && !prs_nr_label(s, len, q, &plural) &&
+		    prs_isupper(prs_at(s, len, q)) &&
+		    (n = ondernr_at(s, len, q, 5, true, false, nr))) {
+			size_t r = prs_ws(s, len, q + n);
+			if (prs_at(s, len, r) != ')')
+				return VP_OK;
+			add_nr(&k, nr);
+			*end = r + 1;
+			return emit_kst(ctx, &k, i, r + 1, 0.9,
+			    reason ? reason
+			           : "dossier and Eerste Kamer letter in "
+			             "brackets without label");
+		}
 		if (!prs_nr_label(s, len, q, &plural))
 			return VP_OK;
 		q = ondernummers(s, len, q, &k, false);
@@ -611,9 +752,63 @@ int prs_try_kamerstuk_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 				q = r + 1;
 		}
 		*end = q;
-		return emit_kst(ctx, &k, i, q, paren ? 1.0 : 0.8,
-		    paren ? NULL : "bare dossier and number without label");
+		return emit_kst(ctx, &k, i, q, conf, reason);
 	}
+}
+
+/* An amendment or motion numbered before the citation of its dossier
+ * (spec §2.2): "amendement nr. 12 (Kamerstukken II 2003/04, 29 200)". */
+int prs_try_amendement(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, j, n, q;
+	struct kst k;
+	char nr[12];
+	bool plural;
+
+	*end = i;
+	/* "motie" is a common word: first the "n" of "nr." after it */
+	for (j = i; j < len && j - i < 12 && prs_isalpha((unsigned char)s[j]);
+	     j++)
+		;
+	if ((prs_at(s, len, prs_ws(s, len, j)) | 0x20) != 'n')
+		return VP_OK;
+	if (!(n = prs_word(s, len, i, "amendement")) &&
+	    !(n = prs_word(s, len, i, "motie")))
+		return VP_OK;
+	j = prs_ws(s, len, i + n);
+	if (!(n = prs_nr_label(s, len, j, &plural)) || plural)
+		return VP_OK;
+	j = prs_ws(s, len, j + n);
+	if (!(n = ondernr_at(s, len, j, 5, false, false, nr)))
+		return VP_OK;
+	j = prs_ws(s, len, j + n);
+	if (prs_at(s, len, j) != '(')
+		return VP_OK;
+	j = prs_ws(s, len, j + 1);
+	kst_reset(&k);
+	if ((n = prs_word(s, len, j, "kamerstukken")) ||
+	    (n = prs_word(s, len, j, "kamerstuk"))) {
+		j = prs_ws(s, len, j + n);
+		if ((n = prs_chamber(s, len, j, &k.chamber)))
+			j = prs_ws(s, len, j + n);
+		if (prs_at(s, len, j) == ',')
+			j = prs_ws(s, len, j + 1);
+		if ((n = prs_vergaderjaar(s, len, j, k.vj8, &k.vj_repaired)))
+			j = prs_ws(s, len, j + n);
+		if (prs_at(s, len, j) == ',')
+			j = prs_ws(s, len, j + 1);
+	}
+	if (!(q = dossier_part(s, len, j, &k, false)) || k.n_nrs)
+		return VP_OK;
+	q = prs_ws(s, len, q);
+	if (prs_at(s, len, q) != ')')
+		return VP_OK;
+	add_nr(&k, nr);
+	*end = q + 1;
+	return emit_kst(ctx, &k, i, q + 1, 0.9,
+	    "number written before the dossier (amendment or motion): "
+	    "read as its ondernummer");
 }
 
 /* Motie numbering in Handelingen (spec §3): "Zij krijgt nr. 456

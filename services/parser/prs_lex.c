@@ -222,11 +222,20 @@ size_t prs_vergaderjaar(
 		if (y2 != y1 + 1)
 			return 0;
 	} else {
-		/* "2022–203": one digit lost; accept when it is a prefix or
-		 * suffix of the expected year */
+		/* "2022–203": one digit lost; accept when the three digits
+		 * are the expected year with one digit left out (the nearest
+		 * valid vergaderjaar) */
 		char want[8];
+		bool ok = false;
 		prs_fmt(want, sizeof want, "%u", y1 + 1);
-		if (memcmp(want, s + j, 3) != 0 && memcmp(want + 1, s + j, 3))
+		for (size_t drop = 0; drop < 4 && !ok && want[3]; drop++) {
+			char sub[4];
+			for (size_t a = 0, b = 0; a < 4; a++)
+				if (a != drop)
+					sub[b++] = want[a];
+			ok = !memcmp(sub, s + j, 3);
+		}
+		if (!ok)
 			return 0;
 		*repaired = true;
 	}
@@ -239,6 +248,9 @@ size_t prs_nr_label(const char *s, size_t len, size_t i, bool *plural)
 {
 	static const char *const labels[] = {
 	    "nummers", "nummer", "nrs.", "nrs", "nr.", "nr"};
+	/* every label starts with n: most words asked about stop here */
+	if ((prs_at(s, len, i) | 0x20) != 'n')
+		return 0;
 	for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
 		size_t n = prs_prefix(s, len, i, labels[k]);
 		if (n && !prs_isalpha(prs_at(s, len, i + n))) {

@@ -62,10 +62,57 @@ static char *dup_raw(const char *s, size_t n)
 	return p;
 }
 
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+/* Whether the original bytes o[0..on) are the segment text t[0..tn) as
+ * written, the splitter having only folded white space (a line break read
+ * as a space, CR LF as one space). Linear in on + tn. */
+static bool same_but_blanks(const char *o, size_t on, const char *t, size_t tn)
+{
+	size_t a = 0, b = 0;
+	while (a < on && b < tn) {
+		unsigned char x = (unsigned char)o[a], y = (unsigned char)t[b];
+		if (is_blank(x) && is_blank(y)) {
+			while (a < on && is_blank((unsigned char)o[a]))
+				a++;
+			while (b < tn && is_blank((unsigned char)t[b]))
+				b++;
+		} else if (x == y && x) {
+			a++;
+			b++;
+		} else {
+			return false;
+		}
+	}
+	return a == on && b == tn;
+}
+
 static int fill(
     struct prs_ctx *ctx, struct vp_citation *v, const struct prs_cit *c)
 {
 	struct vp_span *sp;
+	const char *raw = ctx->s + c->start;
+	size_t raw_len = c->end - c->start, extra = 0;
+	bool orig = false;
+	if (ctx->seg && ctx->orig) {
+		/* raw is the text as written: the document's own bytes when
+		 * they differ from the segment text only in white space (a
+		 * text file's line breaks); the segment's form goes to the
+		 * field "normalised" */
+		uint64_t a = vp_segment_orig(ctx->seg, c->start),
+		         b = vp_segment_orig_end(ctx->seg, c->end);
+		if (a < b && b <= ctx->orig_len &&
+		    (b - a != raw_len || memcmp(ctx->orig + a, raw, raw_len)) &&
+		    same_but_blanks(
+		        ctx->orig + a, (size_t)(b - a), raw, raw_len)) {
+			orig = true;
+			extra = 1;
+		}
+	}
 	if (!(v->family = dup(c->family)) || !(v->id = dup(c->id)))
 		return VP_ENOMEM;
 	if (c->url && !(v->url = dup(c->url)))
@@ -73,8 +120,8 @@ static int fill(
 	if (c->reason && !(v->reason = dup(c->reason)))
 		return VP_ENOMEM;
 	v->confidence = c->confidence;
-	if (c->n_fields) {
-		v->fields = calloc(c->n_fields, sizeof *v->fields);
+	if (c->n_fields + extra) {
+		v->fields = calloc(c->n_fields + extra, sizeof *v->fields);
 		if (!v->fields)
 			return VP_ENOMEM;
 		for (size_t k = 0; k < c->n_fields; k++) {
@@ -82,6 +129,14 @@ static int fill(
 			v->fields[k].val = dup(c->vals[k]);
 			v->n_fields = k + 1;
 			if (!v->fields[k].key || !v->fields[k].val)
+				return VP_ENOMEM;
+		}
+		if (orig) {
+			struct vp_kv *kv = &v->fields[c->n_fields];
+			kv->key = dup("normalised");
+			kv->val = dup_raw(raw, raw_len);
+			v->n_fields = c->n_fields + 1;
+			if (!kv->key || !kv->val)
 				return VP_ENOMEM;
 		}
 	}
@@ -98,7 +153,11 @@ static int fill(
 		sp->start = c->start;
 		sp->end = c->end;
 	}
-	if (!(sp->raw = dup_raw(ctx->s + c->start, c->end - c->start)))
+	if (orig) {
+		raw = ctx->orig + sp->start;
+		raw_len = (size_t)(sp->end - sp->start);
+	}
+	if (!(sp->raw = dup_raw(raw, raw_len)))
 		return VP_ENOMEM;
 	return VP_OK;
 }
@@ -180,6 +239,7 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 	} while (0)
 	switch (c | 0x20) {
 	case 'h':
+		TRY(prs_try_ecli);
 		TRY(prs_try_url);
 		TRY(prs_try_pubid);
 		TRY(prs_try_handelingen);
@@ -201,10 +261,12 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 		TRY(prs_try_pubid);
 		TRY(prs_try_eu);
 		TRY(prs_try_internal);
-		return prs_try_unit(ctx, i, end);
+		TRY(prs_try_unit);
+		return prs_try_internal_bare(ctx, i, end);
 	case 'd': return prs_try_eu(ctx, i, end);
 	case 'a':
 		TRY(prs_try_pubid);
+		TRY(prs_try_amendement);
 		TRY(prs_try_wet);
 		TRY(prs_try_aanhangsel);
 		return prs_try_unit(ctx, i, end);
@@ -219,14 +281,20 @@ static int try_word(struct prs_ctx *ctx, size_t i, size_t *end)
 		return prs_try_eu(ctx, i, end);
 	case 'n': TRY(prs_try_motie); return prs_try_ecli(ctx, i, end);
 	case 'l': return prs_try_ljn(ctx, i, end);
+	case 'm': return prs_try_amendement(ctx, i, end);
 	case 's': TRY(prs_try_pubid); return prs_try_blad(ctx, i, end);
-	case 'g': TRY(prs_try_blad); return prs_try_eu(ctx, i, end);
+	case 'g':
+		TRY(prs_try_ecli);
+		TRY(prs_try_blad);
+		return prs_try_eu(ctx, i, end);
 	case 'p':
+		TRY(prs_try_ecli);
 		TRY(prs_try_pubid);
 		TRY(prs_try_blad);
-		return prs_try_unit(ctx, i, end);
-	case 'r':
-	case 'v':
+		TRY(prs_try_unit);
+		return prs_try_internal_bare(ctx, i, end);
+	case 'r': TRY(prs_try_ecli); return prs_try_eu(ctx, i, end);
+	case 'v': TRY(prs_try_internal_bare); return prs_try_eu(ctx, i, end);
 	case 'f':
 	case 'u': return prs_try_eu(ctx, i, end);
 	case 'z': return prs_try_internal(ctx, i, end);
@@ -270,9 +338,12 @@ static const char *const anchor_keys[] = {
     "www.", "wate", "wsb", "wets", "zie", /* url, blad, wetsvoorstel */
     "hoof", "tite", "afde", "para", "bijl", /* structure units of a law */
     "besl", "besc", "kade", "dire", "deci", "regu", "coun", "comm",
-    "fram", /* EU acts: Besluit 2011/753/EU, Council Directive */
-    "bean", /* de beantwoording op vraag 10 */
-    "boek", /* Boek 7 van het BW */
+    "fram",         /* EU acts: Besluit 2011/753/EU, Council Directive */
+    "bean",         /* de beantwoording op vraag 10 */
+    "vraa", "vrag", /* vraag 3, vragen 2 en 3 */
+    "boek",         /* Boek 7 van het BW */
+    "amen", "moti", /* amendement nr. 12 (Kamerstukken ...) */
+    "rvs:", "hr:", "phr:", "crvb", "cbb:", "rb", "gh", /* RVS:1984:AH1234 */
 };
 
 /* The first four bytes at i as one number, letters folded to lower case
@@ -563,7 +634,8 @@ int prs_parse_segments_with(const struct prs_laws *laws,
     const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
     size_t *n_out)
 {
-	return prs_parse_segments_doc(laws, NULL, segs, n_segs, out, n_out);
+	return prs_parse_segments_doc(
+	    laws, NULL, segs, n_segs, NULL, 0, out, n_out);
 }
 
 /* "BWBR0005416": BWB, a letter, seven digits. */
@@ -579,8 +651,8 @@ static bool bwb_id(const char *s)
 }
 
 int prs_parse_segments_doc(const struct prs_laws *laws, const char *doc_bwb,
-    const struct vp_segment *segs, size_t n_segs, struct vp_citation **out,
-    size_t *n_out)
+    const struct vp_segment *segs, size_t n_segs, const char *doc,
+    size_t doc_len, struct vp_citation **out, size_t *n_out)
 {
 	struct prs_ctx *ctx;
 	char where[64];
@@ -591,6 +663,8 @@ int prs_parse_segments_doc(const struct prs_laws *laws, const char *doc_bwb,
 	*n_out = 0;
 	if (!(ctx = ctx_new(laws)))
 		return VP_ENOMEM;
+	ctx->orig = doc;
+	ctx->orig_len = doc ? doc_len : 0;
 	ctx->segs = segs;
 	ctx->n_segs = n_segs;
 	ctx->doc_bwb = bwb_id(doc_bwb) ? doc_bwb : NULL;

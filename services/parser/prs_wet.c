@@ -1420,6 +1420,11 @@ static size_t absorb_def(const char *s, size_t len, size_t e)
 	}
 	if (!prs_isalpha(prs_at(s, len, p)))
 		return e;
+	/* "(Stb. 203)", "(Trb. 1990, 173)": a gazette, not a name */
+	if (prs_word(s, len, p, "Stb") || prs_word(s, len, p, "Stcrt") ||
+	    prs_word(s, len, p, "Trb") || prs_word(s, len, p, "Kamerstuk") ||
+	    prs_word(s, len, p, "Kamerstukken"))
+		return e;
 	while (a < 40 && (prs_isalnum(prs_at(s, len, p + a)) ||
 	                     prs_at(s, len, p + a) == ' ' ||
 	                     prs_at(s, len, p + a) == '.'))

@@ -129,8 +129,8 @@ int main(int argc, char **argv)
 			fputs(got, stderr);
 		return 1;
 	}
-	if (prs_parse_segments_doc(NULL, meta.id, segs, n, &cits, &nc) !=
-	    VP_OK) {
+	if (prs_parse_segments_doc(
+	        NULL, meta.id, segs, n, NULL, 0, &cits, &nc) != VP_OK) {
 		fprintf(stderr, "%s: parser failed\n", argv[1]);
 		return 1;
 	}
