@@ -99,7 +99,7 @@ static void fill_counts(struct disp *d, struct vp_stats_rep *st)
 	st->queued = disp_core_queued(&d->core);
 	st->leased = d->core.leased.n;
 	st->jobs_requeued = d->core.requeued;
-	st->duplicates_dropped = d->core.duplicates;
+	st->duplicates_dropped = d->core.duplicates + d->core.rejected;
 	st->workers_parked = d->core.n_parked;
 }
 
@@ -268,6 +268,27 @@ static void send_idle(struct work_slot *s)
 	vp_msg_clear(&m);
 }
 
+/* Answers a worker's ready with an error: its result was not taken. The
+ * worker drops the result (or, for too_large, reports the job as failed)
+ * and asks again. */
+static void send_work_error(
+    struct work_slot *s, const struct vp_msg *m, int err, const char *msg)
+{
+	struct vp_msg e;
+	if (vp_msg_init(&e, VP_T_ERROR) != VP_OK ||
+	    vp_msg_set_error(&e, err, msg) != VP_OK) {
+		vp_msg_clear(&e);
+		send_idle(s);
+		return;
+	}
+	if (m != NULL && m->has_id) {
+		memcpy(e.id, m->id, 16);
+		e.has_id = true;
+	}
+	send_on(s->io.ctx, s->io.aio, &s->io.state, &e);
+	vp_msg_clear(&e);
+}
+
 static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 {
 	nng_msg *msg = nng_aio_get_msg(s->io.aio);
@@ -285,7 +306,10 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 		VP_WARN("bad message on work socket: %s",
 		    rv != VP_OK ? why.msg : "not worker.ready");
 		vp_msg_clear(&m);
-		send_idle(s);
+		/* an error, not an idle heartbeat: a worker whose result broke
+		 * a limit learns it at once instead of waiting out the lease */
+		send_work_error(s, NULL, rv != VP_OK ? rv : VP_EPROTO,
+		    rv != VP_OK ? why.msg : "not worker.ready");
 		return;
 	}
 	if ((k = disp_kind_parse(rd->kind)) < 0) {
@@ -297,7 +321,17 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 	}
 	s->w.kind = (enum disp_kind)k;
 	if (rd->done && m.has_id) {
-		struct disp_job *j = disp_core_take(&d->core, s->w.kind, m.id);
+		struct disp_job *j = NULL;
+		if (disp_core_take(&d->core, s->w.kind, s->w.pipe, m.id, &j) !=
+		    VP_OK) {
+			VP_INFO("result from %s refused: no %s job of that id "
+			        "is leased to its connection",
+			    rd->worker ? rd->worker : "?", rd->kind);
+			vp_msg_clear(&m);
+			send_work_error(s, NULL, VP_ENOTFOUND,
+			    "no job of this id is leased to this connection");
+			return;
+		}
 		if (j != NULL && rd->job_err != NULL) {
 			int err = vp_err_from_code(rd->job_err->code);
 			if (rd->job_err->retryable) {
@@ -439,22 +473,18 @@ int disp_start(
 	    .requeued = core_requeued,
 	};
 	struct disp_core_ops o = ops;
-	uint8_t seed[8];
 	int rv;
-	uint64_t t;
 
 	if (d == NULL)
 		return VP_ENOMEM;
 	d->cfg = *cfg;
 	d->start_ms = vp_now_ms();
-	t = d->start_ms ^ ((uint64_t)(uintptr_t)d << 16) ^ (uint64_t)getpid();
-	memcpy(seed, &t, 8);
 	ccfg.queue_max = cfg->queue_max;
 	ccfg.park_ms = cfg->park_ms;
 	ccfg.lease_ms = cfg->lease_ms;
 	ccfg.max_attempts = cfg->max_attempts;
 	o.arg = d;
-	disp_core_init(&d->core, &ccfg, &o, seed);
+	disp_core_init(&d->core, &ccfg, &o);
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 	vp_limits_default(&d->lim);

@@ -57,8 +57,106 @@ static int make_ready(struct vp_worker *w, const uint8_t *job_id,
 	vp_msg_clear(&m);
 	if (rv != VP_OK)
 		return rv;
+	/* the dispatcher decodes with these limits: a result over them would
+	 * be refused there, so it is cut here (VP_ETOOLARGE) */
+	if (vp_prevalidate(buf, len, NULL, NULL) != VP_OK ||
+	    len > VP_MSG_MAX_BYTES) {
+		free(buf);
+		return VP_ETOOLARGE;
+	}
 	rv = vp_nng_msg_from(out, buf, len);
 	free(buf);
+	return rv;
+}
+
+/* Drops the second half of a's n elements (each of size sz, cleared with
+ * desc); returns how many went. */
+static size_t cut_half(
+    void *a, size_t *n, size_t sz, const struct vp_desc *desc)
+{
+	size_t keep = *n / 2, gone = *n - keep;
+	for (size_t i = keep; i < *n; i++)
+		vp_obj_clear(desc, (char *)a + i * sz);
+	*n = keep;
+	return gone;
+}
+
+/* A result over the message limits loses the second half of its largest
+ * array; fit_result says what went. Returns false when nothing is left to
+ * cut. */
+static bool cut_result(struct vp_ready *res, size_t dropped[3])
+{
+	size_t nc = res->n_citations, ns = res->n_segments, nk = res->n_checks;
+	if (nc > 0 && nc >= ns && nc >= nk)
+		dropped[0] += cut_half(res->citations, &res->n_citations,
+		    sizeof(*res->citations), &vp_desc_citation);
+	else if (ns > 0 && ns >= nk)
+		dropped[1] += cut_half(res->segments, &res->n_segments,
+		    sizeof(*res->segments), &vp_desc_segment);
+	else if (nk > 0)
+		dropped[2] += cut_half(res->checks, &res->n_checks,
+		    sizeof(*res->checks), &vp_desc_check);
+	else
+		return false;
+	return true;
+}
+
+/* Appends a per-item error saying how much of the result was cut. */
+static void note_cut(struct vp_ready *res, const size_t dropped[3])
+{
+	static const char *const what[3] = {"citations", "segments", "checks"};
+	struct vp_item_err *e;
+	char msg[160];
+	int k = dropped[0] ? 0 : dropped[1] ? 1 : 2;
+	e = realloc(res->errors, (res->n_errors + 1) * sizeof(*e));
+	if (e == NULL)
+		return;
+	res->errors = e;
+	e = &res->errors[res->n_errors];
+	memset(e, 0, sizeof(*e));
+	snprintf(msg, sizeof(msg),
+	    "result over the message limits: the last %zu %s were dropped",
+	    dropped[k], what[k]);
+	e->item = strdup(what[k]);
+	e->code = strdup(vp_err_code(VP_ETOOLARGE));
+	e->msg = strdup(msg);
+	if (e->item == NULL || e->code == NULL) {
+		vp_obj_clear(&vp_desc_item_err, e);
+		return;
+	}
+	res->n_errors++;
+}
+
+/* Encodes the ready carrying res; a result over the message limits is cut
+ * in halves until it fits, with a per-item error saying so (a partial
+ * result), or, when nothing is left to cut, replaced by a too_large job
+ * error: the dispatcher hears at once instead of at the lease's end. */
+static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
+    struct vp_ready *res, bool have_res, nng_msg **out)
+{
+	size_t dropped[3] = {0, 0, 0};
+	bool noted = false, failed = false;
+	int rv;
+	while ((rv = make_ready(w, job_id, have_res ? res : NULL, out)) ==
+	           VP_ETOOLARGE &&
+	       have_res && !failed) {
+		if (!noted && cut_result(res, dropped))
+			continue;
+		if (!noted && (dropped[0] || dropped[1] || dropped[2])) {
+			note_cut(res, dropped);
+			noted = true;
+			continue;
+		}
+		vp_obj_clear(&vp_desc_ready, res);
+		vp_job_fail(res, VP_ETOOLARGE,
+		    "the job's result is over the message limits");
+		if (res->job_err != NULL)
+			res->job_err->retryable = false;
+		noted = failed = true;
+	}
+	if (rv == VP_OK && noted)
+		VP_WARN("worker %s: a result over the message limits was cut",
+		    w->name);
 	return rv;
 }
 
@@ -102,8 +200,8 @@ static void *ctx_main(void *arg)
 		struct vp_msg job;
 		struct vp_decode_err why;
 
-		if ((rv = make_ready(
-		         w, res_id, have_res ? &res : NULL, &msg)) != VP_OK) {
+		if ((rv = fit_ready(w, res_id, &res, have_res, &msg)) !=
+		    VP_OK) {
 			VP_ERROR("worker %s: cannot encode result: %s", w->name,
 			    vp_strerror(rv));
 			vp_obj_clear(&vp_desc_ready, &res);
@@ -143,17 +241,41 @@ static void *ctx_main(void *arg)
 				    20); /* no busy loop while it is down */
 			continue;
 		}
+		rv = vp_msg_decode(
+		    &job, nng_msg_body(msg), nng_msg_len(msg), NULL, &why);
+		nng_msg_free(msg);
+		if (rv == VP_OK && job.type == VP_T_ERROR && have_res &&
+		    job.err != NULL &&
+		    strcmp(job.err->code, vp_err_code(VP_ETOOLARGE)) == 0) {
+			/* the dispatcher refused the result for its size
+			 * (its limits are tighter than ours): the job fails
+			 * at once instead of waiting out its lease */
+			VP_WARN("worker %s: result refused: %s", w->name,
+			    job.err->msg ? job.err->msg : "too large");
+			vp_obj_clear(&vp_desc_ready, &res);
+			vp_job_fail(&res, VP_ETOOLARGE,
+			    "the job's result is over the dispatcher's limits");
+			if (res.job_err != NULL)
+				res.job_err->retryable = false;
+			vp_msg_clear(&job);
+			continue;
+		}
 		/* The ready carrying the result has been answered. */
 		if (have_res) {
 			vp_obj_clear(&vp_desc_ready, &res);
 			have_res = false;
 		}
-		rv = vp_msg_decode(
-		    &job, nng_msg_body(msg), nng_msg_len(msg), NULL, &why);
-		nng_msg_free(msg);
 		if (rv != VP_OK) {
 			VP_WARN(
 			    "worker %s: undecodable job: %s", w->name, why.msg);
+			continue;
+		}
+		if (job.type == VP_T_ERROR) {
+			/* the result was refused (the job is not, or no
+			 * longer, leased to this connection): ask again */
+			VP_INFO("worker %s: dispatcher: %s", w->name,
+			    job.err && job.err->msg ? job.err->msg : "error");
+			vp_msg_clear(&job);
 			continue;
 		}
 		if (job.type == VP_T_IDLE) {

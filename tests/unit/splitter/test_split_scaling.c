@@ -32,7 +32,8 @@ struct doc {
 	size_t n, cap;
 };
 
-static void put(struct doc *d, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void put(
+    struct doc *d, const char *fmt, ...)
 {
 	va_list ap;
 	int k;
