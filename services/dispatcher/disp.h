@@ -15,9 +15,9 @@
 #include "vp_proto.h"
 
 struct disp_cfg {
-	const char *api_url;  /* e.g. tcp://0.0.0.0:7100 */
-	const char *work_url; /* e.g. tcp://0.0.0.0:7101 */
-	const char *pub_url;  /* events, e.g. tcp://0.0.0.0:7102; NULL = none */
+	const char *api_url;  /* e.g. tcp://127.0.0.1:7100 */
+	const char *work_url; /* e.g. tcp://127.0.0.1:7101 */
+	const char *pub_url;  /* events, e.g. tcp://127.0.0.1:7102; NULL = none */
 	size_t recv_max;      /* NNG_OPT_RECVMAXSZ on both sockets */
 	unsigned max_inflight; /* API requests in progress; beyond: busy */
 	unsigned work_slots;   /* worker contexts that can be parked at once */

@@ -1,14 +1,18 @@
 /* The configuration table of struct disp_cfg: the dispatcher's options for
- * vp-dispatcher. Numbers take their defaults from disp_cfg_default. */
+ * vp-dispatcher. Numbers take their defaults from disp_cfg_default. The
+ * sockets listen on loopback unless told otherwise: whoever reaches the work
+ * socket can take jobs (and read their documents), so exposing it is a
+ * deployment's explicit choice (docker-compose.yml and the image set
+ * VP_*_LISTEN). */
 #include "disp.h"
 
 #define M(m) VP_CFG_AT(struct disp_cfg, m)
 const struct vp_cfg_opt disp_cfg_opts[] = {
     VP_OPT_URL(
-        "api-listen", M(api_url), "tcp://0.0.0.0:7100", "API socket (clients)"),
-    VP_OPT_URL("work-listen", M(work_url), "tcp://0.0.0.0:7101",
+        "api-listen", M(api_url), "tcp://127.0.0.1:7100", "API socket (clients)"),
+    VP_OPT_URL("work-listen", M(work_url), "tcp://127.0.0.1:7101",
         "work socket (workers dial in and pull)"),
-    VP_OPT_STR("pub-listen", M(pub_url), "tcp://0.0.0.0:7102",
+    VP_OPT_STR("pub-listen", M(pub_url), "tcp://127.0.0.1:7102",
         "event socket (PUB: link.changed, ...); empty = none"),
     VP_OPT_UINT("recv-max", M(recv_max), NULL, 1024, 1073741824,
         "largest message accepted, bytes"),

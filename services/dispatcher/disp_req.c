@@ -29,6 +29,22 @@ static struct disp_job *new_job(struct disp *d, struct request *r,
 
 /* ---- requests ----------------------------------------------------------- */
 
+/* Moves a worker's per-item errors (a result it had to cut) into r's. */
+static void take_item_errs(struct request *r, struct vp_ready *res)
+{
+	struct vp_item_err *e =
+	    realloc(r->errs, (r->n_errs + res->n_errors) * sizeof(*e));
+	if (e == NULL)
+		return;
+	r->errs = e;
+	memcpy(&r->errs[r->n_errs], res->errors,
+	    res->n_errors * sizeof(*res->errors));
+	r->n_errs += res->n_errors;
+	free(res->errors);
+	res->errors = NULL;
+	res->n_errors = 0;
+}
+
 static void add_item_err(struct request *r, const char *item, int err,
     const char *msg, bool retryable)
 {
@@ -133,6 +149,8 @@ static void finish(struct disp *d, struct request *r)
 		b = m.body;
 		b->citations = r->cits;
 		b->n_citations = r->n_cits;
+		b->errors = r->errs;
+		b->n_errors = r->n_errs;
 	} else if (r->type == VP_T_CHECK_REQ) {
 		struct vp_check_rep *b;
 		if ((rv = vp_msg_init(&m, VP_T_CHECK_REP)) != VP_OK)
@@ -449,6 +467,9 @@ void disp_req_job_done(
 	int rv = VP_OK;
 
 	r->pending--;
+	if ((j->kind == DISP_K_SPLIT || j->kind == DISP_K_PARSE) &&
+	    res->n_errors > 0)
+		take_item_errs(r, res);
 	switch (j->kind) {
 	case DISP_K_SPLIT: {
 		struct vp_parse_req *b = calloc(1, sizeof(*b));

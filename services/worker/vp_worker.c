@@ -174,7 +174,8 @@ static void *ctx_main(void *arg)
 	nng_aio *aio = NULL;
 	struct vp_ready res;
 	uint8_t res_id[16];
-	bool have_res = false;
+	bool have_res = false, cut_noted = false;
+	size_t cut[3] = {0, 0, 0}; /* what the dispatcher made us drop */
 	int rv;
 
 	memset(&res, 0, sizeof(res));
@@ -247,16 +248,29 @@ static void *ctx_main(void *arg)
 		if (rv == VP_OK && job.type == VP_T_ERROR && have_res &&
 		    job.err != NULL &&
 		    strcmp(job.err->code, vp_err_code(VP_ETOOLARGE)) == 0) {
-			/* the dispatcher refused the result for its size
-			 * (its limits are tighter than ours): the job fails
-			 * at once instead of waiting out its lease */
+			/* the dispatcher refused the result for its size (its
+			 * limits are tighter than ours): half of it goes again
+			 * with a per-item error, until it fits or nothing is
+			 * left, then a too_large job error - at once, not at
+			 * the lease's end */
 			VP_WARN("worker %s: result refused: %s", w->name,
 			    job.err->msg ? job.err->msg : "too large");
-			vp_obj_clear(&vp_desc_ready, &res);
-			vp_job_fail(&res, VP_ETOOLARGE,
-			    "the job's result is over the dispatcher's limits");
-			if (res.job_err != NULL)
-				res.job_err->retryable = false;
+			if (res.job_err == NULL && cut_result(&res, cut)) {
+				if (cut_noted) {
+					res.n_errors--;
+					vp_obj_clear(&vp_desc_item_err,
+					    &res.errors[res.n_errors]);
+				}
+				note_cut(&res, cut);
+				cut_noted = true;
+			} else {
+				vp_obj_clear(&vp_desc_ready, &res);
+				vp_job_fail(&res, VP_ETOOLARGE,
+				    "the job's result is over the "
+				    "dispatcher's limits");
+				if (res.job_err != NULL)
+					res.job_err->retryable = false;
+			}
 			vp_msg_clear(&job);
 			continue;
 		}
@@ -303,6 +317,8 @@ static void *ctx_main(void *arg)
 		}
 		memcpy(res_id, job.id, 16);
 		have_res = true;
+		memset(cut, 0, sizeof(cut));
+		cut_noted = false;
 		atomic_fetch_add(&w->jobs, 1);
 		vp_msg_clear(&job);
 	}

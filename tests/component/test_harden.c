@@ -1,0 +1,323 @@
+/* Component tests of the dispatcher under attack and on a bad day: a rogue
+ * worker on the work socket (over tcp on loopback) reads nothing it was not
+ * leased and cannot replace another worker's result; a result over the
+ * dispatcher's limits comes back at once as a partial result; the limits of
+ * item 4 of the hardening issue (deadline cap, memory budget, idle
+ * connections) each met by hostile input while good requests are served. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "disp.h"
+#include "prs_svc.h"
+#include "split_svc.h"
+#include "vp_client.h"
+#include "vp_clock.h"
+#include "vp_err.h"
+#include "vp_nng.h"
+#include "vp_worker.h"
+
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A dispatcher on loopback tcp ports (or inproc when tcp is false). */
+static struct disp *start_disp(
+    struct disp_cfg *dc, char *api, char *work, bool tcp)
+{
+	static unsigned seq;
+	struct disp *d = NULL;
+	char err[256];
+	for (int tries = 0; d == NULL && tries < 20; tries++) {
+		unsigned n = ++seq;
+		if (tcp) {
+			int port =
+			    20000 +
+			    (int)((getpid() * 11 + n * 257 + tries * 131) %
+			          30000);
+			snprintf(api, 128, "tcp://127.0.0.1:%d", port);
+			snprintf(work, 128, "tcp://127.0.0.1:%d", port + 1);
+		} else {
+			snprintf(api, 128, "inproc://hard-%d-%u-api",
+			    (int)getpid(), n);
+			snprintf(work, 128, "inproc://hard-%d-%u-work",
+			    (int)getpid(), n);
+		}
+		dc->api_url = api;
+		dc->work_url = work;
+		if (disp_start(&d, dc, err, sizeof(err)) != VP_OK)
+			d = NULL;
+	}
+	assert_non_null(d);
+	return d;
+}
+
+static struct vp_worker *start_worker(
+    const char *url, const char *kind, vp_job_fn fn, void *arg)
+{
+	struct vp_worker_cfg wc;
+	struct vp_worker *w;
+	char err[256];
+	memset(&wc, 0, sizeof(wc));
+	wc.url = url;
+	wc.kind = kind;
+	wc.contexts = 1;
+	wc.recv_max = 80u << 20;
+	wc.park_ms = 300;
+	wc.fn = fn;
+	wc.arg = arg;
+	assert_int_equal(vp_worker_start(&w, &wc, err, sizeof(err)), VP_OK);
+	return w;
+}
+
+/* ---- a hand-driven worker ------------------------------------------------ */
+
+struct rogue {
+	nng_socket sock;
+	nng_ctx ctx;
+	nng_aio *aio;
+};
+
+static void rogue_open(struct rogue *g, const char *url)
+{
+	char err[256];
+	assert_int_equal(nng_req0_open(&g->sock), 0);
+	nng_socket_set_ms(
+	    g->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	assert_int_equal(
+	    vp_nng_dial(g->sock, url, 1 << 24, err, sizeof(err)), VP_OK);
+	assert_int_equal(nng_ctx_open(&g->ctx, g->sock), 0);
+	assert_int_equal(nng_aio_alloc(&g->aio, NULL, NULL), 0);
+}
+
+static void rogue_close(struct rogue *g)
+{
+	nng_aio_free(g->aio);
+	nng_close(g->sock);
+}
+
+/* Sends a worker.ready of kind parse, with a forged parse result (one
+ * citation kst-77777-7) for job id when id is given, and decodes the reply. */
+static void rogue_ready(struct rogue *g, const uint8_t *id, struct vp_msg *rep)
+{
+	struct vp_msg m;
+	struct vp_ready *b;
+	struct vp_decode_err why;
+	uint8_t *buf;
+	size_t len;
+	nng_msg *msg;
+	assert_int_equal(vp_msg_init(&m, VP_T_WORKER_READY), VP_OK);
+	b = m.body;
+	b->kind = strdup("parse");
+	b->worker = strdup("rogue");
+	if (id != NULL) {
+		struct vp_citation *c = calloc(1, sizeof(*c));
+		assert_non_null(c);
+		c->id = strdup("kst-77777-7");
+		c->family = strdup("kamerstuk");
+		b->citations = c;
+		b->n_citations = 1;
+		memcpy(m.id, id, 16);
+		m.has_id = true;
+		b->done = true;
+	}
+	assert_int_equal(vp_msg_encode(&m, &buf, &len), VP_OK);
+	vp_msg_clear(&m);
+	assert_int_equal(vp_nng_msg_from(&msg, buf, len), VP_OK);
+	free(buf);
+	assert_int_equal(vp_nng_ctx_send(g->ctx, g->aio, msg), VP_OK);
+	assert_int_equal(vp_nng_ctx_recv(g->ctx, g->aio, &msg, 10000), VP_OK);
+	assert_int_equal(
+	    vp_msg_decode(rep, nng_msg_body(msg), nng_msg_len(msg), NULL, &why),
+	    VP_OK);
+	nng_msg_free(msg);
+}
+
+/* The real parser, slowed down, telling the test which job it holds. */
+struct slow_parser {
+	atomic_int have;
+	uint8_t id[16];
+	atomic_int release;
+};
+
+static int slow_parse(void *arg, const struct vp_msg *job, struct vp_ready *res)
+{
+	struct slow_parser *p = arg;
+	memcpy(p->id, job->id, 16);
+	atomic_store(&p->have, 1);
+	for (int i = 0; i < 500 && !atomic_load(&p->release); i++)
+		vp_sleep_ms(10);
+	return prs_job(NULL, job, res);
+}
+
+struct call_arg {
+	struct vp_client *c;
+	const char *text;
+	struct vp_msg rep;
+	int rv;
+	uint32_t timeout;
+};
+
+static void *parse_call(void *arg)
+{
+	struct call_arg *a = arg;
+	a->rv = vp_client_parse(
+	    a->c, a->text, strlen(a->text), a->timeout, &a->rep);
+	return NULL;
+}
+
+static bool has_citation(const struct vp_msg *rep, const char *id)
+{
+	const struct vp_parse_rep *p = vp_msg_parse_rep(rep);
+	for (size_t i = 0; p != NULL && i < p->n_citations; i++)
+		if (strcmp(p->citations[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* A fake worker connects to the work socket while a real parser holds the
+ * only job: it is given nothing (an idle heartbeat), and its forged results
+ * - for the real job's id, which it should not even know, and for ids next
+ * to one it was leased itself - are refused with an error and change
+ * nothing: the client gets the real parser's citations. */
+static void test_rogue_worker(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_worker *wp;
+	struct vp_client *c;
+	struct slow_parser sp;
+	struct call_arg a;
+	struct rogue g;
+	struct vp_msg rep, job;
+	struct vp_stats_rep st;
+	pthread_t th;
+	uint8_t guess[16];
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.park_ms = 200;
+	d = start_disp(&dc, api, work, true);
+	memset(&sp, 0, sizeof(sp));
+	wp = start_worker(work, "parse", slow_parse, &sp);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	memset(&a, 0, sizeof(a));
+	a.c = c;
+	a.text = "zie Kamerstukken II 2019/20, 35 300, nr. 3.";
+	a.timeout = 20000;
+	assert_int_equal(pthread_create(&th, NULL, parse_call, &a), 0);
+	for (int i = 0; i < 500 && !atomic_load(&sp.have); i++)
+		vp_sleep_ms(10);
+	assert_true(atomic_load(&sp.have));
+
+	rogue_open(&g, work);
+	/* nothing queued: the rogue reads nothing */
+	rogue_ready(&g, NULL, &rep);
+	assert_int_equal(rep.type, VP_T_IDLE);
+	vp_msg_clear(&rep);
+	/* a forged result for the job leased to the real parser */
+	rogue_ready(&g, sp.id, &rep);
+	assert_int_equal(rep.type, VP_T_ERROR);
+	assert_string_equal(rep.err->code, "not_found");
+	vp_msg_clear(&rep);
+	/* and for ids next to it, as a counter would have them */
+	memcpy(guess, sp.id, 16);
+	guess[15]++;
+	rogue_ready(&g, guess, &rep);
+	assert_int_equal(rep.type, VP_T_ERROR);
+	vp_msg_clear(&rep);
+
+	atomic_store(&sp.release, 1);
+	pthread_join(th, NULL);
+	assert_int_equal(a.rv, VP_OK);
+	assert_true(has_citation(&a.rep, "kst-35300-3"));
+	assert_false(has_citation(&a.rep, "kst-77777-7"));
+	vp_msg_clear(&a.rep);
+	disp_stats(d, &st);
+	assert_true(st.duplicates_dropped >= 2);
+
+	/* the rogue is leased a job of its own; it cannot name the next one
+	 * from its id: job ids are random, not a counter */
+	vp_worker_stop(wp);
+	atomic_store(&sp.have, 0);
+	memset(&a.rep, 0, sizeof(a.rep));
+	assert_int_equal(pthread_create(&th, NULL, parse_call, &a), 0);
+	do {
+		rogue_ready(&g, NULL, &job);
+		if (job.type == VP_T_IDLE)
+			vp_msg_clear(&job);
+	} while (job.type == VP_T_IDLE);
+	assert_int_equal(job.type, VP_T_PARSE_REQ);
+	assert_memory_not_equal(job.id, sp.id, 8);
+	assert_memory_not_equal(job.id + 8, sp.id + 8, 8);
+	/* its own job it may answer: that is what a worker is */
+	rogue_ready(&g, job.id, &rep);
+	vp_msg_clear(&rep);
+	pthread_join(th, NULL);
+	assert_int_equal(a.rv, VP_OK);
+	vp_msg_clear(&a.rep);
+	vp_msg_clear(&job);
+	rogue_close(&g);
+	vp_client_close(c);
+	disp_stop(d);
+}
+
+/* A parse result over the dispatcher's message limit is refused with
+ * too_large; the worker sends half of it again with a per-item error, so
+ * the client has a partial result at once instead of a lease timeout. */
+static void test_oversized_result(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_worker *wp;
+	struct vp_client *c;
+	struct vp_msg rep;
+	const struct vp_parse_rep *p;
+	char *text;
+	size_t n = 1500, len = 0;
+	uint64_t t0;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.recv_max = 65536;
+	d = start_disp(&dc, api, work, false);
+	wp = start_worker(work, "parse", prs_job, NULL);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	text = malloc(n * 40);
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++)
+		len +=
+		    (size_t)sprintf(text + len, "zie 2025Z%05zu. ", i + 10000);
+	assert_true(len < 65536 - 1024);
+	t0 = vp_now_ms();
+	assert_int_equal(vp_client_parse(c, text, len, 30000, &rep), VP_OK);
+	assert_true(vp_now_ms() - t0 < 5000);
+	p = vp_msg_parse_rep(&rep);
+	assert_non_null(p);
+	assert_true(p->n_citations > 0 && p->n_citations < n);
+	assert_true(p->n_errors >= 1);
+	assert_string_equal(p->errors[p->n_errors - 1].code, "too_large");
+	assert_string_equal(p->errors[p->n_errors - 1].item, "citations");
+	vp_msg_clear(&rep);
+	free(text);
+	vp_client_close(c);
+	vp_worker_stop(wp);
+	disp_stop(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_rogue_worker),
+	    cmocka_unit_test(test_oversized_result),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
