@@ -74,6 +74,7 @@ static void free_request(struct disp *d, struct request *r)
 	if (r->next)
 		r->next->prev = r->prev;
 	d->n_requests--;
+	d->buffered -= r->bytes;
 	for (size_t i = 0; i < r->n_cits; i++)
 		vp_obj_clear(&vp_desc_citation, &r->cits[i]);
 	free(r->cits);
@@ -191,14 +192,20 @@ static struct request *new_request(
     struct disp *d, struct api_slot *s, const struct vp_msg *m, uint64_t now)
 {
 	struct request *r = calloc(1, sizeof(*r));
+	uint32_t budget;
 	if (r == NULL)
 		return NULL;
 	r->slot = s;
 	r->type = m->type;
 	memcpy(r->id, m->id, 16);
 	r->has_id = m->has_id;
-	r->deadline = vp_deadline_in(
-	    now, m->timeout_ms ? m->timeout_ms : d->cfg.default_timeout_ms);
+	budget = m->timeout_ms ? m->timeout_ms : d->cfg.default_timeout_ms;
+	if (d->cfg.max_timeout_ms > 0 && budget > d->cfg.max_timeout_ms) {
+		/* a client may not hold a context for 49 days */
+		budget = d->cfg.max_timeout_ms;
+		d->lims.deadlines_capped++;
+	}
+	r->deadline = vp_deadline_in(now, budget);
 	r->next = d->requests;
 	if (r->next)
 		r->next->prev = r;
@@ -606,8 +613,8 @@ static int route_kind(enum vp_type t)
 	return -1;
 }
 
-void disp_req_submit(
-    struct disp *d, struct api_slot *s, struct vp_msg *m, uint64_t now)
+void disp_req_submit(struct disp *d, struct api_slot *s, struct vp_msg *m,
+    uint32_t pipe, size_t bytes, uint64_t now)
 {
 	struct request *r;
 	struct disp_job *j = NULL;
@@ -630,10 +637,20 @@ void disp_req_submit(
 		    "too many requests in progress; retry later");
 		return;
 	}
+	if (d->cfg.mem_budget > 0 && d->buffered + bytes > d->cfg.mem_budget) {
+		d->lims.busy_memory++;
+		disp_api_reply_error(d, s, m->id, m->has_id, VP_EBUSY,
+		    "the dispatcher holds too many bytes of requests; retry "
+		    "later");
+		return;
+	}
 	if ((r = new_request(d, s, m, now)) == NULL) {
 		disp_api_reply_error(d, s, m->id, m->has_id, VP_ENOMEM, NULL);
 		return;
 	}
+	r->pipe = pipe;
+	r->bytes = bytes;
+	d->buffered += bytes;
 	if (m->type == VP_T_RESOLVE_REQ) {
 		struct vp_resolve_req *q = m->body;
 		struct vp_split_req *b = calloc(1, sizeof(*b));
@@ -683,4 +700,26 @@ void disp_req_submit(
 		return;
 	}
 	disp_core_submit(&d->core, j, now);
+}
+
+void disp_req_client_gone(struct disp *d, uint32_t pipe)
+{
+	struct request *r = d->requests;
+	while (r) {
+		struct request *nx = r->next;
+		/* finishing one request frees only that one */
+		if (r->pipe == pipe) {
+			d->lims.cancelled++;
+			fail_request(d, r, VP_ECANCELED, "the client has gone");
+		}
+		r = nx;
+	}
+}
+
+bool disp_req_of_pipe(const struct disp *d, uint32_t pipe)
+{
+	for (const struct request *r = d->requests; r; r = r->next)
+		if (r->pipe == pipe)
+			return true;
+	return false;
 }

@@ -19,8 +19,12 @@
 #include "vp_nng.h"
 #include "vp_worker.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <nng/protocol/reqrep0/req.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,11 +317,246 @@ static void test_oversized_result(void **state)
 	disp_stop(d);
 }
 
+/* A client asking for 49 days gets the dispatcher's cap: with no worker
+ * the request times out after max_timeout_ms, not in 49 days. */
+static void test_deadline_cap(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_client *c;
+	struct vp_msg rep;
+	struct disp_limits l;
+	uint64_t t0;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.max_timeout_ms = 800;
+	d = start_disp(&dc, api, work, false);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	t0 = vp_now_ms();
+	assert_int_equal(
+	    vp_client_parse(c, "zie 2025Z15031.", 15, 4233600000u, &rep),
+	    VP_ETIMEDOUT);
+	assert_true(vp_now_ms() - t0 < 5000);
+	vp_msg_clear(&rep);
+	disp_limits(d, &l);
+	assert_int_equal(l.deadlines_capped, 1);
+	assert_int_equal(l.max_timeout_ms, 800);
+	vp_client_close(c);
+	disp_stop(d);
+}
+
+/* Sends a parse.req for text on a raw REQ socket and closes it without
+ * waiting for the answer. */
+static void send_and_leave(const char *url, const char *text)
+{
+	nng_socket s;
+	struct vp_msg m;
+	struct vp_parse_req *b;
+	uint8_t *buf;
+	size_t len;
+	char err[256];
+	assert_int_equal(nng_req0_open(&s), 0);
+	assert_int_equal(vp_nng_dial(s, url, 1 << 20, err, sizeof(err)), VP_OK);
+	assert_int_equal(vp_msg_init(&m, VP_T_PARSE_REQ), VP_OK);
+	b = m.body;
+	b->text = strdup(text);
+	m.timeout_ms = 3600000;
+	assert_int_equal(vp_msg_encode(&m, &buf, &len), VP_OK);
+	vp_msg_clear(&m);
+	assert_int_equal(nng_send(s, buf, len, 0), 0);
+	free(buf);
+	vp_sleep_ms(200);
+	nng_close(s);
+}
+
+/* A client that sends a request and goes away: the dispatcher drops its
+ * request (and the jobs) instead of holding a context for its hour. */
+static void test_client_gone(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128];
+	struct disp *d;
+	struct disp_limits l;
+	struct vp_stats_rep st;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	d = start_disp(&dc, api, work, true);
+	send_and_leave(api, "zie 2025Z15031.");
+	for (int i = 0; i < 100; i++) {
+		disp_limits(d, &l);
+		if (l.cancelled == 1)
+			break;
+		vp_sleep_ms(20);
+	}
+	assert_int_equal(l.cancelled, 1);
+	assert_int_equal(l.buffered_bytes, 0);
+	disp_stats(d, &st);
+	assert_int_equal(st.queued, 0);
+	disp_stop(d);
+}
+
+/* Over the memory budget a request gets busy at once; the requests held
+ * are served when a worker comes, and the budget is free again after. */
+static void test_memory_budget(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_client *c[3];
+	struct call_arg a[2];
+	pthread_t th[2];
+	struct vp_msg rep;
+	struct vp_worker *wp;
+	struct disp_limits l;
+	char *text = malloc(100001);
+	(void)state;
+
+	assert_non_null(text);
+	for (size_t i = 0; i < 100000; i++)
+		text[i] = "zie de wet. "[i % 12];
+	text[100000] = '\0';
+	disp_cfg_default(&dc);
+	dc.mem_budget = 256 * 1024;
+	d = start_disp(&dc, api, work, false);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(
+		    vp_client_open(&c[i], api, 0, err, sizeof(err)), VP_OK);
+	for (int i = 0; i < 2; i++) {
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].c = c[i];
+		a[i].text = text;
+		a[i].timeout = 20000;
+		assert_int_equal(
+		    pthread_create(&th[i], NULL, parse_call, &a[i]), 0);
+	}
+	for (int i = 0; i < 100; i++) {
+		disp_limits(d, &l);
+		if (l.buffered_bytes >= 200000)
+			break;
+		vp_sleep_ms(20);
+	}
+	assert_true(l.buffered_bytes >= 200000);
+	/* the third would pass the budget */
+	assert_int_equal(
+	    vp_client_parse(c[2], text, 100000, 20000, &rep), VP_EBUSY);
+	assert_string_equal(rep.err->code, "busy");
+	vp_msg_clear(&rep);
+	/* a small one still fits */
+	wp = start_worker(work, "parse", prs_job, NULL);
+	assert_int_equal(
+	    vp_client_parse(c[2], "zie 2025Z15031.", 15, 20000, &rep), VP_OK);
+	vp_msg_clear(&rep);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(a[i].rv, VP_OK);
+		vp_msg_clear(&a[i].rep);
+	}
+	/* served: the budget is free again */
+	assert_int_equal(
+	    vp_client_parse(c[2], text, 100000, 20000, &rep), VP_OK);
+	vp_msg_clear(&rep);
+	disp_limits(d, &l);
+	assert_int_equal(l.busy_memory, 1);
+	for (int i = 0; i < 3; i++)
+		vp_client_close(c[i]);
+	vp_worker_stop(wp);
+	disp_stop(d);
+	free(text);
+}
+
+/* Opens a TCP connection to the tcp:// url and does the SP handshake of a
+ * REQ peer; returns the fd. */
+static int sp_connect(const char *url)
+{
+	static const uint8_t hello[8] = {0, 'S', 'P', 0, 0, 0x30, 0, 0};
+	struct sockaddr_in sa;
+	uint8_t back[8];
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	assert_true(fd >= 0);
+	assert_int_equal(sscanf(url, "tcp://127.0.0.1:%d", &port), 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(send(fd, hello, 8, 0), 8);
+	assert_int_equal(recv(fd, back, 8, MSG_WAITALL), 8);
+	return fd;
+}
+
+/* 1,000 connections that do the handshake and then nothing: good requests
+ * are still served meanwhile, and the idle ones are closed after idle_ms
+ * (API) and after the work socket's grace (work). */
+static void test_idle_connections(void **state)
+{
+	enum { N = 1000 };
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_worker *wp;
+	struct vp_client *c;
+	struct vp_msg rep;
+	struct disp_limits l;
+	static int fds[N], wfd;
+	int closed = 0;
+	uint64_t t0;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.idle_ms = 1500;
+	dc.work_idle_ms = 500;
+	dc.lease_ms = 500;
+	dc.park_ms = 200;
+	d = start_disp(&dc, api, work, true);
+	wp = start_worker(work, "parse", prs_job, NULL);
+	for (int i = 0; i < N; i++)
+		fds[i] = sp_connect(api);
+	wfd = sp_connect(work);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	t0 = vp_now_ms();
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(
+		    vp_client_parse(c, "zie 2025Z15031.", 15, 10000, &rep),
+		    VP_OK);
+		assert_int_equal(vp_msg_parse_rep(&rep)->n_citations, 1);
+		vp_msg_clear(&rep);
+	}
+	assert_true(vp_now_ms() - t0 < 3000);
+	disp_limits(d, &l);
+	assert_true(l.api_conns >= N);
+	/* every idle connection is closed by the dispatcher: EOF */
+	for (int i = 0; i <= N; i++) {
+		int fd = i < N ? fds[i] : wfd;
+		struct pollfd pf = {fd, POLLIN, 0};
+		uint8_t b;
+		if (poll(&pf, 1, 6000) == 1 && recv(fd, &b, 1, 0) == 0)
+			closed++;
+		close(fd);
+	}
+	assert_int_equal(closed, N + 1);
+	disp_limits(d, &l);
+	assert_true(l.idle_closed >= N + 1);
+	/* the real worker was never idle: it still serves */
+	assert_int_equal(
+	    vp_client_parse(c, "zie 2025Z15031.", 15, 10000, &rep), VP_OK);
+	vp_msg_clear(&rep);
+	vp_client_close(c);
+	vp_worker_stop(wp);
+	disp_stop(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rogue_worker),
 	    cmocka_unit_test(test_oversized_result),
+	    cmocka_unit_test(test_deadline_cap),
+	    cmocka_unit_test(test_client_gone),
+	    cmocka_unit_test(test_memory_budget),
+	    cmocka_unit_test(test_idle_connections),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
