@@ -202,7 +202,9 @@ static void unpark(struct disp_core *c, struct disp_worker *w)
 /* ---- leases -------------------------------------------------------------- */
 
 /* Leases j (in no list) to w: the lease is lease_ms, or less when the
- * request's deadline comes first; the worker is told the budget left. */
+ * request's deadline comes first. The worker is told the lease as its
+ * budget: a result after it is refused, so a worker stops (and reports a
+ * timeout) before the job is leased again and run twice. */
 static void lease(struct disp_core *c, struct disp_job *j,
     struct disp_worker *w, uint64_t now)
 {
@@ -213,7 +215,7 @@ static void lease(struct disp_core *c, struct disp_job *j,
 	j->pipe = w->pipe;
 	j->lease_deadline = now + lease_ms;
 	j->msg.attempt = j->attempts;
-	j->msg.timeout_ms = left == 0 ? 1 : left;
+	j->msg.timeout_ms = lease_ms == 0 ? 1 : lease_ms;
 	j->attempts++;
 	jl_push_tail(&c->leased, j);
 	c->ops.lease(c->ops.arg, w, j);

@@ -28,7 +28,8 @@ struct vp_worker {
 	nng_aio **aios;     /* one per context thread, NULL until allocated */
 	atomic_bool stopping;
 	atomic_uint_fast64_t jobs;
-	atomic_uint pipes; /* live connections, kept by pipe_cb */
+	atomic_uint abandoned; /* jobs past their limit, still running */
+	atomic_uint pipes;     /* live connections, kept by pipe_cb */
 };
 
 /* Encodes a worker.ready carrying res (may be NULL) as the result of job_id. */
@@ -157,6 +158,128 @@ static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
 	if (rv == VP_OK && noted)
 		VP_WARN("worker %s: a result over the message limits was cut",
 		    w->name);
+	return rv;
+}
+
+/* ---- the per-job time limit ------------------------------------------
+ * A handler is pure code that cannot be interrupted, so each job runs on a
+ * thread of its own while the context waits for it until the job's budget
+ * (its lease) is nearly over. A job past that is reported as a timeout at
+ * once - before its lease expires, so the dispatcher does not hand it to
+ * another worker while this one still runs it - and its thread is
+ * abandoned: it finishes on its own and frees what it has. */
+
+struct run {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done, abandoned;
+	struct vp_worker *w;
+	struct vp_msg job;
+	struct vp_ready res;
+	int rv;
+};
+
+static void run_free(struct run *r)
+{
+	vp_obj_clear(&vp_desc_ready, &r->res);
+	vp_msg_clear(&r->job);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	free(r);
+}
+
+static void *run_main(void *arg)
+{
+	struct run *r = arg;
+	int rv = r->w->cfg.fn(r->w->cfg.arg, &r->job, &r->res);
+	bool abandoned;
+	pthread_mutex_lock(&r->mu);
+	r->rv = rv;
+	r->done = true;
+	abandoned = r->abandoned;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	if (abandoned) {
+		struct vp_worker *w = r->w;
+		run_free(r);
+		atomic_fetch_sub(&w->abandoned, 1);
+	}
+	return NULL;
+}
+
+/* How long a job may run: its budget less a margin for the report to reach
+ * the dispatcher before the lease ends (0 = no budget given: no limit). */
+static uint32_t job_limit(uint32_t budget)
+{
+	uint32_t margin = budget / 10 < 2000 ? budget / 10 : 2000;
+	return budget - margin;
+}
+
+/* Runs the handler on job within its limit. On VP_OK *res holds the result;
+ * VP_ETIMEDOUT when it ran past the limit (res->job_err says so); any other
+ * code is the handler's. The job's body moves to the run (whose thread may
+ * outlive this call); *job keeps its envelope (id, type) only. */
+static int run_job(
+    struct vp_worker *w, struct vp_msg *job, struct vp_ready *res)
+{
+	struct run *r;
+	pthread_t th;
+	pthread_attr_t at;
+	uint32_t limit = job_limit(job->timeout_ms);
+	struct timespec ts;
+	int rv;
+
+	if (limit == 0)
+		return w->cfg.fn(w->cfg.arg, job, res);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return VP_ENOMEM;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	r->w = w;
+	r->job = *job; /* the run owns the body from here on */
+	memset(job, 0, sizeof(*job));
+	memcpy(job->id, r->job.id, 16);
+	job->has_id = r->job.has_id;
+	job->type = r->job.type;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &at, run_main, r) != 0) {
+		pthread_attr_destroy(&at);
+		rv = w->cfg.fn(w->cfg.arg, &r->job, res);
+		run_free(r);
+		return rv;
+	}
+	pthread_attr_destroy(&at);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += limit / 1000;
+	ts.tv_nsec += (long)(limit % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&r->mu);
+	while (!r->done && !atomic_load(&w->stopping) &&
+	       pthread_cond_timedwait(&r->cv, &r->mu, &ts) == 0)
+		;
+	if (!r->done) {
+		char msg[128];
+		/* the thread keeps the job and frees it with the run */
+		r->abandoned = true;
+		atomic_fetch_add(&w->abandoned, 1);
+		pthread_mutex_unlock(&r->mu);
+		snprintf(msg, sizeof(msg),
+		    "the job ran past its time limit of %u ms", limit);
+		VP_WARN("worker %s: %s", w->name, msg);
+		rv = vp_job_fail(res, VP_ETIMEDOUT, msg);
+		if (res->job_err != NULL)
+			res->job_err->retryable = false;
+		return rv;
+	}
+	pthread_mutex_unlock(&r->mu);
+	*res = r->res;
+	rv = r->rv;
+	memset(&r->res, 0, sizeof(r->res));
+	run_free(r);
 	return rv;
 }
 
@@ -298,8 +421,12 @@ static void *ctx_main(void *arg)
 		}
 		if (w->cfg.delay_ms > 0)
 			vp_sleep_ms(w->cfg.delay_ms);
+		/* abandoned runs still take CPU: at most one per context */
+		while (atomic_load(&w->abandoned) >= w->cfg.contexts &&
+		       !atomic_load(&w->stopping))
+			vp_sleep_ms(20);
 		memset(&res, 0, sizeof(res));
-		rv = w->cfg.fn(w->cfg.arg, &job, &res);
+		rv = run_job(w, &job, &res);
 		if (rv != VP_OK) {
 			/* keep only the error; the handler may have set one
 			 * with a precise message */
@@ -437,6 +564,9 @@ void vp_worker_stop(struct vp_worker *w)
 	pthread_mutex_unlock(&w->mu);
 	for (unsigned i = 0; i < w->n_threads; i++)
 		pthread_join(w->threads[i], NULL);
+	/* abandoned jobs still use w and the handler's arg */
+	while (atomic_load(&w->abandoned) > 0)
+		vp_sleep_ms(10);
 	nng_close(w->sock);
 	pthread_mutex_destroy(&w->mu);
 	free(w->aios);

@@ -340,7 +340,13 @@ static void test_deadline_cap(void **state)
 	    VP_ETIMEDOUT);
 	assert_true(vp_now_ms() - t0 < 5000);
 	vp_msg_clear(&rep);
-	disp_limits(d, &l);
+	/* the counters are a snapshot taken after each round of events */
+	for (int i = 0; i < 50; i++) {
+		disp_limits(d, &l);
+		if (l.deadlines_capped == 1)
+			break;
+		vp_sleep_ms(20);
+	}
 	assert_int_equal(l.deadlines_capped, 1);
 	assert_int_equal(l.max_timeout_ms, 800);
 	vp_client_close(c);
@@ -458,7 +464,12 @@ static void test_memory_budget(void **state)
 	assert_int_equal(
 	    vp_client_parse(c[2], text, 100000, 20000, &rep), VP_OK);
 	vp_msg_clear(&rep);
-	disp_limits(d, &l);
+	for (int i = 0; i < 50; i++) {
+		disp_limits(d, &l);
+		if (l.busy_memory == 1)
+			break;
+		vp_sleep_ms(20);
+	}
 	assert_int_equal(l.busy_memory, 1);
 	for (int i = 0; i < 3; i++)
 		vp_client_close(c[i]);
@@ -526,7 +537,7 @@ static void test_idle_connections(void **state)
 	}
 	assert_true(vp_now_ms() - t0 < 3000);
 	disp_limits(d, &l);
-	assert_true(l.api_conns >= N);
+	assert_true(l.api_conns >= N); /* counted long before */
 	/* every idle connection is closed by the dispatcher: EOF */
 	for (int i = 0; i <= N; i++) {
 		int fd = i < N ? fds[i] : wfd;
@@ -537,7 +548,12 @@ static void test_idle_connections(void **state)
 		close(fd);
 	}
 	assert_int_equal(closed, N + 1);
-	disp_limits(d, &l);
+	for (int i = 0; i < 50; i++) {
+		disp_limits(d, &l);
+		if (l.idle_closed >= N + 1)
+			break;
+		vp_sleep_ms(20);
+	}
 	assert_true(l.idle_closed >= N + 1);
 	/* the real worker was never idle: it still serves */
 	assert_int_equal(
@@ -545,6 +561,59 @@ static void test_idle_connections(void **state)
 	vp_msg_clear(&rep);
 	vp_client_close(c);
 	vp_worker_stop(wp);
+	disp_stop(d);
+}
+
+static atomic_int slow_runs;
+
+static int slow_job(void *arg, const struct vp_msg *job, struct vp_ready *res)
+{
+	(void)arg;
+	atomic_fetch_add(&slow_runs, 1);
+	vp_sleep_ms(2500);
+	return prs_job(NULL, job, res);
+}
+
+/* A job slower than its lease: the worker reports a timeout before the
+ * lease ends, so the dispatcher fails the request at once instead of
+ * leasing the job to the worker's second context while the first still
+ * runs it. */
+static void test_job_time_limit(void **state)
+{
+	struct disp_cfg dc;
+	char api[128], work[128], err[256];
+	struct disp *d;
+	struct vp_worker_cfg wc;
+	struct vp_worker *w;
+	struct vp_client *c;
+	struct vp_msg rep;
+	uint64_t t0;
+	(void)state;
+
+	disp_cfg_default(&dc);
+	dc.lease_ms = 1000;
+	dc.park_ms = 200;
+	d = start_disp(&dc, api, work, false);
+	memset(&wc, 0, sizeof(wc));
+	wc.url = work;
+	wc.kind = "parse";
+	wc.contexts = 2;
+	wc.recv_max = 80u << 20;
+	wc.park_ms = 200;
+	wc.fn = slow_job;
+	assert_int_equal(vp_worker_start(&w, &wc, err, sizeof(err)), VP_OK);
+	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
+	atomic_store(&slow_runs, 0);
+	t0 = vp_now_ms();
+	assert_int_equal(vp_client_parse(c, "zie 2025Z15031.", 15, 20000, &rep),
+	    VP_ETIMEDOUT);
+	assert_true(vp_now_ms() - t0 < 2000);
+	assert_non_null(strstr(rep.err->msg, "time limit"));
+	vp_msg_clear(&rep);
+	vp_sleep_ms(3000); /* a second run would have started by now */
+	assert_int_equal(atomic_load(&slow_runs), 1);
+	vp_client_close(c);
+	vp_worker_stop(w);
 	disp_stop(d);
 }
 
@@ -557,6 +626,7 @@ int main(void)
 	    cmocka_unit_test(test_client_gone),
 	    cmocka_unit_test(test_memory_budget),
 	    cmocka_unit_test(test_idle_connections),
+	    cmocka_unit_test(test_job_time_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

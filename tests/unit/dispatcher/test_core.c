@@ -201,6 +201,13 @@ static void test_lease_capped_by_request_deadline(void **st)
 	/* 200 ms left of the request: the lease and the worker's budget */
 	assert_int_equal(last(f)->timeout_ms, 200);
 	assert_int_equal(a->lease_deadline, 300);
+	/* with time to spare the worker's budget is the lease, not the
+	 * request's: a result after the lease would be refused */
+	a = job(f, 100000);
+	w = worker(2);
+	disp_core_submit(f->c, a, 0);
+	disp_core_worker_ready(f->c, &w, 100);
+	assert_int_equal(last(f)->timeout_ms, LEASE_MS);
 	teardown_fix(f);
 }
 
