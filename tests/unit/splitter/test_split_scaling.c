@@ -60,11 +60,11 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The fastest of three splits of doc, in CPU seconds. */
+/* The fastest of five splits of doc, in CPU seconds. */
 static double time_split(const struct doc *d, const char *fmt)
 {
 	double best = 1e9;
-	for (int r = 0; r < 3; r++) {
+	for (int r = 0; r < 5; r++) {
 		struct vp_segment *segs = NULL;
 		size_t n = 0;
 		const char *used = NULL;
@@ -91,8 +91,15 @@ static void check_scaling(const char *name, gen_fn gen, const char *fmt)
 	size_t n = env != NULL && atol(env) > 0 ? (size_t)atol(env) : BASE_N;
 	gen(&small, n);
 	gen(&big, 8 * n);
-	t1 = time_split(&small, fmt);
-	t8 = time_split(&big, fmt);
+	/* a machine shared with other builds is noisy: a ratio over the bound
+	 * is measured again before it counts (a quadratic reader is at 64x
+	 * every time) */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		t1 = time_split(&small, fmt);
+		t8 = time_split(&big, fmt);
+		if (t8 <= 10 * (t1 > FLOOR ? t1 : FLOOR))
+			break;
+	}
 	printf("# %s (%s): N %zu bytes %.4f s, 8N %zu bytes %.4f s (%.1fx)\n",
 	    name, fmt, small.n, t1, big.n, t8, t8 / (t1 > 0 ? t1 : 1e-9));
 	if (t8 > 10 * (t1 > FLOOR ? t1 : FLOOR))
