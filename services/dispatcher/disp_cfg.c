@@ -2,8 +2,7 @@
  * vp-dispatcher. Numbers take their defaults from disp_cfg_default. The
  * sockets listen on loopback unless told otherwise: whoever reaches the work
  * socket can take jobs (and read their documents), so exposing it is a
- * deployment's explicit choice (docker-compose.yml and the image set
- * VP_*_LISTEN). */
+ * deployment's explicit choice (docker-compose.yml sets VP_*_LISTEN). */
 #include "disp.h"
 
 #define M(m) VP_CFG_AT(struct disp_cfg, m)
