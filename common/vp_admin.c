@@ -169,44 +169,69 @@ static const char *header(const char *p, const char *e, const char *name)
 	return NULL;
 }
 
-/* A complete request head is in c->head[0, end): answer it. */
-static void serve(struct vp_admin *a, struct admin_conn *c, size_t end)
+int vp_admin_parse_head(const char *head, size_t n, char *path, size_t cap)
 {
-	const char *h = c->head, *e = c->head + end, *sp1, *sp2, *v;
-	size_t ml, pl;
+	const char *h = head, *e, *sp1, *sp2, *v, *q;
+	size_t end, ml, pl;
+	if ((e = memmem(head, n, "\r\n\r\n", 4)) != NULL)
+		end = (size_t)(e - head) + 2;
+	else if ((e = memmem(head, n, "\n\n", 2)) != NULL)
+		end = (size_t)(e - head) + 1;
+	else
+		return n >= ADMIN_HEAD_MAX ? 431 : -1;
+	if (end > ADMIN_HEAD_MAX)
+		return 431;
+	e = head + end;
+	if ((sp1 = memchr(h, ' ', end)) == NULL ||
+	    (sp2 = memchr(sp1 + 1, ' ', (size_t)(e - sp1 - 1))) == NULL)
+		return 400;
+	/* a body is never read here: declaring one is refused */
+	if (((v = header(h, e, "Content-Length")) != NULL &&
+	        strtoull(v, NULL, 10) > ADMIN_BODY_MAX) ||
+	    header(h, e, "Transfer-Encoding") != NULL)
+		return 413;
+	ml = (size_t)(sp1 - h);
+	if (!((ml == 3 && memcmp(h, "GET", 3) == 0) ||
+	        (ml == 4 && memcmp(h, "HEAD", 4) == 0)))
+		return 405;
+	pl = (size_t)(sp2 - sp1 - 1);
+	if ((q = memchr(sp1 + 1, '?', pl)) != NULL)
+		pl = (size_t)(q - sp1 - 1);
+	if (cap == 0 || pl >= cap)
+		return 404;
+	memcpy(path, sp1 + 1, pl);
+	path[pl] = '\0';
+	return 0;
+}
+
+/* Answers c once its head is complete (or too large). */
+static void on_readable(struct vp_admin *a, struct admin_conn *c)
+{
+	ssize_t r = recv(c->fd, c->head + c->n, sizeof(c->head) - c->n, 0);
 	char path[64];
 	bool ready;
-	if ((sp1 = memchr(h, ' ', end)) == NULL ||
-	    (sp2 = memchr(sp1 + 1, ' ', (size_t)(e - sp1 - 1))) == NULL) {
-		text(a, c, 400, "bad request\n");
+	int st;
+	if (r <= 0) {
+		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			conn_close(a, c);
 		return;
 	}
-	if ((v = header(h, e, "Content-Length")) != NULL &&
-	    strtoull(v, NULL, 10) > ADMIN_BODY_MAX) {
-		atomic_fetch_add(&a->body_too_large, 1);
-		text(a, c, 413, "request body too large\n");
+	c->n += (size_t)r;
+	switch ((st = vp_admin_parse_head(c->head, c->n, path, sizeof(path)))) {
+	case -1: return; /* more to come */
+	case 0: break;
+	case 431:
+		atomic_fetch_add(&a->head_too_large, 1);
+		text(a, c, 431, "request header fields too large\n");
 		return;
-	}
-	if (header(h, e, "Transfer-Encoding") != NULL) {
+	case 413:
 		atomic_fetch_add(&a->body_too_large, 1);
 		text(a, c, 413, "no request body here\n");
 		return;
+	case 405: text(a, c, 405, "only GET\n"); return;
+	case 404: text(a, c, 404, "not found\n"); return;
+	default: text(a, c, st, "bad request\n"); return;
 	}
-	ml = (size_t)(sp1 - h);
-	if (!((ml == 3 && memcmp(h, "GET", 3) == 0) ||
-	        (ml == 4 && memcmp(h, "HEAD", 4) == 0))) {
-		text(a, c, 405, "only GET\n");
-		return;
-	}
-	pl = (size_t)(sp2 - sp1 - 1);
-	if (memchr(sp1 + 1, '?', pl) != NULL)
-		pl = (size_t)((const char *)memchr(sp1 + 1, '?', pl) - sp1 - 1);
-	if (pl >= sizeof(path)) {
-		text(a, c, 404, "not found\n");
-		return;
-	}
-	memcpy(path, sp1 + 1, pl);
-	path[pl] = '\0';
 	if (strcmp(path, "/healthz") == 0) {
 		text(a, c, 200, "ok\n");
 	} else if (strcmp(path, "/readyz") == 0) {
@@ -217,30 +242,6 @@ static void serve(struct vp_admin *a, struct admin_conn *c, size_t end)
 		serve_metrics(a, c);
 	} else {
 		text(a, c, 404, "not found\n");
-	}
-}
-
-static void on_readable(struct vp_admin *a, struct admin_conn *c)
-{
-	ssize_t r = recv(c->fd, c->head + c->n, sizeof(c->head) - c->n, 0);
-	char *end;
-	if (r <= 0) {
-		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-			conn_close(a, c);
-		return;
-	}
-	c->n += (size_t)r;
-	if ((end = memmem(c->head, c->n, "\r\n\r\n", 4)) != NULL) {
-		serve(a, c, (size_t)(end - c->head) + 2);
-		return;
-	}
-	if ((end = memmem(c->head, c->n, "\n\n", 2)) != NULL) {
-		serve(a, c, (size_t)(end - c->head) + 1);
-		return;
-	}
-	if (c->n == sizeof(c->head)) {
-		atomic_fetch_add(&a->head_too_large, 1);
-		text(a, c, 431, "request header fields too large\n");
 	}
 }
 

@@ -39,6 +39,14 @@ int vp_admin_start_idle(struct vp_admin **a, const char *url,
     const char *service, const struct vp_admin_ops *ops, uint32_t idle_ms,
     char *err, size_t errlen);
 
+/* The endpoint's reading of a request head head[0, n) (outside input; pure,
+ * for tests and the fuzzer): 0 with the path (query cut) in path[0, cap)
+ * for a complete GET or HEAD; -1 when the head is not complete yet; else
+ * the HTTP status to answer: 400 (no request line), 405 (another method),
+ * 404 (path longer than cap), 413 (a body declared), 431 (head over 8 KiB).
+ */
+int vp_admin_parse_head(const char *head, size_t n, char *path, size_t cap);
+
 /* Stops the endpoint and frees a (NULL is a no-op). */
 void vp_admin_stop(struct vp_admin *a);
 
