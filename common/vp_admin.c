@@ -377,7 +377,10 @@ int vp_admin_start_idle(struct vp_admin **ap, const char *url,
 	for (int i = 0; i < ADMIN_CONNS; i++)
 		a->conns[i].fd = -1;
 	a->wake[0] = a->wake[1] = -1;
-	a->lfd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* non-blocking: a connection reset between poll and accept must not
+	 * stop the endpoint in accept */
+	a->lfd = socket(
+	    res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (a->lfd < 0 ||
 	    setsockopt(a->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) !=
 	        0 ||

@@ -210,10 +210,18 @@ static int announce(struct mon *m, const struct mon_event *ev)
 		archived = fetch_archives(m, &s, dates, n, ev->at);
 	}
 	rv = publish(m, ev, docs, n, archived);
-	if (rv != VP_OK)
+	if (rv == VP_ENOTFOUND) {
+		/* the dispatcher publishes no events (no pub-listen): there is
+		 * nobody to deliver to, now or later */
+		VP_WARN("linkmon: link.changed of %s not published: the "
+		        "dispatcher has no event socket",
+		    ev->url);
+		rv = VP_OK;
+	} else if (rv != VP_OK) {
 		VP_WARN("linkmon: publishing link.changed of %s: %s (kept in "
 		        "the outbox)",
 		    ev->url, vp_strerror(rv));
+	}
 	free(archived);
 	free_strs(docs, n);
 	free_strs(dates, n);
