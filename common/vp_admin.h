@@ -1,9 +1,11 @@
 /* vp_admin.h - the internal admin endpoint every service runs
  * (docs/DESIGN.md §8):
  * GET /healthz (alive), /readyz (connected, not draining) and /metrics
- * (Prometheus text), served by nng's HTTP server. nng 1.5.2's HTTP server
- * has known memory-safety bugs (#1594, #1611): bind it to an internal
- * address only, never to an untrusted network. */
+ * (Prometheus text), served by a small bounded HTTP server of its own: at
+ * most 64 connections (a new one evicts the oldest), 8 KiB of request head
+ * (beyond: 431), no request body (413), connections idle past a limit
+ * closed (408); the limits and what they refused are in /metrics. Still an
+ * internal endpoint: bind it to an internal address. */
 #ifndef VP_ADMIN_H
 #define VP_ADMIN_H
 
@@ -11,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a service reports. Called on nng's HTTP threads: quick, no blocking,
- * thread-safe. */
+/* What a service reports. Called on the endpoint's thread: quick, no
+ * blocking, thread-safe. */
 struct vp_admin_ops {
 	/* true when the service can do its work (NULL = always) */
 	bool (*ready)(void *arg);
@@ -30,6 +32,20 @@ struct vp_admin;
  * in err. */
 int vp_admin_start(struct vp_admin **a, const char *url, const char *service,
     const struct vp_admin_ops *ops, char *err, size_t errlen);
+
+/* vp_admin_start with the idle limit: a connection that has not sent its
+ * request within idle_ms is closed (0 = the default, 10 s). */
+int vp_admin_start_idle(struct vp_admin **a, const char *url,
+    const char *service, const struct vp_admin_ops *ops, uint32_t idle_ms,
+    char *err, size_t errlen);
+
+/* The endpoint's reading of a request head head[0, n) (outside input; pure,
+ * for tests and the fuzzer): 0 with the path (query cut) in path[0, cap)
+ * for a complete GET or HEAD; -1 when the head is not complete yet; else
+ * the HTTP status to answer: 400 (no request line), 405 (another method),
+ * 404 (path longer than cap), 413 (a body declared), 431 (head over 8 KiB).
+ */
+int vp_admin_parse_head(const char *head, size_t n, char *path, size_t cap);
 
 /* Stops the endpoint and frees a (NULL is a no-op). */
 void vp_admin_stop(struct vp_admin *a);

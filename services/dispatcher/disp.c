@@ -37,7 +37,11 @@ void disp_cfg_default(struct disp_cfg *c)
 	c->lease_ms = 60000;
 	c->max_attempts = 3;
 	c->default_timeout_ms = 120000;
+	c->max_timeout_ms = 600000;
 	c->check_batch = 32;
+	c->mem_budget = (size_t)1 << 30;
+	c->idle_ms = 300000;
+	c->work_idle_ms = 60000;
 }
 
 /* ---- event list (callbacks -> core) ------------------------------------ */
@@ -81,25 +85,123 @@ static void slot_cb(void *arg)
 	ev_push(s->d, &s->ev);
 }
 
+/* A work connection opened or closed (nng's thread: never blocks). */
 static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
 	struct disp *d = arg;
 	struct event *e;
-	if (ev != NNG_PIPE_EV_REM_POST)
-		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return; /* the lease deadline still recovers the jobs */
-	e->what = EV_PIPE;
+	e->what = ev == NNG_PIPE_EV_REM_POST ? EV_PIPE : EV_CONN_ADD;
+	e->work = true;
 	e->pipe = (uint32_t)nng_pipe_id(p);
 	ev_push(d, e);
 }
 
+/* An API connection opened or closed. */
+static void api_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct disp *d = arg;
+	struct event *e;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return; /* the idle check misses it; the deadline still ends
+		           its requests */
+	e->what = ev == NNG_PIPE_EV_REM_POST ? EV_CONN_REM : EV_CONN_ADD;
+	e->pipe = (uint32_t)nng_pipe_id(p);
+	ev_push(d, e);
+}
+
+/* ---- connections (core thread) ----------------------------------------- */
+
+static struct conn **conn_slot(struct disp *d, uint32_t pipe)
+{
+	struct conn **pp = &d->conns[(pipe * 2654435761u) % DISP_CONN_HASH];
+	while (*pp && (*pp)->pipe != pipe)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void conn_add(struct disp *d, uint32_t pipe, bool work, uint64_t now)
+{
+	struct conn **pp = conn_slot(d, pipe), *c;
+	if (*pp != NULL || (c = calloc(1, sizeof(*c))) == NULL)
+		return;
+	c->pipe = pipe;
+	c->work = work;
+	c->last = now;
+	*pp = c;
+	if (work)
+		d->lims.work_conns++;
+	else
+		d->lims.api_conns++;
+}
+
+static void conn_del(struct disp *d, uint32_t pipe)
+{
+	struct conn **pp = conn_slot(d, pipe), *c = *pp;
+	if (c == NULL)
+		return;
+	*pp = c->next;
+	if (c->work)
+		d->lims.work_conns--;
+	else
+		d->lims.api_conns--;
+	free(c);
+}
+
+static void conn_seen(struct disp *d, uint32_t pipe, uint64_t now)
+{
+	struct conn *c = *conn_slot(d, pipe);
+	if (c != NULL)
+		c->last = now;
+}
+
+/* True when a job is leased to the work connection pipe. */
+static bool pipe_leases(const struct disp *d, uint32_t pipe)
+{
+	for (const struct disp_job *j = d->core.leased.head; j; j = j->next)
+		if (j->pipe == pipe)
+			return true;
+	return false;
+}
+
+/* Closes connections idle past their limit: an API connection with no
+ * request in progress after idle_ms; a work connection that has sent
+ * nothing for work_idle_ms beyond the longest a real worker can be silent
+ * (a lease, then a park period) and holds no lease. A connection that has
+ * done the handshake and then nothing costs a file descriptor for ever
+ * otherwise. */
+static void close_idle(struct disp *d, uint64_t now)
+{
+	uint64_t work_limit =
+	    (uint64_t)d->cfg.work_idle_ms + d->cfg.lease_ms + d->cfg.park_ms;
+	for (unsigned h = 0; h < DISP_CONN_HASH; h++) {
+		for (struct conn *c = d->conns[h]; c; c = c->next) {
+			uint64_t limit = c->work ? work_limit : d->cfg.idle_ms;
+			nng_pipe p = NNG_PIPE_INITIALIZER;
+			if (d->cfg.idle_ms == 0 || now - c->last < limit)
+				continue;
+			if (c->work ? pipe_leases(d, c->pipe)
+			            : disp_req_of_pipe(d, c->pipe)) {
+				c->last = now; /* busy, not idle */
+				continue;
+			}
+			p.id = c->pipe;
+			c->last = now; /* the close event removes it */
+			if (nng_pipe_close(p) == 0)
+				d->lims.idle_closed++;
+		}
+	}
+}
+
 static void fill_counts(struct disp *d, struct vp_stats_rep *st)
 {
+	d->lims.buffered_bytes = d->buffered;
+	d->lims.results_rejected = d->core.rejected;
 	st->queued = disp_core_queued(&d->core);
 	st->leased = d->core.leased.n;
 	st->jobs_requeued = d->core.requeued;
-	st->duplicates_dropped = d->core.duplicates;
+	st->duplicates_dropped = d->core.duplicates + d->core.rejected;
 	st->workers_parked = d->core.n_parked;
 }
 
@@ -216,8 +318,12 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 	struct vp_decode_err why;
 	int rv;
 
+	uint32_t pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
+	size_t bytes = nng_msg_len(msg);
+
 	nng_aio_set_msg(s->io.aio, NULL);
 	d->st.requests++;
+	conn_seen(d, pipe, now);
 	rv = vp_msg_decode(
 	    &m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
 	nng_msg_free(msg);
@@ -251,7 +357,7 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 		break;
 	}
 	case VP_T_EVENT_PUB: publish(d, s, &m); break;
-	default: disp_req_submit(d, s, &m, now); break;
+	default: disp_req_submit(d, s, &m, pipe, bytes, now); break;
 	}
 	vp_msg_clear(&m);
 }
@@ -268,6 +374,27 @@ static void send_idle(struct work_slot *s)
 	vp_msg_clear(&m);
 }
 
+/* Answers a worker's ready with an error: its result was not taken. The
+ * worker drops the result (or, for too_large, reports the job as failed)
+ * and asks again. */
+static void send_work_error(
+    struct work_slot *s, const struct vp_msg *m, int err, const char *msg)
+{
+	struct vp_msg e;
+	if (vp_msg_init(&e, VP_T_ERROR) != VP_OK ||
+	    vp_msg_set_error(&e, err, msg) != VP_OK) {
+		vp_msg_clear(&e);
+		send_idle(s);
+		return;
+	}
+	if (m != NULL && m->has_id) {
+		memcpy(e.id, m->id, 16);
+		e.has_id = true;
+	}
+	send_on(s->io.ctx, s->io.aio, &s->io.state, &e);
+	vp_msg_clear(&e);
+}
+
 static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 {
 	nng_msg *msg = nng_aio_get_msg(s->io.aio);
@@ -278,6 +405,7 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 
 	nng_aio_set_msg(s->io.aio, NULL);
 	s->w.pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
+	conn_seen(d, s->w.pipe, now);
 	rv = vp_msg_decode(
 	    &m, nng_msg_body(msg), nng_msg_len(msg), &d->lim, &why);
 	nng_msg_free(msg);
@@ -285,7 +413,10 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 		VP_WARN("bad message on work socket: %s",
 		    rv != VP_OK ? why.msg : "not worker.ready");
 		vp_msg_clear(&m);
-		send_idle(s);
+		/* an error, not an idle heartbeat: a worker whose result broke
+		 * a limit learns it at once instead of waiting out the lease */
+		send_work_error(s, NULL, rv != VP_OK ? rv : VP_EPROTO,
+		    rv != VP_OK ? why.msg : "not worker.ready");
 		return;
 	}
 	if ((k = disp_kind_parse(rd->kind)) < 0) {
@@ -297,7 +428,17 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 	}
 	s->w.kind = (enum disp_kind)k;
 	if (rd->done && m.has_id) {
-		struct disp_job *j = disp_core_take(&d->core, s->w.kind, m.id);
+		struct disp_job *j = NULL;
+		if (disp_core_take(&d->core, s->w.kind, s->w.pipe, m.id, &j) !=
+		    VP_OK) {
+			VP_INFO("result from %s refused: no %s job of that id "
+			        "is leased to its connection",
+			    rd->worker ? rd->worker : "?", rd->kind);
+			vp_msg_clear(&m);
+			send_work_error(s, NULL, VP_ENOTFOUND,
+			    "no job of this id is leased to this connection");
+			return;
+		}
 		if (j != NULL && rd->job_err != NULL) {
 			int err = vp_err_from_code(rd->job_err->code);
 			if (rd->job_err->retryable) {
@@ -362,6 +503,7 @@ static void on_tick(struct disp *d, uint64_t now)
 {
 	disp_core_tick(&d->core, now);
 	disp_req_expire_due(d, now);
+	close_idle(d, now);
 }
 
 static void *core_main(void *arg)
@@ -400,7 +542,15 @@ static void *core_main(void *arg)
 			else if (e->what == EV_WORK)
 				on_work(d, e->slot, now);
 			else {
-				disp_core_pipe_gone(&d->core, e->pipe, now);
+				if (e->what == EV_CONN_ADD)
+					conn_add(d, e->pipe, e->work, now);
+				else
+					conn_del(d, e->pipe);
+				if (e->what == EV_PIPE)
+					disp_core_pipe_gone(
+					    &d->core, e->pipe, now);
+				else if (e->what == EV_CONN_REM)
+					disp_req_client_gone(d, e->pipe);
 				free(e);
 			}
 			e = nx;
@@ -413,6 +563,7 @@ static void *core_main(void *arg)
 		fill_counts(d, &d->st);
 		pthread_mutex_lock(&d->mu);
 		d->snap = d->st;
+		d->snap_l = d->lims;
 		pthread_mutex_unlock(&d->mu);
 	}
 	return NULL;
@@ -424,6 +575,17 @@ void disp_stats(struct disp *d, struct vp_stats_rep *st)
 	*st = d->snap;
 	pthread_mutex_unlock(&d->mu);
 	st->uptime_ms = vp_now_ms() - d->start_ms;
+}
+
+void disp_limits(struct disp *d, struct disp_limits *l)
+{
+	pthread_mutex_lock(&d->mu);
+	*l = d->snap_l;
+	pthread_mutex_unlock(&d->mu);
+	l->max_timeout_ms = d->cfg.max_timeout_ms;
+	l->idle_ms = d->cfg.idle_ms;
+	l->work_idle_ms = d->cfg.work_idle_ms;
+	l->mem_budget = d->cfg.mem_budget;
 }
 
 int disp_start(
@@ -439,23 +601,19 @@ int disp_start(
 	    .requeued = core_requeued,
 	};
 	struct disp_core_ops o = ops;
-	uint8_t seed[8];
 	int rv;
-	uint64_t t;
 
 	if (d == NULL)
 		return VP_ENOMEM;
 	d->cfg = *cfg;
 	d->start_ms = vp_now_ms();
-	t = d->start_ms ^ ((uint64_t)(uintptr_t)d << 16) ^ (uint64_t)getpid();
-	memcpy(seed, &t, 8);
 	ccfg.queue_max = cfg->queue_max;
 	ccfg.park_ms = cfg->park_ms;
 	ccfg.lease_ms = cfg->lease_ms;
 	ccfg.check_lease_to_deadline = true;
 	ccfg.max_attempts = cfg->max_attempts;
 	o.arg = d;
-	disp_core_init(&d->core, &ccfg, &o, seed);
+	disp_core_init(&d->core, &ccfg, &o);
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 	vp_limits_default(&d->lim);
@@ -468,7 +626,10 @@ int disp_start(
 		rv = vp_err_from_nng(rv);
 		goto fail;
 	}
+	nng_pipe_notify(d->work, NNG_PIPE_EV_ADD_POST, pipe_cb, d);
 	nng_pipe_notify(d->work, NNG_PIPE_EV_REM_POST, pipe_cb, d);
+	nng_pipe_notify(d->api, NNG_PIPE_EV_ADD_POST, api_pipe_cb, d);
+	nng_pipe_notify(d->api, NNG_PIPE_EV_REM_POST, api_pipe_cb, d);
 	if (cfg->pub_url != NULL) {
 		if ((rv = nng_pub0_open(&d->pub)) != 0) {
 			snprintf(err, errlen, "cannot open PUB socket: %s",
@@ -595,9 +756,12 @@ void disp_stop(struct disp *d)
 	/* pending pipe events were allocated; slot events are embedded */
 	while ((e = d->ev_head) != NULL) {
 		d->ev_head = e->next;
-		if (e->what == EV_PIPE)
+		if (e->what != EV_API && e->what != EV_WORK)
 			free(e);
 	}
+	for (unsigned h = 0; h < DISP_CONN_HASH; h++)
+		while (d->conns[h] != NULL)
+			conn_del(d, d->conns[h]->pipe);
 	disp_req_free_all(d);
 	disp_core_clear(&d->core);
 	free(d->api_slots);

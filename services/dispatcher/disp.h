@@ -15,10 +15,11 @@
 #include "vp_proto.h"
 
 struct disp_cfg {
-	const char *api_url;  /* e.g. tcp://0.0.0.0:7100 */
-	const char *work_url; /* e.g. tcp://0.0.0.0:7101 */
-	const char *pub_url;  /* events, e.g. tcp://0.0.0.0:7102; NULL = none */
-	size_t recv_max;      /* NNG_OPT_RECVMAXSZ on both sockets */
+	const char *api_url;  /* e.g. tcp://127.0.0.1:7100 */
+	const char *work_url; /* e.g. tcp://127.0.0.1:7101 */
+	const char
+	    *pub_url;    /* events, e.g. tcp://127.0.0.1:7102; NULL = none */
+	size_t recv_max; /* NNG_OPT_RECVMAXSZ on both sockets */
 	unsigned max_inflight; /* API requests in progress; beyond: busy */
 	unsigned work_slots;   /* worker contexts that can be parked at once */
 	unsigned queue_max;    /* queued jobs per kind; beyond: busy */
@@ -26,7 +27,25 @@ struct disp_cfg {
 	uint32_t lease_ms; /* lease of a job (capped by the request budget) */
 	unsigned max_attempts;       /* attempts before a job fails for good */
 	uint32_t default_timeout_ms; /* budget of a request that gives none */
+	uint32_t max_timeout_ms;     /* cap on any request's budget */
 	unsigned check_batch;        /* URLs per check job */
+	size_t mem_budget; /* bytes of requests held at once; beyond: busy */
+	uint32_t idle_ms;  /* API connections idle this long are closed */
+	uint32_t work_idle_ms; /* work connections: after lease + park too */
+};
+
+/* The dispatcher's limits and how close it is to them (/metrics). */
+struct disp_limits {
+	uint32_t max_timeout_ms, idle_ms, work_idle_ms;
+	size_t mem_budget;
+	uint64_t buffered_bytes;   /* bytes of requests held now */
+	uint64_t api_conns;        /* open API connections */
+	uint64_t work_conns;       /* open work connections */
+	uint64_t busy_memory;      /* requests refused over the memory budget */
+	uint64_t deadlines_capped; /* requests whose budget was cut */
+	uint64_t cancelled;        /* requests dropped: their client left */
+	uint64_t idle_closed;      /* connections closed for idleness */
+	uint64_t results_rejected; /* results not from the lease holder */
 };
 
 /* Fills *c with defaults (no URLs). */
@@ -48,6 +67,9 @@ int disp_start(
 
 /* Copies the current counters into *st. */
 void disp_stats(struct disp *d, struct vp_stats_rep *st);
+
+/* Copies the limits and their gauges into *l. */
+void disp_limits(struct disp *d, struct disp_limits *l);
 
 /* Closes the sockets, stops the core thread, frees everything. */
 void disp_stop(struct disp *d);

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 static const char *kind_names[DISP_K__N] = {
     "split", "parse", "check", "lookup", "monitor"};
@@ -27,12 +28,11 @@ int disp_kind_parse(const char *name)
 }
 
 void disp_core_init(struct disp_core *c, const struct disp_core_cfg *cfg,
-    const struct disp_core_ops *ops, const uint8_t seed[8])
+    const struct disp_core_ops *ops)
 {
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cfg;
 	c->ops = *ops;
-	memcpy(c->seed, seed, 8);
 }
 
 /* ---- lists --------------------------------------------------------------- */
@@ -107,30 +107,28 @@ static struct disp_job *hash_find(struct disp_core *c, const uint8_t *id)
 	return j;
 }
 
-/* The list a job in state `state` sits in. */
-static struct disp_jlist *list_of(struct disp_core *c, struct disp_job *j)
-{
-	return j->state == DISP_JS_LEASED ? &c->leased : &c->queue[j->kind];
-}
-
 /* ---- jobs ---------------------------------------------------------------- */
 
 int disp_job_new(struct disp_job **jp, struct disp_core *c, enum disp_kind k,
     enum vp_type t, void *body, void *owner, uint64_t deadline)
 {
 	struct disp_job *j = calloc(1, sizeof(*j));
-	uint64_t seq = ++c->job_seq;
 	if (j == NULL)
 		return VP_ENOMEM;
+	/* job id: 128 random bits from the kernel, so that nobody who reaches
+	 * the work socket can name a job that was not leased to him */
+	do {
+		if (getrandom(j->id, sizeof(j->id), 0) != sizeof(j->id)) {
+			free(j);
+			return VP_EIO;
+		}
+	} while (hash_find(c, j->id) != NULL);
 	j->kind = k;
 	j->owner = owner;
 	j->deadline = deadline;
 	j->msg.v = VP_PROTO_VERSION;
 	j->msg.type = t;
 	j->msg.body = body;
-	/* job id: 8 bytes of per-process seed, 8 bytes of sequence */
-	memcpy(j->id, c->seed, 8);
-	memcpy(j->id + 8, &seq, 8);
 	memcpy(j->msg.id, j->id, 16);
 	j->msg.has_id = true;
 	hash_add(c, j);
@@ -204,7 +202,9 @@ static void unpark(struct disp_core *c, struct disp_worker *w)
 /* ---- leases -------------------------------------------------------------- */
 
 /* Leases j (in no list) to w: the lease is lease_ms, or less when the
- * request's deadline comes first; the worker is told the budget left. */
+ * request's deadline comes first. The worker is told the lease as its
+ * budget: a result after it is refused, so a worker stops (and reports a
+ * timeout) before the job is leased again and run twice. */
 static void lease(struct disp_core *c, struct disp_job *j,
     struct disp_worker *w, uint64_t now)
 {
@@ -217,7 +217,7 @@ static void lease(struct disp_core *c, struct disp_job *j,
 	j->pipe = w->pipe;
 	j->lease_deadline = now + lease_ms;
 	j->msg.attempt = j->attempts;
-	j->msg.timeout_ms = left == 0 ? 1 : left;
+	j->msg.timeout_ms = lease_ms == 0 ? 1 : lease_ms;
 	j->attempts++;
 	jl_push_tail(&c->leased, j);
 	c->ops.lease(c->ops.arg, w, j);
@@ -261,21 +261,26 @@ void disp_requeue_or_fail(struct disp_core *c, struct disp_job *j, uint64_t now,
 	}
 }
 
-struct disp_job *disp_core_take(
-    struct disp_core *c, enum disp_kind k, const uint8_t id[16])
+int disp_core_take(struct disp_core *c, enum disp_kind k, uint32_t pipe,
+    const uint8_t id[16], struct disp_job **jp)
 {
 	struct disp_job *j = hash_find(c, id);
-	if (j == NULL || j->kind != k) {
-		c->duplicates++;
-		return NULL;
+	*jp = NULL;
+	if (j == NULL || j->kind != k || j->state != DISP_JS_LEASED ||
+	    j->pipe != pipe) {
+		/* unknown, already done, queued again after its lease expired
+		 * or held by another connection: the job stays as it is */
+		c->rejected++;
+		return VP_ENOTFOUND;
 	}
-	jl_remove(list_of(c, j), j);
+	jl_remove(&c->leased, j);
 	if (j->owner == NULL) {
 		c->duplicates++;
 		disp_job_free(c, j);
-		return NULL;
+		return VP_OK;
 	}
-	return j;
+	*jp = j;
+	return VP_OK;
 }
 
 static bool pipe_dead(const struct disp_core *c, uint32_t pipe)

@@ -6,9 +6,12 @@
  * A job handed to a worker is leased: it records the worker's connection
  * (pipe) and a deadline. When the pipe closes, the lease expires or the
  * worker reports a retryable error, the job goes back to the FRONT of its
- * queue; once it has had max_attempts it fails for good. The first result
- * for a job wins; later ones (a slow worker finishing after its lease went to
- * another) are dropped and counted. */
+ * queue; once it has had max_attempts it fails for good. A result counts
+ * only when it comes from the connection that holds the job's lease at that
+ * moment: a result for an unknown job, a job leased to another connection,
+ * or one queued again after its lease expired (a slow worker finishing late)
+ * is rejected and changes nothing, so two runs of one job never both count.
+ * Job ids are 128 random bits (getrandom), not guessable from another. */
 #ifndef DISP_CORE_H
 #define DISP_CORE_H
 
@@ -115,18 +118,16 @@ struct disp_core {
 	 * its connection's close event; such a context must get no work. */
 	uint32_t dead_pipes[DISP_DEAD_PIPES];
 	unsigned n_dead;
-	uint64_t job_seq;
-	uint8_t seed[8];
 	/* counters */
 	uint64_t requeued;   /* jobs put back in their queue */
-	uint64_t duplicates; /* results dropped: late, unknown or orphaned */
+	uint64_t duplicates; /* results dropped: their request has ended */
+	uint64_t rejected;   /* results refused: not leased to their sender */
 	uint64_t n_parked;   /* workers parked now */
 };
 
-/* Initialises *c (caller-owned memory) with cfg, ops and the 8-byte seed
- * that makes job ids unique per process. */
+/* Initialises *c (caller-owned memory) with cfg and ops. */
 void disp_core_init(struct disp_core *c, const struct disp_core_cfg *cfg,
-    const struct disp_core_ops *ops, const uint8_t seed[8]);
+    const struct disp_core_ops *ops);
 
 /* Frees every job still queued or leased. Parked workers are forgotten. */
 void disp_core_clear(struct disp_core *c);
@@ -136,9 +137,10 @@ const char *disp_kind_name(enum disp_kind k);
 int disp_kind_parse(const char *name);
 
 /* Creates a job of kind k carrying a message of type t for owner, whose
- * deadline caps its leases. On success the job owns body (a struct of t's
- * body type) and *jp is set; on VP_ENOMEM the caller still owns body. The job
- * is known by id but not queued until disp_core_submit. */
+ * deadline caps its leases, under a new random id. On success the job owns
+ * body (a struct of t's body type) and *jp is set; on VP_ENOMEM or VP_EIO
+ * (no randomness) the caller still owns body. The job is known by id but not
+ * queued until disp_core_submit. */
 int disp_job_new(struct disp_job **jp, struct disp_core *c, enum disp_kind k,
     enum vp_type t, void *body, void *owner, uint64_t deadline);
 
@@ -157,14 +159,16 @@ void disp_core_submit(struct disp_core *c, struct disp_job *j, uint64_t now);
 void disp_requeue_or_fail(struct disp_core *c, struct disp_job *j, uint64_t now,
     enum disp_cause cause, int err, const char *why);
 
-/* Takes the result a worker of kind k reported for job id: the first result
- * wins, whether the job is leased or (after a lost lease) queued again. On
- * success the job is out of every list and the caller must complete it and
- * free it with disp_job_free (or pass it to disp_requeue_or_fail). Returns
- * NULL for a duplicate (no such job, another kind, or a request that has
- * ended: that job is freed), which is counted. */
-struct disp_job *disp_core_take(
-    struct disp_core *c, enum disp_kind k, const uint8_t id[16]);
+/* Takes the result a worker of kind k reported for job id over connection
+ * pipe. Only the connection holding the job's lease may report it: anything
+ * else (no such job, another kind, a queued job, another connection) returns
+ * VP_ENOTFOUND, changes nothing and is counted as rejected. Otherwise
+ * returns VP_OK with the job out of every list in *jp, which the caller must
+ * complete and free with disp_job_free (or pass to disp_requeue_or_fail);
+ * *jp is NULL when the job's request has ended (the job is freed and counted
+ * as a duplicate). */
+int disp_core_take(struct disp_core *c, enum disp_kind k, uint32_t pipe,
+    const uint8_t id[16], struct disp_job **jp);
 
 /* Worker w (pipe and kind set) asks for work: it gets the head of its
  * kind's queue (ops.lease) or is parked until now + park_ms. A worker whose

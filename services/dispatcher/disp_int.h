@@ -25,6 +25,8 @@ struct request {
 	enum vp_type type;
 	uint8_t id[16];
 	bool has_id;
+	uint32_t pipe; /* the client's connection */
+	size_t bytes;  /* of the request message, held against mem_budget */
 	uint64_t deadline;
 	bool check;
 	bool lookup;
@@ -53,11 +55,24 @@ enum slot_state { SL_RECV, SL_HELD, SL_SEND, SL_DEAD };
 
 struct event {
 	struct event *next;
-	int what; /* EV_API, EV_WORK, EV_PIPE */
+	int what; /* EV_API, EV_WORK, EV_PIPE, EV_CONN_* */
 	void *slot;
 	uint32_t pipe;
+	bool work; /* EV_CONN_*: a work connection */
 };
-enum { EV_API, EV_WORK, EV_PIPE };
+/* EV_PIPE: a work connection closed; EV_CONN_*: a connection of either
+ * socket opened or (API) closed, for the idle and client-gone checks */
+enum { EV_API, EV_WORK, EV_PIPE, EV_CONN_ADD, EV_CONN_REM };
+
+/* An open connection as the core thread sees it. */
+struct conn {
+	struct conn *next; /* hash chain */
+	uint32_t pipe;
+	bool work;
+	uint64_t last; /* last message from it, or its opening */
+};
+
+#define DISP_CONN_HASH 1024
 
 /* What every context slot has: one context, its aio, and the event node
  * that hands a completed receive to the core thread. */
@@ -101,6 +116,12 @@ struct disp {
 
 	struct vp_limits lim; /* applied when decoding */
 
+	/* owned by the core thread: open connections, bytes held */
+	struct conn *conns[DISP_CONN_HASH];
+	uint64_t buffered;
+	struct disp_limits lims; /* gauges and counters; snapshot in snap_l */
+	struct disp_limits snap_l;
+
 	/* counters: st is the core thread's; snap its copy for other threads,
 	 * taken under mu after every round of events */
 	uint64_t start_ms;
@@ -119,12 +140,20 @@ void disp_api_reply_error(struct disp *d, struct api_slot *s, const uint8_t *id,
 
 /* ---- disp_req.c: the request pipeline ----------------------------------- */
 
-/* Starts the request m received on s (resolve, parse, check or a request
- * routed to the lookup or monitor workers) by queueing its first job, or
- * answers at once (busy, invalid, an empty check). Takes what it needs out
- * of m; the caller still clears m. */
-void disp_req_submit(
-    struct disp *d, struct api_slot *s, struct vp_msg *m, uint64_t now);
+/* Starts the request m received on s from connection pipe (resolve, parse,
+ * check or a request routed to the lookup or monitor workers) by queueing
+ * its first job, or answers at once (busy - also when bytes more would pass
+ * the memory budget -, invalid, an empty check). Its budget is capped at
+ * max_timeout_ms. Takes what it needs out of m; the caller still clears m. */
+void disp_req_submit(struct disp *d, struct api_slot *s, struct vp_msg *m,
+    uint32_t pipe, size_t bytes, uint64_t now);
+
+/* The client on connection pipe has gone: its requests are dropped (their
+ * jobs orphaned) without an answer anyone could read. */
+void disp_req_client_gone(struct disp *d, uint32_t pipe);
+
+/* True when a request of connection pipe is in progress. */
+bool disp_req_of_pipe(const struct disp *d, uint32_t pipe);
 
 /* Takes the result of job j (out of every list) from a worker's ready,
  * moving arrays out of res, and moves its request on. The caller frees j. */

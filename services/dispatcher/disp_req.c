@@ -29,6 +29,22 @@ static struct disp_job *new_job(struct disp *d, struct request *r,
 
 /* ---- requests ----------------------------------------------------------- */
 
+/* Moves a worker's per-item errors (a result it had to cut) into r's. */
+static void take_item_errs(struct request *r, struct vp_ready *res)
+{
+	struct vp_item_err *e =
+	    realloc(r->errs, (r->n_errs + res->n_errors) * sizeof(*e));
+	if (e == NULL)
+		return;
+	r->errs = e;
+	memcpy(&r->errs[r->n_errs], res->errors,
+	    res->n_errors * sizeof(*res->errors));
+	r->n_errs += res->n_errors;
+	free(res->errors);
+	res->errors = NULL;
+	res->n_errors = 0;
+}
+
 static void add_item_err(struct request *r, const char *item, int err,
     const char *msg, bool retryable)
 {
@@ -58,6 +74,7 @@ static void free_request(struct disp *d, struct request *r)
 	if (r->next)
 		r->next->prev = r->prev;
 	d->n_requests--;
+	d->buffered -= r->bytes;
 	for (size_t i = 0; i < r->n_cits; i++)
 		vp_obj_clear(&vp_desc_citation, &r->cits[i]);
 	free(r->cits);
@@ -133,6 +150,8 @@ static void finish(struct disp *d, struct request *r)
 		b = m.body;
 		b->citations = r->cits;
 		b->n_citations = r->n_cits;
+		b->errors = r->errs;
+		b->n_errors = r->n_errs;
 	} else if (r->type == VP_T_CHECK_REQ) {
 		struct vp_check_rep *b;
 		if ((rv = vp_msg_init(&m, VP_T_CHECK_REP)) != VP_OK)
@@ -173,14 +192,20 @@ static struct request *new_request(
     struct disp *d, struct api_slot *s, const struct vp_msg *m, uint64_t now)
 {
 	struct request *r = calloc(1, sizeof(*r));
+	uint32_t budget;
 	if (r == NULL)
 		return NULL;
 	r->slot = s;
 	r->type = m->type;
 	memcpy(r->id, m->id, 16);
 	r->has_id = m->has_id;
-	r->deadline = vp_deadline_in(
-	    now, m->timeout_ms ? m->timeout_ms : d->cfg.default_timeout_ms);
+	budget = m->timeout_ms ? m->timeout_ms : d->cfg.default_timeout_ms;
+	if (d->cfg.max_timeout_ms > 0 && budget > d->cfg.max_timeout_ms) {
+		/* a client may not hold a context for 49 days */
+		budget = d->cfg.max_timeout_ms;
+		d->lims.deadlines_capped++;
+	}
+	r->deadline = vp_deadline_in(now, budget);
 	r->next = d->requests;
 	if (r->next)
 		r->next->prev = r;
@@ -450,6 +475,9 @@ void disp_req_job_done(
 	int rv = VP_OK;
 
 	r->pending--;
+	if ((j->kind == DISP_K_SPLIT || j->kind == DISP_K_PARSE) &&
+	    res->n_errors > 0)
+		take_item_errs(r, res);
 	switch (j->kind) {
 	case DISP_K_SPLIT: {
 		struct vp_parse_req *b = calloc(1, sizeof(*b));
@@ -611,8 +639,8 @@ static int route_kind(enum vp_type t)
 	return -1;
 }
 
-void disp_req_submit(
-    struct disp *d, struct api_slot *s, struct vp_msg *m, uint64_t now)
+void disp_req_submit(struct disp *d, struct api_slot *s, struct vp_msg *m,
+    uint32_t pipe, size_t bytes, uint64_t now)
 {
 	struct request *r;
 	struct disp_job *j = NULL;
@@ -635,10 +663,20 @@ void disp_req_submit(
 		    "too many requests in progress; retry later");
 		return;
 	}
+	if (d->cfg.mem_budget > 0 && d->buffered + bytes > d->cfg.mem_budget) {
+		d->lims.busy_memory++;
+		disp_api_reply_error(d, s, m->id, m->has_id, VP_EBUSY,
+		    "the dispatcher holds too many bytes of requests; retry "
+		    "later");
+		return;
+	}
 	if ((r = new_request(d, s, m, now)) == NULL) {
 		disp_api_reply_error(d, s, m->id, m->has_id, VP_ENOMEM, NULL);
 		return;
 	}
+	r->pipe = pipe;
+	r->bytes = bytes;
+	d->buffered += bytes;
 	if (m->type == VP_T_RESOLVE_REQ) {
 		struct vp_resolve_req *q = m->body;
 		struct vp_split_req *b = calloc(1, sizeof(*b));
@@ -689,4 +727,26 @@ void disp_req_submit(
 		return;
 	}
 	disp_core_submit(&d->core, j, now);
+}
+
+void disp_req_client_gone(struct disp *d, uint32_t pipe)
+{
+	struct request *r = d->requests;
+	while (r) {
+		struct request *nx = r->next;
+		/* finishing one request frees only that one */
+		if (r->pipe == pipe) {
+			d->lims.cancelled++;
+			fail_request(d, r, VP_ECANCELED, "the client has gone");
+		}
+		r = nx;
+	}
+}
+
+bool disp_req_of_pipe(const struct disp *d, uint32_t pipe)
+{
+	for (const struct request *r = d->requests; r; r = r->next)
+		if (r->pipe == pipe)
+			return true;
+	return false;
 }

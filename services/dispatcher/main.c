@@ -45,7 +45,50 @@ static size_t disp_metrics(void *arg, char *buf, size_t cap)
 	    (unsigned long long)st.events, (unsigned long long)st.queued,
 	    (unsigned long long)st.leased,
 	    (unsigned long long)st.workers_parked);
-	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
+	if (n < 0 || (size_t)n >= cap)
+		return n < 0 ? 0 : cap;
+	{
+		struct disp_limits l;
+		size_t k = (size_t)n;
+		int m;
+		disp_limits(arg, &l);
+		m = snprintf(buf + k, cap - k,
+		    "# TYPE vp_dispatcher_max_timeout_ms gauge\n"
+		    "vp_dispatcher_max_timeout_ms %u\n"
+		    "# TYPE vp_dispatcher_memory_budget_bytes gauge\n"
+		    "vp_dispatcher_memory_budget_bytes %llu\n"
+		    "# TYPE vp_dispatcher_buffered_bytes gauge\n"
+		    "vp_dispatcher_buffered_bytes %llu\n"
+		    "# TYPE vp_dispatcher_idle_ms gauge\n"
+		    "vp_dispatcher_idle_ms %u\n"
+		    "# TYPE vp_dispatcher_work_idle_ms gauge\n"
+		    "vp_dispatcher_work_idle_ms %u\n"
+		    "# TYPE vp_dispatcher_connections gauge\n"
+		    "vp_dispatcher_connections{socket=\"api\"} %llu\n"
+		    "vp_dispatcher_connections{socket=\"work\"} %llu\n"
+		    "# TYPE vp_dispatcher_busy_memory_total counter\n"
+		    "vp_dispatcher_busy_memory_total %llu\n"
+		    "# TYPE vp_dispatcher_deadlines_capped_total counter\n"
+		    "vp_dispatcher_deadlines_capped_total %llu\n"
+		    "# TYPE vp_dispatcher_cancelled_total counter\n"
+		    "vp_dispatcher_cancelled_total %llu\n"
+		    "# TYPE vp_dispatcher_idle_closed_total counter\n"
+		    "vp_dispatcher_idle_closed_total %llu\n"
+		    "# TYPE vp_dispatcher_results_rejected_total counter\n"
+		    "vp_dispatcher_results_rejected_total %llu\n",
+		    l.max_timeout_ms, (unsigned long long)l.mem_budget,
+		    (unsigned long long)l.buffered_bytes, l.idle_ms,
+		    l.work_idle_ms, (unsigned long long)l.api_conns,
+		    (unsigned long long)l.work_conns,
+		    (unsigned long long)l.busy_memory,
+		    (unsigned long long)l.deadlines_capped,
+		    (unsigned long long)l.cancelled,
+		    (unsigned long long)l.idle_closed,
+		    (unsigned long long)l.results_rejected);
+		if (m > 0)
+			k += (size_t)m < cap - k ? (size_t)m : cap - k;
+		return k;
+	}
 }
 
 int main(int argc, char **argv)

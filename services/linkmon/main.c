@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,25 @@
 /* What only this program has. */
 struct lm_cfg {
 	const char *commit_log;
+	unsigned crash_pct;
 };
 
 static const struct vp_cfg_opt lm_opts[] = {
     VP_OPT_STR("commit-log", VP_CFG_AT(struct lm_cfg, commit_log), NULL,
         "append 'check_id url' after each committed check (tests)"),
+    VP_OPT_UINT("crash-pct", VP_CFG_AT(struct lm_cfg, crash_pct), "0", 0, 100,
+        "with commit-log: kill -9 itself at this % of commits and of "
+        "publishes, between commit, publish and outbox (crash tests)"),
 };
+
+static unsigned crash_pct;
+
+/* Fault injection for the crash test: dies where a crash hurts most. */
+static void maybe_crash(void)
+{
+	if (crash_pct > 0 && (unsigned)(rand() % 100) < crash_pct)
+		raise(SIGKILL);
+}
 
 /* Ready = the worker is connected to the dispatcher: only then do watch
  * and report requests reach this monitor (the store is open once
@@ -56,6 +70,16 @@ static void log_commit(void *arg, int64_t check_id, const char *url)
 	    snprintf(line, sizeof(line), "%" PRId64 " %.200s\n", check_id, url);
 	if (n > 0 && write(fd, line, (size_t)n) < 0)
 		VP_WARN("linkmon: commit log: write failed");
+	maybe_crash(); /* committed, not yet published */
+}
+
+/* After a publish, before the event leaves the outbox. */
+static void on_publish(void *arg, int64_t check_id, const char *url)
+{
+	(void)arg;
+	(void)check_id;
+	(void)url;
+	maybe_crash(); /* published, still in the outbox: sent again */
 }
 
 int main(int argc, char **argv)
@@ -100,7 +124,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		mc.on_commit = log_commit;
+		mc.on_publish = on_publish;
 		mc.commit_arg = &log_fd;
+		crash_pct = c.crash_pct;
+		srand((unsigned)getpid());
 	}
 	if (mon_start(&m, &mc, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vp-linkmon: %s\n", err);

@@ -150,6 +150,17 @@ struct mon_check {
 	int64_t at;
 };
 
+/* A link.changed waiting in the outbox (strings owned: mon_events_free). */
+struct mon_event {
+	int64_t check_id; /* the event's id: one transition per check */
+	int64_t source_id;
+	char *url, *cite_id, *old_state, *new_state, *status;
+	uint32_t http_status;
+	int64_t at;
+};
+
+void mon_events_free(struct mon_event *v, size_t n);
+
 struct mon_store;
 
 /* The store interface: a SQLite and a PostgreSQL implementation share one
@@ -179,8 +190,9 @@ struct mon_store_ops {
 	 * *out is malloc'ed (mon_sources_free). Index-backed. */
 	int (*due)(struct mon_store *s, int64_t now, int64_t lease_until,
 	    size_t max, size_t per_host, struct mon_source **out, size_t *n);
-	/* Stores a check of source id with its outcome (source update and the
-	 * transition) in one transaction; *check_id = the stored row. */
+	/* Stores a check of source id with its outcome (source update, the
+	 * transition and its event in the outbox) in one transaction;
+	 * *check_id = the stored row. */
 	int (*record)(struct mon_store *s, int64_t id,
 	    const struct mon_check *c, const struct mon_outcome *o,
 	    int64_t *check_id);
@@ -207,6 +219,12 @@ struct mon_store_ops {
 	/* Spreads sources overdue at now evenly over [now, now + window). */
 	int (*respread)(
 	    struct mon_store *s, int64_t now, int64_t window, uint64_t *moved);
+	/* The oldest events of the outbox not yet published, at most max
+	 * (*out malloc'ed: mon_events_free). */
+	int (*outbox)(
+	    struct mon_store *s, size_t max, struct mon_event **out, size_t *n);
+	/* The event of check_id is published: out of the outbox. */
+	int (*outbox_sent)(struct mon_store *s, int64_t check_id);
 	/* Number of checks stored with id == check_id (0 or 1; tests). */
 	int (*has_check)(struct mon_store *s, int64_t check_id, bool *found);
 };

@@ -262,3 +262,15 @@ void mon_store_close(struct mon_store *s)
 	if (s != NULL)
 		s->ops->close(s);
 }
+
+void mon_events_free(struct mon_event *v, size_t n)
+{
+	for (size_t i = 0; i < n && v != NULL; i++) {
+		free(v[i].url);
+		free(v[i].cite_id);
+		free(v[i].old_state);
+		free(v[i].new_state);
+		free(v[i].status);
+	}
+	free(v);
+}

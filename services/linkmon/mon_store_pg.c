@@ -530,6 +530,17 @@ static int pg_record(struct mon_store *st, int64_t id,
 		         "old_state, new_state) VALUES ($1, $2, $3, $4, $5)",
 		         &t)) != VP_OK)
 			goto fail;
+		/* the event, in the same transaction as its check */
+		p_str(&t, ck->status);
+		p_i64(&t, ck->http_status);
+		if ((rv = exec1(c,
+		         "INSERT INTO outbox (check_id, source_id, url, "
+		         "cite_id, old_state, new_state, status, http_status, "
+		         "at) SELECT $2::bigint, id, url, cite_id, $4::text, "
+		         "$5::text, $6::text, $7::integer, $3::bigint FROM "
+		         "sources WHERE id = $1::bigint",
+		         &t)) != VP_OK)
+			goto fail;
 	}
 	return exec1(c, "COMMIT", NULL);
 fail:
@@ -822,6 +833,61 @@ static int pg_respread(
 	return VP_OK;
 }
 
+static int pg_outbox(
+    struct mon_store *st, size_t max, struct mon_event **out, size_t *n)
+{
+	struct params p = {.n = 0};
+	struct mon_event *v = NULL;
+	PGresult *r;
+	size_t k = 0, rows;
+	int rv = VP_OK;
+	*out = NULL;
+	*n = 0;
+	p_i64(&p, (int64_t)max);
+	r = run(C(st),
+	    "SELECT check_id, source_id, url, cite_id, old_state, new_state, "
+	    "status, http_status, at FROM outbox ORDER BY id LIMIT $1",
+	    &p);
+	if (!good(r)) {
+		PQclear(r);
+		return VP_EIO;
+	}
+	rows = (size_t)PQntuples(r);
+	if (rows > 0 && (v = calloc(rows, sizeof(*v))) == NULL) {
+		PQclear(r);
+		return VP_ENOMEM;
+	}
+	for (; k < rows && rv == VP_OK; k++) {
+		struct mon_event *e = &v[k];
+		int row = (int)k;
+		e->check_id = get_i64(r, row, 0);
+		e->source_id = get_i64(r, row, 1);
+		e->http_status = (uint32_t)get_i64(r, row, 7);
+		e->at = get_i64(r, row, 8);
+		if ((rv = get_dup(r, row, 2, &e->url)) != VP_OK ||
+		    (rv = get_dup(r, row, 3, &e->cite_id)) != VP_OK ||
+		    (rv = get_dup(r, row, 4, &e->old_state)) != VP_OK ||
+		    (rv = get_dup(r, row, 5, &e->new_state)) != VP_OK)
+			break;
+		rv = get_dup(r, row, 6, &e->status);
+	}
+	PQclear(r);
+	if (rv != VP_OK) {
+		mon_events_free(v, rows);
+		return rv;
+	}
+	*out = v;
+	*n = rows;
+	return VP_OK;
+}
+
+static int pg_outbox_sent(struct mon_store *st, int64_t check_id)
+{
+	struct params p = {.n = 0};
+	p_i64(&p, check_id);
+	return exec1(C(st), "DELETE FROM outbox WHERE check_id = $1", &p);
+}
+
 static int pg_has_check(struct mon_store *st, int64_t check_id, bool *found)
 {
 	struct params p = {.n = 0};
@@ -846,6 +912,8 @@ static const struct mon_store_ops pg_ops = {
     .unwatch = pg_unwatch,
     .due = pg_due,
     .record = pg_record,
+    .outbox = pg_outbox,
+    .outbox_sent = pg_outbox_sent,
     .get = pg_get,
     .list = pg_list,
     .history = pg_history,

@@ -474,7 +474,8 @@ static int sq_record(struct mon_store *st, int64_t id,
     const struct mon_check *c, const struct mon_outcome *o, int64_t *check_id)
 {
 	sqlite3 *db = SQ(st)->db;
-	sqlite3_stmt *ins = NULL, *upd = NULL, *tr = NULL, *fp = NULL;
+	sqlite3_stmt *ins = NULL, *upd = NULL, *tr = NULL, *fp = NULL,
+	             *ob = NULL;
 	char sp[2] = {o->spark ? o->spark : '?', 0};
 	int rv;
 	if ((rv = exec(db, "BEGIN IMMEDIATE")) != VP_OK)
@@ -496,7 +497,13 @@ static int sq_record(struct mon_store *st, int64_t id,
 	    (rv = prep(db,
 	         "INSERT INTO transitions (source_id, check_id, at, "
 	         "old_state, new_state) VALUES (?1, ?2, ?3, ?4, ?5)",
-	         &tr)) != VP_OK)
+	         &tr)) != VP_OK ||
+	    (rv = prep(db,
+	         "INSERT INTO outbox (check_id, source_id, url, cite_id, "
+	         "old_state, new_state, status, http_status, at) SELECT ?2, "
+	         "id, url, cite_id, ?4, ?5, ?6, ?7, ?3 FROM sources WHERE id "
+	         "= ?1",
+	         &ob)) != VP_OK)
 		goto fail;
 	sqlite3_bind_int64(ins, 1, id);
 	sqlite3_bind_int64(ins, 2, c->at);
@@ -566,6 +573,21 @@ static int sq_record(struct mon_store *st, int64_t id,
 			rv = VP_EIO;
 			goto fail;
 		}
+		/* the event, in the same transaction as its check */
+		sqlite3_bind_int64(ob, 1, id);
+		sqlite3_bind_int64(ob, 2, *check_id);
+		sqlite3_bind_int64(ob, 3, c->at);
+		sqlite3_bind_text(
+		    ob, 4, mon_state_name(o->old_state), -1, SQLITE_STATIC);
+		sqlite3_bind_text(
+		    ob, 5, mon_state_name(o->new_state), -1, SQLITE_STATIC);
+		bind_text(ob, 6, c->status);
+		sqlite3_bind_int(ob, 7, (int)c->http_status);
+		if (sqlite3_step(ob) != SQLITE_DONE ||
+		    sqlite3_changes(db) != 1) {
+			rv = VP_EIO;
+			goto fail;
+		}
 	}
 	if ((rv = exec(db, "COMMIT")) != VP_OK)
 		goto fail;
@@ -573,12 +595,14 @@ static int sq_record(struct mon_store *st, int64_t id,
 	sqlite3_finalize(upd);
 	sqlite3_finalize(tr);
 	sqlite3_finalize(fp);
+	sqlite3_finalize(ob);
 	return VP_OK;
 fail:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(upd);
 	sqlite3_finalize(tr);
 	sqlite3_finalize(fp);
+	sqlite3_finalize(ob);
 	exec(db, "ROLLBACK");
 	return rv;
 }
@@ -897,6 +921,64 @@ static int sq_respread(
 	return rv;
 }
 
+static int sq_outbox(
+    struct mon_store *st, size_t max, struct mon_event **out, size_t *n)
+{
+	sqlite3_stmt *q;
+	struct mon_event *v = NULL;
+	size_t k = 0;
+	int rv;
+	*out = NULL;
+	*n = 0;
+	if ((rv = prep(SQ(st)->db,
+	         "SELECT check_id, source_id, url, cite_id, old_state, "
+	         "new_state, status, http_status, at FROM outbox ORDER BY id "
+	         "LIMIT ?1",
+	         &q)) != VP_OK)
+		return rv;
+	sqlite3_bind_int64(q, 1, (int64_t)max);
+	if (max > 0 && (v = calloc(max, sizeof(*v))) == NULL) {
+		sqlite3_finalize(q);
+		return VP_ENOMEM;
+	}
+	while (k < max && sqlite3_step(q) == SQLITE_ROW) {
+		struct mon_event *e = &v[k++];
+		e->check_id = sqlite3_column_int64(q, 0);
+		e->source_id = sqlite3_column_int64(q, 1);
+		e->http_status = (uint32_t)sqlite3_column_int(q, 7);
+		e->at = sqlite3_column_int64(q, 8);
+		if ((rv = col_dup(q, 2, &e->url)) != VP_OK ||
+		    (rv = col_dup(q, 3, &e->cite_id)) != VP_OK ||
+		    (rv = col_dup(q, 4, &e->old_state)) != VP_OK ||
+		    (rv = col_dup(q, 5, &e->new_state)) != VP_OK ||
+		    (rv = col_dup(q, 6, &e->status)) != VP_OK)
+			break;
+	}
+	sqlite3_finalize(q);
+	if (rv != VP_OK) {
+		mon_events_free(v, k);
+		return rv;
+	}
+	*out = v;
+	*n = k;
+	return VP_OK;
+}
+
+static int sq_outbox_sent(struct mon_store *st, int64_t check_id)
+{
+	sqlite3_stmt *q;
+	int rv;
+	if ((rv = prep(SQ(st)->db, "DELETE FROM outbox WHERE check_id = ?1",
+	         &q)) != VP_OK)
+		return rv;
+	sqlite3_bind_int64(q, 1, check_id);
+	rv = sqlite3_step(q) == SQLITE_DONE
+	         ? VP_OK
+	         : map_rc(sqlite3_errcode(SQ(st)->db));
+	sqlite3_finalize(q);
+	return rv;
+}
+
 static int sq_has_check(struct mon_store *st, int64_t check_id, bool *found)
 {
 	sqlite3_stmt *q;
@@ -926,5 +1008,7 @@ const struct mon_store_ops mon_sqlite_ops = {
     .add_archive = sq_add_archive,
     .report = sq_report,
     .respread = sq_respread,
+    .outbox = sq_outbox,
+    .outbox_sent = sq_outbox_sent,
     .has_check = sq_has_check,
 };

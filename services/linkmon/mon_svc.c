@@ -75,11 +75,12 @@ struct mon_store *mon_store_of(struct mon *m)
 
 /* ---- events and archives -------------------------------------------- */
 
-static int publish(struct mon *m, const struct mon_source *s,
-    const struct mon_check *c, const struct mon_outcome *o, int64_t check_id,
-    char **docs, size_t n_docs, const char *archived)
+/* Publishes the link.changed of outbox event ev with the citing documents
+ * and the archived copy found (may be NULL). */
+static int publish(struct mon *m, const struct mon_event *ev, char **docs,
+    size_t n_docs, const char *archived)
 {
-	struct vp_msg ev, pub, rep;
+	struct vp_msg msg, pub, rep;
 	struct vp_link_changed *lc;
 	struct vp_event *e;
 	char at[40];
@@ -87,25 +88,25 @@ static int publish(struct mon *m, const struct mon_source *s,
 	size_t len = 0;
 	int rv;
 
-	if ((rv = vp_msg_init(&ev, VP_T_LINK_CHANGED)) != VP_OK)
+	if ((rv = vp_msg_init(&msg, VP_T_LINK_CHANGED)) != VP_OK)
 		return rv;
-	lc = vp_msg_link_changed(&ev);
-	mon_time_fmt(c->at, at, sizeof(at));
+	lc = vp_msg_link_changed(&msg);
+	mon_time_fmt(ev->at, at, sizeof(at));
 	/* borrowed strings: cleared below before vp_msg_clear */
-	lc->url = s->url;
-	lc->cite_id = s->cite_id;
-	lc->old_state = (char *)mon_state_name(o->old_state);
-	lc->new_state = (char *)mon_state_name(o->new_state);
-	lc->status = (char *)c->status;
-	lc->http_status = c->http_status;
+	lc->url = ev->url;
+	lc->cite_id = ev->cite_id;
+	lc->old_state = ev->old_state;
+	lc->new_state = ev->new_state;
+	lc->status = ev->status;
+	lc->http_status = ev->http_status;
 	lc->at = at;
-	lc->check_id = (uint64_t)check_id;
+	lc->check_id = (uint64_t)ev->check_id; /* the event's id */
 	lc->docs = docs;
 	lc->n_docs = n_docs;
 	lc->archived_url = (char *)archived;
-	rv = vp_msg_encode(&ev, &buf, &len);
+	rv = vp_msg_encode(&msg, &buf, &len);
 	memset(lc, 0, sizeof(*lc));
-	vp_msg_clear(&ev);
+	vp_msg_clear(&msg);
 	if (rv != VP_OK)
 		return rv;
 	if ((rv = vp_msg_init(&pub, VP_T_EVENT_PUB)) != VP_OK) {
@@ -187,29 +188,78 @@ static void free_strs(char **v, size_t n)
 	free(v);
 }
 
-/* After a transition is committed: archived copies (dead or drifted) and
- * the event, with the citing documents. */
-static void announce(struct mon *m, const struct mon_source *s,
-    const struct mon_check *c, const struct mon_outcome *o, int64_t check_id)
+/* Publishes one outbox event: archived copies (dead or drifted), the
+ * citing documents, the event; then takes it out of the outbox. */
+static int announce(struct mon *m, const struct mon_event *ev)
 {
 	char **docs = NULL, **dates = NULL, *archived = NULL;
 	size_t n = 0;
 	int rv;
 	pthread_mutex_lock(&m->lock);
-	rv = m->store->ops->docs(m->store, s->id, &docs, &dates, &n);
+	rv = m->store->ops->docs(m->store, ev->source_id, &docs, &dates, &n);
 	pthread_mutex_unlock(&m->lock);
 	if (rv != VP_OK)
-		VP_WARN("linkmon: citing documents of %s: %s", s->url,
+		VP_WARN("linkmon: citing documents of %s: %s", ev->url,
 		    vp_strerror(rv));
-	if (m->cfg.archive &&
-	    (o->new_state == MON_DEAD || o->new_state == MON_DRIFTED))
-		archived = fetch_archives(m, s, dates, n, c->at);
-	if ((rv = publish(m, s, c, o, check_id, docs, n, archived)) != VP_OK)
-		VP_WARN("linkmon: publishing link.changed of %s: %s", s->url,
-		    vp_strerror(rv));
+	if (m->cfg.archive && (strcmp(ev->new_state, "dead") == 0 ||
+	                          strcmp(ev->new_state, "drifted") == 0)) {
+		struct mon_source s;
+		memset(&s, 0, sizeof(s));
+		s.id = ev->source_id;
+		s.url = ev->url;
+		archived = fetch_archives(m, &s, dates, n, ev->at);
+	}
+	rv = publish(m, ev, docs, n, archived);
+	if (rv == VP_ENOTFOUND) {
+		/* the dispatcher publishes no events (no pub-listen): there is
+		 * nobody to deliver to, now or later */
+		VP_WARN("linkmon: link.changed of %s not published: the "
+		        "dispatcher has no event socket",
+		    ev->url);
+		rv = VP_OK;
+	} else if (rv != VP_OK) {
+		VP_WARN("linkmon: publishing link.changed of %s: %s (kept in "
+		        "the outbox)",
+		    ev->url, vp_strerror(rv));
+	}
 	free(archived);
 	free_strs(docs, n);
 	free_strs(dates, n);
+	if (rv != VP_OK)
+		return rv;
+	if (m->cfg.on_publish)
+		m->cfg.on_publish(m->cfg.commit_arg, ev->check_id, ev->url);
+	pthread_mutex_lock(&m->lock);
+	rv = m->store->ops->outbox_sent(m->store, ev->check_id);
+	pthread_mutex_unlock(&m->lock);
+	return rv;
+}
+
+/* Publishes what the outbox holds, oldest first, until it is empty or a
+ * publish fails (the dispatcher is away: the rest waits for the next
+ * round). Events come from the store, not from memory, so that a crash
+ * between a check's commit and its publish loses nothing. */
+static void publish_outbox(struct mon *m)
+{
+	for (;;) {
+		struct mon_event *ev = NULL;
+		size_t n = 0, k = 0;
+		int rv;
+		pthread_mutex_lock(&m->lock);
+		rv = m->store->ops->outbox(m->store, 32, &ev, &n);
+		pthread_mutex_unlock(&m->lock);
+		if (rv != VP_OK) {
+			VP_WARN(
+			    "linkmon: reading the outbox: %s", vp_strerror(rv));
+			return;
+		}
+		while (k < n && !atomic_load(&m->stopping) &&
+		       announce(m, &ev[k]) == VP_OK)
+			k++;
+		mon_events_free(ev, n);
+		if (n < 32 || k < n)
+			return;
+	}
 }
 
 /* ---- the check loop ------------------------------------------------- */
@@ -258,7 +308,7 @@ static void record_one(struct mon *m, const struct mon_source *s,
 	VP_DEBUG("linkmon: %s %s -> %s (%s)", s->url,
 	    mon_state_name(o.old_state), mon_state_name(o.new_state), c.status);
 	if (o.transition)
-		announce(m, s, &c, &o, check_id);
+		publish_outbox(m);
 }
 
 int mon_tick(struct mon *m, size_t *checked)
@@ -274,6 +324,8 @@ int mon_tick(struct mon *m, size_t *checked)
 	if (checked)
 		*checked = 0;
 	pthread_mutex_lock(&m->tick_lock);
+	/* what a crash or an absent dispatcher left unpublished */
+	publish_outbox(m);
 	pthread_mutex_lock(&m->lock);
 	rv = m->store->ops->due(m->store, now, now + m->cfg.policy.lease,
 	    m->cfg.batch, m->cfg.per_host, &due, &n);

@@ -37,7 +37,9 @@ struct mon_cfg {
 	mon_clock_fn clock;        /* NULL = the system clock */
 	void *clock_arg;
 	mon_commit_fn on_commit;
-	void *commit_arg;
+	mon_commit_fn on_publish; /* after each link.changed is published,
+	                             before it leaves the outbox (tests) */
+	void *commit_arg;         /* for both */
 };
 
 struct mon;

@@ -84,3 +84,22 @@ CREATE TABLE archives (
   fetched BIGINT NOT NULL,
   PRIMARY KEY (source_id, for_date)
 );
+
+-- migration 2
+-- the outbox: one link.changed per transition, written in the transaction
+-- of its check and deleted once published, so that a crash between the
+-- commit and the publish loses no event (the next start publishes what is
+-- left: at least once; check_id is the event's id for subscribers). An
+-- event of a source no longer watched goes with it.
+CREATE TABLE outbox (
+  id @ID@,
+  check_id BIGINT NOT NULL,
+  source_id BIGINT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  cite_id TEXT,
+  old_state TEXT NOT NULL,
+  new_state TEXT NOT NULL,
+  status TEXT,
+  http_status INTEGER NOT NULL DEFAULT 0,
+  at BIGINT NOT NULL
+);

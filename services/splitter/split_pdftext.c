@@ -235,41 +235,67 @@ static uint32_t note_start(const uint8_t *d, const struct line *l)
 	return v;
 }
 
-/* The last marker of note n in lines [from, to): digits glued to the word
- * before them ("wet3", "gebruikt.3"), not part of a longer number. */
-static int find_marker(
-    const struct pdft *t, size_t from, size_t to, uint32_t n, struct mark *m)
+/* A footnote marker is a maximal run of digits (no leading zero, at most
+ * three: notes stop at MAX_NOTE) glued to the word before it ("wet3",
+ * "gebruikt.3") and followed by the end of the line, a space or
+ * punctuation. Each line is read once, left to right; the last marker of
+ * every number seen so far on the page is kept in a table stamped with the
+ * page, so the marker of a candidate note costs one look-up, not a rescan of
+ * the page above it. */
+struct seen {
+	size_t at;
+	uint32_t stamp; /* page + 1 when at is valid for that page */
+	uint8_t n;
+};
+
+static void note_markers(
+    const uint8_t *d, const struct line *l, struct seen *tab, uint32_t stamp)
 {
-	const uint8_t *d = t->ctx->doc;
-	char num[12];
-	size_t nl = (size_t)snprintf(num, sizeof(num), "%u", n);
-	for (size_t i = to; i > from; i--) {
-		const struct line *l = &t->lines[i - 1];
-		if (l->flags & (L_BLANK | L_FURN | L_NOTE | L_NOTECONT))
+	if (l->flags & (L_BLANK | L_FURN | L_NOTE | L_NOTECONT))
+		return;
+	for (size_t p = l->s + 1; p < l->e;) {
+		size_t at = p, nl;
+		uint32_t v = 0;
+		uint8_t b;
+		if (!(d[p] >= '0' && d[p] <= '9')) {
+			p++;
 			continue;
-		for (size_t p = l->e; p >= l->s + 1 + nl; p--) {
-			size_t at = p - nl;
-			uint8_t b = d[at - 1];
-			if (memcmp(d + at, num, nl) != 0)
-				continue;
-			if (p < l->e &&
-			    !(is_space(d[p]) || d[p] == ',' || d[p] == '.' ||
-			        d[p] == ';' || d[p] == ':' || d[p] == ')'))
-				continue;
-			if (!((b | 0x20) >= 'a' && (b | 0x20) <= 'z') &&
-			    b < 0x80 && b != '.' && b != ',' && b != ')' &&
-			    b != ';' && b != ':' && b != '"' && b != '\'')
-				continue;
-			if (b == '.' && p < l->e && !is_space(d[p]))
-				continue;
-			m->at = at;
-			m->n = nl;
-			m->number = n;
-			m->seg1 = 0;
-			return 1;
 		}
+		while (p < l->e && d[p] >= '0' && d[p] <= '9')
+			p++;
+		nl = p - at;
+		b = d[at - 1];
+		if (nl > 3 || d[at] == '0')
+			continue;
+		if (p < l->e &&
+		    !(is_space(d[p]) || d[p] == ',' || d[p] == '.' ||
+		        d[p] == ';' || d[p] == ':' || d[p] == ')'))
+			continue;
+		if (!((b | 0x20) >= 'a' && (b | 0x20) <= 'z') && b < 0x80 &&
+		    b != '.' && b != ',' && b != ')' && b != ';' && b != ':' &&
+		    b != '"' && b != '\'')
+			continue;
+		if (b == '.' && p < l->e && !is_space(d[p]))
+			continue;
+		for (size_t k = at; k < p; k++)
+			v = v * 10 + (uint32_t)(d[k] - '0');
+		tab[v].at = at;
+		tab[v].n = (uint8_t)nl;
+		tab[v].stamp = stamp;
 	}
-	return 0;
+}
+
+/* The last marker of note n above the candidate, from the table. */
+static int find_marker(
+    const struct seen *tab, uint32_t stamp, uint32_t n, struct mark *m)
+{
+	if (n > MAX_NOTE || tab[n].stamp != stamp)
+		return 0;
+	m->at = tab[n].at;
+	m->n = tab[n].n;
+	m->number = n;
+	m->seg1 = 0;
+	return 1;
 }
 
 static int add_mark(struct pdft *t, const struct mark *m)
@@ -293,41 +319,84 @@ static int add_mark(struct pdft *t, const struct mark *m)
 
 /* Footnotes at the bottom of each page: from the topmost line that starts
  * with the next expected number to the end of the page, every numbered
- * line continuing the sequence, and each number's marker found above. */
+ * line continuing the sequence, and each number's marker found above.
+ * Linear in the page: the markers above a candidate come from the table of
+ * note_markers, and the chain of numbers after it (next + 1, next + 2 ...,
+ * at most CHAIN notes) from lists of the lines that start with each of those
+ * numbers, walked with one cursor per number that only moves forward (the
+ * chain of a later candidate never starts earlier). */
+#define CHAIN 16
+
 static int mark_notes(struct pdft *t)
 {
 	const uint8_t *d = t->ctx->doc;
 	uint32_t next = 1;
+	struct seen *tab = calloc(MAX_NOTE + 1, sizeof(*tab));
+	size_t *pos = malloc((t->n_lines + 1) * sizeof(*pos));
+	if (tab == NULL || pos == NULL) {
+		free(tab);
+		free(pos);
+		return split_fail(t->ctx, VP_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < t->n_lines;) {
-		size_t j = i, top = i;
-		uint32_t page = t->lines[i].page;
+		size_t j = i, first[CHAIN + 2], cur[CHAIN + 1];
+		uint32_t page = t->lines[i].page, stamp = page + 1;
 		while (j < t->n_lines && t->lines[j].page == page)
 			j++;
+		/* pos[first[o], first[o + 1]): the lines of the page that start
+		 * with next + o (o = 1 .. CHAIN), in order */
+		memset(first, 0, sizeof(first));
+		for (size_t q = i; q < j; q++) {
+			uint32_t v;
+			if (t->lines[q].flags & (L_BLANK | L_FURN))
+				continue;
+			v = note_start(d, &t->lines[q]);
+			if (v > next && v - next <= CHAIN)
+				first[v - next + 1]++;
+		}
+		first[1] = 0;
+		for (size_t o = 1; o <= CHAIN; o++)
+			first[o + 1] += first[o];
+		for (size_t o = 1; o <= CHAIN; o++)
+			cur[o] = first[o];
+		for (size_t q = i; q < j; q++) {
+			uint32_t v;
+			if (t->lines[q].flags & (L_BLANK | L_FURN))
+				continue;
+			v = note_start(d, &t->lines[q]);
+			if (v > next && v - next <= CHAIN)
+				pos[cur[v - next]++] = q;
+		}
+		for (size_t o = 1; o <= CHAIN; o++)
+			cur[o] = first[o];
 		for (size_t k = i; k < j && next <= MAX_NOTE; k++) {
 			struct line *l = &t->lines[k];
 			uint32_t num = next;
-			struct mark ms[16];
-			size_t nm = 0;
+			struct mark ms[CHAIN];
+			size_t nm = 0, at = k;
 			int ok = 1;
 			if (l->flags & (L_BLANK | L_FURN) ||
-			    note_start(d, l) != next)
+			    note_start(d, l) != next) {
+				note_markers(d, l, tab, stamp);
 				continue;
-			for (size_t q = k; q < j && ok; q++) {
-				const struct line *m = &t->lines[q];
-				uint32_t v;
-				if (m->flags & (L_BLANK | L_FURN))
-					continue;
-				v = note_start(d, m);
-				if (q == k || v == num + 1) {
-					num = q == k ? num : v;
-					if (nm == 16 || !find_marker(t, top, k,
-					                    num, &ms[nm++]))
-						ok = 0;
-				}
 			}
-			if (!ok)
+			ok = find_marker(tab, stamp, next, &ms[nm++]);
+			for (size_t o = 1; ok && o <= CHAIN; o++) {
+				while (
+				    cur[o] < first[o + 1] && pos[cur[o]] <= at)
+					cur[o]++;
+				if (cur[o] == first[o + 1])
+					break; /* the chain ends */
+				at = pos[cur[o]];
+				if (nm == CHAIN ||
+				    !find_marker(tab, stamp, next + (uint32_t)o,
+				        &ms[nm++]))
+					ok = 0;
+			}
+			if (!ok) {
+				note_markers(d, l, tab, stamp);
 				continue;
-			num = next;
+			}
 			for (size_t q = k; q < j; q++) {
 				struct line *m = &t->lines[q];
 				uint32_t v;
@@ -343,32 +412,53 @@ static int mark_notes(struct pdft *t)
 			}
 			for (size_t q = 0; q < nm; q++) {
 				int rv = add_mark(t, &ms[q]);
-				if (rv != VP_OK)
+				if (rv != VP_OK) {
+					free(tab);
+					free(pos);
 					return rv;
+				}
 			}
 			next = num + 1;
 			break;
 		}
 		i = j;
 	}
+	free(tab);
+	free(pos);
 	return VP_OK;
 }
 
-/* Appends the line doc[s, e) without its footnote markers. */
-static int scan_line(struct pdft *t, struct split_buf *b, size_t s, size_t e,
-    uint32_t seg_pending)
+/* The first marker at or after offset s (markers are in order). */
+static size_t first_mark(const struct pdft *t, size_t s)
 {
 	size_t lo = 0, hi = t->n_marks;
-	int rv;
-	(void)seg_pending;
-	while (lo < hi) { /* first marker at or after s */
+	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (t->marks[mid].at < s)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < t->n_marks && t->marks[lo].at < e; lo++) {
+	return lo;
+}
+
+/* The markers in doc[s, e) belong to segment idx1 (index + 1). */
+static void link_marks(struct pdft *t, size_t s, size_t e, uint32_t idx1)
+{
+	for (size_t q = first_mark(t, s); q < t->n_marks && t->marks[q].at < e;
+	     q++)
+		t->marks[q].seg1 = idx1;
+}
+
+/* Appends the line doc[s, e) without its footnote markers. */
+static int scan_line(struct pdft *t, struct split_buf *b, size_t s, size_t e,
+    uint32_t seg_pending)
+{
+	size_t lo;
+	int rv;
+	(void)seg_pending;
+	for (lo = first_mark(t, s); lo < t->n_marks && t->marks[lo].at < e;
+	     lo++) {
 		const struct mark *m = &t->marks[lo];
 		if ((rv = split_buf_scan(t->ctx, b, s, m->at)) != VP_OK)
 			return rv;
@@ -484,13 +574,10 @@ static int read_lines(struct pdft *t)
 #define FLUSH_PARA()                                                           \
 	do {                                                                   \
 		if (np > 0) {                                                  \
-			size_t m0 = t->n_marks;                                \
 			if ((rv = build(t, para, np, NULL, 0, &idx1)))         \
 				goto out;                                      \
-			for (size_t q = 0; q < m0; q++)                        \
-				if (t->marks[q].at >= t->lines[para[0]].s &&   \
-				    t->marks[q].at < t->lines[para[np - 1]].e) \
-					t->marks[q].seg1 = idx1;               \
+			link_marks(t, t->lines[para[0]].s,                     \
+			    t->lines[para[np - 1]].e, idx1);                   \
 			np = 0;                                                \
 		}                                                              \
 	} while (0)
@@ -549,24 +636,33 @@ out:
 	return rv;
 }
 
-/* Links each footnote to the marker of its number (markers and notes
- * both in document order, numbers rising). */
-static void link_notes(struct pdft *t)
+/* Links each footnote to the marker of its number. Each number has at
+ * most one marker (mark_notes takes the numbers in rising order), so a
+ * table by number finds it. */
+static int link_notes(struct pdft *t)
 {
+	size_t *of = malloc((MAX_NOTE + 1) * sizeof(*of));
+	if (of == NULL)
+		return split_fail(t->ctx, VP_ENOMEM, "out of memory");
+	for (size_t n = 0; n <= MAX_NOTE; n++)
+		of[n] = SIZE_MAX;
+	for (size_t k = 0; k < t->n_marks; k++)
+		if (t->marks[k].number <= MAX_NOTE)
+			of[t->marks[k].number] = k;
 	for (size_t i = 0; i < t->ctx->n_segs; i++) {
 		struct vp_segment *s = &t->ctx->segs[i];
-		if (strcmp(s->kind, "footnote") != 0)
+		const struct mark *m;
+		if (strcmp(s->kind, "footnote") != 0 || s->number > MAX_NOTE ||
+		    of[s->number] == SIZE_MAX)
 			continue;
-		for (size_t k = t->n_marks; k > 0; k--) {
-			const struct mark *m = &t->marks[k - 1];
-			if (m->number == s->number && m->at < s->start &&
-			    m->seg1 != 0) {
-				s->ref_segment = m->seg1;
-				s->ref_at = m->at;
-				break;
-			}
+		m = &t->marks[of[s->number]];
+		if (m->at < s->start && m->seg1 != 0) {
+			s->ref_segment = m->seg1;
+			s->ref_at = m->at;
 		}
 	}
+	free(of);
+	return VP_OK;
 }
 
 int split_pdftext(struct split_ctx *ctx, size_t from)
@@ -577,10 +673,9 @@ int split_pdftext(struct split_ctx *ctx, size_t from)
 	t.ctx = ctx;
 	if ((rv = split_lines(&t, from)) == VP_OK &&
 	    (rv = mark_furniture(&t)) == VP_OK &&
-	    (rv = mark_notes(&t)) == VP_OK && (rv = read_lines(&t)) == VP_OK) {
-		link_notes(&t);
+	    (rv = mark_notes(&t)) == VP_OK && (rv = read_lines(&t)) == VP_OK &&
+	    (rv = link_notes(&t)) == VP_OK)
 		rv = split_finish(ctx);
-	}
 	free(t.lines);
 	free(t.marks);
 	return rv;

@@ -28,7 +28,8 @@ struct vp_worker {
 	nng_aio **aios;     /* one per context thread, NULL until allocated */
 	atomic_bool stopping;
 	atomic_uint_fast64_t jobs;
-	atomic_uint pipes; /* live connections, kept by pipe_cb */
+	atomic_uint abandoned; /* jobs past their limit, still running */
+	atomic_uint pipes;     /* live connections, kept by pipe_cb */
 };
 
 /* Encodes a worker.ready carrying res (may be NULL) as the result of job_id. */
@@ -57,8 +58,228 @@ static int make_ready(struct vp_worker *w, const uint8_t *job_id,
 	vp_msg_clear(&m);
 	if (rv != VP_OK)
 		return rv;
+	/* the dispatcher decodes with these limits: a result over them would
+	 * be refused there, so it is cut here (VP_ETOOLARGE) */
+	if (vp_prevalidate(buf, len, NULL, NULL) != VP_OK ||
+	    len > VP_MSG_MAX_BYTES) {
+		free(buf);
+		return VP_ETOOLARGE;
+	}
 	rv = vp_nng_msg_from(out, buf, len);
 	free(buf);
+	return rv;
+}
+
+/* Drops the second half of a's n elements (each of size sz, cleared with
+ * desc); returns how many went. */
+static size_t cut_half(
+    void *a, size_t *n, size_t sz, const struct vp_desc *desc)
+{
+	size_t keep = *n / 2, gone = *n - keep;
+	for (size_t i = keep; i < *n; i++)
+		vp_obj_clear(desc, (char *)a + i * sz);
+	*n = keep;
+	return gone;
+}
+
+/* A result over the message limits loses the second half of its largest
+ * array; fit_result says what went. Returns false when nothing is left to
+ * cut. */
+static bool cut_result(struct vp_ready *res, size_t dropped[3])
+{
+	size_t nc = res->n_citations, ns = res->n_segments, nk = res->n_checks;
+	if (nc > 0 && nc >= ns && nc >= nk)
+		dropped[0] += cut_half(res->citations, &res->n_citations,
+		    sizeof(*res->citations), &vp_desc_citation);
+	else if (ns > 0 && ns >= nk)
+		dropped[1] += cut_half(res->segments, &res->n_segments,
+		    sizeof(*res->segments), &vp_desc_segment);
+	else if (nk > 0)
+		dropped[2] += cut_half(res->checks, &res->n_checks,
+		    sizeof(*res->checks), &vp_desc_check);
+	else
+		return false;
+	return true;
+}
+
+/* Appends a per-item error saying how much of the result was cut. */
+static void note_cut(struct vp_ready *res, const size_t dropped[3])
+{
+	static const char *const what[3] = {"citations", "segments", "checks"};
+	struct vp_item_err *e;
+	char msg[160];
+	int k = dropped[0] ? 0 : dropped[1] ? 1 : 2;
+	e = realloc(res->errors, (res->n_errors + 1) * sizeof(*e));
+	if (e == NULL)
+		return;
+	res->errors = e;
+	e = &res->errors[res->n_errors];
+	memset(e, 0, sizeof(*e));
+	snprintf(msg, sizeof(msg),
+	    "result over the message limits: the last %zu %s were dropped",
+	    dropped[k], what[k]);
+	e->item = strdup(what[k]);
+	e->code = strdup(vp_err_code(VP_ETOOLARGE));
+	e->msg = strdup(msg);
+	if (e->item == NULL || e->code == NULL) {
+		vp_obj_clear(&vp_desc_item_err, e);
+		return;
+	}
+	res->n_errors++;
+}
+
+/* Encodes the ready carrying res; a result over the message limits is cut
+ * in halves until it fits, with a per-item error saying so (a partial
+ * result), or, when nothing is left to cut, replaced by a too_large job
+ * error: the dispatcher hears at once instead of at the lease's end. */
+static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
+    struct vp_ready *res, bool have_res, nng_msg **out)
+{
+	size_t dropped[3] = {0, 0, 0};
+	bool noted = false, failed = false;
+	int rv;
+	while ((rv = make_ready(w, job_id, have_res ? res : NULL, out)) ==
+	           VP_ETOOLARGE &&
+	       have_res && !failed) {
+		if (!noted && cut_result(res, dropped))
+			continue;
+		if (!noted && (dropped[0] || dropped[1] || dropped[2])) {
+			note_cut(res, dropped);
+			noted = true;
+			continue;
+		}
+		vp_obj_clear(&vp_desc_ready, res);
+		vp_job_fail(res, VP_ETOOLARGE,
+		    "the job's result is over the message limits");
+		if (res->job_err != NULL)
+			res->job_err->retryable = false;
+		noted = failed = true;
+	}
+	if (rv == VP_OK && noted)
+		VP_WARN("worker %s: a result over the message limits was cut",
+		    w->name);
+	return rv;
+}
+
+/* ---- the per-job time limit ------------------------------------------
+ * A handler is pure code that cannot be interrupted, so each job runs on a
+ * thread of its own while the context waits for it until the job's budget
+ * (its lease) is nearly over. A job past that is reported as a timeout at
+ * once - before its lease expires, so the dispatcher does not hand it to
+ * another worker while this one still runs it - and its thread is
+ * abandoned: it finishes on its own and frees what it has. */
+
+struct run {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done, abandoned;
+	struct vp_worker *w;
+	struct vp_msg job;
+	struct vp_ready res;
+	int rv;
+};
+
+static void run_free(struct run *r)
+{
+	vp_obj_clear(&vp_desc_ready, &r->res);
+	vp_msg_clear(&r->job);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	free(r);
+}
+
+static void *run_main(void *arg)
+{
+	struct run *r = arg;
+	int rv = r->w->cfg.fn(r->w->cfg.arg, &r->job, &r->res);
+	bool abandoned;
+	pthread_mutex_lock(&r->mu);
+	r->rv = rv;
+	r->done = true;
+	abandoned = r->abandoned;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	if (abandoned) {
+		struct vp_worker *w = r->w;
+		run_free(r);
+		atomic_fetch_sub(&w->abandoned, 1);
+	}
+	return NULL;
+}
+
+/* How long a job may run: its budget less a margin for the report to reach
+ * the dispatcher before the lease ends (0 = no budget given: no limit). */
+static uint32_t job_limit(uint32_t budget)
+{
+	uint32_t margin = budget / 10 < 2000 ? budget / 10 : 2000;
+	return budget - margin;
+}
+
+/* Runs the handler on job within its limit. On VP_OK *res holds the result;
+ * VP_ETIMEDOUT when it ran past the limit (res->job_err says so); any other
+ * code is the handler's. The job's body moves to the run (whose thread may
+ * outlive this call); *job keeps its envelope (id, type) only. */
+static int run_job(
+    struct vp_worker *w, struct vp_msg *job, struct vp_ready *res)
+{
+	struct run *r;
+	pthread_t th;
+	pthread_attr_t at;
+	uint32_t limit = job_limit(job->timeout_ms);
+	struct timespec ts;
+	int rv;
+
+	if (limit == 0)
+		return w->cfg.fn(w->cfg.arg, job, res);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return VP_ENOMEM;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	r->w = w;
+	r->job = *job; /* the run owns the body from here on */
+	memset(job, 0, sizeof(*job));
+	memcpy(job->id, r->job.id, 16);
+	job->has_id = r->job.has_id;
+	job->type = r->job.type;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &at, run_main, r) != 0) {
+		pthread_attr_destroy(&at);
+		rv = w->cfg.fn(w->cfg.arg, &r->job, res);
+		run_free(r);
+		return rv;
+	}
+	pthread_attr_destroy(&at);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += limit / 1000;
+	ts.tv_nsec += (long)(limit % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&r->mu);
+	while (!r->done && !atomic_load(&w->stopping) &&
+	       pthread_cond_timedwait(&r->cv, &r->mu, &ts) == 0)
+		;
+	if (!r->done) {
+		char msg[128];
+		/* the thread keeps the job and frees it with the run */
+		r->abandoned = true;
+		atomic_fetch_add(&w->abandoned, 1);
+		pthread_mutex_unlock(&r->mu);
+		snprintf(msg, sizeof(msg),
+		    "the job ran past its time limit of %u ms", limit);
+		VP_WARN("worker %s: %s", w->name, msg);
+		rv = vp_job_fail(res, VP_ETIMEDOUT, msg);
+		if (res->job_err != NULL)
+			res->job_err->retryable = false;
+		return rv;
+	}
+	pthread_mutex_unlock(&r->mu);
+	*res = r->res;
+	rv = r->rv;
+	memset(&r->res, 0, sizeof(r->res));
+	run_free(r);
 	return rv;
 }
 
@@ -76,7 +297,8 @@ static void *ctx_main(void *arg)
 	nng_aio *aio = NULL;
 	struct vp_ready res;
 	uint8_t res_id[16];
-	bool have_res = false;
+	bool have_res = false, cut_noted = false;
+	size_t cut[3] = {0, 0, 0}; /* what the dispatcher made us drop */
 	int rv;
 
 	memset(&res, 0, sizeof(res));
@@ -102,8 +324,8 @@ static void *ctx_main(void *arg)
 		struct vp_msg job;
 		struct vp_decode_err why;
 
-		if ((rv = make_ready(
-		         w, res_id, have_res ? &res : NULL, &msg)) != VP_OK) {
+		if ((rv = fit_ready(w, res_id, &res, have_res, &msg)) !=
+		    VP_OK) {
 			VP_ERROR("worker %s: cannot encode result: %s", w->name,
 			    vp_strerror(rv));
 			vp_obj_clear(&vp_desc_ready, &res);
@@ -143,17 +365,54 @@ static void *ctx_main(void *arg)
 				    20); /* no busy loop while it is down */
 			continue;
 		}
+		rv = vp_msg_decode(
+		    &job, nng_msg_body(msg), nng_msg_len(msg), NULL, &why);
+		nng_msg_free(msg);
+		if (rv == VP_OK && job.type == VP_T_ERROR && have_res &&
+		    job.err != NULL &&
+		    strcmp(job.err->code, vp_err_code(VP_ETOOLARGE)) == 0) {
+			/* the dispatcher refused the result for its size (its
+			 * limits are tighter than ours): half of it goes again
+			 * with a per-item error, until it fits or nothing is
+			 * left, then a too_large job error - at once, not at
+			 * the lease's end */
+			VP_WARN("worker %s: result refused: %s", w->name,
+			    job.err->msg ? job.err->msg : "too large");
+			if (res.job_err == NULL && cut_result(&res, cut)) {
+				if (cut_noted) {
+					res.n_errors--;
+					vp_obj_clear(&vp_desc_item_err,
+					    &res.errors[res.n_errors]);
+				}
+				note_cut(&res, cut);
+				cut_noted = true;
+			} else {
+				vp_obj_clear(&vp_desc_ready, &res);
+				vp_job_fail(&res, VP_ETOOLARGE,
+				    "the job's result is over the "
+				    "dispatcher's limits");
+				if (res.job_err != NULL)
+					res.job_err->retryable = false;
+			}
+			vp_msg_clear(&job);
+			continue;
+		}
 		/* The ready carrying the result has been answered. */
 		if (have_res) {
 			vp_obj_clear(&vp_desc_ready, &res);
 			have_res = false;
 		}
-		rv = vp_msg_decode(
-		    &job, nng_msg_body(msg), nng_msg_len(msg), NULL, &why);
-		nng_msg_free(msg);
 		if (rv != VP_OK) {
 			VP_WARN(
 			    "worker %s: undecodable job: %s", w->name, why.msg);
+			continue;
+		}
+		if (job.type == VP_T_ERROR) {
+			/* the result was refused (the job is not, or no
+			 * longer, leased to this connection): ask again */
+			VP_INFO("worker %s: dispatcher: %s", w->name,
+			    job.err && job.err->msg ? job.err->msg : "error");
+			vp_msg_clear(&job);
 			continue;
 		}
 		if (job.type == VP_T_IDLE) {
@@ -162,8 +421,12 @@ static void *ctx_main(void *arg)
 		}
 		if (w->cfg.delay_ms > 0)
 			vp_sleep_ms(w->cfg.delay_ms);
+		/* abandoned runs still take CPU: at most one per context */
+		while (atomic_load(&w->abandoned) >= w->cfg.contexts &&
+		       !atomic_load(&w->stopping))
+			vp_sleep_ms(20);
 		memset(&res, 0, sizeof(res));
-		rv = w->cfg.fn(w->cfg.arg, &job, &res);
+		rv = run_job(w, &job, &res);
 		if (rv != VP_OK) {
 			/* keep only the error; the handler may have set one
 			 * with a precise message */
@@ -181,6 +444,8 @@ static void *ctx_main(void *arg)
 		}
 		memcpy(res_id, job.id, 16);
 		have_res = true;
+		memset(cut, 0, sizeof(cut));
+		cut_noted = false;
 		atomic_fetch_add(&w->jobs, 1);
 		vp_msg_clear(&job);
 	}
@@ -299,6 +564,9 @@ void vp_worker_stop(struct vp_worker *w)
 	pthread_mutex_unlock(&w->mu);
 	for (unsigned i = 0; i < w->n_threads; i++)
 		pthread_join(w->threads[i], NULL);
+	/* abandoned jobs still use w and the handler's arg */
+	while (atomic_load(&w->abandoned) > 0)
+		vp_sleep_ms(10);
 	nng_close(w->sock);
 	pthread_mutex_destroy(&w->mu);
 	free(w->aios);

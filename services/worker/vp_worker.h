@@ -17,7 +17,11 @@
 #include "vp_proto.h"
 
 /* Runs one job. job is the decoded request (split.req, parse.req or
- * check.req; job->timeout_ms is the remaining budget). The handler fills res
+ * check.req; job->timeout_ms is the budget: the job's lease). The runtime
+ * runs each job on a thread of its own and reports a job still running near
+ * the end of its budget as a timeout, abandoning its thread (which frees
+ * what it has when it ends), so a slow job is not leased to a second worker
+ * while the first still runs it. The handler fills res
  * (segments, citations or checks, errors, format) with memory it allocates;
  * the runtime frees it. Returning an error instead reports job_err: the
  * handler may fill res->job_err itself with a precise message, else the
@@ -60,7 +64,7 @@ uint64_t vp_worker_jobs(const struct vp_worker *w);
 unsigned vp_worker_connections(const struct vp_worker *w);
 
 /* Closes the socket (in-flight jobs finish but their results are dropped),
- * joins the threads and frees w. */
+ * joins the threads, waits for abandoned jobs to end and frees w. */
 void vp_worker_stop(struct vp_worker *w);
 
 #endif

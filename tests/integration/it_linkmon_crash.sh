@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Crash safety of vp-linkmon: kill -9 it 20 times at random moments while it
-# checks a few hundred due sources. After every kill the SQLite file is
+# checks a few hundred due sources, and let it kill itself (crash-pct) right
+# after a commit, before its event is published, and right after a publish,
+# before the event leaves the outbox. After every kill the SQLite file is
 # intact and holds every check the monitor reported committed; afterwards a
 # fresh monitor resumes the schedule and re-checks even the sources whose
-# claims were cut short by a kill (nothing stays claimed past its lease).
+# claims were cut short by a kill (nothing stays claimed past its lease), and
+# a subscriber has received every transition's link.changed at least once.
 . "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null || fail "the sqlite3 CLI is needed"
 
 N_OK=150 N_404=100 N_SLOW=50 KILLS=20 LEASE=10
-LM_PID=
+LM_PID= SUB_PID=
 # lib.sh's trap stops the topology; the monitor started here goes first
 trap 'rc=$?; [ -z "$LM_PID" ] || kill -9 "$LM_PID" 2>/dev/null || true
+      [ -z "$SUB_PID" ] || kill "$SUB_PID" 2>/dev/null || true
       (exit $rc); cleanup' EXIT
 
 # the fetcher: loopback allowed, no politeness delay, no retries, no
@@ -28,6 +32,7 @@ sql() { sqlite3 -bail "$DB" "$@"; }
 # A monitor that re-checks every second or two, claims for LEASE seconds
 # and spreads overdue sources over 2 s when it starts.
 start_lm() {
+  VP_CRASH_PCT=${CRASH_PCT:-0} \
   VP_LINKMON_DB="$DB" VP_COMMIT_LOG="$LOG" VP_DISPATCHER="tcp://127.0.0.1:$VP_WORK_PORT" \
     VP_API="$API" VP_TICK_MS=50 VP_BATCH=16 VP_PER_HOST=0 VP_LEASE=$LEASE \
     VP_RESPREAD=2 VP_SPREAD=0 VP_MIN_INTERVAL=1 VP_MAX_INTERVAL=2 \
@@ -82,12 +87,26 @@ verify() {
   [ "$lost" -eq 0 ] || fail "$what: $lost committed checks missing from the database"
 }
 
+# every link.changed the dispatcher publishes, one line each
+EVENTS="$RUN_DIR/events.txt"
+"$VP_BIN/lm_sub" "tcp://127.0.0.1:$VP_PUB_PORT" 1000000 600 >"$EVENTS" \
+  2>"$RUN_DIR/sub.err" &
+SUB_PID=$!
+for _ in $(seq 1 50); do
+  grep -q subscribed "$RUN_DIR/sub.err" 2>/dev/null && break
+  sleep 0.1
+done
+sleep 0.5 # the dial completes in the background
+
 : >"$LOG"
+self_kills=0
 for k in $(seq 1 "$KILLS"); do
-  start_lm
+  # odd runs also kill themselves at 1 % of commits and publishes
+  CRASH_PCT=$((k % 2)) start_lm
   # 0.2 .. 1.5 s
   sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.2 + 1.3 * r / 32767 }')"
-  kill -9 "$LM_PID"
+  kill -0 "$LM_PID" 2>/dev/null || self_kills=$((self_kills + 1))
+  kill -9 "$LM_PID" 2>/dev/null || true
   wait "$LM_PID" 2>/dev/null || true
   LM_PID=
   verify "after kill $k"
@@ -121,4 +140,25 @@ wait "$LM_PID" || fail "the monitor did not stop cleanly on SIGTERM"
 LM_PID=
 verify "after the clean stop"
 dead=$(sql "SELECT COUNT(*) FROM sources WHERE state = 'dead'")
-echo "it_linkmon_crash: ok ($KILLS kills, $logged checks logged before the kills, $after stored in all, $dead of $N_404 404 sources dead)"
+
+# Events: the clean stop left the outbox empty, and every transition stored
+# (each tied to its check) reached the subscriber at least once.
+sleep 0.5
+kill "$SUB_PID" 2>/dev/null || true
+wait "$SUB_PID" 2>/dev/null || true
+SUB_PID=
+left=$(sql 'SELECT COUNT(*) FROM outbox')
+[ "$left" -eq 0 ] || fail "$left events still in the outbox after the clean stop"
+transitions=$(sql 'SELECT COUNT(*) FROM transitions')
+[ "$transitions" -gt 0 ] || fail "no transitions stored"
+missing=$( {
+  echo "CREATE TEMP TABLE e (check_id INTEGER);"
+  echo "BEGIN;"
+  awk 'NF == 5 && $4 ~ /^[0-9]+$/ { printf "INSERT INTO e VALUES (%s);\n", $4 }' "$EVENTS"
+  echo "COMMIT;"
+  echo "SELECT COUNT(*) FROM transitions t WHERE NOT EXISTS (SELECT 1 FROM e WHERE e.check_id = t.check_id);"
+} | sqlite3 -bail "$DB")
+[ "$missing" -eq 0 ] || fail "$missing of $transitions transitions never published: $(sql 'SELECT check_id, old_state, new_state FROM transitions ORDER BY id LIMIT 3')"
+events=$(awk 'NF == 5' "$EVENTS" | wc -l)
+dups=$(awk 'NF == 5 { print $4 }' "$EVENTS" | sort | uniq -d | wc -l)
+echo "it_linkmon_crash: ok ($KILLS kills, $self_kills of them self-inflicted between commit, publish and outbox, $logged checks logged before the kills, $after stored in all, $dead of $N_404 404 sources dead, $transitions transitions, $events events received, $dups delivered more than once)"

@@ -1,7 +1,8 @@
 /* fuzz_split_reader.c - libFuzzer target for one splitter reader, chosen at
- * build time (FUZZ_FORMAT: "word-text", "html", "pdf-text", "docx",
- * "bwb-xml", "rechtspraak-xml", "ob-xml"; the XML readers are checked
- * strictly, their text maps byte-exactly). For
+ * build time (FUZZ_FORMAT: "word-text", "html", "pdf-text", "docx", "pdf"
+ * through poppler, its text then through the pdf-text reader, "bwb-xml",
+ * "rechtspraak-xml", "ob-xml"; the XML readers are checked strictly, their
+ * text maps byte-exactly). For
  * docx an input that is not a zip is cut at each "\0\0" into
  * word/document.xml, word/footnotes.xml and the relationships, and zipped in
  * memory with libzip, so the fuzzer reaches the XML reader as well as the
@@ -95,9 +96,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rv == VP_OK) {
 		const uint8_t *o = doc;
 		olen = len;
-		if (strcmp(used, "docx") == 0) {
-			if (split_docx_source(doc, len, &orig, &olen, err,
-			        sizeof(err)) != VP_OK) {
+		if (strcmp(used, "docx") == 0 || strcmp(used, "pdf") == 0) {
+			if ((strcmp(used, "docx") == 0
+			            ? split_docx_source(doc, len, &orig, &olen,
+			                  err, sizeof(err))
+			            : split_pdf_text(doc, len, &orig, &olen,
+			                  err, sizeof(err))) != VP_OK) {
 				fprintf(stderr, "no source: %s\n", err);
 				abort();
 			}

@@ -99,13 +99,23 @@ static struct fix *setup_fix(unsigned max_attempts, unsigned queue_max)
 	struct disp_core_cfg cfg = {queue_max, PARK_MS, LEASE_MS, max_attempts, false};
 	struct disp_core_ops ops = {
 	    NULL, on_lease, on_idle, on_release, on_failed, on_requeued};
-	static const uint8_t seed[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 	assert_non_null(f);
 	f->c = calloc(1, sizeof(*f->c));
 	assert_non_null(f->c);
 	ops.arg = &f->rec;
-	disp_core_init(f->c, &cfg, &ops, seed);
+	disp_core_init(f->c, &cfg, &ops);
 	return f;
+}
+
+/* The job a result from connection pipe is taken for, or NULL (refused, or
+ * its request has ended). */
+static struct disp_job *take(
+    struct fix *f, enum disp_kind k, uint32_t pipe, const uint8_t *id)
+{
+	struct disp_job *j = NULL;
+	int rv = disp_core_take(f->c, k, pipe, id, &j);
+	assert_true(rv == VP_OK || (rv == VP_ENOTFOUND && j == NULL));
+	return j;
 }
 
 static void teardown_fix(struct fix *f)
@@ -191,6 +201,13 @@ static void test_lease_capped_by_request_deadline(void **st)
 	/* 200 ms left of the request: the lease and the worker's budget */
 	assert_int_equal(last(f)->timeout_ms, 200);
 	assert_int_equal(a->lease_deadline, 300);
+	/* with time to spare the worker's budget is the lease, not the
+	 * request's: a result after the lease would be refused */
+	a = job(f, 100000);
+	w = worker(2);
+	disp_core_submit(f->c, a, 0);
+	disp_core_worker_ready(f->c, &w, 100);
+	assert_int_equal(last(f)->timeout_ms, LEASE_MS);
 	teardown_fix(f);
 }
 
@@ -252,9 +269,9 @@ static void test_attempts_exhausted_fail_the_job(void **st)
 	assert_int_equal(f->c->requeued, 1);
 	assert_int_equal(f->c->leased.n, 0);
 	assert_int_equal(disp_core_queued(f->c), 0);
-	/* the job is gone: a late result for it is a duplicate */
-	assert_null(disp_core_take(f->c, DISP_K_CHECK, id));
-	assert_int_equal(f->c->duplicates, 1);
+	/* the job is gone: a late result for it is refused */
+	assert_null(take(f, DISP_K_CHECK, 2, id));
+	assert_int_equal(f->c->rejected, 1);
 	teardown_fix(f);
 }
 
@@ -285,13 +302,13 @@ static void test_retryable_error_requeues_then_fails(void **st)
 	memcpy(id, a->id, 16);
 	disp_core_submit(f->c, a, 0);
 	disp_core_worker_ready(f->c, &w, 0);
-	got = disp_core_take(f->c, DISP_K_CHECK, id);
+	got = take(f, DISP_K_CHECK, 1, id);
 	assert_ptr_equal(got, a);
 	disp_requeue_or_fail(f->c, got, 1, DISP_CAUSE_RETRY, VP_EUPSTREAM, "x");
 	assert_int_equal(last(f)->what, A_REQUEUED);
 	assert_int_equal(last(f)->cause, DISP_CAUSE_RETRY);
 	disp_core_worker_ready(f->c, &w, 2);
-	got = disp_core_take(f->c, DISP_K_CHECK, id);
+	got = take(f, DISP_K_CHECK, 1, id);
 	assert_ptr_equal(got, a);
 	disp_requeue_or_fail(
 	    f->c, got, 3, DISP_CAUSE_RETRY, VP_EUPSTREAM, "boom");
@@ -339,37 +356,51 @@ static void test_parking_and_heartbeat(void **st)
 	teardown_fix(f);
 }
 
-static void test_first_result_wins(void **st)
+/* Only the connection holding the lease may report a job: a slow worker
+ * whose lease expired, a rogue connection and a result naming a job of
+ * another kind are refused and change nothing, so two runs of one job never
+ * both count. */
+static void test_only_the_lease_holder_counts(void **st)
 {
 	struct fix *f = setup_fix(3, 100);
 	struct disp_worker slow = worker(1), fast = worker(2);
-	struct disp_job *a = job(f, 100000), *got;
+	struct disp_job *a = job(f, 100000), *b, *got;
 	uint8_t id[16];
 	(void)st;
 	memcpy(id, a->id, 16);
 	disp_core_submit(f->c, a, 0);
 	disp_core_worker_ready(f->c, &slow, 0);
+	/* a connection that does not hold the lease is refused */
+	assert_null(take(f, DISP_K_CHECK, 9, id));
+	assert_int_equal(f->c->leased.n, 1);
 	disp_core_tick(f->c, LEASE_MS); /* slow loses its lease */
+	/* its late result for the re-queued job is refused: still queued */
+	assert_null(take(f, DISP_K_CHECK, 1, id));
+	assert_int_equal(disp_core_queued(f->c), 1);
 	disp_core_worker_ready(f->c, &fast, LEASE_MS);
 	assert_ptr_equal(last(f)->w, &fast);
-
-	/* the slow worker answers first: its result is taken */
-	got = disp_core_take(f->c, DISP_K_CHECK, id);
+	/* and again once it is leased to the fast worker */
+	assert_null(take(f, DISP_K_CHECK, 1, id));
+	assert_int_equal(f->c->leased.n, 1);
+	/* the lease holder's result is taken */
+	got = take(f, DISP_K_CHECK, 2, id);
 	assert_ptr_equal(got, a);
 	assert_int_equal(f->c->leased.n, 0);
 	disp_job_free(f->c, got);
-	/* the fast one's answer is a duplicate, dropped and counted */
-	assert_null(disp_core_take(f->c, DISP_K_CHECK, id));
-	assert_int_equal(f->c->duplicates, 1);
+	/* the same result again is refused */
+	assert_null(take(f, DISP_K_CHECK, 2, id));
+	assert_int_equal(f->c->rejected, 4);
 	/* so is an answer that names a job of another kind */
-	a = job(f, 100000);
-	disp_core_submit(f->c, a, 0);
-	assert_null(disp_core_take(f->c, DISP_K_PARSE, a->id));
-	assert_int_equal(f->c->duplicates, 2);
-	/* a result for a re-queued job (its lease lost) still wins */
-	got = disp_core_take(f->c, DISP_K_CHECK, a->id);
-	assert_ptr_equal(got, a);
-	assert_int_equal(disp_core_queued(f->c), 0);
+	b = job(f, 100000);
+	disp_core_submit(f->c, b, 0);
+	disp_core_worker_ready(f->c, &fast, 0);
+	assert_null(take(f, DISP_K_PARSE, 2, b->id));
+	assert_int_equal(f->c->rejected, 5);
+	assert_int_equal(f->c->duplicates, 0);
+	/* ids are random, not a counter: two differ */
+	assert_memory_not_equal(id, b->id, 16);
+	got = take(f, DISP_K_CHECK, 2, b->id);
+	assert_ptr_equal(got, b);
 	disp_job_free(f->c, got);
 	teardown_fix(f);
 }
@@ -396,11 +427,12 @@ static void test_orphaned_jobs(void **st)
 	/* b (queued) is freed; c of another request stays */
 	assert_int_equal(disp_core_queued(f->c), 1);
 	assert_ptr_equal(f->c->queue[DISP_K_CHECK].head, c);
-	assert_null(disp_core_take(f->c, DISP_K_CHECK, idb));
+	assert_null(take(f, DISP_K_CHECK, 1, idb));
+	assert_int_equal(f->c->rejected, 1);
 	/* a stays leased until its result, which is then dropped */
 	assert_int_equal(f->c->leased.n, 1);
-	assert_null(disp_core_take(f->c, DISP_K_CHECK, ida));
-	assert_int_equal(f->c->duplicates, 2);
+	assert_null(take(f, DISP_K_CHECK, 1, ida));
+	assert_int_equal(f->c->duplicates, 1);
 	assert_int_equal(f->c->leased.n, 0);
 	/* an orphaned lease that expires is freed without a retry */
 	a = job(f, 100000);
@@ -477,7 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_pipe_gone_on_last_attempt_fails),
 	    cmocka_unit_test(test_retryable_error_requeues_then_fails),
 	    cmocka_unit_test(test_parking_and_heartbeat),
-	    cmocka_unit_test(test_first_result_wins),
+	    cmocka_unit_test(test_only_the_lease_holder_counts),
 	    cmocka_unit_test(test_orphaned_jobs),
 	    cmocka_unit_test(test_queue_bound),
 	    cmocka_unit_test(test_each_job_visits_queues_then_leases),

@@ -47,7 +47,7 @@ static void test_migrate_twice(void **s)
 	(void)s;
 	assert_int_equal(mon_store_open(&b, where, err, sizeof(err)), VP_OK);
 	assert_int_equal(b->ops->migrate(b, &v), VP_OK);
-	assert_int_equal(v, 1);
+	assert_int_equal(v, 2);
 	mon_store_close(b);
 }
 
@@ -289,6 +289,57 @@ static void test_respread(void **s)
 	mon_sources_free(v, n);
 }
 
+/* Each transition's event is in the outbox with the check's commit (and
+ * only a transition's); once marked sent it is gone. The PG database may
+ * hold events of other runs: only this run's url is looked at. */
+static void test_outbox(void **s)
+{
+	char u0[200];
+	struct mon_source src;
+	struct mon_outcome o;
+	struct mon_policy p;
+	struct mon_event *ev = NULL;
+	size_t n = 0, mine = 0;
+	int64_t cid, cid2;
+	(void)s;
+	mon_policy_default(&p);
+	watch_n("ob", 1, "ob-doc", NULL);
+	url_of(u0, sizeof(u0), "ob", 0);
+	assert_int_equal(st->ops->get(st, u0, &src), VP_OK);
+	struct mon_check c = {.status = "ok", .http_status = 200, .at = 20};
+	mon_policy_apply(&p, &src, c.status, &c.fp, c.at, &o);
+	assert_true(o.transition);
+	assert_int_equal(st->ops->record(st, src.id, &c, &o, &cid), VP_OK);
+	mon_source_clear(&src);
+	/* the same state again: a check, no transition, no event */
+	assert_int_equal(st->ops->get(st, u0, &src), VP_OK);
+	c.at = 30;
+	mon_policy_apply(&p, &src, c.status, &c.fp, c.at, &o);
+	assert_false(o.transition);
+	assert_int_equal(st->ops->record(st, src.id, &c, &o, &cid2), VP_OK);
+	mon_source_clear(&src);
+	assert_int_equal(st->ops->outbox(st, 100000, &ev, &n), VP_OK);
+	for (size_t k = 0; k < n; k++) {
+		if (strcmp(ev[k].url, u0) != 0)
+			continue;
+		mine++;
+		assert_int_equal(ev[k].check_id, cid);
+		assert_string_equal(ev[k].old_state, "new");
+		assert_string_equal(ev[k].new_state, "ok");
+		assert_string_equal(ev[k].status, "ok");
+		assert_int_equal(ev[k].http_status, 200);
+		assert_int_equal(ev[k].at, 20);
+		assert_string_equal(ev[k].cite_id, "kst-1-2");
+	}
+	assert_int_equal(mine, 1);
+	mon_events_free(ev, n);
+	assert_int_equal(st->ops->outbox_sent(st, cid), VP_OK);
+	assert_int_equal(st->ops->outbox(st, 100000, &ev, &n), VP_OK);
+	for (size_t k = 0; k < n; k++)
+		assert_string_not_equal(ev[k].url, u0);
+	mon_events_free(ev, n);
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -318,6 +369,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_report_archives),
 	    cmocka_unit_test(test_unwatch_list),
 	    cmocka_unit_test(test_respread),
+	    cmocka_unit_test(test_outbox),
 	};
 	rv = cmocka_run_group_tests(tests, NULL, NULL);
 	mon_store_close(st);
