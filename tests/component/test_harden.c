@@ -445,9 +445,10 @@ static void test_memory_budget(void **state)
 		vp_sleep_ms(20);
 	}
 	assert_true(l.buffered_bytes >= 200000);
-	/* the third would pass the budget */
+	/* the third would pass the budget: busy (libvp-client sends it again
+	 * within its deadline, and is refused each time) */
 	assert_int_equal(
-	    vp_client_parse(c[2], text, 100000, 20000, &rep), VP_EBUSY);
+	    vp_client_parse(c[2], text, 100000, 1000, &rep), VP_EBUSY);
 	assert_string_equal(rep.err->code, "busy");
 	vp_msg_clear(&rep);
 	/* a small one still fits */
@@ -464,13 +465,8 @@ static void test_memory_budget(void **state)
 	assert_int_equal(
 	    vp_client_parse(c[2], text, 100000, 20000, &rep), VP_OK);
 	vp_msg_clear(&rep);
-	for (int i = 0; i < 50; i++) {
-		disp_limits(d, &l);
-		if (l.busy_memory == 1)
-			break;
-		vp_sleep_ms(20);
-	}
-	assert_int_equal(l.busy_memory, 1);
+	disp_limits(d, &l);
+	assert_true(l.busy_memory >= 1);
 	for (int i = 0; i < 3; i++)
 		vp_client_close(c[i]);
 	vp_worker_stop(wp);
