@@ -8,7 +8,8 @@ set -euo pipefail
 start_topology
 EX="$ROOT/examples/kamervragen-antwoord-2025-palantir.txt"
 GW_PID=
-trap 'kill $GW_PID 2>/dev/null || true' EXIT INT
+# stop the gateway, then lib.sh's cleanup (the topology, RUN_DIR)
+trap 'rc=$?; [ -z "$GW_PID" ] || kill "$GW_PID" 2>/dev/null; (exit $rc); cleanup' EXIT
 start_gw() { # extra options...
   [ -z "$GW_PID" ] || { kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; }
   "$VP_BIN/vp-gateway" --connect "$API" --http-listen http://127.0.0.1:0 "$@" \
