@@ -120,7 +120,12 @@ static void soft404(char *s, size_t n, uint8_t sel)
 	    .probe_length = n + (sel & 64 ? 1 : 0),
 	};
 	const char *why = fetch_soft404(&in);
-	if (why != NULL && strncmp(why, "soft 404: ", 10) != 0)
+	/* the evidence, "soft 404: ..." or "soft 404 (suspected): ..." */
+	if (why != NULL && strncmp(why, "soft 404", 8) != 0)
+		abort();
+	/* the words alone never decide against the host's answer for a
+	 * missing page that differs from the page */
+	if (why != NULL && strstr(why, "suspected") != NULL && in.probe_known)
 		abort();
 	if (f[0] != NULL)
 		(void)fetch_is_home(f[0]);
