@@ -169,8 +169,8 @@ static inline bool prs_byte_eq(unsigned char c, unsigned char w)
 static inline bool prs_head_eq(
     const char *s, size_t len, size_t i, const char *word)
 {
-	if (word[0] && word[1] && word[2] && word[3] && len >= 4 &&
-	    i <= len - 4) {
+	size_t wl = strlen(word); /* a constant for a literal word */
+	if (wl >= 4 && len >= 4 && i <= len - 4) {
 		unsigned char mb[4], vb[4];
 		uint32_t x, m, v;
 		for (int k = 0; k < 4; k++) {
@@ -183,7 +183,7 @@ static inline bool prs_head_eq(
 		memcpy(&v, vb, 4);
 		return (x | m) == v;
 	}
-	for (size_t k = 0; k < 4 && word[k]; k++)
+	for (size_t k = 0; k < wl && k < 4; k++)
 		if (!prs_byte_eq(prs_at(s, len, i + k), (unsigned char)word[k]))
 			return false;
 	return true;

@@ -229,7 +229,7 @@ size_t prs_vergaderjaar(
 		bool ok = false;
 		prs_fmt(want, sizeof want, "%u", y1 + 1);
 		for (size_t drop = 0; drop < 4 && !ok && want[3]; drop++) {
-			char sub[4];
+			char sub[4] = {0};
 			for (size_t a = 0, b = 0; a < 4; a++)
 				if (a != drop)
 					sub[b++] = want[a];
