@@ -86,8 +86,11 @@ add_worker() { # kind
 }
 
 wait_ready() {
-  local i
+  local i pid
+  pid=$(cat "$RUN_DIR/pids/dispatcher.pid")
   for i in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null ||
+      die "the dispatcher exited: $(tail -n 5 "$RUN_DIR/logs/dispatcher.log" 2>/dev/null)"
     if "$VP_BIN/vindplaats" stats --connect "$API_URL" --timeout 500 >/dev/null 2>&1; then
       return 0
     fi

@@ -19,7 +19,7 @@ cleanup() {
   [ -n "$FIXTURE_PID" ] && kill "$FIXTURE_PID" 2>/dev/null || true
   if [ $rc -ne 0 ]; then
     echo "--- logs of the failed run ---" >&2
-    tail -n 20 "$RUN_DIR"/logs/*.log 2>/dev/null >&2 || true
+    tail -n 20 "$RUN_DIR"/logs/*.log >&2 2>/dev/null || true
   fi
   rm -rf "$RUN_DIR"
   exit $rc
@@ -28,11 +28,16 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# Picks two free loopback ports for the dispatcher.
+# Picks three free loopback ports for the dispatcher, below the kernel's
+# ephemeral range: a port there may be the local end of some outgoing
+# connection (other tests, curl, nng dialers), which a connect test does not
+# see but which makes the dispatcher's listen fail.
 pick_ports() {
-  local p
+  local p lo
+  lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$lo" -gt 12000 ] || lo=32768
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % (lo - 10000 - 3)))
     if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null &&
        ! (exec 3<>/dev/tcp/127.0.0.1/$((p + 1))) 2>/dev/null &&
        ! (exec 3<>/dev/tcp/127.0.0.1/$((p + 2))) 2>/dev/null; then
