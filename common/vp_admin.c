@@ -169,6 +169,20 @@ static const char *header(const char *p, const char *e, const char *name)
 	return NULL;
 }
 
+/* True when the digits at v (up to e) say more than max. Read by hand: the
+ * head is not NUL-terminated, and strtoull would skip line breaks into what
+ * follows it. */
+static bool number_over(const char *v, const char *e, unsigned long long max)
+{
+	unsigned long long x = 0;
+	for (; v < e && *v >= '0' && *v <= '9'; v++) {
+		x = x * 10 + (unsigned)(*v - '0');
+		if (x > max)
+			return true;
+	}
+	return false;
+}
+
 int vp_admin_parse_head(const char *head, size_t n, char *path, size_t cap)
 {
 	const char *h = head, *e, *sp1, *sp2, *v, *q;
@@ -187,7 +201,7 @@ int vp_admin_parse_head(const char *head, size_t n, char *path, size_t cap)
 		return 400;
 	/* a body is never read here: declaring one is refused */
 	if (((v = header(h, e, "Content-Length")) != NULL &&
-	        strtoull(v, NULL, 10) > ADMIN_BODY_MAX) ||
+	        number_over(v, e, ADMIN_BODY_MAX)) ||
 	    header(h, e, "Transfer-Encoding") != NULL)
 		return 413;
 	ml = (size_t)(sp1 - h);

@@ -163,9 +163,32 @@ static void test_idle_flood(void **state)
 	assert_int_equal(get("/healthz", NULL, 0), 200);
 }
 
+/* A Content-Length with no digits before the end of the head: the number is
+ * read within the head (found by fuzz_admin: the digits were looked for past
+ * its end, in memory that is not the request's). */
+static void test_length_within_head(void **state)
+{
+	static const char req[] = "GET /healthz HTTP/1.1\r\nContent-Length:   "
+	                          "\r\n\r\n";
+	size_t n = sizeof(req) - 1;
+	char *h = malloc(n); /* exactly the request: no terminator after it */
+	char path[64];
+	(void)state;
+	assert_non_null(h);
+	memcpy(h, req, n);
+	assert_int_equal(vp_admin_parse_head(h, n, path, sizeof(path)), 0);
+	assert_string_equal(path, "/healthz");
+	static const char big[] = "GET / HTTP/1.1\r\nContent-Length: "
+	                          "99999999999999999999999\r\n\r\n";
+	assert_int_equal(
+	    vp_admin_parse_head(big, sizeof(big) - 1, path, sizeof(path)), 413);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_length_within_head),
 	    cmocka_unit_test(test_endpoints),
 	    cmocka_unit_test(test_oversized),
 	    cmocka_unit_test(test_idle_flood),
