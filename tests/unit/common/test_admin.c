@@ -168,21 +168,19 @@ static void test_idle_flood(void **state)
  * its end, in memory that is not the request's). */
 static void test_length_within_head(void **state)
 {
-	static const char req[] = "GET /healthz HTTP/1.1\r\nContent-Length:   "
-	                          "\r\n\r\n";
-	size_t n = sizeof(req) - 1;
-	char *h = malloc(n); /* exactly the request: no terminator after it */
+	/* the head ends after the blank line; what follows it in memory is
+	 * not the request's and must not be read as the length */
+	static const char buf[] = "GET /healthz HTTP/1.1\r\nContent-Length:   "
+	                          "\r\n\r\n99999";
+	size_t n = sizeof(buf) - 1 - 5;
 	char path[64];
 	(void)state;
-	assert_non_null(h);
-	memcpy(h, req, n);
-	assert_int_equal(vp_admin_parse_head(h, n, path, sizeof(path)), 0);
+	assert_int_equal(vp_admin_parse_head(buf, n, path, sizeof(path)), 0);
 	assert_string_equal(path, "/healthz");
 	static const char big[] = "GET / HTTP/1.1\r\nContent-Length: "
 	                          "99999999999999999999999\r\n\r\n";
 	assert_int_equal(
 	    vp_admin_parse_head(big, sizeof(big) - 1, path, sizeof(path)), 413);
-	free(h);
 }
 
 int main(void)
