@@ -157,7 +157,8 @@ static int set_value(const struct vp_cfg_opt *o, void *cfg, const char *v,
 		        strncmp(v, "ipc://", 6) != 0) ||
 		    strlen(v) < 8) {
 			snprintf(err, errlen,
-			    "%s: '%s' is not a tcp://, tls+tcp://, ipc:// or inproc:// URL",
+			    "%s: '%s' is not a tcp://, tls+tcp://, ipc:// or "
+			    "inproc:// URL",
 			    from, v ? v : "");
 			return VP_EINVAL;
 		}

@@ -30,7 +30,7 @@ struct request {
 	uint64_t deadline;
 	bool check;
 	bool lookup;
-	bool archive; /* archived copies for dead links */
+	bool archive;            /* archived copies for dead links */
 	uint32_t url_timeout_ms; /* per URL of a check (0 = the fetcher's) */
 	bool parsed;
 	enum stage stage;

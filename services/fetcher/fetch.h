@@ -108,9 +108,10 @@ int fetch_engine_start(struct fetch_engine **e, const struct fetch_opts *o);
  * from its first request; waiting for its host's turn is not part of it. A
  * URL whose own time runs out during a request is "timeout"; one that the
  * run's deadline cut short, or that never got its turn, is "unverified" with
- * the reason. Safe to call from many threads at once. On success *out is a new malloc'ed array of n checks
- * in the order of urls (free with vp_obj_clear(&vp_desc_check, ...) each,
- * then free). Returns VP_OK, VP_ENOMEM or VP_ECLOSED. */
+ * the reason. Safe to call from many threads at once. On success *out is a new
+ * malloc'ed array of n checks in the order of urls (free with
+ * vp_obj_clear(&vp_desc_check, ...) each, then free). Returns VP_OK, VP_ENOMEM
+ * or VP_ECLOSED. */
 int fetch_check(struct fetch_engine *e, char *const *urls, size_t n,
     uint32_t budget_ms, struct vp_check **out);
 

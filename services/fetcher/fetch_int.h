@@ -47,8 +47,9 @@ struct fetch_outcome {
 };
 
 /* Returns the status class of an outcome (a static string: "ok",
- * "redirect", "gone", "soft404", "client_error", "server_error", "timeout", "dns",
- * "connect", "tls", "too_large", "blocked", "unverifiable" or "error"). */
+ * "redirect", "gone", "soft404", "client_error", "server_error", "timeout",
+ * "dns", "connect", "tls", "too_large", "blocked", "unverifiable" or "error").
+ */
 const char *fetch_classify(const struct fetch_outcome *o);
 
 /* Returns the text of the first <title> element in html[0..len), with

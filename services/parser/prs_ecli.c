@@ -157,9 +157,8 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 	*end = i;
 	/* most words sent here ("hand", "regels", "nr") are none of the
 	 * forms: all start with 'e' or with two capitals */
-	if ((s[i] | 0x20) != 'e' &&
-	    !(prs_isupper((unsigned char)s[i]) &&
-	        prs_isupper(prs_at(s, len, i + 1))))
+	if ((s[i] | 0x20) != 'e' && !(prs_isupper((unsigned char)s[i]) &&
+	                                prs_isupper(prs_at(s, len, i + 1))))
 		return VP_OK;
 	if ((j = prs_word(s, len, i, "ECLI"))) {
 		j += i;

@@ -96,7 +96,8 @@ struct fix {
 static struct fix *setup_fix(unsigned max_attempts, unsigned queue_max)
 {
 	struct fix *f = calloc(1, sizeof(*f));
-	struct disp_core_cfg cfg = {queue_max, PARK_MS, LEASE_MS, max_attempts, false};
+	struct disp_core_cfg cfg = {
+	    queue_max, PARK_MS, LEASE_MS, max_attempts, false};
 	struct disp_core_ops ops = {
 	    NULL, on_lease, on_idle, on_release, on_failed, on_requeued};
 	assert_non_null(f);

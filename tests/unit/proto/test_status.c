@@ -44,9 +44,8 @@ static void test_every_status_has_a_class(void **state)
  * broken." */
 static void test_classes_keep_the_exit_status_contract(void **state)
 {
-	static const char *const broken[] = {
-	    "gone", "soft404", "client_error", "server_error", "dns", "connect",
-	    "tls"};
+	static const char *const broken[] = {"gone", "soft404", "client_error",
+	    "server_error", "dns", "connect", "tls"};
 	static const char *const reachable[] = {"ok", "redirect", "too_large"};
 	static const char *const unverifiable[] = {
 	    "timeout", "unverifiable", "blocked", "error", "unverified"};
