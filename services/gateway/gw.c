@@ -407,9 +407,21 @@ static enum MHD_Result do_check(
 	return res;
 }
 
+/* generated from proto/messages.def by vp-gen-openapi (gw_openapi.c) */
+extern const char gw_openapi[];
+extern const size_t gw_openapi_len;
+
 static enum MHD_Result do_get(
     struct gw *g, struct MHD_Connection *c, const char *url)
 {
+	if (strcmp(url, "/v1/openapi.json") == 0) {
+		char *s = malloc(gw_openapi_len);
+		if (s == NULL)
+			return MHD_NO;
+		memcpy(s, gw_openapi, gw_openapi_len);
+		return send_buf(
+		    g, c, 200, "application/json", s, gw_openapi_len, NULL);
+	}
 	if (strcmp(url, "/healthz") == 0) {
 		char *s = strdup("ok\n");
 		return s ? send_buf(g, c, 200, "text/plain", s, 3, NULL)
@@ -483,7 +495,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		    (unsigned long long)g->cfg.body_max);
 		return problem(g, c, 413, d, NULL);
 	}
-	if (api && have_token(g) && !token_ok(g, c))
+	if (api && strcmp(url, "/v1/openapi.json") != 0 && have_token(g) &&
+	    !token_ok(g, c))
 		return problem(
 		    g, c, 401, "a valid bearer token is required", NULL);
 	if (strcmp(url, "/v1/resolve") == 0 || strcmp(url, "/v1/parse") == 0 ||
