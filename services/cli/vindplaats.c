@@ -17,6 +17,9 @@
 #include "vp_log.h"
 #include "vp_nng.h"
 #include "vp_svc.h"
+#ifdef VP_HAVE_GATEWAY
+#include "gw.h"
+#endif
 
 #include <errno.h>
 #include <pthread.h>
@@ -66,6 +69,11 @@ struct cli_cfg {
 	struct prs_cfg parser;
 	struct prs_laws *laws;
 	const char *out; /* laws import --out */
+#ifdef VP_HAVE_GATEWAY
+	/* serve --http-listen: the HTTP API beside the nng one (gw_cfg_opts,
+	 * vp-gateway's own table) */
+	struct gw_cfg http;
+#endif
 };
 
 #define M(m) VP_CFG_AT(struct cli_cfg, m)
@@ -169,7 +177,15 @@ static const struct vp_cfg_opt cli_opts[] = {
 /* The CLI's options, then the embedded fetcher's (the same table as
  * vp-fetcher's, so its politeness and archive settings are flags here
  * too). */
-enum { T_CLI, T_FETCH, T_PARSER, N_TABLES };
+enum {
+	T_CLI,
+	T_FETCH,
+	T_PARSER,
+#ifdef VP_HAVE_GATEWAY
+	T_HTTP,
+#endif
+	N_TABLES
+};
 
 static void usage(FILE *f, const struct vp_cfg_table *t)
 {
@@ -199,6 +215,7 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	    "  stats                counters of a running dispatcher "
 	    "(--connect)\n"
 	    "  serve                run every service in this process on tcp\n"
+	    "                       (and the HTTP API with --http-listen)\n"
 	    "\n"
 	    "The embedded link monitor (watch, report, history, serve) keeps "
 	    "its\n"
@@ -215,6 +232,11 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	vp_cfg_usage_tables(f, &t[T_FETCH], 1);
 	fputs("\nembedded parser (parse, resolve, serve):\n", f);
 	vp_cfg_usage_tables(f, &t[T_PARSER], 1);
+#ifdef VP_HAVE_GATEWAY
+	fputs("\nHTTP API (serve --http-listen; the options of vp-gateway):\n",
+	    f);
+	vp_cfg_usage_tables(f, &t[T_HTTP], 1);
+#endif
 	fputs(
 	    "\n"
 	    "exit status: 0 all fine; 1 some citation or URL broken, a "
@@ -1257,7 +1279,44 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	fprintf(stderr,
 	    "vindplaats: serving on %s (workers dial %s); Ctrl-C stops\n",
 	    cfg->listen, cfg->work_listen);
+#ifdef VP_HAVE_GATEWAY
+	struct gw *g = NULL;
+	if (cfg->http.listen != NULL && cfg->http.listen[0] != '\0') {
+		/* the gateway is a client of the API it serves beside: it dials
+		 * the listen address (a wildcard host as loopback) */
+		char api[300];
+		struct gw_cfg hc = cfg->http;
+		const char *host = strstr(cfg->listen, "://");
+		if (strncmp(cfg->listen, "tcp://", 6) != 0 || host == NULL) {
+			fprintf(stderr,
+			    "vindplaats serve: --http-listen needs a tcp:// "
+			    "--listen (the gateway dials it); for TLS run "
+			    "vp-gateway\n");
+			vp_embed_stop(e);
+			return 2;
+		}
+		host += 3;
+		if (strncmp(host, "0.0.0.0:", 8) == 0 ||
+		    strncmp(host, "*:", 2) == 0)
+			snprintf(api, sizeof(api), "tcp://127.0.0.1%s",
+			    strchr(host, ':'));
+		else
+			snprintf(api, sizeof(api), "%s", cfg->listen);
+		hc.connect = api;
+		if (gw_start(&g, &hc, err, sizeof(err)) != VP_OK) {
+			fprintf(stderr, "vindplaats serve: %s\n", err);
+			vp_embed_stop(e);
+			return 1;
+		}
+		fprintf(stderr, "vindplaats: HTTP API on %s (port %u)\n",
+		    hc.listen, (unsigned)gw_port(g));
+	}
+#endif
 	vp_svc_wait();
+#ifdef VP_HAVE_GATEWAY
+	if (g != NULL)
+		gw_stop(g);
+#endif
 	vp_embed_stop(e);
 	return 0;
 }
@@ -1308,6 +1367,9 @@ int main(int argc, char **argv)
 	    [T_CLI] = {cli_opts, N_OPTS, &cfg},
 	    [T_FETCH] = {fetch_cfg_opts, fetch_cfg_n_opts, &cfg.fetch},
 	    [T_PARSER] = {prs_cfg_opts, prs_cfg_n_opts, &cfg.parser},
+#ifdef VP_HAVE_GATEWAY
+	    [T_HTTP] = {gw_cfg_opts, gw_cfg_n_opts, &cfg.http},
+#endif
 	};
 	char err[256];
 	size_t n_pos = 0;

@@ -27,10 +27,8 @@
 
 #define M(m) VP_CFG_AT(struct gw_cfg, m)
 const struct vp_cfg_opt gw_cfg_opts[] = {
-    VP_OPT_STR("http-listen", M(listen), "http://127.0.0.1:8080",
+    VP_OPT_STR("http-listen", M(listen), NULL,
         "HTTP address to serve on, http://HOST:PORT (IPv4)"),
-    VP_OPT_URL(
-        "connect", M(connect), "tcp://127.0.0.1:7100", "the dispatcher's API"),
     VP_OPT_UINT("http-body-max", M(body_max), "67108864", 1024, 1073741824,
         "bytes of a request body (more: 413)"),
     VP_OPT_UINT("http-conns", M(conns), "4096", 1, 65536,
@@ -51,8 +49,19 @@ const struct vp_cfg_opt gw_cfg_opts[] = {
         "Access-Control-Allow-Origin for browsers on other origins; empty = "
         "no CORS"),
 };
-#undef M
 const size_t gw_cfg_n_opts = sizeof(gw_cfg_opts) / sizeof(gw_cfg_opts[0]);
+const struct vp_cfg_opt gw_connect_opts[] = {
+    VP_OPT_URL(
+        "connect", M(connect), "tcp://127.0.0.1:7100", "the dispatcher's API"),
+};
+const size_t gw_connect_n_opts = 1;
+#undef M
+
+void gw_cfg_default(struct gw_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = "http://127.0.0.1:8080";
+}
 
 struct gw {
 	struct gw_cfg cfg;

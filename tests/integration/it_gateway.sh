@@ -93,4 +93,21 @@ code=$(curl -s -D "$RUN_DIR/hdr" -o "$RUN_DIR/body" -w '%{http_code}' -X POST \
 [ "$code" = 503 ] || fail "parse without a dispatcher: $code"
 problem 503
 grep -qi '^Retry-After:' "$RUN_DIR/hdr" || fail "503 without Retry-After"
+kill "$GW_PID" 2>/dev/null || true; GW_PID=
+
+# `vindplaats serve --http-listen`: the same API from the one-process server
+pick_ports
+HP=$((VP_PUB_PORT + 1))
+"$VP_BIN/vindplaats" serve --listen "tcp://0.0.0.0:$VP_API_PORT" \
+  --work-listen "tcp://127.0.0.1:$VP_WORK_PORT" --pub-listen "tcp://127.0.0.1:$VP_PUB_PORT" \
+  --linkmon-db "$RUN_DIR/serve.db" --http-listen "http://127.0.0.1:$HP" \
+  2>"$RUN_DIR/logs/serve.log" &
+GW_PID=$!
+GW="http://127.0.0.1:$HP"
+for _ in $(seq 1 100); do [ "$(st GET /readyz)" = 200 ] && break; sleep 0.1; done
+[ "$(st GET /readyz)" = 200 ] || fail "serve --http-listen: not ready: $(cat "$RUN_DIR/logs/serve.log")"
+[ "$(st POST /v1/resolve -H 'Content-Type: text/plain' --data-binary @"$EX")" = 200 ] ||
+  fail "serve --http-listen resolve: $(head -c 300 "$RUN_DIR/body")"
+[ "$(jq -c '[.citations[] | .id] | sort' "$RUN_DIR/body")" = "$(cat "$RUN_DIR/want")" ] ||
+  fail "resolve through serve --http-listen differs from the embedded run"
 echo "it_gateway: ok"
