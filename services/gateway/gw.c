@@ -13,12 +13,14 @@
 
 #include "cli_out.h"
 #include "vp_client.h"
+#include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_log.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,6 +361,239 @@ static enum MHD_Result do_parse(
 	return res;
 }
 
+/* ---- /v1/check, streamed ---------------------------------------------- *
+ * The URLs go to the dispatcher in chunks of CHECK_CHUNK, up to
+ * CHECK_INFLIGHT chunks at once (politeness is per host in the fetcher, so
+ * small chunks let a slow host hold back only its own URLs), and each result
+ * is written as one ndjson line as soon as it and every URL before it are
+ * in: the order is the request's. The first chunk is asked before the
+ * answer starts, so a dispatcher that is busy or unreachable still gets its
+ * proper status (503, 504); a chunk that fails later becomes "unverified"
+ * lines with the reason. The response reader blocks its server thread while
+ * it waits, as a whole-list call did before. The stream is freed by whoever
+ * is last: the reader's free callback or the last chunk thread. */
+
+#define CHECK_CHUNK    4
+#define CHECK_INFLIGHT 16
+
+struct check_stream {
+	struct gw *g;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char **urls; /* owned copies */
+	size_t n, next, emitted;
+	char **lines; /* line i once its result is in; NULL before */
+	char *out;    /* lines ready to send, in order */
+	size_t out_len, out_cap, out_pos;
+	unsigned refs;     /* the reader and every running chunk thread */
+	bool gone;         /* the client left: stop asking */
+	uint64_t deadline; /* vp_now_ms() + the gateway's budget */
+};
+
+static void cs_unref_locked(struct check_stream *cs)
+{
+	if (--cs->refs > 0) {
+		pthread_cond_broadcast(&cs->cv); /* the reader may end now */
+		pthread_mutex_unlock(&cs->mu);
+		return;
+	}
+	pthread_mutex_unlock(&cs->mu);
+	for (size_t i = 0; i < cs->n; i++) {
+		free(cs->urls[i]);
+		free(cs->lines[i]);
+	}
+	free(cs->urls);
+	free(cs->lines);
+	free(cs->out);
+	pthread_mutex_destroy(&cs->mu);
+	pthread_cond_destroy(&cs->cv);
+	free(cs);
+}
+
+/* Stores the results of URLs i..i+k (r NULL: they failed with why) and
+ * moves every line now in order to out. Called locked. */
+static void cs_store(struct check_stream *cs, size_t i, size_t k,
+    const struct vp_check_rep *r, const char *why)
+{
+	for (size_t x = 0; x < k; x++) {
+		json_t *o;
+		if (r != NULL) {
+			o = cli_check_json(&r->checks[x]);
+		} else {
+			struct vp_check u = {.url = cs->urls[i + x],
+			    .status = "unverified",
+			    .error = (char *)why};
+			o = cli_check_json(&u);
+		}
+		cs->lines[i + x] = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (cs->lines[i + x] == NULL)
+			cs->lines[i + x] = strdup("{}");
+	}
+	while (cs->emitted < cs->n && cs->lines[cs->emitted] != NULL) {
+		char *l = cs->lines[cs->emitted];
+		size_t len = strlen(l);
+		if (cs->out_len + len + 1 > cs->out_cap) {
+			size_t cap = (cs->out_len + len + 1) * 2;
+			char *b = realloc(cs->out, cap);
+			if (b == NULL)
+				break; /* the reader ends the stream short */
+			cs->out = b;
+			cs->out_cap = cap;
+		}
+		memcpy(cs->out + cs->out_len, l, len);
+		cs->out[cs->out_len + len] = '\n';
+		cs->out_len += len + 1;
+		free(l);
+		cs->lines[cs->emitted] = NULL;
+		cs->emitted++;
+	}
+	pthread_cond_broadcast(&cs->cv);
+}
+
+/* Asks the dispatcher for one chunk; returns the client's status. */
+static int cs_ask(struct check_stream *cs, size_t i, size_t k)
+{
+	struct vp_msg rep;
+	uint64_t now = vp_now_ms();
+	uint32_t budget =
+	    cs->deadline > now ? (uint32_t)(cs->deadline - now) : 0;
+	int rv = budget >= 100 ? vp_client_check_ex(cs->g->client, cs->urls + i,
+	                             k, NULL, budget, &rep)
+	                       : VP_ETIMEDOUT;
+	const struct vp_check_rep *r =
+	    rv == VP_OK ? vp_msg_check_rep(&rep) : NULL;
+	char why[300];
+	if (r != NULL && r->n_checks != k)
+		r = NULL;
+	if (r == NULL)
+		snprintf(why, sizeof(why), "the check request failed: %s%s%s",
+		    rv == VP_OK && rep.err ? rep.err->code : vp_strerror(rv),
+		    rv == VP_OK && rep.err && rep.err->msg ? ": " : "",
+		    rv == VP_OK && rep.err && rep.err->msg ? rep.err->msg : "");
+	pthread_mutex_lock(&cs->mu);
+	cs_store(cs, i, k, r, why);
+	pthread_mutex_unlock(&cs->mu);
+	if (rv == VP_OK)
+		vp_msg_clear(&rep);
+	return r != NULL ? VP_OK : rv != VP_OK ? rv : VP_EPROTO;
+}
+
+static void *cs_thread(void *arg)
+{
+	struct check_stream *cs = arg;
+	for (;;) {
+		pthread_mutex_lock(&cs->mu);
+		size_t i = cs->next;
+		if (cs->gone || i >= cs->n) {
+			cs_unref_locked(cs);
+			return NULL;
+		}
+		size_t k = cs->n - i < CHECK_CHUNK ? cs->n - i : CHECK_CHUNK;
+		cs->next += k;
+		pthread_mutex_unlock(&cs->mu);
+		cs_ask(cs, i, k);
+	}
+}
+
+static ssize_t cs_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct check_stream *cs = cls;
+	(void)pos;
+	pthread_mutex_lock(&cs->mu);
+	while (
+	    cs->out_pos == cs->out_len && cs->emitted < cs->n && cs->refs > 1)
+		pthread_cond_wait(&cs->cv, &cs->mu);
+	ssize_t got;
+	if (cs->out_pos == cs->out_len) {
+		got = MHD_CONTENT_READER_END_OF_STREAM;
+	} else {
+		size_t k = cs->out_len - cs->out_pos;
+		if (k > max)
+			k = max;
+		memcpy(buf, cs->out + cs->out_pos, k);
+		cs->out_pos += k;
+		if (cs->out_pos == cs->out_len)
+			cs->out_pos = cs->out_len = 0;
+		got = (ssize_t)k;
+	}
+	pthread_mutex_unlock(&cs->mu);
+	return got;
+}
+
+static void cs_free(void *cls)
+{
+	struct check_stream *cs = cls;
+	pthread_mutex_lock(&cs->mu);
+	cs->gone = true;
+	cs_unref_locked(cs);
+}
+
+static enum MHD_Result check_stream(
+    struct gw *g, struct MHD_Connection *c, char **urls, size_t n)
+{
+	struct check_stream *cs = calloc(1, sizeof(*cs));
+	if (cs == NULL)
+		return problem(g, c, 500, "out of memory", NULL);
+	pthread_mutex_init(&cs->mu, NULL);
+	pthread_cond_init(&cs->cv, NULL);
+	cs->g = g;
+	cs->n = n;
+	cs->refs = 1;
+	cs->deadline = vp_now_ms() + g->cfg.timeout_ms;
+	cs->urls = calloc(n, sizeof(*cs->urls));
+	cs->lines = calloc(n, sizeof(*cs->lines));
+	bool ok = cs->urls != NULL && cs->lines != NULL;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (cs->urls[i] = strdup(urls[i])) != NULL;
+	if (!ok) {
+		pthread_mutex_lock(&cs->mu);
+		cs_unref_locked(cs);
+		return problem(g, c, 500, "out of memory", NULL);
+	}
+	/* the first chunk decides the status */
+	size_t k = n < CHECK_CHUNK ? n : CHECK_CHUNK;
+	cs->next = k;
+	int rv = cs_ask(cs, 0, k);
+	if (rv != VP_OK) {
+		struct vp_msg none;
+		memset(&none, 0, sizeof(none));
+		pthread_mutex_lock(&cs->mu);
+		cs_unref_locked(cs);
+		return call_failed(g, c, rv, &none);
+	}
+	for (unsigned t = 0; t < CHECK_INFLIGHT && t * CHECK_CHUNK < n - k;
+	     t++) {
+		pthread_t th;
+		pthread_mutex_lock(&cs->mu);
+		cs->refs++;
+		pthread_mutex_unlock(&cs->mu);
+		if (pthread_create(&th, NULL, cs_thread, cs) != 0) {
+			pthread_mutex_lock(&cs->mu);
+			cs->refs--;
+			pthread_mutex_unlock(&cs->mu);
+			break;
+		}
+		pthread_detach(th);
+	}
+	/* no thread could start: the reader ends after what is in */
+	struct MHD_Response *r = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, 16384, cs_read, cs, cs_free);
+	if (r == NULL) {
+		cs_free(cs);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "application/x-ndjson");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
+		MHD_add_response_header(
+		    r, "Access-Control-Allow-Origin", g->cfg.cors_origin);
+	enum MHD_Result res = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return res;
+}
+
 static enum MHD_Result do_check(
     struct gw *g, struct MHD_Connection *c, struct req *q)
 {
@@ -396,21 +631,7 @@ static enum MHD_Result do_check(
 		json_decref(in);
 		return problem(g, c, 500, "out of memory", NULL);
 	}
-	struct vp_msg rep;
-	int rv = vp_client_check_ex(
-	    g->client, urls, n, NULL, g->cfg.timeout_ms, &rep);
-	struct vp_check_rep *r = rv == VP_OK ? vp_msg_check_rep(&rep) : NULL;
-	enum MHD_Result res;
-	if (r == NULL)
-		res = call_failed(g, c, rv == VP_OK ? VP_EPROTO : rv, &rep);
-	else {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < r->n_checks; i++)
-			json_array_append_new(
-			    arr, cli_check_json(&r->checks[i]));
-		res = send_json(g, c, arr, true);
-	}
-	vp_msg_clear(&rep);
+	enum MHD_Result res = check_stream(g, c, urls, n);
 	free(urls);
 	json_decref(in);
 	return res;

@@ -49,22 +49,24 @@ link "$H1" "$H2" 1
 link "$H1" "$H3" 2
 
 export VP_LOG_LEVEL=warn
+# starts a command in a namespace; its pid is LAST (no command substitution:
+# a subshell would not record it in pids)
 on() { # ns log command...
   local ns=$1 log=$2; shift 2
   ip netns exec "$ns" "$@" >>"$RUN_DIR/$log.log" 2>&1 &
-  pids+=($!)
-  echo $!
+  LAST=$!
+  pids+=("$LAST")
 }
 on "$H1" dispatcher "$VP_BIN/vp-dispatcher" --api-listen tcp://127.0.0.1:7100 \
-  --work-listen tcp://0.0.0.0:7101 --pub-listen "" --lease-ms 5000 >/dev/null
+  --work-listen tcp://0.0.0.0:7101 --pub-listen "" --lease-ms 5000
 on "$H1" gateway "$VP_BIN/vp-gateway" --connect tcp://127.0.0.1:7100 \
-  --http-listen http://127.0.0.1:8080 >/dev/null
+  --http-listen http://127.0.0.1:8080
 h3_pids=()
 for h in 2 3; do
   ns_var="H$h"
   for kind in splitter parser; do
-    p=$(on "${!ns_var}" "$kind-h$h" "$VP_BIN/vp-$kind" --dispatcher "tcp://10.77.$((h - 1)).1:7101" --contexts 2)
-    [ "$h" = 3 ] && h3_pids+=("$p")
+    on "${!ns_var}" "$kind-h$h" "$VP_BIN/vp-$kind" --dispatcher "tcp://10.77.$((h - 1)).1:7101" --contexts 2
+    [ "$h" = 3 ] && h3_pids+=("$LAST")
   done
 done
 # ready: the gateway answers a document

@@ -18,7 +18,7 @@ export VP_FETCH_ALLOW=127.0.0.1 VP_FETCH_HOST_RATE=0
 start_topology
 start_fixture
 GW_PID=
-trap 'rc=$?; [ -z "$GW_PID" ] || kill "$GW_PID" 2>/dev/null; (exit $rc); cleanup' EXIT
+trap 'rc=$?; [ -z "$GW_PID" ] || kill "$GW_PID" 2>/dev/null || true; cleanup $rc' EXIT
 "$VP_BIN/vp-gateway" --connect "$API" --http-listen http://127.0.0.1:0 --http-token t0ken \
   >"$RUN_DIR/gw.out" 2>>"$RUN_DIR/logs/gateway.log" &
 GW_PID=$!
