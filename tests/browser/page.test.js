@@ -34,7 +34,7 @@ function fail(msg) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
       '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1100, height: 900 },
+    viewport: { width: 1100, height: 1400 },
     timeout: 60000,
   });
   try {
@@ -93,8 +93,12 @@ function fail(msg) {
       fail('the source list links back to only ' + nBack + ' places');
     if (problems.length)
       fail(problems.join('; '));
-    await page.locator('#result').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: shot, fullPage: true });
+    // the artifacts: the page as a reader sees it after submitting (the
+    // form and the top of the annotated document), and the whole page
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shot, fullPage: false });
+    await page.screenshot({ path: shot.replace(/\.png$/, '-full.png'),
+      fullPage: true });
     console.log('ok: ' + Object.keys(expected).length + ' citations link to ' +
       'their sources; ' + summary + '; screenshot ' + shot + '; ' +
       ((Date.now() - t0) / 1000).toFixed(1) + ' s in the browser');
