@@ -22,6 +22,7 @@ struct place {
 	size_t c, s;
 	size_t seg;      /* the segment it was placed in, or SIZE_MAX */
 	uint64_t ts, te; /* its text offsets in that segment */
+	bool point;      /* a hyperlink's target: shown at ts as [N] */
 };
 
 /* Something to write inside a segment's text at text offset at: a place
@@ -241,8 +242,11 @@ static void write_text(FILE *f, const struct vp_resolve_rep *r,
 	qsort(marks, n_marks, sizeof(*marks), cmp_mark);
 	for (size_t i = 0; i < n_marks; i++) {
 		struct mark *m = &marks[i];
-		if (m->p && last && m->p->ts == last->ts &&
-		    m->p->te == last->te) { /* the same words, another source */
+		if (m->p &&
+		    ((last && m->p->ts == last->ts && m->p->te == last->te) ||
+		        (m->p->point && m->at <= at))) {
+			/* the same words, another source; or a link's target
+			 * inside or after the words before */
 			write_place(f, r, m->p, text, true);
 			continue;
 		}
@@ -253,7 +257,9 @@ static void write_text(FILE *f, const struct vp_resolve_rep *r,
 		}
 		esc(f, text + at, (size_t)(m->at - at));
 		at = m->at;
-		if (m->p) {
+		if (m->p && m->p->point) {
+			write_place(f, r, m->p, text, true);
+		} else if (m->p) {
 			write_place(f, r, m->p, text, false);
 			at = m->p->te;
 			last = m->p;
@@ -432,6 +438,33 @@ int cli_html_resolve(FILE *f, const char *name, const uint8_t *doc, size_t len,
 			p->seg = k;
 			p->ts = ts;
 			p->te = te;
+		}
+	}
+	/* a hyperlink's target (HTML href, DOCX relationship) has no text of
+	 * its own: it is shown as [N] where the linked words start, in the
+	 * shown segment whose range holds it */
+	for (size_t k = 0; k < n_segs; k++) {
+		const struct vp_segment *seg = &segs[k];
+		size_t lo = 0, hi = n_places;
+		if (!shown(seg))
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (order[mid]->start < seg->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < n_places && order[i]->start < seg->end;
+		     i++) {
+			struct place *p = order[i];
+			const char *w = r->citations[p->c].spans[p->s].where;
+			if (p->seg != SIZE_MAX || p->end > seg->end ||
+			    w == NULL || strcmp(w, "link") != 0)
+				continue;
+			p->seg = k;
+			p->ts = p->te = text_at(seg, strlen(seg->text), p->end);
+			p->point = true;
 		}
 	}
 
