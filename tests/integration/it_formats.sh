@@ -108,6 +108,13 @@ check_html in.html || fail "the annotated HTML input is not clean"
 grep -q '<h2>Titel &quot;met&quot; quotes</h2>' in.html || fail "heading not kept: $(grep -o '<article.*' in.html | head -c 400)"
 grep -q '<ul>' in.html && grep -q '&lt;script&gt;alert(4)&lt;/script&gt;</li>' in.html || fail "list not kept"
 grep -q 'href="https://deeplink.rechtspraak.nl/uitspraak?id=ECLI:NL:HR:2020:1"' in.html || fail "ECLI not linked"
+# a published HTML page: every place marked, hyperlink targets included
+DOC="$ROOT/tests/fixtures/docs/besluit.html"
+vp_resolve --format html "$DOC" >besluit.html
+check_html besluit.html || fail "the annotated besluit.html is not clean"
+want=$(vp_resolve --format json "$DOC" | jq '[.citations[].spans[]] | length')
+[ "$(grep -o 'class="cit [^"]*" id="c[0-9]*-[0-9]*"' besluit.html | wc -l)" = "$want" ] ||
+  fail "besluit.html: not all $want places marked"
 
 # --- CSV: resolve (a row per place), parse (a row per occurrence), RFC 4180
 csv_rows() { python3 -c '
