@@ -3,7 +3,8 @@
 // installed browser and downloads none). Pastes the example Kamerbrief,
 // submits, waits for the annotated document, checks that the expected
 // citations are links to their official URLs, that the tooltip of a guess
-// shows on keyboard focus, and saves a screenshot.
+// shows on keyboard focus and the CSV download, saves a screenshot, then
+// chooses an HTML file and checks its links.
 // usage: node page.test.js GATEWAY_URL DOCUMENT SCREENSHOT.png
 'use strict';
 const fs = require('fs');
@@ -35,6 +36,7 @@ function fail(msg) {
       '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
     viewport: { width: 1100, height: 1400 },
+    acceptDownloads: true,
     timeout: 60000,
   });
   try {
@@ -91,14 +93,37 @@ function fail(msg) {
     const nBack = await back.count();
     if (nBack < Object.keys(expected).length)
       fail('the source list links back to only ' + nBack + ' places');
-    if (problems.length)
-      fail(problems.join('; '));
-    // the artifacts: the page as a reader sees it after submitting (the
-    // form and the top of the annotated document), and the whole page
+    // the downloads: CSV from the same endpoint, one row per cited place
+    const [dl] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30000 }),
+      page.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    if (dl.suggestedFilename() !== 'pasted text.csv')
+      fail('CSV download named ' + dl.suggestedFilename());
+    const csv = fs.readFileSync(await dl.path(), 'utf8');
+    if (!csv.startsWith('document,family,id,url,') || csv.indexOf('2025Z15031') < 0)
+      fail('CSV download: ' + csv.slice(0, 200));
+    // the screenshot shows the pasted letter; keep it for the artifacts
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: shot, fullPage: false });
     await page.screenshot({ path: shot.replace(/\.png$/, '-full.png'),
       fullPage: true });
+
+    // a chosen file (HTML as published): its hyperlinks are places too
+    const fixture = require('path').join(require('path').dirname(docPath),
+      '..', 'tests', 'fixtures', 'docs', 'besluit.html');
+    await page.getByLabel('Document text').fill('');
+    await page.setInputFiles('#file', fixture);
+    await page.getByRole('button', { name: 'Find the citations' }).click();
+    const ecli = frame.locator('article.doc a.cit[data-id="ECLI:NL:HR:2020:1234"]');
+    await ecli.first().waitFor({ timeout: 60000 });
+    if (await ecli.first().getAttribute('href') !==
+        'https://deeplink.rechtspraak.nl/uitspraak?id=ECLI:NL:HR:2020:1234')
+      fail('the chosen HTML file: ECLI link ' + await ecli.first().getAttribute('href'));
+    if (await frame.locator('h1').textContent() !== 'besluit.html')
+      fail('the chosen file is not named in the result');
+    if (problems.length)
+      fail(problems.join('; '));
     console.log('ok: ' + Object.keys(expected).length + ' citations link to ' +
       'their sources; ' + summary + '; screenshot ' + shot + '; ' +
       ((Date.now() - t0) / 1000).toFixed(1) + ' s in the browser');
