@@ -361,7 +361,7 @@ static json_t *op_resolve(void)
 	json_t *fmts = json_pack("[s, s, s, s, s, s, s, s, s, s]", "auto",
 	    "text", "word-text", "pdf-text", "html", "docx", "pdf", "bwb-xml",
 	    "rechtspraak-xml", "ob-xml");
-	json_t *params = json_pack("[o, o, o, o, o]",
+	json_t *params = json_pack("[o, o, o, o, o, o]",
 	    query("doc_format",
 	        "The input format; default: from Content-Type, else detected.",
 	        json_pack("{s:o}", "enum", fmts)),
@@ -376,7 +376,12 @@ static json_t *op_resolve(void)
 	        json_pack("{s:s, s:s}", "type", "string", "pattern",
 	            "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
 	    query("name", "The document's name in the answer.",
-	        json_pack("{s:s, s:i}", "type", "string", "maxLength", 4096)));
+	        json_pack("{s:s, s:i}", "type", "string", "maxLength", 4096)),
+	    query("format",
+	        "The answer: json (default), html (the annotated document, as "
+	        "`vindplaats resolve --format html`) or csv (one row per cited "
+	        "place); without it, Accept: text/html or text/csv chooses.",
+	        json_pack("{s:[s, s, s]}", "enum", "json", "html", "csv")));
 	json_t *body = json_object();
 	static const char *const types[] = {"text/plain", "text/html",
 	    "application/xhtml+xml", "application/pdf",
@@ -399,9 +404,11 @@ static json_t *op_resolve(void)
 	    "cited source with every place it is cited.",
 	    "parameters", params, "requestBody", "required", 1, "content", body,
 	    "responses",
-	    responses(json_pack("{s:s, s:{s:{s:o}}}", "description",
-	                  "The document's citations.", "content",
-	                  "application/json", "schema", j_ref("ResolveResult")),
+	    responses(json_pack("{s:s, s:{s:{s:o}, s:{s:{s:s}}, s:{s:{s:s}}}}",
+	                  "description", "The document's citations.", "content",
+	                  "application/json", "schema", j_ref("ResolveResult"),
+	                  "text/html", "schema", "type", "string", "text/csv",
+	                  "schema", "type", "string"),
 	        extra));
 }
 

@@ -8,10 +8,14 @@
  * sent as the JSON the CLI prints. Errors are application/problem+json
  * (RFC 9457) with the status a client can act on: 400 bad input, 401 no or
  * wrong token, 403 check not open, 404, 405, 413, 415, 503 + Retry-After
- * (dispatcher busy or unreachable), 504 (deadline). */
+ * (dispatcher busy or unreachable), 504 (deadline). GET / is the web page
+ * (web/, embedded at build time), and /v1/resolve also answers as the
+ * annotated HTML or CSV the CLI writes (?format= or Accept). */
 #include "gw.h"
 
+#include "cli_doc.h"
 #include "cli_out.h"
+#include "gw_assets.h"
 #include "vp_client.h"
 #include "vp_clock.h"
 #include "vp_err.h"
@@ -290,6 +294,119 @@ static const char *format_of(const char *ctype)
 	return "";
 }
 
+/* ---- the web page and the output formats --------------------------------- */
+
+/* The page's policy: its own script and style only; the annotated document
+ * it shows in a frame (srcdoc inherits this policy) has inline style and
+ * no script. */
+#define PAGE_CSP                                                               \
+	"default-src 'none'; script-src 'self'; style-src 'self' "             \
+	"'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "          \
+	"frame-src 'self'; base-uri 'none'; form-action 'self'; "              \
+	"frame-ancestors 'none'"
+/* An annotated document opened on its own: no script, no form, no frame */
+#define DOC_CSP                                                                \
+	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "       \
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+/* GET of a file of the web page; MHD_NO with *found false when url is
+ * none of them. */
+static enum MHD_Result serve_page(
+    struct gw *g, struct MHD_Connection *c, const char *url, bool *found)
+{
+	(void)g;
+	*found = false;
+	for (size_t i = 0; i < gw_n_assets; i++) {
+		const struct gw_asset *a = &gw_assets[i];
+		if (strcmp(url, a->path) != 0 &&
+		    !(strcmp(a->path, "/") == 0 &&
+		        strcmp(url, "/index.html") == 0))
+			continue;
+		*found = true;
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+		    a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+		if (r == NULL)
+			return MHD_NO;
+		MHD_add_response_header(r, "Content-Type", a->type);
+		MHD_add_response_header(r, "Cache-Control", "no-cache");
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+		enum MHD_Result rv = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return rv;
+	}
+	return MHD_NO;
+}
+
+enum out_format { OUT_JSON, OUT_HTML, OUT_CSV, OUT_BAD };
+
+/* What /v1/resolve answers with: ?format= (json, html, csv) or else the
+ * Accept header (text/html, text/csv), else JSON. */
+static enum out_format out_format(struct MHD_Connection *c)
+{
+	const char *f = arg(c, "format");
+	if (f != NULL)
+		return strcmp(f, "json") == 0   ? OUT_JSON
+		       : strcmp(f, "html") == 0 ? OUT_HTML
+		       : strcmp(f, "csv") == 0  ? OUT_CSV
+		                                : OUT_BAD;
+	if (header_has(c, "Accept", "text/html"))
+		return OUT_HTML;
+	if (header_has(c, "Accept", "text/csv"))
+		return OUT_CSV;
+	return OUT_JSON;
+}
+
+/* The reply of a resolve as HTML or CSV, written by the CLI's writers into
+ * memory. */
+static enum MHD_Result send_resolved(struct gw *g, struct MHD_Connection *c,
+    enum out_format want, const struct req *q, const struct vp_resolve_opts *o,
+    const struct vp_resolve_rep *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rv = VP_OK;
+	FILE *f = open_memstream(&buf, &len);
+	if (f == NULL)
+		return problem(g, c, 500, "out of memory", NULL);
+	if (want == OUT_HTML)
+		rv = cli_html_resolve(f, o->name, (const uint8_t *)q->body,
+		    q->body ? q->len : 0, o->format, r);
+	else
+		cli_csv_resolve(f, o->name, r, true);
+	if (fclose(f) != 0 && rv == VP_OK)
+		rv = VP_ENOMEM;
+	if (rv != VP_OK) {
+		free(buf);
+		return problem(g, c, rv == VP_ENOMEM ? 500 : 400,
+		    rv == VP_ENOMEM ? "out of memory"
+		                    : "the document could not be read again "
+		                      "to annotate it",
+		    NULL);
+	}
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type",
+	    want == OUT_HTML ? "text/html; charset=utf-8"
+	                     : "text/csv; charset=utf-8; header=present");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (want == OUT_HTML)
+		MHD_add_response_header(
+		    resp, "Content-Security-Policy", DOC_CSP);
+	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
+		MHD_add_response_header(
+		    resp, "Access-Control-Allow-Origin", g->cfg.cors_origin);
+	enum MHD_Result res = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return res;
+}
+
 /* ---- endpoints ---------------------------------------------------------- */
 
 static enum MHD_Result do_resolve(
@@ -309,6 +426,11 @@ static enum MHD_Result do_resolve(
 	} else if (strcmp(fmt, "auto") == 0) {
 		fmt = NULL;
 	}
+	enum out_format want = out_format(c);
+	if (want == OUT_BAD)
+		return problem(g, c, 400,
+		    "unknown ?format=: resolve answers json, html or csv",
+		    NULL);
 	bool check = arg_on(c, "check");
 	if (check && !g->cfg.check_open && !have_token(g))
 		return problem(g, c, 403,
@@ -326,6 +448,8 @@ static enum MHD_Result do_resolve(
 	enum MHD_Result res;
 	if (r == NULL)
 		res = call_failed(g, c, rv == VP_OK ? VP_EPROTO : rv, &rep);
+	else if (want != OUT_JSON)
+		res = send_resolved(g, c, want, q, &o, r);
 	else
 		res = send_json(g, c, cli_resolve_json(o.name, r), false);
 	vp_msg_clear(&rep);
@@ -672,6 +796,10 @@ static enum MHD_Result do_get(
 		return send_buf(
 		    g, c, 200, "text/plain; version=0.0.4", s, n, NULL);
 	}
+	bool found;
+	enum MHD_Result page = serve_page(g, c, url, &found);
+	if (found)
+		return page;
 	return problem(g, c, 404, "no such resource", NULL);
 }
 

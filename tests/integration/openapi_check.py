@@ -177,6 +177,10 @@ def main():
     _, r = c.call("post", "/v1/resolve", text, "text/plain", query="?check=1", want=200)
     if '"check"' not in r.decode():
         fail("resolve?check=1 gave no check results")
+    c.call("post", "/v1/resolve", text, "text/plain", query="?format=html", want=200)
+    c.call("post", "/v1/resolve", text, "text/plain", query="?format=csv", want=200)
+    c.call("post", "/v1/resolve", text, "text/plain", accept="text/html", want=200)
+    c.call("post", "/v1/resolve", text, "text/plain", query="?format=xml", want=400)
     c.call("post", "/v1/resolve", b"x", "image/png", want=415)
     c.call("post", "/v1/resolve", b"x", "text/plain", auth=False, want=401)
     c.call("post", "/v1/parse", text, "text/plain", want=200)
