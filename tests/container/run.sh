@@ -258,8 +258,9 @@ if [ "${#HC_gateway[@]}" -gt 0 ] || [[ " ${SERVICES[*]} " == *" gateway "* ]]; t
 fi
 
 # 5. scaling: a third parser joins and takes work. It is a slow one
-# (VP_DELAY_MS, the workers' fault-injection option: 20 ms before each job)
-# so that it always holds leases when it is killed in 6.
+# (VP_DELAY_MS, the workers' fault-injection option: 200 ms before each
+# job) so that, once it has done a few jobs, each of its contexts holds a
+# lease nearly all the time: the kill in 6. lands on leased jobs.
 jobs_of() { # NAME -> vp_worker_jobs_total from its admin endpoint
   podman exec "$1" bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
     sh "$(admin_of "$1")" 2>/dev/null | awk '/^vp_worker_jobs_total/ { s += $2 } END { print s + 0 }'
@@ -268,9 +269,9 @@ podman exec "$POD-client" sh -c "mkdir -p /tmp/docs && for i in \$(seq -w 1 500)
   bad "could not lay out the 500 documents"
 n_parsers=$(v REPLICAS parser)
 third=$((n_parsers + 1))
-if start parser "$third" -e VP_DELAY_MS=20 && healthy "$POD-parser-$third" 30; then
+if start parser "$third" -e VP_DELAY_MS=200 && healthy "$POD-parser-$third" 30; then
   took=0
-  for round in 1 2 3; do
+  for round in 1 2 3 4 5; do
     podman exec "$POD-client" sh -c "vindplaats resolve --connect $API --jobs 32 --timeout 30000 \
       --format jsonl /tmp/docs/doc-0[0-4]?.txt" >/dev/null 2>&1
     took=$(jobs_of "$POD-parser-$third")
@@ -292,13 +293,15 @@ timeout 300 podman exec "$POD-client" sh -c "vindplaats resolve --connect $API -
   --format jsonl /tmp/docs/*.txt" >"$WORK/out.jsonl" 2>"$WORK/err500" &
 client=$!
 killed=
-for _ in $(seq 1 300); do
-  done_now=$(vp stats --connect "$API" --format jsonl 2>/dev/null | jq '.jobs_done // 0')
-  if [ "$((done_now - before))" -ge 200 ]; then
-    kill -0 "$client" 2>/dev/null && podman kill "$POD-parser-$third" >/dev/null && killed=$done_now
+third_before=$(jobs_of "$POD-parser-$third")
+for _ in $(seq 1 200); do
+  # killed once it has done 4 jobs of this run: its contexts are busy
+  if [ "$(($(jobs_of "$POD-parser-$third") - third_before))" -ge 4 ]; then
+    kill -0 "$client" 2>/dev/null && podman kill "$POD-parser-$third" >/dev/null &&
+      killed=$(vp stats --connect "$API" --format jsonl 2>/dev/null | jq '.jobs_done // 0')
     break
   fi
-  sleep 0.05
+  kill -0 "$client" 2>/dev/null || break
 done
 rc=0
 wait "$client" || rc=$?
