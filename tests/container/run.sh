@@ -105,11 +105,24 @@ podman run --rm --network none "$BASE" true >"$WORK/probe" 2>&1 ||
 version=$(sed -n 's/^project(vindplaats VERSION \([0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
 revision=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
 source_url=$(git -C "$ROOT" remote get-url origin 2>/dev/null || true)
+# The build stage is tagged too: it keeps the compile layer (and the build
+# packages under it) as a cache for the next run on this machine, so that
+# each run replaces the previous images instead of piling them up.
+BUILD_TAG=${IMAGE%%:*}-build:cache
+old_ids=$(podman image inspect "$IMAGE" "$BUILD_TAG" --format '{{.Id}}' 2>/dev/null)
+build() { # podman build options...
+  podman build --network host --format docker -f "$ROOT/deploy/Dockerfile" \
+    --build-arg VP_VERSION="$version" --build-arg VP_REVISION="$revision" \
+    --build-arg VP_SOURCE="$source_url" "$@" "$ROOT" >>"$WORK/build.log" 2>&1 ||
+    die "podman build failed: $(tail -n 15 "$WORK/build.log")"
+}
 t=$(date +%s)
-podman build --network host --format docker -f "$ROOT/deploy/Dockerfile" -t "$IMAGE" \
-  --build-arg VP_VERSION="$version" --build-arg VP_REVISION="$revision" \
-  --build-arg VP_SOURCE="$source_url" "$ROOT" >"$WORK/build.log" 2>&1 ||
-  die "podman build failed: $(tail -n 15 "$WORK/build.log")"
+build --target build -t "$BUILD_TAG"
+build -t "$IMAGE"
+new_ids=$(podman image inspect "$IMAGE" "$BUILD_TAG" --format '{{.Id}}')
+for id in $old_ids; do
+  grep -q "$id" <<<"$new_ids" || podman rmi "$id" >/dev/null 2>&1 || true
+done
 size=$(podman image inspect "$IMAGE" --format '{{.Size}}')
 say "image $IMAGE built in $(secs "$t") s, $((size / 1000000)) MB"
 
