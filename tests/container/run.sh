@@ -93,6 +93,7 @@ IMAGE=${IMAGE:-vindplaats:latest}
 # --- base image and project image ---------------------------------------
 BASE=$(sed -n 's/^FROM \([^ ]*\).*/\1/p' "$ROOT/deploy/Dockerfile" | head -1)
 if ! podman image exists "$BASE"; then
+  [ "$(id -u)" -eq 0 ] || skip "the base image $BASE is missing and making it needs root (deploy/make-base-image.sh)"
   t=$(date +%s)
   "$ROOT/deploy/make-base-image.sh" "$BASE" >"$WORK/base.log" 2>&1 ||
     die "could not make the base image $BASE: $(tail -n 5 "$WORK/base.log")"
