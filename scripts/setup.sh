@@ -20,8 +20,11 @@ for arg in "$@"; do
 done
 
 wanted=()
-while read -r stage pkg; do
+while read -r stage pkg cmd; do
   case "$stage" in ''|\#*) continue ;; esac
+  # a third column names a command: the package is only wanted when no
+  # program of that name is installed yet (from another package)
+  if [ -n "${cmd:-}" ] && command -v "$cmd" >/dev/null 2>&1; then continue; fi
   for s in $stages; do [ "$s" = "$stage" ] && wanted+=("$pkg"); done
 done < deploy/debian-packages.txt
 

@@ -5,6 +5,7 @@
  * requests to a running dispatcher instead. Exit status: 0 all fine, 1 some
  * citation broken or unresolved (or a document failed), 2 usage or
  * configuration error. */
+#include "cli_doc.h"
 #include "cli_out.h"
 #include "prs_bwbimport.h"
 #include "prs_laws.h"
@@ -17,6 +18,9 @@
 #include "vp_log.h"
 #include "vp_nng.h"
 #include "vp_svc.h"
+#ifdef VP_HAVE_GATEWAY
+#include "gw.h"
+#endif
 
 #include <errno.h>
 #include <pthread.h>
@@ -66,6 +70,11 @@ struct cli_cfg {
 	struct prs_cfg parser;
 	struct prs_laws *laws;
 	const char *out; /* laws import --out */
+#ifdef VP_HAVE_GATEWAY
+	/* serve --http-listen: the HTTP API beside the nng one (gw_cfg_opts,
+	 * vp-gateway's own table) */
+	struct gw_cfg http;
+#endif
 };
 
 #define M(m) VP_CFG_AT(struct cli_cfg, m)
@@ -80,7 +89,8 @@ static const struct vp_cfg_opt cli_opts[] = {
         M(format),
         .def = "table",
         .choices = "table|json|jsonl|csv|html",
-        .help = "output format (csv and html: report only)",
+        .help = "output format; csv: resolve, parse, check, report; html: "
+                "resolve (the annotated document), report",
         .shortopt = 'f'},
     VP_OPT_CHOICE("doc-format", M(doc_format), "auto",
         "auto|text|word-text|pdf-text|html|docx|pdf|bwb-xml|rechtspraak-xml|ob-"
@@ -169,7 +179,15 @@ static const struct vp_cfg_opt cli_opts[] = {
 /* The CLI's options, then the embedded fetcher's (the same table as
  * vp-fetcher's, so its politeness and archive settings are flags here
  * too). */
-enum { T_CLI, T_FETCH, T_PARSER, N_TABLES };
+enum {
+	T_CLI,
+	T_FETCH,
+	T_PARSER,
+#ifdef VP_HAVE_GATEWAY
+	T_HTTP,
+#endif
+	N_TABLES
+};
 
 static void usage(FILE *f, const struct vp_cfg_table *t)
 {
@@ -199,6 +217,7 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	    "  stats                counters of a running dispatcher "
 	    "(--connect)\n"
 	    "  serve                run every service in this process on tcp\n"
+	    "                       (and the HTTP API with --http-listen)\n"
 	    "\n"
 	    "The embedded link monitor (watch, report, history, serve) keeps "
 	    "its\n"
@@ -215,6 +234,11 @@ static void usage(FILE *f, const struct vp_cfg_table *t)
 	vp_cfg_usage_tables(f, &t[T_FETCH], 1);
 	fputs("\nembedded parser (parse, resolve, serve):\n", f);
 	vp_cfg_usage_tables(f, &t[T_PARSER], 1);
+#ifdef VP_HAVE_GATEWAY
+	fputs("\nHTTP API (serve --http-listen; the options of vp-gateway):\n",
+	    f);
+	vp_cfg_usage_tables(f, &t[T_HTTP], 1);
+#endif
 	fputs(
 	    "\n"
 	    "exit status: 0 all fine; 1 some citation or URL broken, a "
@@ -472,6 +496,8 @@ struct resolve_run {
 	size_t n;
 	struct vp_msg *reps;
 	int *rvs;
+	char **docs; /* --format html: the documents, kept to be written */
+	size_t *lens;
 	bool *finished;     /* reps[i] is in (under mu) */
 	pthread_mutex_t mu; /* finished, done */
 	pthread_cond_t cv;  /* a document is finished */
@@ -503,7 +529,12 @@ static void *resolve_thread(void *arg)
 				report_call_error(
 				    run->files[i], run->rvs[i], &run->reps[i]);
 		}
-		free(doc);
+		if (run->docs != NULL && run->rvs[i] == VP_OK) {
+			run->docs[i] = doc;
+			run->lens[i] = len;
+		} else {
+			free(doc);
+		}
 		pthread_mutex_lock(&run->mu);
 		run->finished[i] = true;
 		run->done++;
@@ -523,9 +554,16 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 	int status = 0;
 	json_t *all = NULL;
 
+	bool html = strcmp(cfg->format, "html") == 0;
+
 	if (n == 0) {
 		fprintf(
 		    stderr, "vindplaats resolve: no FILE given (see --help)\n");
+		return 2;
+	}
+	if (html && n > 1) {
+		fprintf(stderr, "vindplaats resolve: --format html writes one "
+		                "page: give one FILE\n");
 		return 2;
 	}
 	if (conn_open(&conn, cfg, false) != VP_OK)
@@ -539,8 +577,12 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 	run.rvs = calloc(n, sizeof(*run.rvs));
 	run.finished = calloc(n, sizeof(*run.finished));
 	th = calloc(nth, sizeof(*th));
+	if (html) {
+		run.docs = calloc(n, sizeof(*run.docs));
+		run.lens = calloc(n, sizeof(*run.lens));
+	}
 	if (run.reps == NULL || run.rvs == NULL || run.finished == NULL ||
-	    th == NULL) {
+	    th == NULL || (html && (run.docs == NULL || run.lens == NULL))) {
 		fprintf(stderr, "vindplaats: out of memory\n");
 		exit(1);
 	}
@@ -591,6 +633,19 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 			if (i > 0)
 				fputc('\n', stdout);
 			cli_table_resolve(stdout, files[i], r, cfg->check);
+		} else if (strcmp(cfg->format, "csv") == 0) {
+			cli_csv_resolve(stdout, files[i], r, i == 0);
+		} else if (html) {
+			int hrv = cli_html_resolve(stdout, files[i],
+			    (const uint8_t *)run.docs[i], run.lens[i],
+			    cfg->doc_format, r);
+			if (hrv != VP_OK) {
+				fprintf(stderr,
+				    "vindplaats: %s: cannot write the "
+				    "annotated document: %s\n",
+				    files[i], vp_strerror(hrv));
+				status = 1;
+			}
 		} else if (all != NULL) {
 			json_array_append_new(
 			    all, cli_resolve_json(files[i], r));
@@ -608,6 +663,11 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 	pthread_mutex_destroy(&run.mu);
 	pthread_cond_destroy(&run.cv);
 	free(run.finished);
+	if (run.docs != NULL)
+		for (size_t i = 0; i < n; i++)
+			free(run.docs[i]);
+	free(run.docs);
+	free(run.lens);
 	if (all != NULL)
 		cli_print_json(stdout, all, true);
 	free(run.reps);
@@ -665,6 +725,8 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 	}
 	if (strcmp(cfg->format, "table") == 0) {
 		cli_table_parse(stdout, r->citations, r->n_citations);
+	} else if (strcmp(cfg->format, "csv") == 0) {
+		cli_csv_parse(stdout, r->citations, r->n_citations, true);
 	} else if (strcmp(cfg->format, "jsonl") == 0) {
 		for (size_t i = 0; i < r->n_citations; i++)
 			for (size_t s = 0; s < r->citations[i].n_spans; s++)
@@ -745,6 +807,8 @@ static void check_emit(struct check_run *run, size_t i)
 		cli_table_checks(stdout, c, 1);
 	else if (strcmp(run->cfg->format, "jsonl") == 0)
 		cli_print_json(stdout, cli_check_json(c), false);
+	else if (strcmp(run->cfg->format, "csv") == 0)
+		cli_csv_checks(stdout, c, 1, false);
 	if (strcmp(run->cfg->format, "json") != 0)
 		fflush(stdout);
 	run->done++;
@@ -889,6 +953,8 @@ static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
 	run.progress = !cfg->quiet && isatty(STDERR_FILENO);
 	pthread_mutex_init(&run.mu, NULL);
 	pthread_cond_init(&run.cv, NULL);
+	if (strcmp(cfg->format, "csv") == 0)
+		cli_csv_checks(stdout, NULL, 0, true);
 	if ((run.res = calloc(n_urls, sizeof(*run.res))) == NULL) {
 		fprintf(stderr, "vindplaats: out of memory\n");
 		exit(1);
@@ -1257,7 +1323,44 @@ static int cmd_serve(const struct cli_cfg *cfg)
 	fprintf(stderr,
 	    "vindplaats: serving on %s (workers dial %s); Ctrl-C stops\n",
 	    cfg->listen, cfg->work_listen);
+#ifdef VP_HAVE_GATEWAY
+	struct gw *g = NULL;
+	if (cfg->http.listen != NULL && cfg->http.listen[0] != '\0') {
+		/* the gateway is a client of the API it serves beside: it dials
+		 * the listen address (a wildcard host as loopback) */
+		char api[300];
+		struct gw_cfg hc = cfg->http;
+		const char *host = strstr(cfg->listen, "://");
+		if (strncmp(cfg->listen, "tcp://", 6) != 0 || host == NULL) {
+			fprintf(stderr,
+			    "vindplaats serve: --http-listen needs a tcp:// "
+			    "--listen (the gateway dials it); for TLS run "
+			    "vp-gateway\n");
+			vp_embed_stop(e);
+			return 2;
+		}
+		host += 3;
+		if (strncmp(host, "0.0.0.0:", 8) == 0 ||
+		    strncmp(host, "*:", 2) == 0)
+			snprintf(api, sizeof(api), "tcp://127.0.0.1%s",
+			    strchr(host, ':'));
+		else
+			snprintf(api, sizeof(api), "%s", cfg->listen);
+		hc.connect = api;
+		if (gw_start(&g, &hc, err, sizeof(err)) != VP_OK) {
+			fprintf(stderr, "vindplaats serve: %s\n", err);
+			vp_embed_stop(e);
+			return 1;
+		}
+		fprintf(stderr, "vindplaats: HTTP API on %s (port %u)\n",
+		    hc.listen, (unsigned)gw_port(g));
+	}
+#endif
 	vp_svc_wait();
+#ifdef VP_HAVE_GATEWAY
+	if (g != NULL)
+		gw_stop(g);
+#endif
 	vp_embed_stop(e);
 	return 0;
 }
@@ -1300,6 +1403,40 @@ static int cmd_laws(const struct cli_cfg *cfg, const char **args, size_t n)
 	return 0;
 }
 
+/* The output formats each command writes. An unknown command passes here
+ * (it is refused below), a command without output takes any. */
+static bool format_ok(const char *cmd, const char *format)
+{
+	static const struct {
+		const char *cmd, *formats;
+	} outputs[] = {
+	    {"resolve", "table|json|jsonl|csv|html"},
+	    {"parse", "table|json|jsonl|csv"},
+	    {"check", "table|json|jsonl|csv"},
+	    {"report", "table|json|jsonl|csv|html"},
+	    {"watch", "table|json|jsonl"},
+	    {"history", "table|json|jsonl"},
+	    {"stats", "table|json|jsonl"},
+	};
+	size_t n = strlen(format);
+	for (size_t i = 0; n > 0 && i < sizeof(outputs) / sizeof(outputs[0]);
+	     i++) {
+		const char *f = outputs[i].formats;
+		if (strcmp(cmd, outputs[i].cmd) != 0)
+			continue;
+		for (const char *p = f; (p = strstr(p, format)) != NULL; p++)
+			if ((p == f || p[-1] == '|') &&
+			    (p[n] == '|' || p[n] == '\0'))
+				return true;
+		fprintf(stderr,
+		    "vindplaats %s: --format %s is not an output of %s; it "
+		    "writes %s\n",
+		    cmd, format, cmd, f);
+		return false;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *pos[MAX_POS];
@@ -1308,6 +1445,9 @@ int main(int argc, char **argv)
 	    [T_CLI] = {cli_opts, N_OPTS, &cfg},
 	    [T_FETCH] = {fetch_cfg_opts, fetch_cfg_n_opts, &cfg.fetch},
 	    [T_PARSER] = {prs_cfg_opts, prs_cfg_n_opts, &cfg.parser},
+#ifdef VP_HAVE_GATEWAY
+	    [T_HTTP] = {gw_cfg_opts, gw_cfg_n_opts, &cfg.http},
+#endif
 	};
 	char err[256];
 	size_t n_pos = 0;
@@ -1348,6 +1488,8 @@ int main(int argc, char **argv)
 	vp_log_init("vindplaats", vp_log_level_parse(cfg.log_level));
 	if (strcmp(cmd, "laws") == 0)
 		return cmd_laws(&cfg, pos, n_pos);
+	if (!format_ok(cmd, cfg.format))
+		return 2;
 	if (cfg.connect == NULL &&
 	    prs_cfg_laws(&cfg.parser, &cfg.laws, err, sizeof(err)) != VP_OK) {
 		fprintf(stderr, "vindplaats: %s\n", err);

@@ -194,6 +194,26 @@ static void close_idle(struct disp *d, uint64_t now)
 	}
 }
 
+_Static_assert(DISP_N_KINDS == DISP_K__N, "disp.h's kind count");
+
+/* Per kind: what the alert rules of deploy/prometheus/ watch. Walks the
+ * leased list, so it runs on the tick, not after every event. */
+static void fill_kind_gauges(struct disp *d, uint64_t now)
+{
+	for (int k = 0; k < DISP_K__N && k < DISP_N_KINDS; k++) {
+		struct disp_kind_gauges *g = &d->lims.kinds[k];
+		const struct disp_job *h = d->core.queue[k].head;
+		g->queued = d->core.queue[k].n;
+		g->oldest_ms =
+		    h != NULL && now > h->created ? now - h->created : 0;
+		g->workers = d->core.n_parked_kind[k];
+	}
+	for (const struct disp_job *j = d->core.leased.head; j != NULL;
+	     j = j->next)
+		if ((unsigned)j->kind < DISP_N_KINDS)
+			d->lims.kinds[j->kind].workers++;
+}
+
 static void fill_counts(struct disp *d, struct vp_stats_rep *st)
 {
 	d->lims.buffered_bytes = d->buffered;
@@ -557,6 +577,7 @@ static void *core_main(void *arg)
 		}
 		if (now - last_tick >= 50) {
 			on_tick(d, now);
+			fill_kind_gauges(d, now);
 			last_tick = now;
 		}
 		/* counters for other threads (admin endpoint) */

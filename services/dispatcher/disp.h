@@ -34,6 +34,15 @@ struct disp_cfg {
 	uint32_t work_idle_ms; /* work connections: after lease + park too */
 };
 
+/* Per worker kind (split, parse, check, lookup, monitor; disp_kind_name),
+ * for /metrics. */
+#define DISP_N_KINDS 5
+struct disp_kind_gauges {
+	uint64_t workers;   /* contexts connected: parked or holding a lease */
+	uint64_t queued;    /* jobs waiting */
+	uint64_t oldest_ms; /* age of the oldest waiting job; 0 when none */
+};
+
 /* The dispatcher's limits and how close it is to them (/metrics). */
 struct disp_limits {
 	uint32_t max_timeout_ms, idle_ms, work_idle_ms;
@@ -46,6 +55,7 @@ struct disp_limits {
 	uint64_t cancelled;        /* requests dropped: their client left */
 	uint64_t idle_closed;      /* connections closed for idleness */
 	uint64_t results_rejected; /* results not from the lease holder */
+	struct disp_kind_gauges kinds[DISP_N_KINDS];
 };
 
 /* Fills *c with defaults (no URLs). */

@@ -124,6 +124,7 @@ int disp_job_new(struct disp_job **jp, struct disp_core *c, enum disp_kind k,
 		}
 	} while (hash_find(c, j->id) != NULL);
 	j->kind = k;
+	j->created = vp_now_ms();
 	j->owner = owner;
 	j->deadline = deadline;
 	j->msg.v = VP_PROTO_VERSION;
@@ -158,6 +159,7 @@ void disp_core_clear(struct disp_core *c)
 		}
 	}
 	memset(c->parked, 0, sizeof(c->parked));
+	memset(c->n_parked_kind, 0, sizeof(c->n_parked_kind));
 	c->n_parked = 0;
 }
 
@@ -185,6 +187,7 @@ static void park(struct disp_core *c, struct disp_worker *w, uint64_t now)
 		w->pnext->pprev = w;
 	c->parked[w->kind] = w;
 	c->n_parked++;
+	c->n_parked_kind[w->kind]++;
 }
 
 static void unpark(struct disp_core *c, struct disp_worker *w)
@@ -197,6 +200,7 @@ static void unpark(struct disp_core *c, struct disp_worker *w)
 		w->pnext->pprev = w->pprev;
 	w->pnext = w->pprev = NULL;
 	c->n_parked--;
+	c->n_parked_kind[w->kind]--;
 }
 
 /* ---- leases -------------------------------------------------------------- */

@@ -52,6 +52,7 @@ struct disp_job {
 	uint32_t pipe;     /* leased: the worker connection holding it */
 	uint64_t lease_deadline;
 	uint64_t deadline; /* its request's; caps every lease */
+	uint64_t created;  /* vp_now_ms() at disp_job_new (queue age) */
 	void *owner;       /* its request; NULL once the request has ended */
 	struct vp_msg msg; /* the job request, owned */
 	/* belong to the request pipeline; freed with the job */
@@ -123,6 +124,7 @@ struct disp_core {
 	uint64_t duplicates; /* results dropped: their request has ended */
 	uint64_t rejected;   /* results refused: not leased to their sender */
 	uint64_t n_parked;   /* workers parked now */
+	uint64_t n_parked_kind[DISP_K__N]; /* of each kind */
 };
 
 /* Initialises *c (caller-owned memory) with cfg and ops. */

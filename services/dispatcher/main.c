@@ -87,6 +87,42 @@ static size_t disp_metrics(void *arg, char *buf, size_t cap)
 		    (unsigned long long)l.results_rejected);
 		if (m > 0)
 			k += (size_t)m < cap - k ? (size_t)m : cap - k;
+		static const char *const kinds[DISP_N_KINDS] = {
+		    "split", "parse", "check", "lookup", "monitor"};
+		static const struct {
+			const char *name, *help;
+		} g[] = {
+		    {"vp_dispatcher_workers",
+		        "worker contexts connected (parked or holding a job)"},
+		    {"vp_dispatcher_queue_jobs", "jobs waiting for a worker"},
+		    {"vp_dispatcher_queue_oldest_seconds",
+		        "age of the oldest waiting job"},
+		};
+		for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+			m = snprintf(buf + k, cap - k,
+			    "# HELP %s %s\n# TYPE %s gauge\n", g[i].name,
+			    g[i].help, g[i].name);
+			if (m > 0)
+				k += (size_t)m < cap - k ? (size_t)m : cap - k;
+			for (int kd = 0; kd < DISP_N_KINDS; kd++) {
+				const struct disp_kind_gauges *kg =
+				    &l.kinds[kd];
+				if (i == 2)
+					m = snprintf(buf + k, cap - k,
+					    "%s{kind=\"%s\"} %.3f\n", g[i].name,
+					    kinds[kd], kg->oldest_ms / 1000.0);
+				else
+					m = snprintf(buf + k, cap - k,
+					    "%s{kind=\"%s\"} %llu\n", g[i].name,
+					    kinds[kd],
+					    (unsigned long long)(i == 0
+					                             ? kg->workers
+					                             : kg->queued));
+				if (m > 0)
+					k += (size_t)m < cap - k ? (size_t)m
+					                         : cap - k;
+			}
+		}
 		return k;
 	}
 }

@@ -16,4 +16,8 @@ int fetch_job(void *arg, const struct vp_msg *job, struct vp_ready *res);
  * service as errors (retryable when it could not be reached). */
 int fetch_lookup_job(void *arg, const struct vp_msg *job, struct vp_ready *res);
 
+/* Prometheus text of the URL checks answered so far, by status
+ * (vp_fetcher_checks_total{status=...}); returns the length written. */
+size_t fetch_svc_metrics(char *buf, size_t cap);
+
 #endif

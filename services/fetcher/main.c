@@ -54,7 +54,11 @@ static size_t fetcher_metrics(void *arg, char *buf, size_t cap)
 	    (unsigned long long)vp_worker_jobs(w->check),
 	    (unsigned long long)vp_worker_jobs(w->lookup), w->contexts,
 	    vp_worker_connections(w->check), vp_worker_connections(w->lookup));
-	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= cap)
+		return cap;
+	return (size_t)n + fetch_svc_metrics(buf + n, cap - (size_t)n);
 }
 
 static int start_worker(struct vp_worker **w, const struct vp_worker_cfg *wc)

@@ -8,17 +8,23 @@
  * sent as the JSON the CLI prints. Errors are application/problem+json
  * (RFC 9457) with the status a client can act on: 400 bad input, 401 no or
  * wrong token, 403 check not open, 404, 405, 413, 415, 503 + Retry-After
- * (dispatcher busy or unreachable), 504 (deadline). */
+ * (dispatcher busy or unreachable), 504 (deadline). GET / is the web page
+ * (web/, embedded at build time), and /v1/resolve also answers as the
+ * annotated HTML or CSV the CLI writes (?format= or Accept). */
 #include "gw.h"
 
+#include "cli_doc.h"
 #include "cli_out.h"
+#include "gw_assets.h"
 #include "vp_client.h"
+#include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_log.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +33,8 @@
 
 #define M(m) VP_CFG_AT(struct gw_cfg, m)
 const struct vp_cfg_opt gw_cfg_opts[] = {
-    VP_OPT_STR("http-listen", M(listen), "http://127.0.0.1:8080",
+    VP_OPT_STR("http-listen", M(listen), NULL,
         "HTTP address to serve on, http://HOST:PORT (IPv4)"),
-    VP_OPT_URL(
-        "connect", M(connect), "tcp://127.0.0.1:7100", "the dispatcher's API"),
     VP_OPT_UINT("http-body-max", M(body_max), "67108864", 1024, 1073741824,
         "bytes of a request body (more: 413)"),
     VP_OPT_UINT("http-conns", M(conns), "4096", 1, 65536,
@@ -51,8 +55,19 @@ const struct vp_cfg_opt gw_cfg_opts[] = {
         "Access-Control-Allow-Origin for browsers on other origins; empty = "
         "no CORS"),
 };
-#undef M
 const size_t gw_cfg_n_opts = sizeof(gw_cfg_opts) / sizeof(gw_cfg_opts[0]);
+const struct vp_cfg_opt gw_connect_opts[] = {
+    VP_OPT_URL(
+        "connect", M(connect), "tcp://127.0.0.1:7100", "the dispatcher's API"),
+};
+const size_t gw_connect_n_opts = 1;
+#undef M
+
+void gw_cfg_default(struct gw_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = "http://127.0.0.1:8080";
+}
 
 struct gw {
 	struct gw_cfg cfg;
@@ -279,6 +294,119 @@ static const char *format_of(const char *ctype)
 	return "";
 }
 
+/* ---- the web page and the output formats --------------------------------- */
+
+/* The page's policy: its own script and style only; the annotated document
+ * it shows in a frame (srcdoc inherits this policy) has inline style and
+ * no script. */
+#define PAGE_CSP                                                               \
+	"default-src 'none'; script-src 'self'; style-src 'self' "             \
+	"'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "          \
+	"frame-src 'self'; base-uri 'none'; form-action 'self'; "              \
+	"frame-ancestors 'none'"
+/* An annotated document opened on its own: no script, no form, no frame */
+#define DOC_CSP                                                                \
+	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "       \
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+/* GET of a file of the web page; MHD_NO with *found false when url is
+ * none of them. */
+static enum MHD_Result serve_page(
+    struct gw *g, struct MHD_Connection *c, const char *url, bool *found)
+{
+	(void)g;
+	*found = false;
+	for (size_t i = 0; i < gw_n_assets; i++) {
+		const struct gw_asset *a = &gw_assets[i];
+		if (strcmp(url, a->path) != 0 &&
+		    !(strcmp(a->path, "/") == 0 &&
+		        strcmp(url, "/index.html") == 0))
+			continue;
+		*found = true;
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+		    a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+		if (r == NULL)
+			return MHD_NO;
+		MHD_add_response_header(r, "Content-Type", a->type);
+		MHD_add_response_header(r, "Cache-Control", "no-cache");
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+		enum MHD_Result rv = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return rv;
+	}
+	return MHD_NO;
+}
+
+enum out_format { OUT_JSON, OUT_HTML, OUT_CSV, OUT_BAD };
+
+/* What /v1/resolve answers with: ?format= (json, html, csv) or else the
+ * Accept header (text/html, text/csv), else JSON. */
+static enum out_format out_format(struct MHD_Connection *c)
+{
+	const char *f = arg(c, "format");
+	if (f != NULL)
+		return strcmp(f, "json") == 0   ? OUT_JSON
+		       : strcmp(f, "html") == 0 ? OUT_HTML
+		       : strcmp(f, "csv") == 0  ? OUT_CSV
+		                                : OUT_BAD;
+	if (header_has(c, "Accept", "text/html"))
+		return OUT_HTML;
+	if (header_has(c, "Accept", "text/csv"))
+		return OUT_CSV;
+	return OUT_JSON;
+}
+
+/* The reply of a resolve as HTML or CSV, written by the CLI's writers into
+ * memory. */
+static enum MHD_Result send_resolved(struct gw *g, struct MHD_Connection *c,
+    enum out_format want, const struct req *q, const struct vp_resolve_opts *o,
+    const struct vp_resolve_rep *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rv = VP_OK;
+	FILE *f = open_memstream(&buf, &len);
+	if (f == NULL)
+		return problem(g, c, 500, "out of memory", NULL);
+	if (want == OUT_HTML)
+		rv = cli_html_resolve(f, o->name, (const uint8_t *)q->body,
+		    q->body ? q->len : 0, o->format, r);
+	else
+		cli_csv_resolve(f, o->name, r, true);
+	if (fclose(f) != 0 && rv == VP_OK)
+		rv = VP_ENOMEM;
+	if (rv != VP_OK) {
+		free(buf);
+		return problem(g, c, rv == VP_ENOMEM ? 500 : 400,
+		    rv == VP_ENOMEM ? "out of memory"
+		                    : "the document could not be read again "
+		                      "to annotate it",
+		    NULL);
+	}
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type",
+	    want == OUT_HTML ? "text/html; charset=utf-8"
+	                     : "text/csv; charset=utf-8; header=present");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (want == OUT_HTML)
+		MHD_add_response_header(
+		    resp, "Content-Security-Policy", DOC_CSP);
+	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
+		MHD_add_response_header(
+		    resp, "Access-Control-Allow-Origin", g->cfg.cors_origin);
+	enum MHD_Result res = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return res;
+}
+
 /* ---- endpoints ---------------------------------------------------------- */
 
 static enum MHD_Result do_resolve(
@@ -298,6 +426,11 @@ static enum MHD_Result do_resolve(
 	} else if (strcmp(fmt, "auto") == 0) {
 		fmt = NULL;
 	}
+	enum out_format want = out_format(c);
+	if (want == OUT_BAD)
+		return problem(g, c, 400,
+		    "unknown ?format=: resolve answers json, html or csv",
+		    NULL);
 	bool check = arg_on(c, "check");
 	if (check && !g->cfg.check_open && !have_token(g))
 		return problem(g, c, 403,
@@ -315,6 +448,8 @@ static enum MHD_Result do_resolve(
 	enum MHD_Result res;
 	if (r == NULL)
 		res = call_failed(g, c, rv == VP_OK ? VP_EPROTO : rv, &rep);
+	else if (want != OUT_JSON)
+		res = send_resolved(g, c, want, q, &o, r);
 	else
 		res = send_json(g, c, cli_resolve_json(o.name, r), false);
 	vp_msg_clear(&rep);
@@ -347,6 +482,239 @@ static enum MHD_Result do_parse(
 		    g, c, arr, header_has(c, "Accept", "application/x-ndjson"));
 	}
 	vp_msg_clear(&rep);
+	return res;
+}
+
+/* ---- /v1/check, streamed ---------------------------------------------- *
+ * The URLs go to the dispatcher in chunks of CHECK_CHUNK, up to
+ * CHECK_INFLIGHT chunks at once (politeness is per host in the fetcher, so
+ * small chunks let a slow host hold back only its own URLs), and each result
+ * is written as one ndjson line as soon as it and every URL before it are
+ * in: the order is the request's. The first chunk is asked before the
+ * answer starts, so a dispatcher that is busy or unreachable still gets its
+ * proper status (503, 504); a chunk that fails later becomes "unverified"
+ * lines with the reason. The response reader blocks its server thread while
+ * it waits, as a whole-list call did before. The stream is freed by whoever
+ * is last: the reader's free callback or the last chunk thread. */
+
+#define CHECK_CHUNK    4
+#define CHECK_INFLIGHT 16
+
+struct check_stream {
+	struct gw *g;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char **urls; /* owned copies */
+	size_t n, next, emitted;
+	char **lines; /* line i once its result is in; NULL before */
+	char *out;    /* lines ready to send, in order */
+	size_t out_len, out_cap, out_pos;
+	unsigned refs;     /* the reader and every running chunk thread */
+	bool gone;         /* the client left: stop asking */
+	uint64_t deadline; /* vp_now_ms() + the gateway's budget */
+};
+
+static void cs_unref_locked(struct check_stream *cs)
+{
+	if (--cs->refs > 0) {
+		pthread_cond_broadcast(&cs->cv); /* the reader may end now */
+		pthread_mutex_unlock(&cs->mu);
+		return;
+	}
+	pthread_mutex_unlock(&cs->mu);
+	for (size_t i = 0; i < cs->n; i++) {
+		free(cs->urls[i]);
+		free(cs->lines[i]);
+	}
+	free(cs->urls);
+	free(cs->lines);
+	free(cs->out);
+	pthread_mutex_destroy(&cs->mu);
+	pthread_cond_destroy(&cs->cv);
+	free(cs);
+}
+
+/* Stores the results of URLs i..i+k (r NULL: they failed with why) and
+ * moves every line now in order to out. Called locked. */
+static void cs_store(struct check_stream *cs, size_t i, size_t k,
+    const struct vp_check_rep *r, const char *why)
+{
+	for (size_t x = 0; x < k; x++) {
+		json_t *o;
+		if (r != NULL) {
+			o = cli_check_json(&r->checks[x]);
+		} else {
+			struct vp_check u = {.url = cs->urls[i + x],
+			    .status = "unverified",
+			    .error = (char *)why};
+			o = cli_check_json(&u);
+		}
+		cs->lines[i + x] = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (cs->lines[i + x] == NULL)
+			cs->lines[i + x] = strdup("{}");
+	}
+	while (cs->emitted < cs->n && cs->lines[cs->emitted] != NULL) {
+		char *l = cs->lines[cs->emitted];
+		size_t len = strlen(l);
+		if (cs->out_len + len + 1 > cs->out_cap) {
+			size_t cap = (cs->out_len + len + 1) * 2;
+			char *b = realloc(cs->out, cap);
+			if (b == NULL)
+				break; /* the reader ends the stream short */
+			cs->out = b;
+			cs->out_cap = cap;
+		}
+		memcpy(cs->out + cs->out_len, l, len);
+		cs->out[cs->out_len + len] = '\n';
+		cs->out_len += len + 1;
+		free(l);
+		cs->lines[cs->emitted] = NULL;
+		cs->emitted++;
+	}
+	pthread_cond_broadcast(&cs->cv);
+}
+
+/* Asks the dispatcher for one chunk; returns the client's status. */
+static int cs_ask(struct check_stream *cs, size_t i, size_t k)
+{
+	struct vp_msg rep;
+	uint64_t now = vp_now_ms();
+	uint32_t budget =
+	    cs->deadline > now ? (uint32_t)(cs->deadline - now) : 0;
+	int rv = budget >= 100 ? vp_client_check_ex(cs->g->client, cs->urls + i,
+	                             k, NULL, budget, &rep)
+	                       : VP_ETIMEDOUT;
+	const struct vp_check_rep *r =
+	    rv == VP_OK ? vp_msg_check_rep(&rep) : NULL;
+	char why[300];
+	if (r != NULL && r->n_checks != k)
+		r = NULL;
+	if (r == NULL)
+		snprintf(why, sizeof(why), "the check request failed: %s%s%s",
+		    rv == VP_OK && rep.err ? rep.err->code : vp_strerror(rv),
+		    rv == VP_OK && rep.err && rep.err->msg ? ": " : "",
+		    rv == VP_OK && rep.err && rep.err->msg ? rep.err->msg : "");
+	pthread_mutex_lock(&cs->mu);
+	cs_store(cs, i, k, r, why);
+	pthread_mutex_unlock(&cs->mu);
+	if (rv == VP_OK)
+		vp_msg_clear(&rep);
+	return r != NULL ? VP_OK : rv != VP_OK ? rv : VP_EPROTO;
+}
+
+static void *cs_thread(void *arg)
+{
+	struct check_stream *cs = arg;
+	for (;;) {
+		pthread_mutex_lock(&cs->mu);
+		size_t i = cs->next;
+		if (cs->gone || i >= cs->n) {
+			cs_unref_locked(cs);
+			return NULL;
+		}
+		size_t k = cs->n - i < CHECK_CHUNK ? cs->n - i : CHECK_CHUNK;
+		cs->next += k;
+		pthread_mutex_unlock(&cs->mu);
+		cs_ask(cs, i, k);
+	}
+}
+
+static ssize_t cs_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct check_stream *cs = cls;
+	(void)pos;
+	pthread_mutex_lock(&cs->mu);
+	while (
+	    cs->out_pos == cs->out_len && cs->emitted < cs->n && cs->refs > 1)
+		pthread_cond_wait(&cs->cv, &cs->mu);
+	ssize_t got;
+	if (cs->out_pos == cs->out_len) {
+		got = MHD_CONTENT_READER_END_OF_STREAM;
+	} else {
+		size_t k = cs->out_len - cs->out_pos;
+		if (k > max)
+			k = max;
+		memcpy(buf, cs->out + cs->out_pos, k);
+		cs->out_pos += k;
+		if (cs->out_pos == cs->out_len)
+			cs->out_pos = cs->out_len = 0;
+		got = (ssize_t)k;
+	}
+	pthread_mutex_unlock(&cs->mu);
+	return got;
+}
+
+static void cs_free(void *cls)
+{
+	struct check_stream *cs = cls;
+	pthread_mutex_lock(&cs->mu);
+	cs->gone = true;
+	cs_unref_locked(cs);
+}
+
+static enum MHD_Result check_stream(
+    struct gw *g, struct MHD_Connection *c, char **urls, size_t n)
+{
+	struct check_stream *cs = calloc(1, sizeof(*cs));
+	if (cs == NULL)
+		return problem(g, c, 500, "out of memory", NULL);
+	pthread_mutex_init(&cs->mu, NULL);
+	pthread_cond_init(&cs->cv, NULL);
+	cs->g = g;
+	cs->n = n;
+	cs->refs = 1;
+	cs->deadline = vp_now_ms() + g->cfg.timeout_ms;
+	cs->urls = calloc(n, sizeof(*cs->urls));
+	cs->lines = calloc(n, sizeof(*cs->lines));
+	bool ok = cs->urls != NULL && cs->lines != NULL;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (cs->urls[i] = strdup(urls[i])) != NULL;
+	if (!ok) {
+		pthread_mutex_lock(&cs->mu);
+		cs_unref_locked(cs);
+		return problem(g, c, 500, "out of memory", NULL);
+	}
+	/* the first chunk decides the status */
+	size_t k = n < CHECK_CHUNK ? n : CHECK_CHUNK;
+	cs->next = k;
+	int rv = cs_ask(cs, 0, k);
+	if (rv != VP_OK) {
+		struct vp_msg none;
+		memset(&none, 0, sizeof(none));
+		pthread_mutex_lock(&cs->mu);
+		cs_unref_locked(cs);
+		return call_failed(g, c, rv, &none);
+	}
+	for (unsigned t = 0; t < CHECK_INFLIGHT && t * CHECK_CHUNK < n - k;
+	     t++) {
+		pthread_t th;
+		pthread_mutex_lock(&cs->mu);
+		cs->refs++;
+		pthread_mutex_unlock(&cs->mu);
+		if (pthread_create(&th, NULL, cs_thread, cs) != 0) {
+			pthread_mutex_lock(&cs->mu);
+			cs->refs--;
+			pthread_mutex_unlock(&cs->mu);
+			break;
+		}
+		pthread_detach(th);
+	}
+	/* no thread could start: the reader ends after what is in */
+	struct MHD_Response *r = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, 16384, cs_read, cs, cs_free);
+	if (r == NULL) {
+		cs_free(cs);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "application/x-ndjson");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
+		MHD_add_response_header(
+		    r, "Access-Control-Allow-Origin", g->cfg.cors_origin);
+	enum MHD_Result res = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
 	return res;
 }
 
@@ -387,29 +755,27 @@ static enum MHD_Result do_check(
 		json_decref(in);
 		return problem(g, c, 500, "out of memory", NULL);
 	}
-	struct vp_msg rep;
-	int rv = vp_client_check_ex(
-	    g->client, urls, n, NULL, g->cfg.timeout_ms, &rep);
-	struct vp_check_rep *r = rv == VP_OK ? vp_msg_check_rep(&rep) : NULL;
-	enum MHD_Result res;
-	if (r == NULL)
-		res = call_failed(g, c, rv == VP_OK ? VP_EPROTO : rv, &rep);
-	else {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < r->n_checks; i++)
-			json_array_append_new(
-			    arr, cli_check_json(&r->checks[i]));
-		res = send_json(g, c, arr, true);
-	}
-	vp_msg_clear(&rep);
+	enum MHD_Result res = check_stream(g, c, urls, n);
 	free(urls);
 	json_decref(in);
 	return res;
 }
 
+/* generated from proto/messages.def by vp-gen-openapi (gw_openapi.c) */
+extern const char gw_openapi[];
+extern const size_t gw_openapi_len;
+
 static enum MHD_Result do_get(
     struct gw *g, struct MHD_Connection *c, const char *url)
 {
+	if (strcmp(url, "/v1/openapi.json") == 0) {
+		char *s = malloc(gw_openapi_len);
+		if (s == NULL)
+			return MHD_NO;
+		memcpy(s, gw_openapi, gw_openapi_len);
+		return send_buf(
+		    g, c, 200, "application/json", s, gw_openapi_len, NULL);
+	}
 	if (strcmp(url, "/healthz") == 0) {
 		char *s = strdup("ok\n");
 		return s ? send_buf(g, c, 200, "text/plain", s, 3, NULL)
@@ -430,6 +796,10 @@ static enum MHD_Result do_get(
 		return send_buf(
 		    g, c, 200, "text/plain; version=0.0.4", s, n, NULL);
 	}
+	bool found;
+	enum MHD_Result page = serve_page(g, c, url, &found);
+	if (found)
+		return page;
 	return problem(g, c, 404, "no such resource", NULL);
 }
 
@@ -483,7 +853,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		    (unsigned long long)g->cfg.body_max);
 		return problem(g, c, 413, d, NULL);
 	}
-	if (api && have_token(g) && !token_ok(g, c))
+	if (api && strcmp(url, "/v1/openapi.json") != 0 && have_token(g) &&
+	    !token_ok(g, c))
 		return problem(
 		    g, c, 401, "a valid bearer token is required", NULL);
 	if (strcmp(url, "/v1/resolve") == 0 || strcmp(url, "/v1/parse") == 0 ||

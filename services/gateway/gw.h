@@ -23,8 +23,16 @@ struct gw_cfg {
 	const char *cors_origin; /* Access-Control-Allow-Origin; "" = none */
 };
 
+/* The HTTP options (http-*), shared with `vindplaats serve --http-listen`;
+ * http-listen keeps the struct's value (gw_cfg_default: 127.0.0.1:8080 for
+ * vp-gateway, none for the CLI). gw_connect_opts: --connect, vp-gateway's
+ * own (the CLI has its own --connect). */
 extern const struct vp_cfg_opt gw_cfg_opts[];
 extern const size_t gw_cfg_n_opts;
+extern const struct vp_cfg_opt gw_connect_opts[];
+extern const size_t gw_connect_n_opts;
+
+void gw_cfg_default(struct gw_cfg *cfg);
 
 struct gw;
 

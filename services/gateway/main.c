@@ -15,12 +15,15 @@ int main(int argc, char **argv)
 	struct gw_cfg gc;
 	struct gw *g;
 	const struct vp_cfg_table tables[] = {
+	    {gw_connect_opts, gw_connect_n_opts, &gc},
 	    {gw_cfg_opts, gw_cfg_n_opts, &gc},
 	};
 	char err[256];
 	int rv;
 
-	if ((rv = vp_svc_start(&svc, tables, 1, argc, argv, NULL, 0, NULL,
+	gw_cfg_default(&gc);
+
+	if ((rv = vp_svc_start(&svc, tables, 2, argc, argv, NULL, 0, NULL,
 	         "vp-gateway", "vp-gateway",
 	         "the HTTP/JSON API of Vindplaats: POST /v1/resolve, "
 	         "/v1/parse, /v1/check (see services/gateway/README.md)")) >= 0)

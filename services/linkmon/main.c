@@ -54,9 +54,16 @@ static size_t lm_metrics(void *arg, char *buf, size_t cap)
 	    "# TYPE vp_worker_connections gauge\n"
 	    "vp_worker_connections{kind=\"monitor\"} %u\n"
 	    "# TYPE vp_linkmon_checks_total counter\n"
-	    "vp_linkmon_checks_total %llu\n",
+	    "vp_linkmon_checks_total %llu\n"
+	    "# HELP vp_linkmon_due_lag_seconds how late the most overdue "
+	    "source of the last batch was checked\n"
+	    "# TYPE vp_linkmon_due_lag_seconds gauge\n"
+	    "vp_linkmon_due_lag_seconds %lld\n"
+	    "# TYPE vp_linkmon_tick_failures_total counter\n"
+	    "vp_linkmon_tick_failures_total %llu\n",
 	    (unsigned long long)mon_requests(m), mon_connections(m),
-	    (unsigned long long)mon_checks_stored(m));
+	    (unsigned long long)mon_checks_stored(m), (long long)mon_due_lag(m),
+	    (unsigned long long)mon_tick_failures(m));
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
 }
 

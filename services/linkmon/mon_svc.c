@@ -32,7 +32,12 @@ struct mon {
 	bool has_loop;
 	atomic_bool stopping;
 	atomic_uint_fast64_t stored; /* checks committed (metrics) */
-	pthread_mutex_t tick_lock;   /* one tick at a time */
+	/* how late the most overdue source of the last batch was picked
+	 * (seconds), and batches whose check failed: the monitor falling
+	 * behind, for /metrics */
+	atomic_int_fast64_t due_lag;
+	atomic_uint_fast64_t tick_failures;
+	pthread_mutex_t tick_lock; /* one tick at a time */
 };
 
 void mon_cfg_default(struct mon_cfg *cfg)
@@ -61,6 +66,16 @@ unsigned mon_connections(const struct mon *m)
 uint64_t mon_requests(const struct mon *m)
 {
 	return m->worker ? vp_worker_jobs(m->worker) : 0;
+}
+
+int64_t mon_due_lag(const struct mon *m)
+{
+	return atomic_load(&((struct mon *)m)->due_lag);
+}
+
+uint64_t mon_tick_failures(const struct mon *m)
+{
+	return atomic_load(&((struct mon *)m)->tick_failures);
 }
 
 uint64_t mon_checks_stored(const struct mon *m)
@@ -330,8 +345,19 @@ int mon_tick(struct mon *m, size_t *checked)
 	rv = m->store->ops->due(m->store, now, now + m->cfg.policy.lease,
 	    m->cfg.batch, m->cfg.per_host, &due, &n);
 	pthread_mutex_unlock(&m->lock);
-	if (rv != VP_OK || n == 0)
+	if (rv != VP_OK || n == 0) {
+		if (rv == VP_OK)
+			atomic_store(&m->due_lag, 0);
 		goto done;
+	}
+	{
+		/* the store hands the most overdue first */
+		int64_t lag = now - due[0].next_due;
+		for (size_t i = 1; i < n; i++)
+			if (now - due[i].next_due > lag)
+				lag = now - due[i].next_due;
+		atomic_store(&m->due_lag, lag > 0 ? lag : 0);
+	}
 	if ((urls = calloc(n, sizeof(*urls))) == NULL) {
 		rv = VP_ENOMEM;
 		goto done;
@@ -343,6 +369,7 @@ int mon_tick(struct mon *m, size_t *checked)
 		/* the claims stay: these sources come due after the lease */
 		VP_WARN("linkmon: check of %zu sources failed: %s", n,
 		    vp_strerror(rv != VP_OK ? rv : VP_EPROTO));
+		atomic_fetch_add(&m->tick_failures, 1);
 		vp_msg_clear(&rep);
 		if (rv == VP_OK)
 			rv = VP_EPROTO;

@@ -75,6 +75,10 @@ int mon_handle(void *arg, const struct vp_msg *job, struct vp_ready *res);
 unsigned mon_connections(const struct mon *m);
 uint64_t mon_requests(const struct mon *m);
 uint64_t mon_checks_stored(const struct mon *m);
+/* Seconds the most overdue source of the last batch waited past its due
+ * time (0: nothing was late), and batches whose check failed. */
+int64_t mon_due_lag(const struct mon *m);
+uint64_t mon_tick_failures(const struct mon *m);
 
 /* The store, for tests (use under no concurrent tick). */
 struct mon_store *mon_store_of(struct mon *m);

@@ -32,6 +32,16 @@ struct prs_laws;
  * below; NULL there means this default. */
 const struct prs_laws *prs_laws_default(void);
 
+/* Links the internal references (family internal: "vraag 10", "bijlage 2",
+ * "paragraaf 2.1", "voetnoot 3") of one whole document to their parts in
+ * segs: fields target_segment/target_start/target_end (and for a question
+ * answer_*), or target = none with the reason and confidence at most 0.7.
+ * Occurrences inside a part's own heading are dropped (*n_cits shrinks; the
+ * array is compacted in place). Linear in segments and citations (times a
+ * log). Returns VP_OK or VP_ENOMEM (then some citations may lack fields). */
+int prs_link_targets(const struct vp_segment *segs, size_t n_segs,
+    struct vp_citation *cits, size_t *n_cits);
+
 int prs_parse_text_with(const struct prs_laws *laws, const char *text,
     size_t len, struct vp_citation **out, size_t *n_out);
 int prs_parse_segments_with(const struct prs_laws *laws,

@@ -22,6 +22,14 @@ VP_ADMIN_LISTEN=$P "$VP_BIN/vp-parser" --health-check || fail "health-check of a
 vp_resolve --connect "$API" --format json "$ROOT/examples/kamervragen-antwoord-2025-palantir.txt" >/dev/null
 curl -s "$D/metrics" | grep -q '^vp_dispatcher_jobs_done_total [1-9]' || fail "dispatcher metrics"
 curl -s "$P/metrics" | grep -q '^vp_worker_jobs_total{kind="parse"} [1-9]' || fail "parser metrics"
+# what the alert rules of deploy/prometheus/ watch: workers per kind, queue
+# age, check outcomes by status
+curl -s "$D/metrics" | grep -q '^vp_dispatcher_workers{kind="parse"} [1-9]' || fail "no parse workers counted"
+curl -s "$D/metrics" | grep -q '^vp_dispatcher_queue_oldest_seconds{kind="split"} 0' || fail "queue age"
+F=$(admin_of fetcher-1)
+vp check --connect "$API" --timeout 2000 "http://127.0.0.1:1/" >/dev/null 2>&1 || true
+curl -s "$F/metrics" | grep -qE '^vp_fetcher_checks_total\{status="(blocked|connect)"\} [1-9]' ||
+  fail "fetcher checks by status: $(curl -s "$F/metrics" | grep checks_total)"
 
 kill "$(cat "$RUN_DIR/pids/dispatcher.pid")"
 for _ in $(seq 1 50); do

@@ -5,17 +5,19 @@
 # serving.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+export VP_FETCH_ALLOW=127.0.0.1 VP_FETCH_HOST_RATE=0
 start_topology
+start_fixture
 EX="$ROOT/examples/kamervragen-antwoord-2025-palantir.txt"
 GW_PID=
 # stop the gateway, then lib.sh's cleanup (the topology, RUN_DIR)
-trap 'rc=$?; [ -z "$GW_PID" ] || kill "$GW_PID" 2>/dev/null; (exit $rc); cleanup' EXIT
+trap 'rc=$?; [ -z "$GW_PID" ] || kill "$GW_PID" 2>/dev/null || true; cleanup $rc' EXIT
 start_gw() { # extra options...
   [ -z "$GW_PID" ] || { kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; }
   "$VP_BIN/vp-gateway" --connect "$API" --http-listen http://127.0.0.1:0 "$@" \
     >"$RUN_DIR/gw.out" 2>>"$RUN_DIR/logs/gateway.log" &
   GW_PID=$!
-  for _ in $(seq 1 50); do grep -q '^port=' "$RUN_DIR/gw.out" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 200); do grep -q '^port=' "$RUN_DIR/gw.out" 2>/dev/null && break; sleep 0.1; done
   GW="http://127.0.0.1:$(sed -n 's/^port=//p' "$RUN_DIR/gw.out")"
   [ "$GW" != "http://127.0.0.1:" ] || fail "vp-gateway did not start: $(cat "$RUN_DIR/logs/gateway.log")"
 }
@@ -58,6 +60,33 @@ start_gw --http-token s3cret
 [ "$(st POST /v1/check -H 'Authorization: Bearer s3cret' -d '["http://x", ')" = 400 ] || fail "malformed JSON"; problem 400
 [ "$(st POST /v1/check -H 'Authorization: Bearer s3cret' -d '{"urls": 5}')" = 400 ] || fail "no URL list"; problem 400
 [ "$(st GET /healthz)" = 200 ] || fail "/healthz needs no token"
+# /v1/check streams: the lines come in request order as they are ready, so
+# the fast URLs before a slow one arrive before the slow one is done
+python3 - "$GW" "$FIXTURE" <<'PY' || fail "check does not stream"
+import http.client, json, sys, time
+gw, fx = sys.argv[1], sys.argv[2]
+urls = [fx + "/ok?i=%d" % i for i in range(6)] + [fx + "/slow?ms=3000"] + [fx + "/ok?j=%d" % i for i in range(3)]
+host, port = gw[len("http://"):].split(":")
+c = http.client.HTTPConnection(host, int(port), timeout=60)
+t0 = time.monotonic()
+c.request("POST", "/v1/check", json.dumps(urls), {"Authorization": "Bearer s3cret"})
+r = c.getresponse()
+assert r.status == 200, r.status
+assert r.getheader("Content-Type") == "application/x-ndjson"
+seen = []
+while True:
+    line = r.readline()
+    if not line:
+        break
+    seen.append((time.monotonic() - t0, json.loads(line)))
+total = time.monotonic() - t0
+got = [o["url"] for _, o in seen]
+assert got == urls, got
+assert all(o["status"] == "ok" for _, o in seen), [o["status"] for _, o in seen]
+first = seen[0][0]
+print("check stream: first line after %.2f s, all %d after %.2f s" % (first, len(seen), total))
+assert total >= 2.5 and first < total - 1.5, (first, total)
+PY
 
 # 1,000 idle connections, then good requests are still served
 start_gw
@@ -93,4 +122,21 @@ code=$(curl -s -D "$RUN_DIR/hdr" -o "$RUN_DIR/body" -w '%{http_code}' -X POST \
 [ "$code" = 503 ] || fail "parse without a dispatcher: $code"
 problem 503
 grep -qi '^Retry-After:' "$RUN_DIR/hdr" || fail "503 without Retry-After"
+kill "$GW_PID" 2>/dev/null || true; GW_PID=
+
+# `vindplaats serve --http-listen`: the same API from the one-process server
+pick_ports
+HP=$((VP_PUB_PORT + 1))
+"$VP_BIN/vindplaats" serve --listen "tcp://0.0.0.0:$VP_API_PORT" \
+  --work-listen "tcp://127.0.0.1:$VP_WORK_PORT" --pub-listen "tcp://127.0.0.1:$VP_PUB_PORT" \
+  --linkmon-db "$RUN_DIR/serve.db" --http-listen "http://127.0.0.1:$HP" \
+  2>"$RUN_DIR/logs/serve.log" &
+GW_PID=$!
+GW="http://127.0.0.1:$HP"
+for _ in $(seq 1 100); do [ "$(st GET /readyz)" = 200 ] && break; sleep 0.1; done
+[ "$(st GET /readyz)" = 200 ] || fail "serve --http-listen: not ready: $(cat "$RUN_DIR/logs/serve.log")"
+[ "$(st POST /v1/resolve -H 'Content-Type: text/plain' --data-binary @"$EX")" = 200 ] ||
+  fail "serve --http-listen resolve: $(head -c 300 "$RUN_DIR/body")"
+[ "$(jq -c '[.citations[] | .id] | sort' "$RUN_DIR/body")" = "$(cat "$RUN_DIR/want")" ] ||
+  fail "resolve through serve --http-listen differs from the embedded run"
 echo "it_gateway: ok"

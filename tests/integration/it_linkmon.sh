@@ -8,7 +8,7 @@
 
 SUB_PID=
 trap 'rc=$?; [ -z "$SUB_PID" ] || kill "$SUB_PID" 2>/dev/null || true
-      (exit $rc); cleanup' EXIT
+      cleanup $rc' EXIT
 
 # fetcher: loopback allowed, no politeness delay, no retries, no archives
 export VP_FETCH_ALLOW=127.0.0.1 VP_FETCH_HOST_RATE=0 VP_FETCH_RETRIES=0 \

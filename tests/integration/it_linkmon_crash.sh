@@ -15,7 +15,7 @@ LM_PID= SUB_PID=
 # lib.sh's trap stops the topology; the monitor started here goes first
 trap 'rc=$?; [ -z "$LM_PID" ] || kill -9 "$LM_PID" 2>/dev/null || true
       [ -z "$SUB_PID" ] || kill "$SUB_PID" 2>/dev/null || true
-      (exit $rc); cleanup' EXIT
+      cleanup $rc' EXIT
 
 # the fetcher: loopback allowed, no politeness delay, no retries, no
 # soft-404 probe and no archive services (nothing leaves the machine)

@@ -13,8 +13,13 @@ export VP_LOG_LEVEL=${VP_LOG_LEVEL:-warn}
 export VP_FETCH_WAYBACK_URL= VP_FETCH_TIMEGATE_URL= VP_FETCH_SRU_URL= VP_FETCH_ODATA_URL=
 FIXTURE_PID=
 
+# cleanup [RC]: stops what the test started and exits with RC (default: the
+# status of the command before). A test's own EXIT trap ends with
+# `cleanup $rc`: never `(exit $rc); cleanup`, which set -e cuts short when
+# rc is not 0, leaving the topology running.
 cleanup() {
-  local rc=$?
+  local rc=${1:-$?}
+  set +e
   "$ROOT/deploy/run-local.sh" stop >/dev/null 2>&1 || true
   [ -n "$FIXTURE_PID" ] && kill "$FIXTURE_PID" 2>/dev/null || true
   if [ $rc -ne 0 ]; then
