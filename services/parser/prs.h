@@ -51,6 +51,20 @@ int prs_parse_segments_doc(const struct prs_laws *laws, const char *doc_bwb,
     const struct vp_segment *segs, size_t n_segs, const char *doc,
     size_t doc_len, struct vp_citation **out, size_t *n_out);
 
+/* Called with each citation as it is found (prs_parse_text_each): c and
+ * every string it points to are borrowed, valid only during the call (copy
+ * what you keep). Return VP_OK to go on; any other value stops the parse,
+ * which then returns it. */
+typedef int (*prs_each_fn)(void *arg, const struct vp_citation *c);
+
+/* prs_parse_text_with, streaming: the same citations in the same order, each
+ * handed to fn as soon as the scan has found it instead of collected in an
+ * array, so that memory does not grow with the number of citations; nothing
+ * is allocated per citation. Returns VP_OK, VP_ENOMEM, VP_EINVAL or what fn
+ * returned to stop. */
+int prs_parse_text_each(const struct prs_laws *laws, const char *text,
+    size_t len, prs_each_fn fn, void *arg);
+
 /* Frees an array returned by the functions above. */
 void prs_citations_free(struct vp_citation *cits, size_t n);
 

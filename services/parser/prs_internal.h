@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "prs.h"
 #include "prs_laws.h"
 #include "vp_err.h"
 #include "vp_proto.h"
@@ -48,6 +49,12 @@ struct prs_ctx {
 	const char *where;
 	struct vp_citation *out;
 	size_t n, cap;
+	/* streaming (prs_parse_text_each): each citation goes to each() with
+	 * borrowed pointers instead of into out; raw holds its text */
+	prs_each_fn each;
+	void *each_arg;
+	char *raw;
+	size_t raw_cap;
 	/* document-wide state */
 	const struct prs_laws *laws;
 	const uint64_t *law_filter;    /* prs_laws_maybe */

@@ -162,10 +162,59 @@ static int fill(
 	return VP_OK;
 }
 
+/* prs_emit of a streaming parse: the citation is handed over with borrowed
+ * pointers; only its raw text is copied, into a buffer of the context that
+ * grows to the longest citation (it must end in a NUL, the input need not).
+ * The text path only: segments have their own raw rules (fill). */
+static int emit_each(struct prs_ctx *ctx, const struct prs_cit *c)
+{
+	struct vp_kv kv[PRS_MAX_FIELDS];
+	struct vp_span sp;
+	struct vp_citation v;
+	size_t n = c->end - c->start;
+	if (n >= ctx->raw_cap) {
+		size_t cap = ctx->raw_cap ? 2 * ctx->raw_cap : 256;
+		char *p;
+		while (cap <= n)
+			cap *= 2;
+		if (!(p = realloc(ctx->raw, cap)))
+			return VP_ENOMEM;
+		ctx->raw = p;
+		ctx->raw_cap = cap;
+	}
+	memcpy(ctx->raw, ctx->s + c->start, n);
+	ctx->raw[n] = 0;
+	if (memchr(ctx->raw, 0, n))
+		for (size_t k = 0; k < n; k++)
+			if (ctx->raw[k] == 0)
+				ctx->raw[k] = ' ';
+	memset(&v, 0, sizeof v);
+	memset(&sp, 0, sizeof sp);
+	v.family = (char *)c->family;
+	v.id = (char *)c->id;
+	v.url = (char *)c->url;
+	v.reason = (char *)c->reason;
+	v.confidence = c->confidence;
+	for (size_t k = 0; k < c->n_fields; k++) {
+		kv[k].key = (char *)c->keys[k];
+		kv[k].val = (char *)c->vals[k];
+	}
+	v.fields = c->n_fields ? kv : NULL;
+	v.n_fields = c->n_fields;
+	sp.start = c->start;
+	sp.end = c->end;
+	sp.raw = ctx->raw;
+	v.spans = &sp;
+	v.n_spans = 1;
+	return ctx->each(ctx->each_arg, &v);
+}
+
 int prs_emit(struct prs_ctx *ctx, const struct prs_cit *c)
 {
 	struct vp_citation *v;
 	int rv;
+	if (ctx->each)
+		return emit_each(ctx, c);
 	if (ctx->n == ctx->cap) {
 		size_t cap = ctx->cap ? 2 * ctx->cap : 16;
 		void *p = realloc(ctx->out, cap * sizeof *ctx->out);
@@ -593,6 +642,17 @@ static struct prs_ctx *ctx_new(const struct prs_laws *laws)
 	return ctx;
 }
 
+/* The plain-text parse: definitions and headings of the whole text first,
+ * then the scan; citations into ctx->out, or to ctx->each when set. */
+static int parse_text(struct prs_ctx *ctx, const char *text, size_t len)
+{
+	ctx->s = ctx->doc = text;
+	ctx->len = ctx->doc_len = len;
+	prs_find_headings(ctx, text, len);
+	prs_find_defs(ctx, text, len);
+	return scan(ctx);
+}
+
 int prs_parse_text_with(const struct prs_laws *laws, const char *text,
     size_t len, struct vp_citation **out, size_t *n_out)
 {
@@ -604,11 +664,7 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 	*n_out = 0;
 	if (!(ctx = ctx_new(laws)))
 		return VP_ENOMEM;
-	ctx->s = ctx->doc = text;
-	ctx->len = ctx->doc_len = len;
-	prs_find_headings(ctx, text, len);
-	prs_find_defs(ctx, text, len);
-	if ((rv = scan(ctx)) != VP_OK) {
+	if ((rv = parse_text(ctx, text, len)) != VP_OK) {
 		free_out(ctx);
 		free(ctx);
 		return rv;
@@ -617,6 +673,23 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 	*n_out = ctx->n;
 	free(ctx);
 	return VP_OK;
+}
+
+int prs_parse_text_each(const struct prs_laws *laws, const char *text,
+    size_t len, prs_each_fn fn, void *arg)
+{
+	struct prs_ctx *ctx;
+	int rv;
+	if (!fn || (!text && len))
+		return VP_EINVAL;
+	if (!(ctx = ctx_new(laws)))
+		return VP_ENOMEM;
+	ctx->each = fn;
+	ctx->each_arg = arg;
+	rv = parse_text(ctx, text ? text : "", len);
+	free(ctx->raw);
+	free(ctx);
+	return rv;
 }
 
 int prs_parse_text(
