@@ -1,6 +1,12 @@
 /* Output formats of the vindplaats CLI. */
 #include "cli_out.h"
 
+#include "vp_err.h"
+#include "vp_utf8.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void set_str(json_t *o, const char *k, const char *v)
@@ -251,6 +257,390 @@ void cli_table_parse(FILE *f, const struct vp_citation *cits, size_t n)
 			    (unsigned long long)c->spans[s].end,
 			    c->url ? c->url : "-");
 	}
+}
+
+/* ---- parse output, streamed ------------------------------------------- */
+
+/* The buffer goes to the file when it holds this much. */
+#define PARSE_OUT_FLUSH 65536
+
+/* Room for n more bytes in w's buffer; false (and w->err set) when memory
+ * runs out. */
+static bool po_room(struct cli_parse_out *w, size_t n)
+{
+	size_t cap;
+	char *p;
+	if (w->len + n <= w->cap)
+		return true;
+	cap = w->cap ? w->cap : 2 * PARSE_OUT_FLUSH;
+	while (cap < w->len + n)
+		cap *= 2;
+	if ((p = realloc(w->buf, cap)) == NULL) {
+		w->err = VP_ENOMEM;
+		return false;
+	}
+	w->buf = p;
+	w->cap = cap;
+	return true;
+}
+
+static void po_put(struct cli_parse_out *w, const char *s, size_t n)
+{
+	if (po_room(w, n)) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+	}
+}
+
+static void po_str(struct cli_parse_out *w, const char *s)
+{
+	po_put(w, s, strlen(s));
+}
+
+static void po_char(struct cli_parse_out *w, char c)
+{
+	if (po_room(w, 1))
+		w->buf[w->len++] = c;
+}
+
+static void po_flush(struct cli_parse_out *w)
+{
+	if (w->len > 0 && w->err == VP_OK &&
+	    fwrite(w->buf, 1, w->len, w->f) != w->len) {
+		w->write_errno = errno;
+		w->err = VP_EIO;
+	}
+	w->len = 0;
+}
+
+static void po_u64(struct cli_parse_out *w, uint64_t v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	po_put(w, d + i, sizeof(d) - i);
+}
+
+/* A real as jansson prints it: %.17g, ".0" added when it would read as an
+ * integer, the exponent without '+' and leading zeros. */
+static void po_real(struct cli_parse_out *w, double v)
+{
+	char b[64];
+	int n;
+	char *e;
+	if (v == 1.0) {
+		po_put(w, "1.0", 3);
+		return;
+	}
+	n = snprintf(b, sizeof(b) - 3, "%.17g", v);
+	if (n < 0 || (size_t)n >= sizeof(b) - 3)
+		return;
+	if (strchr(b, '.') == NULL && strchr(b, 'e') == NULL) {
+		memcpy(b + n, ".0", 3);
+		n += 2;
+	}
+	if ((e = strchr(b, 'e')) != NULL) {
+		char *from, *to = e + 1;
+		if (*to == '-')
+			to++;
+		from = to;
+		while (*from == '+' || *from == '0')
+			from++;
+		if (from != to)
+			memmove(to, from, strlen(from) + 1);
+		n = (int)strlen(b);
+	}
+	po_put(w, b, (size_t)n);
+}
+
+/* s as a JSON string the way jansson writes it without JSON_ENSURE_ASCII:
+ * '"', '\\' and control bytes escaped, everything else as is. False when s
+ * is not UTF-8 (jansson then has no string, and the member is left out);
+ * what was written must then be taken back by the caller. */
+static bool po_json_str(struct cli_parse_out *w, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s), i = 0;
+	if (!po_room(w, n + 2))
+		return true;
+	w->buf[w->len++] = '"';
+	while (i < n) {
+		size_t run = i;
+		unsigned char c;
+		/* plain ASCII runs are copied whole */
+		while (run < n) {
+			c = (unsigned char)s[run];
+			if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+				break;
+			run++;
+		}
+		po_put(w, s + i, run - i);
+		if ((i = run) >= n)
+			break;
+		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			size_t k = vp_utf8_seq(s + i, n - i);
+			if (k == 0)
+				return false;
+			po_put(w, s + i, k);
+			i += k;
+			continue;
+		}
+		switch (c) {
+		case '"': po_put(w, "\\\"", 2); break;
+		case '\\': po_put(w, "\\\\", 2); break;
+		case '\b': po_put(w, "\\b", 2); break;
+		case '\f': po_put(w, "\\f", 2); break;
+		case '\n': po_put(w, "\\n", 2); break;
+		case '\r': po_put(w, "\\r", 2); break;
+		case '\t': po_put(w, "\\t", 2); break;
+		default: {
+			char u[6] = {
+			    '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			po_put(w, u, 6);
+		}
+		}
+		i++;
+	}
+	po_char(w, '"');
+	return true;
+}
+
+/* One object being written: members are separated by ',' and, pretty, each
+ * starts on a line of its own at depth * 2 spaces. */
+struct po_obj {
+	struct cli_parse_out *w;
+	int depth; /* of the members; 0 = compact */
+	bool empty;
+};
+
+static void po_open(struct po_obj *o, struct cli_parse_out *w, int depth)
+{
+	o->w = w;
+	o->depth = depth;
+	o->empty = true;
+	po_char(w, '{');
+}
+
+static void po_indent(struct cli_parse_out *w, int depth)
+{
+	if (depth > 0 && po_room(w, 1 + 2 * (size_t)depth)) {
+		w->buf[w->len++] = '\n';
+		memset(w->buf + w->len, ' ', 2 * (size_t)depth);
+		w->len += 2 * (size_t)depth;
+	}
+}
+
+static void po_close(struct po_obj *o)
+{
+	if (!o->empty)
+		po_indent(o->w, o->depth - 1);
+	po_char(o->w, '}');
+}
+
+/* Starts a member: separator, key, ':'. False when the key is not UTF-8
+ * (the member is then left out; see po_json_str). */
+static bool po_key(struct po_obj *o, const char *key, size_t *mark)
+{
+	struct cli_parse_out *w = o->w;
+	*mark = w->len;
+	if (!o->empty)
+		po_char(w, ',');
+	po_indent(w, o->depth);
+	if (!po_json_str(w, key)) {
+		w->len = *mark;
+		return false;
+	}
+	if (o->depth > 0)
+		po_put(w, ": ", 2);
+	else
+		po_char(w, ':');
+	return true;
+}
+
+/* A string member; nothing when v is NULL or not UTF-8 (as set_str). */
+static void po_member_str(struct po_obj *o, const char *key, const char *v)
+{
+	size_t mark;
+	if (v == NULL || !po_key(o, key, &mark))
+		return;
+	if (!po_json_str(o->w, v)) {
+		o->w->len = mark;
+		return;
+	}
+	o->empty = false;
+}
+
+static void po_member_u64(struct po_obj *o, const char *key, uint64_t v)
+{
+	size_t mark;
+	if (!po_key(o, key, &mark))
+		return;
+	po_u64(o->w, v);
+	o->empty = false;
+}
+
+/* A member whose value jansson writes (a check, which `parse` does not
+ * produce): the same bytes, nested at o's depth. Consumes j. */
+static void po_member_json(struct po_obj *o, const char *key, json_t *j)
+{
+	size_t mark, flags = JSON_PRESERVE_ORDER |
+	                     (o->depth > 0 ? JSON_INDENT(2) : JSON_COMPACT);
+	char *s = j ? json_dumps(j, flags) : NULL;
+	json_decref(j);
+	if (s == NULL || !po_key(o, key, &mark)) {
+		free(s);
+		return;
+	}
+	for (const char *p = s; *p; p++) {
+		po_char(o->w, *p);
+		if (*p == '\n')
+			for (int k = 0; k < o->depth; k++)
+				po_put(o->w, "  ", 2);
+	}
+	free(s);
+	o->empty = false;
+}
+
+/* One item of json/jsonl output: cli_parse_item_json's members in its
+ * order. */
+static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
+    size_t span, int depth)
+{
+	struct po_obj o, f;
+	size_t mark;
+	po_open(&o, w, depth);
+	po_member_str(&o, "family", c->family);
+	po_member_str(&o, "id", c->id);
+	if (c->url == NULL) {
+		if (po_key(&o, "url", &mark)) {
+			po_put(w, "null", 4);
+			o.empty = false;
+		}
+	} else {
+		po_member_str(&o, "url", c->url);
+	}
+	if (po_key(&o, "confidence", &mark)) {
+		po_real(w, c->confidence);
+		o.empty = false;
+	}
+	po_member_str(&o, "reason", c->reason);
+	if (po_key(&o, "fields", &mark)) {
+		po_open(&f, w, depth ? depth + 1 : 0);
+		for (size_t i = 0; i < c->n_fields; i++) {
+			const char *k = c->fields[i].key, *v = c->fields[i].val;
+			bool again = false;
+			/* a key set twice keeps its first place and its last
+			 * value (a JSON object's) */
+			for (size_t j = 0; k && j < i && !again; j++)
+				again = c->fields[j].key &&
+				        strcmp(c->fields[j].key, k) == 0 &&
+				        c->fields[j].val != NULL;
+			if (k == NULL || again)
+				continue;
+			for (size_t j = i + 1; j < c->n_fields; j++)
+				if (c->fields[j].key && c->fields[j].val &&
+				    strcmp(c->fields[j].key, k) == 0)
+					v = c->fields[j].val;
+			po_member_str(&f, k, v);
+		}
+		po_close(&f);
+		o.empty = false;
+	}
+	if (c->check != NULL) {
+		po_member_str(&o, "status", c->check->status);
+		po_member_json(&o, "check", cli_check_json(c->check));
+	}
+	if (span < c->n_spans) {
+		const struct vp_span *s = &c->spans[span];
+		po_member_u64(&o, "start", s->start);
+		po_member_u64(&o, "end", s->end);
+		po_member_str(&o, "raw", s->raw);
+		po_member_str(&o, "where", s->where);
+	}
+	po_close(&o);
+}
+
+/* s left-aligned in at least width bytes, as printf's %-*s. */
+static void po_padded(struct cli_parse_out *w, const char *s, size_t width)
+{
+	size_t n;
+	if (s == NULL)
+		s = "(null)";
+	n = strlen(s);
+	po_put(w, s, n);
+	if (n < width && po_room(w, width - n)) {
+		memset(w->buf + w->len, ' ', width - n);
+		w->len += width - n;
+	}
+}
+
+int cli_parse_out_init(struct cli_parse_out *w, FILE *f, const char *format)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	if (strcmp(format, "table") == 0)
+		w->format = CLI_PARSE_TABLE;
+	else if (strcmp(format, "json") == 0)
+		w->format = CLI_PARSE_JSON;
+	else if (strcmp(format, "jsonl") == 0)
+		w->format = CLI_PARSE_JSONL;
+	else
+		return VP_EINVAL;
+	return VP_OK;
+}
+
+int cli_parse_out_add(struct cli_parse_out *w, const struct vp_citation *c)
+{
+	if (w->err != VP_OK)
+		return w->err;
+	if (cli_citation_unresolved(c))
+		w->unresolved = true;
+	for (size_t s = 0; s < c->n_spans; s++) {
+		switch (w->format) {
+		case CLI_PARSE_TABLE:
+			po_padded(w, c->family, 10);
+			po_char(w, ' ');
+			po_padded(w, c->id, 40);
+			po_put(w, " [", 2);
+			po_u64(w, c->spans[s].start);
+			po_char(w, ',');
+			po_u64(w, c->spans[s].end);
+			po_put(w, ") ", 2);
+			po_str(w, c->url ? c->url : "-");
+			po_char(w, '\n');
+			break;
+		case CLI_PARSE_JSONL:
+			po_item(w, c, s, 0);
+			po_char(w, '\n');
+			break;
+		default:
+			po_put(w, w->items ? ",\n  " : "[\n  ", 4);
+			po_item(w, c, s, 2);
+		}
+		w->items++;
+	}
+	if (w->len >= PARSE_OUT_FLUSH)
+		po_flush(w);
+	return w->err;
+}
+
+int cli_parse_out_end(struct cli_parse_out *w)
+{
+	if (w->format == CLI_PARSE_JSON)
+		po_str(w, w->items ? "\n]\n" : "[]\n");
+	po_flush(w);
+	if (fflush(w->f) != 0 && w->err == VP_OK) {
+		w->write_errno = errno;
+		w->err = VP_EIO;
+	}
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
+	return w->err;
 }
 
 void cli_table_checks(FILE *f, const struct vp_check *checks, size_t n)

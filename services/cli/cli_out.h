@@ -30,6 +30,39 @@ void cli_print_json(FILE *f, json_t *j, bool pretty);
 void cli_table_resolve(
     FILE *f, const char *name, const struct vp_resolve_rep *r, bool checked);
 void cli_table_parse(FILE *f, const struct vp_citation *cits, size_t n);
+/* The writer of `parse` output, made for streaming: each citation
+ * occurrence is written as soon as it is known, escaped straight into one
+ * buffer that goes to f whenever it holds 64 KiB, with no JSON tree. The
+ * bytes are those of cli_parse_item_json/cli_print_json (json, jsonl) and
+ * cli_table_parse (table). Memory: the buffer, at most 64 KiB plus the
+ * largest item. */
+struct cli_parse_out {
+	FILE *f;
+	int format; /* CLI_PARSE_TABLE, _JSON or _JSONL */
+	char *buf;
+	size_t len, cap;
+	size_t items; /* occurrences written */
+	bool
+	    unresolved; /* some citation has no URL (cli_citation_unresolved) */
+	int err;        /* VP_OK, or the first error (VP_EIO, VP_ENOMEM) */
+	int write_errno; /* errno of a failed write to f */
+};
+
+enum { CLI_PARSE_TABLE, CLI_PARSE_JSON, CLI_PARSE_JSONL };
+
+/* Starts a writer for format "table", "json" or "jsonl" on f (not owned).
+ * Returns VP_OK or VP_EINVAL for another format. */
+int cli_parse_out_init(struct cli_parse_out *w, FILE *f, const char *format);
+
+/* Writes every span of c as one item of the output. Returns VP_OK, or the
+ * writer's first error (then nothing more is written). */
+int cli_parse_out_add(struct cli_parse_out *w, const struct vp_citation *c);
+
+/* Ends the output (json: the closing bracket, or [] when empty), writes
+ * what is left to f, flushes f and frees the buffer. Returns VP_OK or the
+ * first error; w->write_errno says why a write failed. */
+int cli_parse_out_end(struct cli_parse_out *w);
+
 void cli_table_checks(FILE *f, const struct vp_check *checks, size_t n);
 
 /* True when a citation could not be resolved to where its source is: no

@@ -6,6 +6,7 @@
  * citation broken or unresolved (or a document failed), 2 usage or
  * configuration error. */
 #include "cli_out.h"
+#include "prs.h"
 #include "prs_bwbimport.h"
 #include "prs_laws.h"
 #include "prs_svc.h"
@@ -17,8 +18,10 @@
 #include "vp_log.h"
 #include "vp_nng.h"
 #include "vp_svc.h"
+#include "vp_utf8.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -26,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -619,14 +623,141 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 
 /* ---- parse -------------------------------------------------------------- */
 
+/* The largest file `parse` reads: a mapped file costs no copy, so this only
+ * bounds what one run may be asked to do (the parser is linear). */
+#define MAX_PARSE_FILE (1ull << 30)
+
+/* The text of `parse`: a regular file mapped read-only (never copied), the
+ * argument itself, or standard input read into one buffer. */
+struct parse_input {
+	const char *text;
+	size_t len;
+	void *map;
+	char *owned;
+};
+
+static int parse_input_open(
+    struct parse_input *in, const struct cli_cfg *cfg, const char *arg)
+{
+	struct stat st;
+	int fd;
+	memset(in, 0, sizeof(*in));
+	in->text = "";
+	if (arg == NULL || strcmp(arg, "-") == 0) {
+		int rv =
+		    read_all(stdin, &in->owned, &in->len, "standard input");
+		if (rv == VP_OK)
+			in->text = in->owned;
+		return rv;
+	}
+	if (cfg->text || stat(arg, &st) != 0 || !S_ISREG(st.st_mode)) {
+		in->text = arg;
+		in->len = strlen(arg);
+		return VP_OK;
+	}
+	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "vindplaats: %s: %s\n", arg, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return VP_EIO;
+	}
+	if ((uint64_t)st.st_size > MAX_PARSE_FILE) {
+		fprintf(stderr, "vindplaats: %s: larger than %llu MiB\n", arg,
+		    MAX_PARSE_FILE >> 20);
+		close(fd);
+		return VP_ETOOLARGE;
+	}
+	in->len = (size_t)st.st_size;
+	if (in->len > 0) {
+		in->map = mmap(NULL, in->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (in->map == MAP_FAILED) {
+			fprintf(stderr, "vindplaats: %s: %s\n", arg,
+			    strerror(errno));
+			in->map = NULL;
+			close(fd);
+			return VP_EIO;
+		}
+		/* read front to back, twice (definitions, then the scan) */
+		madvise(in->map, in->len, MADV_SEQUENTIAL);
+		in->text = in->map;
+	}
+	close(fd);
+	return VP_OK;
+}
+
+static void parse_input_close(struct parse_input *in)
+{
+	if (in->map != NULL)
+		munmap(in->map, in->len);
+	free(in->owned);
+}
+
+/* A progress line on stderr for long runs: redrawn at most every 200 ms,
+ * first after 500 ms so that a short run shows none. */
+struct progress {
+	bool on;
+	bool shown;
+	uint64_t t0, last;
+};
+
+static void progress_start(struct progress *p, const struct cli_cfg *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = !cfg->quiet && isatty(STDERR_FILENO);
+	p->t0 = p->last = vp_now_ms();
+}
+
+/* "parsed 12.3/50.0 MB, 41.0 MB/s, about 1 s left" */
+static void progress_bytes(struct progress *p, const char *verb, uint64_t done,
+    uint64_t total, bool last)
+{
+	uint64_t now = vp_now_ms(), ms = now - p->t0;
+	double mb = (double)done / 1e6,
+	       rate = ms > 0 ? mb * 1000.0 / (double)ms : 0;
+	if (!p->on || (!last && (ms < 500 || now - p->last < 200)) ||
+	    (last && !p->shown))
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(
+	    stderr, "\r\033[K%s %.1f/%.1f MB", verb, mb, (double)total / 1e6);
+	if (last)
+		fprintf(stderr, " in %.1f s\n", (double)ms / 1000.0);
+	else if (rate > 0)
+		fprintf(stderr, ", %.1f MB/s, about %.0f s left", rate,
+		    ((double)(total - done) / 1e6) / rate);
+	fflush(stderr);
+}
+
+struct parse_run {
+	struct cli_parse_out out;
+	struct progress progress;
+	size_t len;
+	unsigned calls;
+};
+
+/* prs_each_fn: each citation straight to the output. */
+static int parse_each(void *arg, const struct vp_citation *c)
+{
+	struct parse_run *run = arg;
+	int rv = cli_parse_out_add(&run->out, c);
+	if (run->progress.on && (++run->calls & 255) == 0 && c->n_spans > 0)
+		progress_bytes(
+		    &run->progress, "parsed", c->spans[0].end, run->len, false);
+	return rv;
+}
+
+/* The citations of one text, one item per occurrence, written as they are
+ * found. Embedded, the parser runs here, on the mapped file, without the
+ * bus: the same function over the same bytes that a parse job runs
+ * (prs_job), so the same citations, but no copy of the document or of its
+ * citations goes through messages, and memory does not grow with the file.
+ * With --connect, one parse request to the dispatcher. */
 static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 {
-	struct conn conn;
-	struct vp_msg rep;
-	struct vp_parse_rep *r;
-	char *text = NULL;
-	size_t len = 0;
-	struct stat st;
+	struct parse_input in;
+	struct parse_run run;
+	struct vp_utf8_error ue;
 	int rv, status = 0;
 
 	if (n > 1) {
@@ -634,56 +765,78 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 		    "vindplaats parse: one FILE, TEXT or - (see --help)\n");
 		return 2;
 	}
-	if (n == 0 || strcmp(args[0], "-") == 0)
-		rv = read_all(stdin, &text, &len, "standard input");
-	else if (!cfg->text && stat(args[0], &st) == 0 && S_ISREG(st.st_mode))
-		rv = read_file(args[0], &text, &len);
-	else {
-		text = strdup(args[0]);
-		len = text ? strlen(text) : 0;
-		rv = text ? VP_OK : VP_ENOMEM;
-	}
-	if (rv != VP_OK)
+	if (parse_input_open(&in, cfg, n ? args[0] : NULL) != VP_OK)
 		return 1;
-	if (memchr(text, '\0', len) != NULL) {
+	if (memchr(in.text, '\0', in.len) != NULL) {
 		fprintf(stderr,
 		    "vindplaats parse: input contains NUL bytes: not text\n");
-		free(text);
+		parse_input_close(&in);
 		return 1;
 	}
-	if (conn_open(&conn, cfg, false) != VP_OK) {
-		free(text);
+	if (vp_utf8_prefix(in.text, in.len, 0, &ue) != in.len) {
+		fprintf(stderr,
+		    "vindplaats parse: input is not UTF-8 text (byte %zu)\n",
+		    ue.at);
+		parse_input_close(&in);
 		return 1;
 	}
-	rv = vp_client_parse(conn.client, text, len, call_timeout(cfg), &rep);
-	free(text);
-	if (rv != VP_OK || (r = vp_msg_parse_rep(&rep)) == NULL) {
-		report_call_error("parse", rv, &rep);
+	memset(&run, 0, sizeof(run));
+	run.len = in.len;
+	if (cli_parse_out_init(&run.out, stdout, cfg->format) != VP_OK) {
+		fprintf(stderr,
+		    "vindplaats parse: --format table, json or jsonl\n");
+		parse_input_close(&in);
+		return 2;
+	}
+	/* stdout on the terminal shows the progress itself */
+	progress_start(&run.progress, cfg);
+	run.progress.on = run.progress.on && !isatty(STDOUT_FILENO);
+	if (cfg->connect == NULL) {
+		rv = prs_parse_text_each(
+		    cfg->laws, in.text, in.len, parse_each, &run);
+		if (rv != VP_OK && run.out.err == VP_OK)
+			fprintf(
+			    stderr, "vindplaats: parse: %s\n", vp_strerror(rv));
+	} else {
+		struct conn conn;
+		struct vp_msg rep;
+		struct vp_parse_rep *r;
+		if (conn_open(&conn, cfg, false) != VP_OK) {
+			parse_input_close(&in);
+			free(run.out.buf);
+			return 1;
+		}
+		rv = vp_client_parse(
+		    conn.client, in.text, in.len, call_timeout(cfg), &rep);
+		if (rv != VP_OK || (r = vp_msg_parse_rep(&rep)) == NULL) {
+			report_call_error("parse", rv, &rep);
+			rv = rv != VP_OK ? rv : VP_EPROTO;
+		} else {
+			for (size_t i = 0; i < r->n_citations && rv == VP_OK;
+			     i++)
+				rv = cli_parse_out_add(
+				    &run.out, &r->citations[i]);
+		}
 		vp_msg_clear(&rep);
 		conn_close(&conn);
+	}
+	if (rv != VP_OK && run.out.err == VP_OK) {
+		/* what went out stays out; the array is not closed */
+		free(run.out.buf);
+		parse_input_close(&in);
 		return 1;
 	}
-	if (strcmp(cfg->format, "table") == 0) {
-		cli_table_parse(stdout, r->citations, r->n_citations);
-	} else if (strcmp(cfg->format, "jsonl") == 0) {
-		for (size_t i = 0; i < r->n_citations; i++)
-			for (size_t s = 0; s < r->citations[i].n_spans; s++)
-				cli_print_json(stdout,
-				    cli_parse_item_json(&r->citations[i], s),
-				    false);
-	} else {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < r->n_citations; i++)
-			for (size_t s = 0; s < r->citations[i].n_spans; s++)
-				json_array_append_new(arr,
-				    cli_parse_item_json(&r->citations[i], s));
-		cli_print_json(stdout, arr, true);
+	progress_bytes(&run.progress, "parsed", in.len, in.len, true);
+	if (cli_parse_out_end(&run.out) != VP_OK) {
+		if (run.out.write_errno != EPIPE)
+			fprintf(stderr,
+			    "vindplaats parse: cannot write the output: %s\n",
+			    strerror(run.out.write_errno));
+		status = 1;
+	} else if (run.out.unresolved) {
+		status = 1;
 	}
-	for (size_t i = 0; i < r->n_citations; i++)
-		if (cli_citation_unresolved(&r->citations[i]))
-			status = 1;
-	vp_msg_clear(&rep);
-	conn_close(&conn);
+	parse_input_close(&in);
 	return status;
 }
 
