@@ -356,40 +356,43 @@ static void po_real(struct cli_parse_out *w, double v)
 	po_put(w, b, (size_t)n);
 }
 
+/* Bytes a JSON string cannot hold as they are: '"', '\\', controls, and
+ * the bytes of multi-byte characters (checked, then copied). */
+#define PO_PLAIN(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PO_P4(c)    PO_PLAIN(c), PO_PLAIN(c + 1), PO_PLAIN(c + 2), PO_PLAIN(c + 3)
+#define PO_P16(c)   PO_P4(c), PO_P4(c + 4), PO_P4(c + 8), PO_P4(c + 12)
+#define PO_P64(c)   PO_P16(c), PO_P16(c + 16), PO_P16(c + 32), PO_P16(c + 48)
+static const bool po_plain[256] = {
+    PO_P64(0), PO_P64(64), PO_P64(128), PO_P64(192)};
+
 /* s as a JSON string the way jansson writes it without JSON_ENSURE_ASCII:
  * '"', '\\' and control bytes escaped, everything else as is. False when s
  * is not UTF-8 (jansson then has no string, and the member is left out);
- * what was written must then be taken back by the caller. */
+ * what was written must then be taken back by the caller. One pass, no
+ * strlen: runs of plain bytes are found by table and copied whole. */
 static bool po_json_str(struct cli_parse_out *w, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s), i = 0;
-	if (!po_room(w, n + 2))
-		return true;
-	w->buf[w->len++] = '"';
-	while (i < n) {
-		size_t run = i;
-		unsigned char c;
-		/* plain ASCII runs are copied whole */
-		while (run < n) {
-			c = (unsigned char)s[run];
-			if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
-				break;
-			run++;
-		}
-		po_put(w, s + i, run - i);
-		if ((i = run) >= n)
+	const unsigned char *p = (const unsigned char *)s;
+	po_char(w, '"');
+	for (;;) {
+		const unsigned char *run = p;
+		while (po_plain[*p])
+			p++;
+		po_put(w, (const char *)run, (size_t)(p - run));
+		if (*p == 0)
 			break;
-		c = (unsigned char)s[i];
-		if (c >= 0x80) {
-			size_t k = vp_utf8_seq(s + i, n - i);
+		if (*p >= 0x80) {
+			/* at most 4 bytes are read, and never past the NUL:
+			 * it is no continuation byte */
+			size_t k = vp_utf8_seq(p, 4);
 			if (k == 0)
 				return false;
-			po_put(w, s + i, k);
-			i += k;
+			po_put(w, (const char *)p, k);
+			p += k;
 			continue;
 		}
-		switch (c) {
+		switch (*p) {
 		case '"': po_put(w, "\\\"", 2); break;
 		case '\\': po_put(w, "\\\\", 2); break;
 		case '\b': po_put(w, "\\b", 2); break;
@@ -399,11 +402,11 @@ static bool po_json_str(struct cli_parse_out *w, const char *s)
 		case '\t': po_put(w, "\\t", 2); break;
 		default: {
 			char u[6] = {
-			    '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			    '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
 			po_put(w, u, 6);
 		}
 		}
-		i++;
+		p++;
 	}
 	po_char(w, '"');
 	return true;
@@ -441,16 +444,19 @@ static void po_close(struct po_obj *o)
 	po_char(o->w, '}');
 }
 
-/* Starts a member: separator, key, ':'. False when the key is not UTF-8
- * (the member is then left out; see po_json_str). */
-static bool po_key(struct po_obj *o, const char *key, size_t *mark)
+/* Starts a member: separator, key, ':'. The key is escaped unless lit
+ * (then it is a literal with its quotes, as "\"id\""). False when the key
+ * is not UTF-8 (the member is then left out; see po_json_str). */
+static bool po_key(struct po_obj *o, const char *key, bool lit, size_t *mark)
 {
 	struct cli_parse_out *w = o->w;
 	*mark = w->len;
 	if (!o->empty)
 		po_char(w, ',');
 	po_indent(w, o->depth);
-	if (!po_json_str(w, key)) {
+	if (lit) {
+		po_str(w, key);
+	} else if (!po_json_str(w, key)) {
 		w->len = *mark;
 		return false;
 	}
@@ -462,10 +468,11 @@ static bool po_key(struct po_obj *o, const char *key, size_t *mark)
 }
 
 /* A string member; nothing when v is NULL or not UTF-8 (as set_str). */
-static void po_member_str(struct po_obj *o, const char *key, const char *v)
+static void po_member_str(
+    struct po_obj *o, const char *key, bool lit, const char *v)
 {
 	size_t mark;
-	if (v == NULL || !po_key(o, key, &mark))
+	if (v == NULL || !po_key(o, key, lit, &mark))
 		return;
 	if (!po_json_str(o->w, v)) {
 		o->w->len = mark;
@@ -474,11 +481,15 @@ static void po_member_str(struct po_obj *o, const char *key, const char *v)
 	o->empty = false;
 }
 
+/* An offset as json_integer writes it: a signed 64-bit number. */
 static void po_member_u64(struct po_obj *o, const char *key, uint64_t v)
 {
 	size_t mark;
-	if (!po_key(o, key, &mark))
-		return;
+	po_key(o, key, true, &mark);
+	if (v > (uint64_t)INT64_MAX) {
+		po_char(o->w, '-');
+		v = ~v + 1; /* the magnitude of (int64_t)v */
+	}
 	po_u64(o->w, v);
 	o->empty = false;
 }
@@ -491,7 +502,7 @@ static void po_member_json(struct po_obj *o, const char *key, json_t *j)
 	                     (o->depth > 0 ? JSON_INDENT(2) : JSON_COMPACT);
 	char *s = j ? json_dumps(j, flags) : NULL;
 	json_decref(j);
-	if (s == NULL || !po_key(o, key, &mark)) {
+	if (s == NULL || !po_key(o, key, true, &mark)) {
 		free(s);
 		return;
 	}
@@ -505,6 +516,11 @@ static void po_member_json(struct po_obj *o, const char *key, json_t *j)
 	o->empty = false;
 }
 
+static bool same_key(const char *a, const char *b)
+{
+	return a != NULL && a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 /* One item of json/jsonl output: cli_parse_item_json's members in its
  * order. */
 static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
@@ -513,22 +529,22 @@ static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
 	struct po_obj o, f;
 	size_t mark;
 	po_open(&o, w, depth);
-	po_member_str(&o, "family", c->family);
-	po_member_str(&o, "id", c->id);
+	po_member_str(&o, "\"family\"", true, c->family);
+	po_member_str(&o, "\"id\"", true, c->id);
 	if (c->url == NULL) {
-		if (po_key(&o, "url", &mark)) {
+		if (po_key(&o, "\"url\"", true, &mark)) {
 			po_put(w, "null", 4);
 			o.empty = false;
 		}
 	} else {
-		po_member_str(&o, "url", c->url);
+		po_member_str(&o, "\"url\"", true, c->url);
 	}
-	if (po_key(&o, "confidence", &mark)) {
+	if (po_key(&o, "\"confidence\"", true, &mark)) {
 		po_real(w, c->confidence);
 		o.empty = false;
 	}
-	po_member_str(&o, "reason", c->reason);
-	if (po_key(&o, "fields", &mark)) {
+	po_member_str(&o, "\"reason\"", true, c->reason);
+	if (po_key(&o, "\"fields\"", true, &mark)) {
 		po_open(&f, w, depth ? depth + 1 : 0);
 		for (size_t i = 0; i < c->n_fields; i++) {
 			const char *k = c->fields[i].key, *v = c->fields[i].val;
@@ -536,30 +552,29 @@ static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
 			/* a key set twice keeps its first place and its last
 			 * value (a JSON object's) */
 			for (size_t j = 0; k && j < i && !again; j++)
-				again = c->fields[j].key &&
-				        strcmp(c->fields[j].key, k) == 0 &&
+				again = same_key(c->fields[j].key, k) &&
 				        c->fields[j].val != NULL;
 			if (k == NULL || again)
 				continue;
 			for (size_t j = i + 1; j < c->n_fields; j++)
-				if (c->fields[j].key && c->fields[j].val &&
-				    strcmp(c->fields[j].key, k) == 0)
+				if (c->fields[j].val &&
+				    same_key(c->fields[j].key, k))
 					v = c->fields[j].val;
-			po_member_str(&f, k, v);
+			po_member_str(&f, k, false, v);
 		}
 		po_close(&f);
 		o.empty = false;
 	}
 	if (c->check != NULL) {
-		po_member_str(&o, "status", c->check->status);
-		po_member_json(&o, "check", cli_check_json(c->check));
+		po_member_str(&o, "\"status\"", true, c->check->status);
+		po_member_json(&o, "\"check\"", cli_check_json(c->check));
 	}
 	if (span < c->n_spans) {
 		const struct vp_span *s = &c->spans[span];
-		po_member_u64(&o, "start", s->start);
-		po_member_u64(&o, "end", s->end);
-		po_member_str(&o, "raw", s->raw);
-		po_member_str(&o, "where", s->where);
+		po_member_u64(&o, "\"start\"", s->start);
+		po_member_u64(&o, "\"end\"", s->end);
+		po_member_str(&o, "\"raw\"", true, s->raw);
+		po_member_str(&o, "\"where\"", true, s->where);
 	}
 	po_close(&o);
 }
