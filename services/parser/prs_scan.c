@@ -521,13 +521,34 @@ end:
  * Eight bytes are classified at once and only the positions where a letter
  * or digit run starts are visited; no anchor starts inside a word. The byte
  * loop at the end does the same one byte at a time. */
-static int scan(struct prs_ctx *ctx)
+/* Whether generic_head counts at p: in documents that define "de wet" or
+ * have named a law. Notes a read of any_named when the answer depends on
+ * it (a scan in parts). */
+static inline bool generic_here(
+    struct prs_ctx *ctx, const char *s, size_t len, size_t p)
+{
+	if (ctx->any_generic_def)
+		return generic_head(s, len, p);
+	if (ctx->carry_written & PRS_CARRY_NAMED)
+		return ctx->any_named && generic_head(s, len, p);
+	if (!generic_head(s, len, p))
+		return false;
+	ctx->carry_read |= PRS_CARRY_NAMED;
+	return ctx->any_named;
+}
+
+/* The scan of the anchors in [from, stop) (the whole text: 0, len). *next:
+ * where it stopped, stop or the end of a citation that runs past it. */
+static int scan_range(
+    struct prs_ctx *ctx, size_t from, size_t stop, size_t *next_out)
 {
 	const char *s = ctx->s;
-	size_t len = ctx->len, i = 0, end;
+	size_t len = ctx->len, i = from, end, last_end = 0;
 	int rv;
+	if (stop > len)
+		stop = len;
 #ifdef SCAN_WORDS
-	while (len >= 8 && i <= len - 8) {
+	while (len >= 8 && i <= len - 8 && i < stop) {
 		uint64_t x, let, dig, starts;
 		unsigned char before =
 		    i ? byte_class[(unsigned char)s[i - 1]] : 0;
@@ -543,47 +564,48 @@ static int scan(struct prs_ctx *ctx)
 			size_t p = i + (size_t)__builtin_ctzll(starts) / 8;
 			starts &= starts - 1;
 			bool anchor = true, law = false;
+			if (p >= stop) {
+				/* the next part's: it starts there */
+				next = stop;
+				break;
+			}
 			if (byte_class[(unsigned char)s[p]] == 1) {
 				anchor = maybe_anchor(ctx, s, len, p);
-				law =
-				    prs_laws_maybe(
-				        ctx->law_filter, s, len, p) ||
-				    ends_wet(s, len, p) ||
-				    ((ctx->any_generic_def || ctx->any_named) &&
-				        generic_head(s, len, p));
+				law = prs_laws_maybe(
+				          ctx->law_filter, s, len, p) ||
+				      ends_wet(s, len, p) ||
+				      generic_here(ctx, s, len, p);
 				if (!anchor && !law)
 					continue;
 			}
 			if ((rv = try_at(ctx, p, &end, anchor, law)) != VP_OK)
 				return rv;
 			if (end > p) {
-				next = end;
+				next = last_end = end;
 				break;
 			}
 		}
 		i = next;
 	}
 #endif
-	while (i < len) {
+	while (i < stop) {
 		switch (byte_class[(unsigned char)s[i]]) {
 		case 0: i++; continue;
 		case 1:
 			if (i == 0 ||
 			    byte_class[(unsigned char)s[i - 1]] != 1) {
 				bool anchor = maybe_anchor(ctx, s, len, i);
-				bool law =
-				    prs_laws_maybe(
-				        ctx->law_filter, s, len, i) ||
-				    ends_wet(s, len, i) ||
-				    ((ctx->any_generic_def || ctx->any_named) &&
-				        generic_head(s, len, i));
+				bool law = prs_laws_maybe(
+				               ctx->law_filter, s, len, i) ||
+				           ends_wet(s, len, i) ||
+				           generic_here(ctx, s, len, i);
 				end = i;
 				if ((anchor || law) &&
 				    (rv = try_at(ctx, i, &end, anchor, law)) !=
 				        VP_OK)
 					return rv;
 				if (end > i) {
-					i = end;
+					i = last_end = end;
 					continue;
 				}
 			}
@@ -596,7 +618,7 @@ static int scan(struct prs_ctx *ctx)
 			if ((rv = try_at(ctx, i, &end, true, false)) != VP_OK)
 				return rv;
 			if (end > i) {
-				i = end;
+				i = last_end = end;
 				continue;
 			}
 			if (s[i] == '(') {
@@ -609,7 +631,14 @@ static int scan(struct prs_ctx *ctx)
 			continue;
 		}
 	}
+	*next_out = last_end > stop ? last_end : stop;
 	return VP_OK;
+}
+
+static int scan(struct prs_ctx *ctx)
+{
+	size_t next;
+	return scan_range(ctx, 0, ctx->len, &next);
 }
 
 static void free_out(struct prs_ctx *ctx)
@@ -690,6 +719,110 @@ int prs_parse_text_each(const struct prs_laws *laws, const char *text,
 	free(ctx->raw);
 	free(ctx);
 	return rv;
+}
+
+/* ---- a scan in parts ---- */
+
+_Static_assert(PRS_KIND_N <= PRS_CARRY_KINDS, "struct prs_carry too small");
+
+/* A prepared document is a parse context after the whole text's headings
+ * and definitions were found, before any scan. */
+struct prs_doc {
+	struct prs_ctx ctx;
+};
+
+int prs_doc_new(struct prs_doc **out, const struct prs_laws *laws,
+    const char *text, size_t len)
+{
+	struct prs_ctx *ctx;
+	if (!out || (!text && len))
+		return VP_EINVAL;
+	*out = NULL;
+	if (!(ctx = ctx_new(laws)))
+		return VP_ENOMEM;
+	text = text ? text : "";
+	ctx->s = ctx->doc = text;
+	ctx->len = ctx->doc_len = len;
+	prs_find_headings(ctx, text, len);
+	prs_find_defs(ctx, text, len);
+	*out = (struct prs_doc *)ctx;
+	return VP_OK;
+}
+
+int prs_doc_clone(struct prs_doc **out, const struct prs_doc *d)
+{
+	struct prs_doc *c = malloc(sizeof *c);
+	if (!c)
+		return VP_ENOMEM;
+	*c = *d;
+	c->ctx.out = NULL;
+	c->ctx.n = c->ctx.cap = 0;
+	c->ctx.raw = NULL;
+	c->ctx.raw_cap = 0;
+	*out = c;
+	return VP_OK;
+}
+
+void prs_doc_free(struct prs_doc *d)
+{
+	if (!d)
+		return;
+	free(d->ctx.raw);
+	free(d);
+}
+
+void prs_doc_carry(const struct prs_doc *d, struct prs_carry *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)
+		c->last_law[k] = k < PRS_KIND_N ? d->ctx.last_law[k] : -1;
+	c->any_named = d->ctx.any_named;
+}
+
+int prs_doc_scan(struct prs_doc *d, struct prs_carry *c, size_t from,
+    size_t stop, size_t *next, prs_each_fn fn, void *arg)
+{
+	struct prs_ctx *ctx = &d->ctx;
+	int rv;
+	if (!c || !next || !fn || from > ctx->len)
+		return VP_EINVAL;
+	for (size_t k = 0; k < PRS_KIND_N; k++)
+		ctx->last_law[k] = c->last_law[k];
+	ctx->any_named = c->any_named;
+	memcpy(c->in_last_law, c->last_law, sizeof c->in_last_law);
+	c->in_any_named = c->any_named;
+	ctx->carry_read = ctx->carry_written = 0;
+	ctx->each = fn;
+	ctx->each_arg = arg;
+	rv = scan_range(ctx, from, stop, next);
+	for (size_t k = 0; k < PRS_KIND_N; k++)
+		c->last_law[k] = ctx->last_law[k];
+	c->any_named = ctx->any_named;
+	c->read = ctx->carry_read;
+	c->written = ctx->carry_written;
+	return rv;
+}
+
+bool prs_carry_agrees(
+    const struct prs_carry *part, const struct prs_carry *truth)
+{
+	if ((part->read & PRS_CARRY_NAMED) &&
+	    part->in_any_named != truth->any_named)
+		return false;
+	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)
+		if ((part->read & 1u << k) &&
+		    part->in_last_law[k] != truth->last_law[k])
+			return false;
+	return true;
+}
+
+void prs_carry_follow(struct prs_carry *truth, const struct prs_carry *part)
+{
+	if (part->written & PRS_CARRY_NAMED)
+		truth->any_named = part->any_named;
+	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)
+		if (part->written & 1u << k)
+			truth->last_law[k] = part->last_law[k];
 }
 
 int prs_parse_text(
