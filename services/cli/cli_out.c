@@ -633,14 +633,49 @@ int cli_parse_out_add(struct cli_parse_out *w, const struct vp_citation *c)
 			po_char(w, '\n');
 			break;
 		default:
-			po_put(w, w->items ? ",\n  " : "[\n  ", 4);
+			po_put(w, w->items || w->part ? ",\n  " : "[\n  ", 4);
 			po_item(w, c, s, 2);
 		}
 		w->items++;
 	}
-	if (w->len >= PARSE_OUT_FLUSH)
+	if (w->len >= PARSE_OUT_FLUSH && !w->part)
 		po_flush(w);
 	return w->err;
+}
+
+int cli_parse_out_init_part(struct cli_parse_out *w, const char *format)
+{
+	int rv = cli_parse_out_init(w, NULL, format);
+	w->part = true;
+	return rv;
+}
+
+int cli_parse_out_join(struct cli_parse_out *w, struct cli_parse_out *part)
+{
+	if (part->err != VP_OK && w->err == VP_OK)
+		w->err = part->err;
+	if (w->err == VP_OK && part->len > 0) {
+		/* the first item of all opens the array */
+		if (w->format == CLI_PARSE_JSON && w->items == 0)
+			part->buf[0] = '[';
+		po_flush(w);
+		if (w->err == VP_OK &&
+		    fwrite(part->buf, 1, part->len, w->f) != part->len) {
+			w->write_errno = errno;
+			w->err = VP_EIO;
+		}
+	}
+	w->items += part->items;
+	w->unresolved = w->unresolved || part->unresolved;
+	cli_parse_out_drop(part);
+	return w->err;
+}
+
+void cli_parse_out_drop(struct cli_parse_out *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
 }
 
 int cli_parse_out_end(struct cli_parse_out *w)

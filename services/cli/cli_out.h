@@ -44,6 +44,7 @@ struct cli_parse_out {
 	size_t items; /* occurrences written */
 	bool
 	    unresolved; /* some citation has no URL (cli_citation_unresolved) */
+	bool part;      /* a part of the output, kept in buf (no f) */
 	int err;        /* VP_OK, or the first error (VP_EIO, VP_ENOMEM) */
 	int write_errno; /* errno of a failed write to f */
 };
@@ -57,6 +58,17 @@ int cli_parse_out_init(struct cli_parse_out *w, FILE *f, const char *format);
 /* Writes every span of c as one item of the output. Returns VP_OK, or the
  * writer's first error (then nothing more is written). */
 int cli_parse_out_add(struct cli_parse_out *w, const struct vp_citation *c);
+
+/* A writer of one part of the output, kept in memory (no file): its items
+ * are written as if others came before them. Returns as init. */
+int cli_parse_out_init_part(struct cli_parse_out *w, const char *format);
+
+/* Writes part (from cli_parse_out_init_part) to w's file after what w has
+ * written, and frees it. Returns VP_OK or the first error of either. */
+int cli_parse_out_join(struct cli_parse_out *w, struct cli_parse_out *part);
+
+/* Frees a writer's buffer without writing it. */
+void cli_parse_out_drop(struct cli_parse_out *w);
 
 /* Ends the output (json: the closing bracket, or [] when empty), writes
  * what is left to f, flushes f and frees the buffer. Returns VP_OK or the

@@ -747,6 +747,225 @@ static int parse_each(void *arg, const struct vp_citation *c)
 	return rv;
 }
 
+/* ---- parse on several threads ------------------------------------------ *
+ * A large text is scanned in parts of PARSE_PART bytes by one thread per
+ * processor while this thread writes the parts' output in order. A part
+ * depends on the parts before it only through the parser's carry (the law
+ * of each kind named last); its thread guesses it by scanning the
+ * PARSE_WARMUP bytes before the part first. When the part read something
+ * the guess got wrong, or a citation ran past its start, this thread scans
+ * it again with the true carry: the output is always that of one scan of
+ * the whole text. At most 2 parts per thread wait to be written, so memory
+ * stays bounded by their output, not by the file's. */
+#define PARSE_PART   (512u << 10)
+#define PARSE_WARMUP (16u << 10)
+
+struct parse_part {
+	size_t from, stop, next;
+	struct prs_carry carry;
+	struct cli_parse_out out;
+	int rv;
+	bool done;
+};
+
+struct parse_par {
+	const char *format;
+	struct prs_doc *doc;
+	struct parse_part *parts;
+	size_t n_parts, window;
+	size_t claimed, written; /* under mu */
+	bool stop;               /* under mu: give up (an error) */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static int parse_discard(void *arg, const struct vp_citation *c)
+{
+	(void)arg;
+	(void)c;
+	return VP_OK;
+}
+
+static int parse_part_each(void *arg, const struct vp_citation *c)
+{
+	return cli_parse_out_add(arg, c);
+}
+
+static void *parse_worker(void *arg)
+{
+	struct parse_par *pp = arg;
+	struct prs_doc *doc = NULL;
+	int rv = prs_doc_clone(&doc, pp->doc);
+	for (;;) {
+		struct parse_part *p;
+		size_t k, wnext;
+		pthread_mutex_lock(&pp->mu);
+		while (!pp->stop && pp->claimed < pp->n_parts &&
+		       pp->claimed >= pp->written + pp->window)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		if (pp->stop || pp->claimed >= pp->n_parts) {
+			pthread_mutex_unlock(&pp->mu);
+			break;
+		}
+		k = pp->claimed++;
+		pthread_mutex_unlock(&pp->mu);
+		p = &pp->parts[k];
+		cli_parse_out_init_part(&p->out, pp->format);
+		p->rv = rv;
+		if (rv == VP_OK) {
+			prs_doc_carry(doc, &p->carry);
+			if (k > 0)
+				p->rv = prs_doc_scan(doc, &p->carry,
+				    p->from > PARSE_WARMUP
+				        ? p->from - PARSE_WARMUP
+				        : 0,
+				    p->from, &wnext, parse_discard, NULL);
+			if (p->rv == VP_OK)
+				p->rv = prs_doc_scan(doc, &p->carry, p->from,
+				    p->stop, &p->next, parse_part_each,
+				    &p->out);
+		}
+		pthread_mutex_lock(&pp->mu);
+		p->done = true;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	}
+	prs_doc_free(doc);
+	return NULL;
+}
+
+static size_t parse_part_bytes(void);
+
+/* Part boundaries: after a blank line just past each multiple of the part
+ * size (else after a line break, else there), so that few citations run
+ * across. */
+static size_t parse_cut(const char *text, size_t len, size_t at)
+{
+	size_t look = parse_part_bytes() / 8,
+	       lim = at + look < len ? at + look : len;
+	const char *nl;
+	for (size_t i = at; i + 1 < lim; i++)
+		if (text[i] == '\n' && text[i + 1] == '\n')
+			return i + 2;
+	nl = memchr(text + at, '\n', lim - at);
+	return nl ? (size_t)(nl - text) + 1 : at;
+}
+
+/* Threads for the parse of len bytes: --workers, or one per processor (at
+ * most 8); one when the text is not larger than two parts. The part size
+ * can be made smaller for tests (VINDPLAATS_PARSE_PART_BYTES, at least 256). */
+static size_t parse_part_bytes(void)
+{
+	const char *e = getenv("VINDPLAATS_PARSE_PART_BYTES");
+	unsigned long v = e ? strtoul(e, NULL, 10) : 0;
+	return v >= 256 ? (size_t)v : PARSE_PART;
+}
+
+static unsigned parse_threads(const struct cli_cfg *cfg, size_t len)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned t = cfg->workers ? (unsigned)cfg->workers
+	                          : (unsigned)(cpus > 0 ? cpus : 1);
+	if (t > 8 && !cfg->workers)
+		t = 8;
+	if (t > 64)
+		t = 64;
+	return len > 2 * parse_part_bytes() ? t : 1;
+}
+
+/* The parallel parse of text: VP_OK, or an error (the output then stops
+ * where it happened). */
+static int parse_parallel(struct parse_run *run, const struct cli_cfg *cfg,
+    const char *text, size_t len, unsigned threads)
+{
+	struct parse_par pp;
+	struct prs_doc *mine = NULL;
+	struct prs_carry truth;
+	pthread_t th[64];
+	size_t pos = 0, again = 0;
+	int rv;
+
+	memset(&pp, 0, sizeof(pp));
+	if ((rv = prs_doc_new(&pp.doc, cfg->laws, text, len)) != VP_OK)
+		return rv;
+	if ((rv = prs_doc_clone(&mine, pp.doc)) != VP_OK) {
+		prs_doc_free(pp.doc);
+		return rv;
+	}
+	pp.format = cfg->format;
+	pp.parts = calloc(len / parse_part_bytes() + 1, sizeof(*pp.parts));
+	if (pp.parts == NULL) {
+		fprintf(stderr, "vindplaats: out of memory\n");
+		exit(1);
+	}
+	size_t part = parse_part_bytes();
+	for (size_t at = 0; at < len;) {
+		size_t cut =
+		    at + part < len ? parse_cut(text, len, at + part) : len;
+		pp.parts[pp.n_parts].from = at;
+		pp.parts[pp.n_parts++].stop = cut;
+		at = cut;
+	}
+	pp.window = 2 * (size_t)threads;
+	pthread_mutex_init(&pp.mu, NULL);
+	pthread_cond_init(&pp.cv, NULL);
+	for (unsigned i = 0; i < threads; i++)
+		if (pthread_create(&th[i], NULL, parse_worker, &pp) != 0) {
+			fprintf(stderr, "vindplaats: cannot start a thread\n");
+			exit(1);
+		}
+	prs_doc_carry(pp.doc, &truth);
+	for (size_t k = 0; k < pp.n_parts && rv == VP_OK; k++) {
+		struct parse_part *p = &pp.parts[k];
+		pthread_mutex_lock(&pp.mu);
+		while (!p->done)
+			pthread_cond_wait(&pp.cv, &pp.mu);
+		pthread_mutex_unlock(&pp.mu);
+		if ((rv = p->rv) != VP_OK)
+			break;
+		if (pos == p->from && prs_carry_agrees(&p->carry, &truth)) {
+			prs_carry_follow(&truth, &p->carry);
+			pos = p->next;
+			rv = cli_parse_out_join(&run->out, &p->out);
+		} else {
+			/* the guess was wrong: this part again, as one scan
+			 * of the whole text would have read it */
+			cli_parse_out_drop(&p->out);
+			again++;
+			rv = prs_doc_scan(
+			    mine, &truth, pos, p->stop, &pos, parse_each, run);
+		}
+		if (rv == VP_OK && run->out.err != VP_OK)
+			rv = run->out.err;
+		if (run->progress.on)
+			progress_bytes(
+			    &run->progress, "parsed", p->stop, len, false);
+		pthread_mutex_lock(&pp.mu);
+		pp.written = k + 1;
+		if (rv != VP_OK)
+			pp.stop = true;
+		pthread_cond_broadcast(&pp.cv);
+		pthread_mutex_unlock(&pp.mu);
+	}
+	pthread_mutex_lock(&pp.mu);
+	pp.stop = true;
+	pthread_cond_broadcast(&pp.cv);
+	pthread_mutex_unlock(&pp.mu);
+	for (unsigned i = 0; i < threads; i++)
+		pthread_join(th[i], NULL);
+	VP_DEBUG("parse: %zu bytes in %zu parts on %u threads, %zu scanned "
+	         "again",
+	    len, pp.n_parts, threads, again);
+	for (size_t k = 0; k < pp.n_parts; k++)
+		cli_parse_out_drop(&pp.parts[k].out);
+	free(pp.parts);
+	pthread_mutex_destroy(&pp.mu);
+	pthread_cond_destroy(&pp.cv);
+	prs_doc_free(mine);
+	prs_doc_free(pp.doc);
+	return rv;
+}
+
 /* The citations of one text, one item per occurrence, written as they are
  * found. Embedded, the parser runs here, on the mapped file, without the
  * bus: the same function over the same bytes that a parse job runs
@@ -792,8 +1011,13 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 	progress_start(&run.progress, cfg);
 	run.progress.on = run.progress.on && !isatty(STDOUT_FILENO);
 	if (cfg->connect == NULL) {
-		rv = prs_parse_text_each(
-		    cfg->laws, in.text, in.len, parse_each, &run);
+		unsigned threads = parse_threads(cfg, in.len);
+		if (threads > 1)
+			rv =
+			    parse_parallel(&run, cfg, in.text, in.len, threads);
+		else
+			rv = prs_parse_text_each(
+			    cfg->laws, in.text, in.len, parse_each, &run);
 		if (rv != VP_OK && run.out.err == VP_OK)
 			fprintf(
 			    stderr, "vindplaats: parse: %s\n", vp_strerror(rv));
