@@ -41,11 +41,10 @@ struct cli_parse_out {
 	int format; /* CLI_PARSE_TABLE, _JSON or _JSONL */
 	char *buf;
 	size_t len, cap;
-	size_t items; /* occurrences written */
-	bool
-	    unresolved; /* some citation has no URL (cli_citation_unresolved) */
-	bool part;      /* a part of the output, kept in buf (no f) */
-	int err;        /* VP_OK, or the first error (VP_EIO, VP_ENOMEM) */
+	size_t items;    /* occurrences written */
+	bool unresolved; /* some citation has no URL */
+	bool part;       /* a part of the output, kept in buf (no f) */
+	int err;         /* VP_OK, or the first error (VP_EIO, VP_ENOMEM) */
 	int write_errno; /* errno of a failed write to f */
 };
 

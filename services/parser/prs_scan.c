@@ -632,6 +632,8 @@ static int scan_range(
 		}
 	}
 	*next_out = last_end > stop ? last_end : stop;
+	if (from > *next_out)
+		*next_out = from;
 	return VP_OK;
 }
 
