@@ -130,7 +130,8 @@ static const struct vp_cfg_opt cli_opts[] = {
                 "dispatcher admits by default (--max-inflight 256)",
         .shortopt = 'j'},
     VP_OPT_UINT("workers", M(workers), "0", 0, 256,
-        "embedded: contexts per worker type (0 = number of CPUs)"),
+        "embedded: contexts per worker type, and the threads of parse "
+        "(0 = number of CPUs)"),
     VP_OPT_CHOICE("log-level", M(log_level), "warn",
         "debug|info|warn|error|off", "log level (JSON lines on stderr)"),
     VP_OPT_BOOL("text", M(text), "0",
