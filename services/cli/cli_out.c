@@ -444,10 +444,11 @@ static void po_close(struct po_obj *o)
 	po_char(o->w, '}');
 }
 
-/* Starts a member: separator, key, ':'. The key is escaped unless lit
- * (then it is a literal with its quotes, as "\"id\""). False when the key
- * is not UTF-8 (the member is then left out; see po_json_str). */
-static bool po_key(struct po_obj *o, const char *key, bool lit, size_t *mark)
+/* Starts a member: separator, key, ':'. A literal key comes with its
+ * quotes and length (LIT("\"id\"")); lit 0: key is escaped. False when the
+ * key is not UTF-8 (the member is then left out; see po_json_str). */
+#define LIT(s) s, sizeof(s) - 1
+static bool po_key(struct po_obj *o, const char *key, size_t lit, size_t *mark)
 {
 	struct cli_parse_out *w = o->w;
 	*mark = w->len;
@@ -455,7 +456,7 @@ static bool po_key(struct po_obj *o, const char *key, bool lit, size_t *mark)
 		po_char(w, ',');
 	po_indent(w, o->depth);
 	if (lit) {
-		po_str(w, key);
+		po_put(w, key, lit);
 	} else if (!po_json_str(w, key)) {
 		w->len = *mark;
 		return false;
@@ -469,7 +470,7 @@ static bool po_key(struct po_obj *o, const char *key, bool lit, size_t *mark)
 
 /* A string member; nothing when v is NULL or not UTF-8 (as set_str). */
 static void po_member_str(
-    struct po_obj *o, const char *key, bool lit, const char *v)
+    struct po_obj *o, const char *key, size_t lit, const char *v)
 {
 	size_t mark;
 	if (v == NULL || !po_key(o, key, lit, &mark))
@@ -482,10 +483,11 @@ static void po_member_str(
 }
 
 /* An offset as json_integer writes it: a signed 64-bit number. */
-static void po_member_u64(struct po_obj *o, const char *key, uint64_t v)
+static void po_member_u64(
+    struct po_obj *o, const char *key, size_t lit, uint64_t v)
 {
 	size_t mark;
-	po_key(o, key, true, &mark);
+	po_key(o, key, lit, &mark);
 	if (v > (uint64_t)INT64_MAX) {
 		po_char(o->w, '-');
 		v = ~v + 1; /* the magnitude of (int64_t)v */
@@ -496,13 +498,14 @@ static void po_member_u64(struct po_obj *o, const char *key, uint64_t v)
 
 /* A member whose value jansson writes (a check, which `parse` does not
  * produce): the same bytes, nested at o's depth. Consumes j. */
-static void po_member_json(struct po_obj *o, const char *key, json_t *j)
+static void po_member_json(
+    struct po_obj *o, const char *key, size_t lit, json_t *j)
 {
 	size_t mark, flags = JSON_PRESERVE_ORDER |
 	                     (o->depth > 0 ? JSON_INDENT(2) : JSON_COMPACT);
 	char *s = j ? json_dumps(j, flags) : NULL;
 	json_decref(j);
-	if (s == NULL || !po_key(o, key, true, &mark)) {
+	if (s == NULL || !po_key(o, key, lit, &mark)) {
 		free(s);
 		return;
 	}
@@ -529,22 +532,22 @@ static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
 	struct po_obj o, f;
 	size_t mark;
 	po_open(&o, w, depth);
-	po_member_str(&o, "\"family\"", true, c->family);
-	po_member_str(&o, "\"id\"", true, c->id);
+	po_member_str(&o, LIT("\"family\""), c->family);
+	po_member_str(&o, LIT("\"id\""), c->id);
 	if (c->url == NULL) {
-		if (po_key(&o, "\"url\"", true, &mark)) {
+		if (po_key(&o, LIT("\"url\""), &mark)) {
 			po_put(w, "null", 4);
 			o.empty = false;
 		}
 	} else {
-		po_member_str(&o, "\"url\"", true, c->url);
+		po_member_str(&o, LIT("\"url\""), c->url);
 	}
-	if (po_key(&o, "\"confidence\"", true, &mark)) {
+	if (po_key(&o, LIT("\"confidence\""), &mark)) {
 		po_real(w, c->confidence);
 		o.empty = false;
 	}
-	po_member_str(&o, "\"reason\"", true, c->reason);
-	if (po_key(&o, "\"fields\"", true, &mark)) {
+	po_member_str(&o, LIT("\"reason\""), c->reason);
+	if (po_key(&o, LIT("\"fields\""), &mark)) {
 		po_open(&f, w, depth ? depth + 1 : 0);
 		for (size_t i = 0; i < c->n_fields; i++) {
 			const char *k = c->fields[i].key, *v = c->fields[i].val;
@@ -560,21 +563,21 @@ static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
 				if (c->fields[j].val &&
 				    same_key(c->fields[j].key, k))
 					v = c->fields[j].val;
-			po_member_str(&f, k, false, v);
+			po_member_str(&f, k, 0, v);
 		}
 		po_close(&f);
 		o.empty = false;
 	}
 	if (c->check != NULL) {
-		po_member_str(&o, "\"status\"", true, c->check->status);
-		po_member_json(&o, "\"check\"", cli_check_json(c->check));
+		po_member_str(&o, LIT("\"status\""), c->check->status);
+		po_member_json(&o, LIT("\"check\""), cli_check_json(c->check));
 	}
 	if (span < c->n_spans) {
 		const struct vp_span *s = &c->spans[span];
-		po_member_u64(&o, "\"start\"", s->start);
-		po_member_u64(&o, "\"end\"", s->end);
-		po_member_str(&o, "\"raw\"", true, s->raw);
-		po_member_str(&o, "\"where\"", true, s->where);
+		po_member_u64(&o, LIT("\"start\""), s->start);
+		po_member_u64(&o, LIT("\"end\""), s->end);
+		po_member_str(&o, LIT("\"raw\""), s->raw);
+		po_member_str(&o, LIT("\"where\""), s->where);
 	}
 	po_close(&o);
 }

@@ -987,16 +987,16 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 	}
 	if (parse_input_open(&in, cfg, n ? args[0] : NULL) != VP_OK)
 		return 1;
-	if (memchr(in.text, '\0', in.len) != NULL) {
-		fprintf(stderr,
-		    "vindplaats parse: input contains NUL bytes: not text\n");
-		parse_input_close(&in);
-		return 1;
-	}
-	if (vp_utf8_prefix(in.text, in.len, 0, &ue) != in.len) {
-		fprintf(stderr,
-		    "vindplaats parse: input is not UTF-8 text (byte %zu)\n",
-		    ue.at);
+	/* one pass: NUL bytes and UTF-8 */
+	if (vp_utf8_prefix(in.text, in.len, VP_UTF8_NO_NUL, &ue) != in.len) {
+		if (ue.fault == VP_UTF8_CTRL)
+			fprintf(stderr, "vindplaats parse: input contains NUL "
+			                "bytes: not text\n");
+		else
+			fprintf(stderr,
+			    "vindplaats parse: input is not UTF-8 text (byte "
+			    "%zu)\n",
+			    ue.at);
 		parse_input_close(&in);
 		return 1;
 	}
