@@ -87,6 +87,7 @@ struct prs_ctx {
 	 * them the part has set, and which it read before setting them (bit
 	 * kind for last_law[kind], PRS_CARRY_NAMED for any_named) */
 	unsigned carry_written, carry_read;
+	bool track_carry; /* note reads of any_named (generic_here) */
 	/* the document is a regulation (it has article headings): a bare
 	 * "artikel 5" points inside it */
 	bool regulation;

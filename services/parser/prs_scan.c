@@ -527,6 +527,9 @@ end:
 static inline bool generic_here(
     struct prs_ctx *ctx, const char *s, size_t len, size_t p)
 {
+	if (!ctx->track_carry)
+		return (ctx->any_generic_def || ctx->any_named) &&
+		       generic_head(s, len, p);
 	if (ctx->any_generic_def)
 		return generic_head(s, len, p);
 	if (ctx->carry_written & PRS_CARRY_NAMED)
@@ -794,6 +797,7 @@ int prs_doc_scan(struct prs_doc *d, struct prs_carry *c, size_t from,
 	memcpy(c->in_last_law, c->last_law, sizeof c->in_last_law);
 	c->in_any_named = c->any_named;
 	ctx->carry_read = ctx->carry_written = 0;
+	ctx->track_carry = true;
 	ctx->each = fn;
 	ctx->each_arg = arg;
 	rv = scan_range(ctx, from, stop, next);
