@@ -1026,6 +1026,15 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 		struct conn conn;
 		struct vp_msg rep;
 		struct vp_parse_rep *r;
+		if (in.len > MAX_INPUT) {
+			fprintf(stderr,
+			    "vindplaats parse: larger than %u MiB, the most a "
+			    "request to a dispatcher may carry\n",
+			    MAX_INPUT >> 20);
+			parse_input_close(&in);
+			free(run.out.buf);
+			return 1;
+		}
 		if (conn_open(&conn, cfg, false) != VP_OK) {
 			parse_input_close(&in);
 			free(run.out.buf);
