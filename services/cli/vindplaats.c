@@ -749,17 +749,17 @@ static int parse_each(void *arg, const struct vp_citation *c)
 }
 
 /* ---- parse on several threads ------------------------------------------ *
- * A large text is scanned in parts of PARSE_PART bytes by one thread per
- * processor while this thread writes the parts' output in order. A part
- * depends on the parts before it only through the parser's carry (the law
+ * A large text is scanned in parts (about 8 a thread, 128 to 512 KiB) by one
+ * thread per processor while this thread writes the parts' output in order. A
+ * part depends on the parts before it only through the parser's carry (the law
  * of each kind named last); its thread guesses it by scanning the
- * PARSE_WARMUP bytes before the part first. When the part read something
+ * 1/32 of a part before the part first. When the part read something
  * the guess got wrong, or a citation ran past its start, this thread scans
  * it again with the true carry: the output is always that of one scan of
  * the whole text. At most 2 parts per thread wait to be written, so memory
  * stays bounded by their output, not by the file's. */
-#define PARSE_PART   (512u << 10)
-#define PARSE_WARMUP (16u << 10)
+#define PARSE_PART_MIN (128u << 10)
+#define PARSE_PART_MAX (512u << 10)
 
 struct parse_part {
 	size_t from, stop, next;
@@ -774,6 +774,7 @@ struct parse_par {
 	struct prs_doc *doc;
 	struct parse_part *parts;
 	size_t n_parts, window;
+	size_t part, warmup;     /* bytes */
 	size_t claimed, written; /* under mu */
 	bool stop;               /* under mu: give up (an error) */
 	pthread_mutex_t mu;
@@ -817,9 +818,8 @@ static void *parse_worker(void *arg)
 			prs_doc_carry(doc, &p->carry);
 			if (k > 0)
 				p->rv = prs_doc_scan(doc, &p->carry,
-				    p->from > PARSE_WARMUP
-				        ? p->from - PARSE_WARMUP
-				        : 0,
+				    p->from > pp->warmup ? p->from - pp->warmup
+				                         : 0,
 				    p->from, &wnext, parse_discard, NULL);
 			if (p->rv == VP_OK)
 				p->rv = prs_doc_scan(doc, &p->carry, p->from,
@@ -835,15 +835,12 @@ static void *parse_worker(void *arg)
 	return NULL;
 }
 
-static size_t parse_part_bytes(void);
-
 /* Part boundaries: after a blank line just past each multiple of the part
  * size (else after a line break, else there), so that few citations run
  * across. */
-static size_t parse_cut(const char *text, size_t len, size_t at)
+static size_t parse_cut(const char *text, size_t len, size_t at, size_t look)
 {
-	size_t look = parse_part_bytes() / 8,
-	       lim = at + look < len ? at + look : len;
+	size_t lim = at + look < len ? at + look : len;
 	const char *nl;
 	for (size_t i = at; i + 1 < lim; i++)
 		if (text[i] == '\n' && text[i + 1] == '\n')
@@ -852,16 +849,23 @@ static size_t parse_cut(const char *text, size_t len, size_t at)
 	return nl ? (size_t)(nl - text) + 1 : at;
 }
 
-/* Threads for the parse of len bytes: --workers, or one per processor (at
- * most 8); one when the text is not larger than two parts. The part size
- * can be made smaller for tests (VINDPLAATS_PARSE_PART_BYTES, at least 256). */
-static size_t parse_part_bytes(void)
+/* The part size for len bytes on t threads: about 8 parts a thread, from
+ * PARSE_PART_MIN to PARSE_PART_MAX; tests make it smaller
+ * (VINDPLAATS_PARSE_PART_BYTES, at least 256). */
+static size_t parse_part_bytes(size_t len, unsigned t)
 {
 	const char *e = getenv("VINDPLAATS_PARSE_PART_BYTES");
 	unsigned long v = e ? strtoul(e, NULL, 10) : 0;
-	return v >= 256 ? (size_t)v : PARSE_PART;
+	size_t p = len / ((size_t)t * 8);
+	if (v >= 256)
+		return (size_t)v;
+	return p < PARSE_PART_MIN   ? PARSE_PART_MIN
+	       : p > PARSE_PART_MAX ? PARSE_PART_MAX
+	                            : p;
 }
 
+/* Threads for the parse of len bytes: --workers, or one per processor (at
+ * most 8); one when the text is not larger than two parts. */
 static unsigned parse_threads(const struct cli_cfg *cfg, size_t len)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -871,7 +875,7 @@ static unsigned parse_threads(const struct cli_cfg *cfg, size_t len)
 		t = 8;
 	if (t > 64)
 		t = 64;
-	return len > 2 * parse_part_bytes() ? t : 1;
+	return t > 1 && len > 2 * parse_part_bytes(len, t) ? t : 1;
 }
 
 /* The parallel parse of text: VP_OK, or an error (the output then stops
@@ -894,15 +898,17 @@ static int parse_parallel(struct parse_run *run, const struct cli_cfg *cfg,
 		return rv;
 	}
 	pp.format = cfg->format;
-	pp.parts = calloc(len / parse_part_bytes() + 1, sizeof(*pp.parts));
+	pp.part = parse_part_bytes(len, threads);
+	pp.warmup = pp.part / 32 > 4096 ? pp.part / 32 : 4096;
+	pp.parts = calloc(len / pp.part + 1, sizeof(*pp.parts));
 	if (pp.parts == NULL) {
 		fprintf(stderr, "vindplaats: out of memory\n");
 		exit(1);
 	}
-	size_t part = parse_part_bytes();
 	for (size_t at = 0; at < len;) {
-		size_t cut =
-		    at + part < len ? parse_cut(text, len, at + part) : len;
+		size_t cut = at + pp.part < len ? parse_cut(text, len,
+		                                      at + pp.part, pp.part / 8)
+		                                : len;
 		pp.parts[pp.n_parts].from = at;
 		pp.parts[pp.n_parts++].stop = cut;
 		at = cut;

@@ -59,6 +59,17 @@ per() { # FILE RUNS -> median wall
   for _ in $(seq "$2"); do wall parse "$1" >>"$tmp/w"; done
   median <"$tmp/w"
 }
+# CPU seconds (user + system, all threads) of one run, averaged over RUNS
+# runs in one shell: steadier than wall time on a busy machine
+cpu() {
+  /usr/bin/time -f '%U %S' -o "$tmp/cpu" sh -c \
+    'for i in $(seq "$1"); do "$2" parse --quiet --format jsonl "$3" >/dev/null 2>&1; done; exit 0' \
+    sh "$2" "$BIN" "$1"
+  tail -n 1 "$tmp/cpu" | awk -v n="$2" '{printf "%.5f\n", ($1 + $2) / n}'
+}
+c0=$(cpu "$tmp/empty.txt" 21)
+c1=$(cpu "$tmp/1mb.txt" 21)
+c100=$(cpu "$tmp/100mb.txt" 3)
 t0=$(per "$tmp/empty.txt" 21)
 t1=$(per "$tmp/1mb.txt" 21)
 t100=$(per "$tmp/100mb.txt" "$RUNS")
@@ -67,7 +78,7 @@ b100=$(stat -c %s "$tmp/100mb.txt")
 
 awk -v p="$p" -v g="$g" -v mb="$MB" -v bytes="$bytes" -v cites="$cites" \
   -v rss="$rss" -v t0="$t0" -v t1="$t1" -v t100="$t100" -v b1="$b1" \
-  -v b100="$b100" -v runs="$RUNS" 'BEGIN {
+  -v b100="$b100" -v runs="$RUNS" -v c0="$c0" -v c1="$c1" -v c100="$c100" 'BEGIN {
   printf "input: %d MB generated, %d bytes, %d citations (one per %.0f bytes)\n", mb, bytes, cites, bytes / (cites ? cites : 1)
   printf "median of %d, in turn:  vindplaats parse %.3f s (%.0f MB/s)   grep -o | wc -l %.3f s   ratio %.2f (target <= 1.5)\n", runs, p, bytes / p / 1e6, g, p / g
   printf "peak resident set: %.1f MB (target <= 200)\n", rss / 1024
@@ -76,4 +87,6 @@ awk -v p="$p" -v g="$g" -v mb="$MB" -v bytes="$bytes" -v cites="$cites" \
   m1 = (t1 - t0) / b1 * 1e9; m100 = (t100 - t0) / b100 * 1e9
   printf "per byte, whole run:     1 MB %.2f ns   100 MB %.2f ns   (%+.0f%%)\n", n1, n100, (n1 / n100 - 1) * 100
   printf "per byte, net start-up:  1 MB %.2f ns   100 MB %.2f ns   (%+.0f%%, target within 10%%)\n", m1, m100, (m1 / m100 - 1) * 100
+  k1 = (c1 - c0) / b1 * 1e9; k100 = (c100 - c0) / b100 * 1e9
+  printf "CPU per byte, net start-up (%.1f ms): 1 MB %.2f ns   100 MB %.2f ns   (%+.0f%%)\n", c0 * 1000, k1, k100, (k1 / k100 - 1) * 100
 }'
