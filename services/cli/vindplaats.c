@@ -750,14 +750,14 @@ static int parse_each(void *arg, const struct vp_citation *c)
 
 /* ---- parse on several threads ------------------------------------------ *
  * A large text is scanned in parts (about 8 a thread, 128 to 512 KiB) by one
- * thread per processor while this thread writes the parts' output in order. A
- * part depends on the parts before it only through the parser's carry (the law
- * of each kind named last); its thread guesses it by scanning the
- * 1/32 of a part before the part first. When the part read something
- * the guess got wrong, or a citation ran past its start, this thread scans
- * it again with the true carry: the output is always that of one scan of
- * the whole text. At most 2 parts per thread wait to be written, so memory
- * stays bounded by their output, not by the file's. */
+ * thread per processor. A part depends on the parts before it only through
+ * the parser's carry (the law of each kind named last); its thread guesses
+ * it by scanning 1/32 of a part before the part first. The parts are
+ * written in order by whichever thread finishes the next one: when a part
+ * read something its guess got wrong, or a citation ran past its start,
+ * that thread scans it again with the true carry, so the output is always
+ * that of one scan of the whole text. At most 2 parts a thread wait to be
+ * written: memory is bounded by their output, not by the file's. */
 #define PARSE_PART_MIN (128u << 10)
 #define PARSE_PART_MAX (512u << 10)
 
@@ -774,9 +774,17 @@ struct parse_par {
 	struct prs_doc *doc;
 	struct parse_part *parts;
 	size_t n_parts, window;
-	size_t part, warmup;     /* bytes */
-	size_t claimed, written; /* under mu */
-	bool stop;               /* under mu: give up (an error) */
+	size_t part, warmup; /* bytes */
+	/* the writer's: one thread at a time, the one that set writing */
+	struct parse_run *run;
+	struct prs_carry truth; /* the carry where the output has got to */
+	size_t pos, again;      /* where the true scan has got to */
+	size_t len;
+	/* under mu */
+	size_t claimed, written;
+	bool writing; /* a thread writes parts[written] */
+	bool stop;    /* give up: rv says why */
+	int rv;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -791,6 +799,59 @@ static int parse_discard(void *arg, const struct vp_citation *c)
 static int parse_part_each(void *arg, const struct vp_citation *c)
 {
 	return cli_parse_out_add(arg, c);
+}
+
+/* Writes part p, the next in order: its output when its guess holds,
+ * else the part scanned again with doc (the calling thread's) from where
+ * the true scan has got to, as one scan of the whole text reads it. */
+static int parse_write_part(
+    struct parse_par *pp, struct parse_part *p, struct prs_doc *doc)
+{
+	struct parse_run *run = pp->run;
+	int rv = p->rv;
+	if (rv != VP_OK)
+		return rv;
+	if (pp->pos == p->from && prs_carry_agrees(&p->carry, &pp->truth)) {
+		prs_carry_follow(&pp->truth, &p->carry);
+		pp->pos = p->next;
+		rv = cli_parse_out_join(&run->out, &p->out);
+	} else {
+		cli_parse_out_drop(&p->out);
+		pp->again++;
+		rv = doc == NULL ? VP_ENOMEM
+		                 : prs_doc_scan(doc, &pp->truth, pp->pos,
+		                       p->stop, &pp->pos, parse_each, run);
+	}
+	if (rv == VP_OK && run->out.err != VP_OK)
+		rv = run->out.err;
+	if (run->progress.on)
+		progress_bytes(
+		    &run->progress, "parsed", p->stop, pp->len, false);
+	return rv;
+}
+
+/* Called with mu held by a thread that has finished a part: writes every
+ * part that is next in order and done, unless another thread is at it
+ * (which then writes this one too). Whoever finishes writes, so no thread
+ * waits for one that the machine has not scheduled. */
+static void parse_write_ready(struct parse_par *pp, struct prs_doc *doc)
+{
+	while (!pp->writing && !pp->stop && pp->written < pp->n_parts &&
+	       pp->parts[pp->written].done) {
+		size_t k = pp->written;
+		int rv;
+		pp->writing = true;
+		pthread_mutex_unlock(&pp->mu);
+		rv = parse_write_part(pp, &pp->parts[k], doc);
+		pthread_mutex_lock(&pp->mu);
+		pp->writing = false;
+		pp->written = k + 1;
+		if (rv != VP_OK) {
+			pp->rv = rv;
+			pp->stop = true;
+		}
+		pthread_cond_broadcast(&pp->cv);
+	}
 }
 
 static void *parse_worker(void *arg)
@@ -828,6 +889,7 @@ static void *parse_worker(void *arg)
 		}
 		pthread_mutex_lock(&pp->mu);
 		p->done = true;
+		parse_write_ready(pp, doc);
 		pthread_cond_broadcast(&pp->cv);
 		pthread_mutex_unlock(&pp->mu);
 	}
@@ -884,20 +946,16 @@ static int parse_parallel(struct parse_run *run, const struct cli_cfg *cfg,
     const char *text, size_t len, unsigned threads)
 {
 	struct parse_par pp;
-	struct prs_doc *mine = NULL;
-	struct prs_carry truth;
 	pthread_t th[64];
-	size_t pos = 0, again = 0;
 	int rv;
 
 	memset(&pp, 0, sizeof(pp));
 	if ((rv = prs_doc_new(&pp.doc, cfg->laws, text, len)) != VP_OK)
 		return rv;
-	if ((rv = prs_doc_clone(&mine, pp.doc)) != VP_OK) {
-		prs_doc_free(pp.doc);
-		return rv;
-	}
 	pp.format = cfg->format;
+	pp.run = run;
+	pp.len = len;
+	prs_doc_carry(pp.doc, &pp.truth);
 	pp.part = parse_part_bytes(len, threads);
 	pp.warmup = pp.part / 32 > 4096 ? pp.part / 32 : 4096;
 	pp.parts = calloc(len / pp.part + 1, sizeof(*pp.parts));
@@ -921,54 +979,23 @@ static int parse_parallel(struct parse_run *run, const struct cli_cfg *cfg,
 			fprintf(stderr, "vindplaats: cannot start a thread\n");
 			exit(1);
 		}
-	prs_doc_carry(pp.doc, &truth);
-	for (size_t k = 0; k < pp.n_parts && rv == VP_OK; k++) {
-		struct parse_part *p = &pp.parts[k];
-		pthread_mutex_lock(&pp.mu);
-		while (!p->done)
-			pthread_cond_wait(&pp.cv, &pp.mu);
-		pthread_mutex_unlock(&pp.mu);
-		if ((rv = p->rv) != VP_OK)
-			break;
-		if (pos == p->from && prs_carry_agrees(&p->carry, &truth)) {
-			prs_carry_follow(&truth, &p->carry);
-			pos = p->next;
-			rv = cli_parse_out_join(&run->out, &p->out);
-		} else {
-			/* the guess was wrong: this part again, as one scan
-			 * of the whole text would have read it */
-			cli_parse_out_drop(&p->out);
-			again++;
-			rv = prs_doc_scan(
-			    mine, &truth, pos, p->stop, &pos, parse_each, run);
-		}
-		if (rv == VP_OK && run->out.err != VP_OK)
-			rv = run->out.err;
-		if (run->progress.on)
-			progress_bytes(
-			    &run->progress, "parsed", p->stop, len, false);
-		pthread_mutex_lock(&pp.mu);
-		pp.written = k + 1;
-		if (rv != VP_OK)
-			pp.stop = true;
-		pthread_cond_broadcast(&pp.cv);
-		pthread_mutex_unlock(&pp.mu);
-	}
 	pthread_mutex_lock(&pp.mu);
+	while (!pp.stop && pp.written < pp.n_parts)
+		pthread_cond_wait(&pp.cv, &pp.mu);
 	pp.stop = true;
+	rv = pp.rv;
 	pthread_cond_broadcast(&pp.cv);
 	pthread_mutex_unlock(&pp.mu);
 	for (unsigned i = 0; i < threads; i++)
 		pthread_join(th[i], NULL);
 	VP_DEBUG("parse: %zu bytes in %zu parts on %u threads, %zu scanned "
 	         "again",
-	    len, pp.n_parts, threads, again);
+	    len, pp.n_parts, threads, pp.again);
 	for (size_t k = 0; k < pp.n_parts; k++)
 		cli_parse_out_drop(&pp.parts[k].out);
 	free(pp.parts);
 	pthread_mutex_destroy(&pp.mu);
 	pthread_cond_destroy(&pp.cv);
-	prs_doc_free(mine);
 	prs_doc_free(pp.doc);
 	return rv;
 }
