@@ -756,6 +756,7 @@ static void note_named(struct prs_ctx *ctx, const struct law *L)
 	    L->kind < PRS_KIND_N && L->conf >= 0.8) {
 		ctx->last_law[L->kind] = L->idx;
 		ctx->any_named = true;
+		ctx->carry_written |= 1u << L->kind | PRS_CARRY_NAMED;
 	}
 }
 
@@ -1281,7 +1282,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
 		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q) &&
 		    !(op && (ctx->generic_def[kind] >= 0 ||
-		                ctx->last_law[kind] >= 0)))
+		                prs_last_law(ctx, kind) >= 0)))
 			return 0;
 		if (q > p + n && prs_isupper(prs_at(s, len, q)))
 			return 0;
@@ -1293,7 +1294,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		return n;
 	}
 	def = ctx->generic_def[kind];
-	last = ctx->last_law[kind];
+	last = prs_last_law(ctx, kind);
 	pick = det == 'a' ? (last >= 0 ? last : def) : (def >= 0 ? def : last);
 	if (pick < 0)
 		return 0;
@@ -1742,7 +1743,7 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 		dn = determiner(s, len, b, &det);
 		if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
 		    (det == 'd' && ctx->generic_def[kind] < 0) ||
-		    (det == 'a' && ctx->last_law[kind] < 0) ||
+		    (det == 'a' && prs_last_law(ctx, kind) < 0) ||
 		    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
 			return VP_OK;
 		*end = i + n;
