@@ -441,7 +441,9 @@ static void po_indent(struct cli_parse_out *w, int depth)
 
 static void po_close(struct po_obj *o)
 {
-	if (!o->empty)
+	if (!o->empty && o->depth == 1)
+		po_char(o->w, '\n'); /* a top-level object, pretty */
+	else if (!o->empty)
 		po_indent(o->w, o->depth - 1);
 	po_char(o->w, '}');
 }
@@ -528,12 +530,12 @@ static bool same_key(const char *a, const char *b)
 
 /* One item of json/jsonl output: cli_parse_item_json's members in its
  * order. */
-static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
-    size_t span, int depth)
+static void po_citation_common(struct po_obj *op, const struct vp_citation *c)
 {
-	struct po_obj o, f;
+	struct po_obj o = *op, f;
+	struct cli_parse_out *w = o.w;
+	int depth = o.depth;
 	size_t mark;
-	po_open(&o, w, depth);
 	po_member_str(&o, LIT("\"family\""), c->family);
 	po_member_str(&o, LIT("\"id\""), c->id);
 	if (c->url == NULL) {
@@ -574,6 +576,15 @@ static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
 		po_member_str(&o, LIT("\"status\""), c->check->status);
 		po_member_json(&o, LIT("\"check\""), cli_check_json(c->check));
 	}
+	*op = o;
+}
+
+static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
+    size_t span, int depth)
+{
+	struct po_obj o;
+	po_open(&o, w, depth);
+	po_citation_common(&o, c);
 	if (span < c->n_spans) {
 		const struct vp_span *s = &c->spans[span];
 		po_member_u64(&o, LIT("\"start\""), s->start);
@@ -582,6 +593,92 @@ static void po_item(struct cli_parse_out *w, const struct vp_citation *c,
 		po_member_str(&o, LIT("\"where\""), s->where);
 	}
 	po_close(&o);
+}
+
+/* An array member: '[', then each element on a line of its own at
+ * depth + 1 (pretty), ']' ("[]" when empty), as jansson writes it. */
+static void po_array_open(struct po_obj *o, const char *key, size_t lit)
+{
+	size_t mark;
+	if (po_key(o, key, lit, &mark)) {
+		po_char(o->w, '[');
+		o->empty = false;
+	}
+}
+
+static void po_array_elem(struct po_obj *o, size_t i)
+{
+	if (i > 0)
+		po_char(o->w, ',');
+	po_indent(o->w, o->depth ? o->depth + 1 : 0);
+}
+
+static void po_array_close(struct po_obj *o, size_t n)
+{
+	if (n > 0)
+		po_indent(o->w, o->depth);
+	po_char(o->w, ']');
+}
+
+/* One resolved document: cli_resolve_json's members in its order. */
+static void po_resolved(struct cli_parse_out *w, const char *name,
+    const struct vp_resolve_rep *r, int depth)
+{
+	struct po_obj o, c, s;
+	size_t mark;
+	int inner = depth ? depth + 2 : 0;
+	po_open(&o, w, depth);
+	po_member_str(&o, LIT("\"name\""), name);
+	po_member_u64(&o, LIT("\"segments\""), r->n_segments);
+	po_array_open(&o, LIT("\"citations\""));
+	for (size_t i = 0; i < r->n_citations; i++) {
+		const struct vp_citation *ci = &r->citations[i];
+		po_array_elem(&o, i);
+		po_open(&c, w, inner);
+		po_citation_common(&c, ci);
+		po_array_open(&c, LIT("\"spans\""));
+		for (size_t k = 0; k < ci->n_spans; k++) {
+			po_array_elem(&c, k);
+			po_open(&s, w, inner ? inner + 2 : 0);
+			po_member_u64(&s, LIT("\"start\""), ci->spans[k].start);
+			po_member_u64(&s, LIT("\"end\""), ci->spans[k].end);
+			po_member_str(&s, LIT("\"raw\""), ci->spans[k].raw);
+			po_member_str(&s, LIT("\"where\""), ci->spans[k].where);
+			po_close(&s);
+		}
+		po_array_close(&c, ci->n_spans);
+		po_close(&c);
+	}
+	po_array_close(&o, r->n_citations);
+	po_array_open(&o, LIT("\"errors\""));
+	for (size_t i = 0; i < r->n_errors; i++) {
+		const struct vp_item_err *e = &r->errors[i];
+		po_array_elem(&o, i);
+		po_open(&c, w, inner);
+		po_member_str(&c, LIT("\"item\""), e->item);
+		po_member_str(&c, LIT("\"code\""), e->code);
+		po_member_str(&c, LIT("\"msg\""), e->msg);
+		if (po_key(&c, LIT("\"retryable\""), &mark)) {
+			po_str(w, e->retryable ? "true" : "false");
+			c.empty = false;
+		}
+		po_close(&c);
+	}
+	po_array_close(&o, r->n_errors);
+	po_close(&o);
+}
+
+int cli_resolve_out_add(struct cli_parse_out *w, const char *name,
+    const struct vp_resolve_rep *r, bool pretty)
+{
+	if (w->err != VP_OK)
+		return w->err;
+	po_resolved(w, name, r, pretty ? 1 : 0);
+	po_char(w, '\n');
+	w->items++;
+	if (w->len >= PARSE_OUT_FLUSH && !w->part)
+		po_flush(w);
+	return w->err;
 }
 
 /* s left-aligned in at least width bytes, as printf's %-*s. */

@@ -67,6 +67,13 @@ int cli_parse_out_init_part(struct cli_parse_out *w, const char *format);
  * written, and frees it. Returns VP_OK or the first error of either. */
 int cli_parse_out_join(struct cli_parse_out *w, struct cli_parse_out *part);
 
+/* Writes one resolved document with the bytes of
+ * cli_print_json(cli_resolve_json(name, r), pretty) (a line each), whatever
+ * the writer's format: start the writer as "jsonl" (on a file) or as a part
+ * (in memory: w->buf, w->len). Returns VP_OK or the writer's first error. */
+int cli_resolve_out_add(struct cli_parse_out *w, const char *name,
+    const struct vp_resolve_rep *r, bool pretty);
+
 /* Frees a writer's buffer without writing it. */
 void cli_parse_out_drop(struct cli_parse_out *w);
 

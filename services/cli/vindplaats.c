@@ -655,8 +655,13 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 			json_array_append_new(
 			    all, cli_resolve_json(files[i], r));
 		} else {
-			cli_print_json(stdout, cli_resolve_json(files[i], r),
-			    strcmp(cfg->format, "json") == 0);
+			/* written straight out, no JSON tree */
+			struct cli_parse_out w;
+			if (cli_parse_out_init(&w, stdout, "jsonl") != VP_OK ||
+			    cli_resolve_out_add(&w, files[i], r,
+			        strcmp(cfg->format, "json") == 0) != VP_OK ||
+			    cli_parse_out_end(&w) != VP_OK)
+				status = 1;
 		}
 		fflush(stdout);
 		vp_msg_clear(&run.reps[i]);

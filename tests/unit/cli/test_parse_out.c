@@ -63,10 +63,56 @@ static char *new_output(const struct vp_citation *c, size_t n,
 	return buf;
 }
 
+/* The resolve writer against cli_print_json(cli_resolve_json()), pretty
+ * and compact, on a reply made of these citations and an error. */
+static void same_resolved(const struct vp_citation *c, size_t n)
+{
+	struct vp_item_err e = {"doc \"1\"", "parse", "a \u00e9 message", true};
+	struct vp_resolve_rep r = {0};
+	r.name = "ignored";
+	r.n_segments = 42;
+	r.citations = (struct vp_citation *)c;
+	r.n_citations = n;
+	for (int errs = 0; errs < 2; errs++) {
+		r.errors = errs ? &e : NULL;
+		r.n_errors = (size_t)errs;
+		for (int pretty = 0; pretty < 2; pretty++) {
+			char *o = NULL, *w = NULL;
+			size_t ol = 0, wl = 0;
+			FILE *f = open_memstream(&o, &ol);
+			assert_non_null(f);
+			cli_print_json(
+			    f, cli_resolve_json("doc \"1\".txt", &r), pretty);
+			fclose(f);
+			f = open_memstream(&w, &wl);
+			struct cli_parse_out out;
+			assert_int_equal(
+			    cli_parse_out_init(&out, f, "jsonl"), VP_OK);
+			assert_int_equal(cli_resolve_out_add(
+			                     &out, "doc \"1\".txt", &r, pretty),
+			    VP_OK);
+			assert_int_equal(cli_parse_out_end(&out), VP_OK);
+			fclose(f);
+			if (ol != wl || memcmp(o, w, ol) != 0) {
+				size_t at = 0;
+				while (at < ol && at < wl && o[at] == w[at])
+					at++;
+				fail_msg("resolve %s: differ at byte %zu of "
+				         "%zu/%zu: old \"%.60s\" new \"%.60s\"",
+				    pretty ? "pretty" : "compact", at, ol, wl,
+				    o + at, w + at);
+			}
+			free(o);
+			free(w);
+		}
+	}
+}
+
 /* Both writers on the same citations, every format: the same bytes. */
 static void same_output(const struct vp_citation *c, size_t n)
 {
-	for (size_t k = 0; k < 3; k++) {
+	same_resolved(c, n);
+	for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
 		size_t ol, nl;
 		bool unresolved = false, want = false;
 		char *o = old_output(c, n, formats[k], &ol);
