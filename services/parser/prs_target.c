@@ -373,12 +373,15 @@ int prs_link_targets(const struct vp_segment *segs, size_t n_segs,
 		free(l.v);
 		return rv;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), by_key);
 	size_t n_order = 0;
-	for (k = 0; k < l.n; k++) /* the references inside a footnote stay */
-		if (!l.v[k].whole)
-			order[n_order++] = &l.v[k];
-	qsort(order, n_order, sizeof(*order), by_start);
+	if (l.n > 0) { /* qsort wants an array, even of none */
+		qsort(l.v, l.n, sizeof(*l.v), by_key);
+		for (k = 0; k < l.n; k++) /* references in a footnote stay */
+			if (!l.v[k].whole)
+				order[n_order++] = &l.v[k];
+		if (n_order > 0)
+			qsort(order, n_order, sizeof(*order), by_start);
+	}
 
 	for (k = 0; k < n; k++) {
 		struct vp_citation *c = &cits[k];
