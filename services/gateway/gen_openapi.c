@@ -189,10 +189,9 @@ static const struct {
 
 static bool in_array(json_t *a, const char *s)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(
-	    a, i, v) if (strcmp(json_string_value(v), s) == 0) return true;
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (strcmp(json_string_value(json_array_get(a, i)), s) == 0)
+			return true;
 	return false;
 }
 
@@ -271,16 +270,15 @@ static json_t *schemas(void)
 	json_t *pp = json_object_get(pi, "properties");
 	json_t *pr = json_array(), *v;
 	json_object_del(pp, "spans");
-	size_t i;
-	json_array_foreach(json_object_get(cit, "required"), i,
-	    v) if (strcmp(json_string_value(v), "spans") != 0)
-	    json_array_append(pr, v);
+	json_t *req = json_object_get(cit, "required");
+	for (size_t i = 0; i < json_array_size(req); i++) {
+		v = json_array_get(req, i);
+		if (strcmp(json_string_value(v), "spans") != 0)
+			json_array_append(pr, v);
+	}
 	json_t *sp = json_object_get(s, "Span");
-	const char *k;
-	json_object_foreach(json_object_get(sp, "properties"), k, v)
-	    json_object_set(pp, k, v);
-	json_array_foreach(json_object_get(sp, "required"), i, v)
-	    json_array_append(pr, v);
+	json_object_update(pp, json_object_get(sp, "properties"));
+	json_array_extend(pr, json_object_get(sp, "required"));
 	json_object_set_new(pi, "required", pr);
 	json_object_set_new(s, "ParseItem", pi);
 

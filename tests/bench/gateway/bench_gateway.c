@@ -119,7 +119,7 @@ static struct result once(struct run *r, size_t conc)
 static void print(const char *what, const struct result *v, size_t k)
 {
 	/* the median round of k */
-	double rates[64], p50[64], p99[64];
+	double rates[64] = {0}, p50[64] = {0}, p99[64] = {0};
 	size_t err = 0;
 	for (size_t i = 0; i < k; i++) {
 		rates[i] = v[i].rate;
@@ -174,8 +174,13 @@ int main(int argc, char **argv)
 	struct run web = {.url = url, .doc = doc, .len = len, .n = docs};
 	nng.lat_ms = calloc(docs, sizeof(double));
 	web.lat_ms = calloc(docs, sizeof(double));
-	if (vp_client_open(&nng.c, api, 0, err, sizeof(err)) != VP_OK) {
-		fprintf(stderr, "client: %s\n", err);
+	if (nng.lat_ms == NULL || web.lat_ms == NULL ||
+	    vp_client_open(&nng.c, api, 0, err, sizeof(err)) != VP_OK) {
+		fprintf(stderr, "client: %s\n",
+		    nng.lat_ms && web.lat_ms ? err : "out of memory");
+		free(nng.lat_ms);
+		free(web.lat_ms);
+		free(doc);
 		return 1;
 	}
 	struct result a[64], b[64];
@@ -190,7 +195,7 @@ int main(int argc, char **argv)
 	print(what, a, rounds);
 	snprintf(what, sizeof(what), "HTTP gateway, %zu in flight", conc);
 	print(what, b, rounds);
-	double ra[64], rb[64];
+	double ra[64] = {0}, rb[64] = {0};
 	for (size_t i = 0; i < rounds; i++) {
 		ra[i] = a[i].rate;
 		rb[i] = b[i].rate;
