@@ -163,48 +163,112 @@ static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
 
 /* ---- the per-job time limit ------------------------------------------
  * A handler is pure code that cannot be interrupted, so each job runs on a
- * thread of its own while the context waits for it until the job's budget
- * (its lease) is nearly over. A job past that is reported as a timeout at
- * once - before its lease expires, so the dispatcher does not hand it to
- * another worker while this one still runs it - and its thread is
- * abandoned: it finishes on its own and frees what it has. */
+ * thread other than its context's while the context waits for it until the
+ * job's budget (its lease) is nearly over. A job past that is reported as a
+ * timeout at once - before its lease expires, so the dispatcher does not
+ * hand it to another worker while this one still runs it - and its thread
+ * is abandoned: it finishes on its own, frees what it has and leaves.
+ *
+ * That thread is the context's runner, kept from job to job (a thread
+ * started per job cost more than a small job itself): it waits for a run,
+ * runs it, says it is done, and waits again. Only an abandoned runner
+ * leaves; the context starts a new one for its next job. */
 
 struct run {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	bool done, abandoned;
-	struct vp_worker *w;
 	struct vp_msg job;
 	struct vp_ready res;
 	int rv;
+};
+
+struct runner {
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* a run given, a run done, stop */
+	struct vp_worker *w;
+	struct run *run; /* the run given; NULL when none */
+	bool stop;       /* the context ends: leave when idle */
 };
 
 static void run_free(struct run *r)
 {
 	vp_obj_clear(&vp_desc_ready, &r->res);
 	vp_msg_clear(&r->job);
-	pthread_mutex_destroy(&r->mu);
-	pthread_cond_destroy(&r->cv);
 	free(r);
 }
 
-static void *run_main(void *arg)
+static void *runner_main(void *arg)
 {
-	struct run *r = arg;
-	int rv = r->w->cfg.fn(r->w->cfg.arg, &r->job, &r->res);
-	bool abandoned;
-	pthread_mutex_lock(&r->mu);
-	r->rv = rv;
-	r->done = true;
-	abandoned = r->abandoned;
-	pthread_cond_signal(&r->cv);
-	pthread_mutex_unlock(&r->mu);
-	if (abandoned) {
-		struct vp_worker *w = r->w;
-		run_free(r);
-		atomic_fetch_sub(&w->abandoned, 1);
+	struct runner *rn = arg;
+	struct vp_worker *w = rn->w;
+	pthread_mutex_lock(&rn->mu);
+	for (;;) {
+		while ((rn->run == NULL || rn->run->done) && !rn->stop)
+			pthread_cond_wait(&rn->cv, &rn->mu);
+		if (rn->run == NULL || rn->run->done)
+			break; /* stopped while idle */
+		struct run *r = rn->run;
+		pthread_mutex_unlock(&rn->mu);
+		int rv = w->cfg.fn(w->cfg.arg, &r->job, &r->res);
+		pthread_mutex_lock(&rn->mu);
+		r->rv = rv;
+		r->done = true;
+		pthread_cond_broadcast(&rn->cv);
+		if (r->abandoned) {
+			/* its context has gone on without it: leave. w may be
+			 * freed once the count is down: not touched after */
+			rn->run = NULL;
+			run_free(r);
+			pthread_mutex_unlock(&rn->mu);
+			pthread_mutex_destroy(&rn->mu);
+			pthread_cond_destroy(&rn->cv);
+			free(rn);
+			atomic_fetch_sub(&w->abandoned, 1);
+			return NULL;
+		}
 	}
+	pthread_mutex_unlock(&rn->mu);
+	pthread_mutex_destroy(&rn->mu);
+	pthread_cond_destroy(&rn->cv);
+	free(rn);
 	return NULL;
+}
+
+/* A context's runner, started when it has none. NULL when no thread could
+ * be started (the job then runs on the context's own thread). */
+static struct runner *runner_get(struct vp_worker *w, struct runner **rnp)
+{
+	struct runner *rn = *rnp;
+	pthread_t th;
+	pthread_attr_t at;
+	if (rn != NULL)
+		return rn;
+	if ((rn = calloc(1, sizeof(*rn))) == NULL)
+		return NULL;
+	pthread_mutex_init(&rn->mu, NULL);
+	pthread_cond_init(&rn->cv, NULL);
+	rn->w = w;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &at, runner_main, rn) != 0) {
+		pthread_attr_destroy(&at);
+		pthread_mutex_destroy(&rn->mu);
+		pthread_cond_destroy(&rn->cv);
+		free(rn);
+		return NULL;
+	}
+	pthread_attr_destroy(&at);
+	return *rnp = rn;
+}
+
+/* The context ends: its runner (idle then) leaves. */
+static void runner_stop(struct runner *rn)
+{
+	if (rn == NULL)
+		return;
+	pthread_mutex_lock(&rn->mu);
+	rn->stop = true;
+	pthread_cond_broadcast(&rn->cv);
+	pthread_mutex_unlock(&rn->mu);
 }
 
 /* How long a job may run: its budget less a margin for the report to reach
@@ -215,41 +279,29 @@ static uint32_t job_limit(uint32_t budget)
 	return budget - margin;
 }
 
-/* Runs the handler on job within its limit. On VP_OK *res holds the result;
- * VP_ETIMEDOUT when it ran past the limit (res->job_err says so); any other
- * code is the handler's. The job's body moves to the run (whose thread may
- * outlive this call); *job keeps its envelope (id, type) only. */
-static int run_job(
-    struct vp_worker *w, struct vp_msg *job, struct vp_ready *res)
+/* Runs the handler on job within its limit, on the context's runner
+ * (*rnp). On VP_OK *res holds the result; VP_ETIMEDOUT when it ran past
+ * the limit (res->job_err says so; *rnp is then NULL, the runner being
+ * abandoned); any other code is the handler's. The job's body moves to the
+ * run (which may outlive this call); *job keeps its envelope (id, type). */
+static int run_job(struct vp_worker *w, struct runner **rnp, struct vp_msg *job,
+    struct vp_ready *res)
 {
 	struct run *r;
-	pthread_t th;
-	pthread_attr_t at;
+	struct runner *rn;
 	uint32_t limit = job_limit(job->timeout_ms);
 	struct timespec ts;
 	int rv;
 
-	if (limit == 0)
+	if (limit == 0 || (rn = runner_get(w, rnp)) == NULL)
 		return w->cfg.fn(w->cfg.arg, job, res);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return VP_ENOMEM;
-	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->cv, NULL);
-	r->w = w;
 	r->job = *job; /* the run owns the body from here on */
 	memset(job, 0, sizeof(*job));
 	memcpy(job->id, r->job.id, 16);
 	job->has_id = r->job.has_id;
 	job->type = r->job.type;
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &at, run_main, r) != 0) {
-		pthread_attr_destroy(&at);
-		rv = w->cfg.fn(w->cfg.arg, &r->job, res);
-		run_free(r);
-		return rv;
-	}
-	pthread_attr_destroy(&at);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += limit / 1000;
 	ts.tv_nsec += (long)(limit % 1000) * 1000000L;
@@ -257,16 +309,19 @@ static int run_job(
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&r->mu);
+	pthread_mutex_lock(&rn->mu);
+	rn->run = r;
+	pthread_cond_broadcast(&rn->cv);
 	while (!r->done && !atomic_load(&w->stopping) &&
-	       pthread_cond_timedwait(&r->cv, &r->mu, &ts) == 0)
+	       pthread_cond_timedwait(&rn->cv, &rn->mu, &ts) == 0)
 		;
 	if (!r->done) {
 		char msg[128];
-		/* the thread keeps the job and frees it with the run */
+		/* the runner keeps the run, frees it and leaves */
 		r->abandoned = true;
 		atomic_fetch_add(&w->abandoned, 1);
-		pthread_mutex_unlock(&r->mu);
+		pthread_mutex_unlock(&rn->mu);
+		*rnp = NULL;
 		snprintf(msg, sizeof(msg),
 		    "the job ran past its time limit of %u ms", limit);
 		VP_WARN("worker %s: %s", w->name, msg);
@@ -275,7 +330,8 @@ static int run_job(
 			res->job_err->retryable = false;
 		return rv;
 	}
-	pthread_mutex_unlock(&r->mu);
+	rn->run = NULL;
+	pthread_mutex_unlock(&rn->mu);
 	*res = r->res;
 	rv = r->rv;
 	memset(&r->res, 0, sizeof(r->res));
@@ -298,7 +354,8 @@ static void *ctx_main(void *arg)
 	struct vp_ready res;
 	uint8_t res_id[16];
 	bool have_res = false, cut_noted = false;
-	size_t cut[3] = {0, 0, 0}; /* what the dispatcher made us drop */
+	struct runner *runner = NULL; /* runs the jobs (run_job) */
+	size_t cut[3] = {0, 0, 0};    /* what the dispatcher made us drop */
 	int rv;
 
 	memset(&res, 0, sizeof(res));
@@ -426,7 +483,7 @@ static void *ctx_main(void *arg)
 		       !atomic_load(&w->stopping))
 			vp_sleep_ms(20);
 		memset(&res, 0, sizeof(res));
-		rv = run_job(w, &job, &res);
+		rv = run_job(w, &runner, &job, &res);
 		if (rv != VP_OK) {
 			/* keep only the error; the handler may have set one
 			 * with a precise message */
@@ -451,6 +508,7 @@ static void *ctx_main(void *arg)
 	}
 	if (have_res)
 		vp_obj_clear(&vp_desc_ready, &res);
+	runner_stop(runner);
 	pthread_mutex_lock(&w->mu);
 	for (unsigned i = 0; i < w->cfg.contexts; i++)
 		if (w->aios[i] == aio)
