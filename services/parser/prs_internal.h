@@ -78,6 +78,17 @@ struct prs_ctx {
 	/* the document is a regulation (it has article headings): a bare
 	 * "artikel 5" points inside it */
 	bool regulation;
+	/* the shapes of its article headings' numbers (plain, dotted, with a
+	 * colon, Roman, letter first) and the highest leading number of each:
+	 * an article beyond them is another law's */
+	unsigned head_shapes;
+	long head_max[5];
+	size_t n_heads;
+	/* dotted numbers that start a line ("6.5 Een zorgtraject"), hashed:
+	 * a regulation that numbers its paragraphs so */
+	uint64_t para_bits[32];
+	/* the law named last, of any kind (-1: none) */
+	long last_any;
 	/* the BWB id of the document itself (from its XML), or NULL */
 	const char *doc_bwb;
 	/* hashes of the first bytes of every anchor keyword */

@@ -75,6 +75,24 @@ static size_t number_end(
 	return p - j;
 }
 
+/* Whether "ter" written apart from a number begins a phrase of running
+ * text ("artikel 8.40 ter zake van", "ter uitvoering van"): a lower-case
+ * word after it that no pinpoint goes on with. */
+static bool ter_phrase(const char *s, size_t len, size_t p)
+{
+	static const char *const go_on[] = {"en", "of", "van", "tot", "lid",
+	    "onder", "sub", "juncto", "jo", "aanhef", "onderdeel", "eerste",
+	    "tweede", "derde", "vierde", "vijfde", "zesde"};
+	size_t q = prs_ws(s, len, p);
+	if (q == p || !prs_isalpha(prs_at(s, len, q)) ||
+	    prs_isupper(prs_at(s, len, q)))
+		return false;
+	for (size_t k = 0; k < sizeof go_on / sizeof *go_on; k++)
+		if (prs_word(s, len, q, go_on[k]))
+			return false;
+	return true;
+}
+
 /* Article number: 25, 20a, 7.57H, 4:8, 2.130, 3.5.4, 13.1a, 16h. */
 static size_t art_number(
     const char *s, size_t len, size_t j, char *out, size_t cap)
@@ -136,7 +154,8 @@ static size_t art_number(
 		for (size_t k = 0; q < len && k < sizeof latin / sizeof *latin;
 		     k++)
 			if ((n = prs_word(s, len, q, latin[k])) &&
-			    d0 + n < cap && !prs_isupper(prs_at(s, len, q))) {
+			    d0 + n < cap && !prs_isupper(prs_at(s, len, q)) &&
+			    !(k == 1 && q > p && ter_phrase(s, len, q + n))) {
 				memcpy(out, s + j, d0);
 				memcpy(out + d0, s + q, n);
 				out[d0 + n] = 0;
@@ -177,6 +196,20 @@ static size_t onderdeel(const char *s, size_t len, size_t j, char *out)
 		    (prs_at(s, len, j + n + 1) == 0xB0 ||
 		        prs_at(s, len, j + n + 1) == 0xBA))
 			n += 2;
+	} else if (prs_isupper(prs_at(s, len, j)) &&
+	           !prs_isalnum(prs_at(s, len, j + 1))) {
+		/* "onderdeel A 14°" (a definition's letter and its number):
+		 * the letter, with the number read over */
+		size_t q = j + 1;
+		out[0] = (char)s[j];
+		out[1] = 0;
+		if (prs_at(s, len, q) == ' ' &&
+		    (d = prs_ndigits(s, len, q + 1, 2)) >= 1 && d <= 2 &&
+		    prs_at(s, len, q + 1 + d) == 0xC2 &&
+		    (prs_at(s, len, q + 2 + d) == 0xB0 ||
+		        prs_at(s, len, q + 2 + d) == 0xBA))
+			q += 3 + d;
+		return q - j;
 	} else {
 		while (n < 2 && prs_at(s, len, j + n) >= 'a' &&
 		       prs_at(s, len, j + n) <= 'z')
@@ -196,7 +229,7 @@ static size_t onderdeel(const char *s, size_t len, size_t j, char *out)
 static size_t onder_part(
     const char *s, size_t len, size_t j, char os[][8], size_t *n_os, char *o2)
 {
-	size_t p = prs_ws(s, len, j), n, q;
+	size_t p = prs_ws(s, len, j), n, q, none = j;
 	char x[8];
 	if (prs_at(s, len, p) == ',')
 		p = prs_ws(s, len, p + 1);
@@ -208,16 +241,21 @@ static size_t onder_part(
 		if (!(n = prs_word(s, len, p, "en")))
 			return a; /* ", aanhef," */
 		p = prs_ws(s, len, p + n);
+		none = a; /* ", aanhef, en artikel 94": the aanhef alone */
 	}
+	/* "derde lid, de onderdelen c en f" */
+	if ((n = prs_word(s, len, p, "de")) &&
+	    prs_word(s, len, prs_ws(s, len, p + n), "onderdelen"))
+		p = prs_ws(s, len, p + n);
 	if (!(n = prs_word(s, len, p, "onder")) &&
 	    !(n = prs_word(s, len, p, "onderdeel")) &&
 	    !(n = prs_word(s, len, p, "onderdelen")) &&
 	    !(n = prs_word(s, len, p, "sub")) &&
 	    !(n = prs_word(s, len, p, "letter")))
-		return j;
+		return none;
 	p = prs_ws(s, len, p + n);
 	if (!(n = onderdeel(s, len, p, x)))
-		return j;
+		return none;
 	strcpy(os[(*n_os)++], x);
 	p += n;
 	for (;;) {
@@ -408,6 +446,8 @@ static void stem(const char *title, char out[8])
 	memcpy(out, best, bl);
 	out[bl] = 0;
 }
+
+static bool head_has(const struct prs_ctx *ctx, const char *a);
 
 /* ---- laws ---- */
 
@@ -755,6 +795,7 @@ static void note_named(struct prs_ctx *ctx, const struct law *L)
 	if (L->resolved && L->idx >= 0 && !L->internal &&
 	    L->kind < PRS_KIND_N && L->conf >= 0.8) {
 		ctx->last_law[L->kind] = L->idx;
+		ctx->last_any = L->idx;
 		ctx->any_named = true;
 	}
 }
@@ -1251,8 +1292,8 @@ static unsigned char generic_kind(
 		const char *w;
 		unsigned char kind;
 	} words[] = {{"wet", PRS_KIND_WET}, {"wetboek", PRS_KIND_WET},
-	    {"besluit", PRS_KIND_BESLUIT}, {"regeling", PRS_KIND_REGELING},
-	    {"verdrag", PRS_KIND_VERDRAG}};
+	    {"besluit", PRS_KIND_BESLUIT}, {"maatregel", PRS_KIND_BESLUIT},
+	    {"regeling", PRS_KIND_REGELING}, {"verdrag", PRS_KIND_VERDRAG}};
 	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 		if ((*n = prs_word(s, len, p, words[k].w)))
 			return words[k].kind;
@@ -1612,10 +1653,27 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!found) {
 		if (!ctx->regulation || book[0])
 			return VP_OK;
-		/* a bare article in a regulation: inside it */
-		law_internal(&L, "article without a law in a regulation: "
-		                 "read as an article of the regulation itself");
 		p = j;
+		if (ctx->last_any >= 0 && !head_has(ctx, P->arts[0])) {
+			/* "De bevoegde autoriteit, bedoeld in het
+			 * Binnenvaartpolitiereglement, is: ... voor de
+			 * artikelen 1.09, 1.23": the regulation has no such
+			 * article, so it is the law named last */
+			law_clear(&L);
+			law_set(ctx, &L, ctx->last_any);
+			L.conf = 0.6;
+			prs_fmt(L.reason_buf, sizeof L.reason_buf,
+			    "the regulation has no article %.19s: read as an "
+			    "article of the law named last, %.80s",
+			    P->arts[0], L.title);
+			L.reason = L.reason_buf;
+		} else {
+			/* a bare article in a regulation: inside it */
+			law_internal(&L,
+			    "article without a law in a "
+			    "regulation: read as an article of the "
+			    "regulation itself");
+		}
 	}
 	*end = p;
 	rv = emit_pin(ctx, &L, P, book, "", i, p);
@@ -2160,24 +2218,96 @@ void prs_doc_init(struct prs_ctx *ctx)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
 	ctx->any_generic_def = ctx->any_named = false;
 	ctx->regulation = false;
+	ctx->last_any = -1;
+	ctx->n_heads = 0;
+	ctx->head_shapes = 0;
+	memset(ctx->head_max, 0, sizeof ctx->head_max);
+	memset(ctx->para_bits, 0, sizeof ctx->para_bits);
 }
 
-/* Two lines that start with "Artikel <number>" make a regulation. */
+/* The shape of an article number: 0 plain ("12a"), 1 dotted ("1.09"), 2
+ * with a colon ("5:13"), 3 Roman ("XX"), 4 letter first ("V-Q301", "X 10");
+ * *lead gets its leading number (0 if none). */
+static int head_shape(const char *a, long *lead)
+{
+	int shape = 0;
+	*lead = 0;
+	if (!prs_isdigit((unsigned char)a[0]))
+		return strspn(a, "IVXL") == strlen(a) ? 3 : 4;
+	for (; prs_isdigit((unsigned char)*a) && *lead < 100000; a++)
+		*lead = *lead * 10 + (*a - '0');
+	for (; *a; a++)
+		if (*a == '.' || *a == ':')
+			return *a == '.' ? 1 : 2;
+	return shape;
+}
+
+static void head_note(struct prs_ctx *ctx, const char *a)
+{
+	long lead;
+	int shape = head_shape(a, &lead);
+	ctx->head_shapes |= 1u << shape;
+	if (lead > ctx->head_max[shape])
+		ctx->head_max[shape] = lead;
+	ctx->n_heads++;
+}
+
+/* The bit of a number in ctx->para_bits (FNV-1a). */
+static unsigned para_bit(const char *a, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ (unsigned char)a[k]) * 16777619u;
+	return (h ^ (h >> 11)) & 2047u;
+}
+
+/* Whether the regulation may have an article a: one of the shapes of its
+ * headings, and not beyond the highest of them (an article missing in
+ * between may have been repealed). */
+static bool head_has(const struct prs_ctx *ctx, const char *a)
+{
+	long lead;
+	int shape = head_shape(a, &lead);
+	unsigned b;
+	if ((ctx->head_shapes >> shape & 1) && lead <= ctx->head_max[shape])
+		return true;
+	/* "artikel 6.4" where article 6 numbers its paragraphs 6.1, 6.2 */
+	b = para_bit(a, strlen(a));
+	return shape == 1 && (ctx->head_shapes & 1) &&
+	       lead <= ctx->head_max[0] &&
+	       (ctx->para_bits[b / 64] >> (b % 64) & 1);
+}
+
+/* Two lines that start with "Artikel <number>" make a regulation; the
+ * numbers of all of them are noted. */
 void prs_find_headings(struct prs_ctx *ctx, const char *s, size_t len)
 {
 	const char *p = s, *endp = s + len;
-	int seen = 0;
-	if (!s || !len || ctx->regulation)
+	if (!s || !len)
 		return;
 	while (p && p < endp) {
 		size_t i = (size_t)(p - s), n;
+		char a[20];
 		if ((n = prs_word(s, len, i, "Artikel")) && s[i] == 'A' &&
 		    prs_at(s, len, i + n) == ' ' &&
 		    (prs_isdigit(prs_at(s, len, i + n + 1)) ||
 		        prs_isupper(prs_at(s, len, i + n + 1))) &&
-		    ++seen >= 2) {
-			ctx->regulation = true;
-			return;
+		    art_number(s, len, i + n + 1, a, sizeof a)) {
+			head_note(ctx, a);
+			if (ctx->n_heads >= 2)
+				ctx->regulation = true;
+		} else if (prs_isdigit(prs_at(s, len, i))) {
+			size_t e = i, dots = 0;
+			while (e < len && e - i < 12 &&
+			       (prs_isdigit((unsigned char)s[e]) ||
+			           (s[e] == '.' &&
+			               prs_isdigit(prs_at(s, len, e + 1)))))
+				dots += s[e++] == '.';
+			if (dots && prs_at(s, len, e) == ' ') {
+				unsigned b = para_bit(s + i, e - i);
+				ctx->para_bits[b / 64] |= (uint64_t)1
+				                          << (b % 64);
+			}
 		}
 		p = memchr(p, '\n', (size_t)(endp - p));
 		if (p)
