@@ -18,10 +18,10 @@
 
 #include "prs_internal.h"
 
-#define MAX_ARTS 24
+#define MAX_ARTS 64
 #define MAX_LIDS 8
 #define MAX_OS   8
-#define MAX_REFS 48
+#define MAX_REFS 128
 
 struct ref {
 	char unit[12]; /* "" (artikel) or hoofdstuk, titeldeel, ... */
@@ -448,6 +448,7 @@ static void stem(const char *title, char out[8])
 }
 
 static bool head_has(const struct prs_ctx *ctx, const char *a);
+static int head_shape(const char *a, long *lead);
 
 /* ---- laws ---- */
 
@@ -969,6 +970,7 @@ struct pin {
 		int extra_lid;
 	} q[MAX_ARTS];
 	size_t n_arts;
+	bool shape_break; /* it stopped before "alsmede artikel 5:20" */
 };
 
 /* "(en derde lid)" after an article */
@@ -1054,13 +1056,6 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
  * en met", "t/m" and "tot"; *unit for a structure unit ("en afdeling 3.7"). */
 static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
     bool *range, const char **unit, size_t *item);
-
-static size_t list_sep(const char *s, size_t len, size_t p, bool plural,
-    bool *range, const char **unit)
-{
-	size_t item;
-	return list_sep_at(s, len, p, plural, range, unit, &item);
-}
 
 /* list_sep, and *item = where the next item's words start (its keyword
  * when repeated: "en artikel 12" -> "artikel"). */
@@ -1152,7 +1147,9 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
     const char *first_unit, struct pin *P)
 {
 	const char *unit = first_unit;
+	size_t item = 0;
 	P->n_arts = 0;
+	P->shape_break = false;
 	for (;;) {
 		size_t m, p, a = P->n_arts, q;
 		bool range;
@@ -1197,7 +1194,8 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		for (int more = 0;; more++) {
 			size_t u, z = P->n_arts - 1;
 			p = prs_ws(s, len, j);
-			q = list_sep(s, len, p, plural, &range, &unit);
+			q = list_sep_at(
+			    s, len, p, plural, &range, &unit, &item);
 			if (q == p || range || more >= 4 ||
 			    prs_isdigit(prs_at(s, len, q)) ||
 			    (u = lid_part(s, len, q, P->q[z].lids,
@@ -1231,7 +1229,8 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 			if (P->n_arts >= MAX_ARTS)
 				break;
 			p = prs_ws(s, len, j);
-			q = list_sep(s, len, p, plural, &range, &unit);
+			q = list_sep_at(
+			    s, len, p, plural, &range, &unit, &item);
 			if (q == p || range)
 				break;
 		}
@@ -1242,6 +1241,21 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		        prs_at(s, len, q + 1) == ' ' &&
 		        prs_isdigit(prs_at(s, len, q + 2))))
 			break; /* "G 1, achtste lid, G 2" goes on */
+		if (item < q && prs_isalpha(prs_at(s, len, item)) && !unit &&
+		    !first_unit) {
+			/* "83, alsmede artikel 5:20 van de Awb": the keyword
+			 * again before a number with a colon after plain ones
+			 * (or the other way round) starts another law's list */
+			char nx[20];
+			long l0, l1;
+			int a0 = head_shape(P->arts[0], &l0), a1;
+			if (art_number(s, len, q, nx, sizeof nx) &&
+			    (a1 = head_shape(nx, &l1)) != a0 &&
+			    (a0 == 2 || a1 == 2)) {
+				P->shape_break = true;
+				break;
+			}
+		}
 		j = q;
 	}
 	return j;
@@ -1638,7 +1652,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		 * 5:15, voor zover ..., en 5:17 van de Awb" is not, "11, eerste
 		 * lid, onderdeel g, of 12" is): when only pinpoint words stand
 		 * between it and a named law, the law is the list's */
-		size_t q = pin_noise(s, len, j);
+		size_t q = P->shape_break ? j : pin_noise(s, len, j);
 		if (q > j) {
 			p = law_after(ctx, q, &L, book, &found);
 			if (found && (L.internal || L.idx < 0 || L.conf < 1.0))
