@@ -1604,6 +1604,74 @@ static int emit_pin(struct prs_ctx *ctx, struct law *L, const struct pin *P,
 	return emit_refs(ctx, L, refs, n_refs, start, end);
 }
 
+/* "voor de artikelen:" and a list of one item a line, each ended by ';'
+ * ("1.09, tweede lid;\n1.23;\n3.20, vijfde lid, onderdelen a en e."):
+ * every item is its own citation, all of the law after the last one or,
+ * in a regulation that has no such articles, of the law named last. At
+ * most 64 items. j is the position after the colon. */
+static int colon_list(struct prs_ctx *ctx, size_t j, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, starts[64], ends[64], n = 0, q = j, p;
+	struct pin pin, *P = &pin;
+	struct law L;
+	char book[4], first[20] = "";
+	bool found;
+	int rv = VP_OK;
+	while (n < 64) {
+		size_t k;
+		q = prs_ws(s, len, q);
+		k = parse_pin(s, len, q, true, NULL, P);
+		if (!P->n_arts)
+			break;
+		if (!n)
+			memcpy(first, P->arts[0], sizeof first);
+		starts[n] = q;
+		ends[n++] = k;
+		/* the next item starts the next line when this one ends
+		 * with ';' (after a sentence of its own, or a stray ';') */
+		{
+			const char *nl =
+			    memchr(s + k, '\n', len - k < 400 ? len - k : 400);
+			size_t e;
+			if (!nl)
+				break;
+			e = (size_t)(nl - s);
+			while (e > k && (s[e - 1] == ' ' || s[e - 1] == '\r' ||
+			                    s[e - 1] == '\t'))
+				e--;
+			if (e == k || s[e - 1] != ';' ||
+			    !prs_isdigit(prs_at(s, len, (size_t)(nl - s) + 1)))
+				break;
+			q = (size_t)(nl - s) + 1;
+		}
+	}
+	if (n < 2)
+		return VP_OK;
+	p = law_after(ctx, ends[n - 1], &L, book, &found);
+	if (!found || book[0]) {
+		if (!ctx->regulation || ctx->last_any < 0 ||
+		    head_has(ctx, first))
+			return VP_OK;
+		law_clear(&L);
+		law_set(ctx, &L, ctx->last_any);
+		L.conf = 0.6;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "the regulation has no article %.19s: read as an article "
+		    "of the law named last, %.80s",
+		    first, L.title);
+		L.reason = L.reason_buf;
+		p = ends[n - 1];
+	}
+	for (size_t k = 0; k < n && rv == VP_OK; k++) {
+		parse_pin(s, len, starts[k], true, NULL, P);
+		rv = emit_pin(
+		    ctx, &L, P, "", "", starts[k], k == n - 1 ? p : ends[k]);
+	}
+	*end = p;
+	return rv;
+}
+
 int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -1624,6 +1692,11 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	j = i + n;
 	if (prs_at(s, len, j) == '.')
 		j++;
+	if (plural && prs_at(s, len, j) == ':' &&
+	    memchr(s + j, '\n', prs_ws(s, len, j + 1) - j)) {
+		*end = j + 1;
+		return colon_list(ctx, j + 1, end);
+	}
 	j = prs_ws(s, len, j);
 	/* "Artikel 24" on a line of its own (or with its title) is the
 	 * heading of an article, not a reference to one */
