@@ -89,6 +89,12 @@ struct prs_ctx {
 	uint64_t para_bits[32];
 	/* the law named last, of any kind (-1: none) */
 	long last_any;
+	/* the law last named alone (without an article), and where its name
+	 * ends in the text alone_s: "De Vorderingswet is van toepassing,
+	 * met dien verstande dat de artikelen 3 en 5 ..." */
+	long alone_law;
+	size_t alone_end;
+	const char *alone_s;
 	/* the BWB id of the document itself (from its XML), or NULL */
 	const char *doc_bwb;
 	/* hashes of the first bytes of every anchor keyword */

@@ -920,7 +920,36 @@ static int emit_law(
 	prs_cit_field(&c, "title", L->title);
 	prs_cit_field(&c, "candidates", L->candidates);
 	note_named(ctx, L);
+	if (L->resolved && L->idx >= 0 && L->conf >= 0.8 &&
+	    strncmp(L->bwb, "CELEX:", 6) != 0) {
+		ctx->alone_law = L->idx;
+		ctx->alone_end = end;
+		ctx->alone_s = ctx->s;
+	}
 	return prs_emit(ctx, &c);
+}
+
+/* Whether s[a..b) lies inside one sentence: no full stop before a capital,
+ * no line break except after ':' or ';' (a list goes on), no heading; at
+ * most 600 bytes. */
+static bool same_sentence(const char *s, size_t len, size_t a, size_t b)
+{
+	if (b < a || b - a > 600)
+		return false;
+	for (size_t k = a; k < b; k++) {
+		if (s[k] == '.' && (s[k + 1] == ' ' || s[k + 1] == '\n') &&
+		    prs_isupper(prs_at(s, len, prs_ws(s, len, k + 1))))
+			return false;
+		if (s[k] == '\n') {
+			size_t e = k;
+			while (e > a && (s[e - 1] == ' ' || s[e - 1] == '\r'))
+				e--;
+			if (e == a || (s[e - 1] != ':' && s[e - 1] != ';') ||
+			    prs_word(s, len, k + 1, "Artikel"))
+				return false;
+		}
+	}
+	return true;
 }
 
 /* Letter range "16h t/m 16m": same base, letters h..m. */
@@ -1737,6 +1766,25 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 			}
 		}
 	}
+	if (found && !L.internal)
+		ctx->alone_law = -1; /* a law named with its article */
+	if (!found && !book[0] && ctx->alone_law >= 0 && ctx->alone_s == s &&
+	    ctx->alone_end <= i && same_sentence(s, len, ctx->alone_end, i) &&
+	    !ctx->regulation) {
+		/* "De Vorderingswet is van toepassing, met dien verstande
+		 * dat de artikelen 3, 3a en 5 buiten toepassing blijven" (not
+		 * in a regulation, where a bare article is mostly its own) */
+		law_clear(&L);
+		law_set(ctx, &L, ctx->alone_law);
+		L.conf = 0.7;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "article without a law after %.80s named earlier in the "
+		    "sentence: read as that law's",
+		    L.title);
+		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
 	if (!found) {
 		if (!ctx->regulation || book[0])
 			return VP_OK;
@@ -2305,7 +2353,8 @@ void prs_doc_init(struct prs_ctx *ctx)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
 	ctx->any_generic_def = ctx->any_named = false;
 	ctx->regulation = false;
-	ctx->last_any = -1;
+	ctx->last_any = ctx->alone_law = -1;
+	ctx->alone_s = NULL;
 	ctx->n_heads = 0;
 	ctx->head_shapes = 0;
 	memset(ctx->head_max, 0, sizeof ctx->head_max);
