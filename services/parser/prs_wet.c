@@ -1362,10 +1362,13 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		while (q < len && (s[q] == ' ' || (unsigned char)s[q] == 0xC2))
 			q += (unsigned char)s[q] == 0xC2 ? 2 : 1;
 		bool op = prs_word(s, len, q, "op") != 0;
+		/* "(hierna: het Besluit)" and later "artikel 61 van het
+		 * Besluit opteert": a defined word before a verb, not an
+		 * unknown title (a known one was matched before) */
 		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
 		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q) &&
-		    !(op && (ctx->generic_def[kind] >= 0 ||
-		                ctx->last_law[kind] >= 0)))
+		    !((op || det == 'd') && ctx->generic_def[kind] >= 0) &&
+		    !(op && ctx->last_law[kind] >= 0))
 			return 0;
 		if (q > p + n && prs_isupper(prs_at(s, len, q)))
 			return 0;
