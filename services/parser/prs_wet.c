@@ -162,6 +162,31 @@ static size_t art_number(
 				return q + n - j;
 			}
 	}
+	/* "70 a, derde lid", "41 a van het Eindexamenbesluit": a letter
+	 * written apart, before a comma or a word a pinpoint goes on with */
+	if (prs_at(s, len, p) == ' ' && prs_at(s, len, p + 1) >= 'a' &&
+	    prs_at(s, len, p + 1) <= 'z' &&
+	    !prs_isalnum(prs_at(s, len, p + 2)) && p + 2 - j < cap) {
+		unsigned char c3 = prs_at(s, len, p + 2);
+		size_t r = prs_ws(s, len, p + 2);
+		int v;
+		if (c3 == ',' || c3 == ';' || c3 == ')' ||
+		    (c3 == ' ' &&
+		        (prs_word(s, len, r, "van") ||
+		            prs_word(s, len, r, "en") ||
+		            prs_word(s, len, r, "of") ||
+		            prs_word(s, len, r, "tot") ||
+		            prs_word(s, len, r, "lid") ||
+		            ordinal(s, len, r, &v) ||
+		            (prs_isupper(prs_at(s, len, r)) &&
+		                prs_isupper(prs_at(s, len, r + 1)))))) {
+			size_t k = p - j;
+			memcpy(out, s + j, k);
+			out[k] = (char)s[p + 1];
+			out[k + 1] = 0;
+			return p + 2 - j;
+		}
+	}
 	/* "20a", "67cb", "16Aa", "10b1", "6.4a.1": up to two letters (the
 	 * second in lower case) and a digit or a dotted part after them */
 	if (prs_isalpha(prs_at(s, len, p))) {
@@ -371,13 +396,19 @@ static size_t lid_part(
 			if (prs_at(s, len, q) == ',')
 				q = prs_ws(s, len, q + 1);
 			if ((n = prs_word(s, len, q, "en")) ||
-			    (n = prs_word(s, len, q, "of")))
+			    (n = prs_word(s, len, q, "of")) ||
+			    (n = prs_word(s, len, q, "onderscheidenlijk")) ||
+			    (n = prs_word(s, len, q, "respectievelijk")))
 				q = prs_ws(s, len, q + n);
 			else if ((n = prs_word(s, len, q, "tot en met")) ||
 			         (n = prs_word(s, len, q, "t/m"))) {
 				q = prs_ws(s, len, q + n);
 				range = true;
 			}
+			/* "tweede tot en met het vijfde lid" */
+			if ((n = prs_word(s, len, q, "het")) &&
+			    ordinal(s, len, prs_ws(s, len, q + n), &v))
+				q = prs_ws(s, len, q + n);
 		}
 		if (!nv || (!(n = prs_word(s, len, q, "lid")) &&
 		               !(n = prs_word(s, len, q, "leden"))))
@@ -639,6 +670,30 @@ static bool title_stop(const char *s, size_t len, size_t p)
 	return false;
 }
 
+/* Whether the article at p goes on a title that began at j: "Wet op de
+ * gevaarlijke werktuigen", "Wet inzake de luchtverontreiniging" (after
+ * "op", "inzake", "betreffende", "omtrent", before a lower-case word that
+ * is no verb). */
+static bool title_article(const char *s, size_t len, size_t j, size_t p)
+{
+	static const char *const before[] = {
+	    "op", "inzake", "betreffende", "omtrent"};
+	size_t n, q, b;
+	bool ok = false;
+	if (!(n = prs_word(s, len, p, "de")) &&
+	    !(n = prs_word(s, len, p, "het")))
+		return false;
+	for (b = p - 1; b > j && s[b - 1] != ' '; b--)
+		;
+	for (size_t k = 0; k < sizeof before / sizeof *before; k++)
+		if (b > j && prs_word(s, len, b, before[k]) &&
+		    b + strlen(before[k]) + 1 == p)
+			ok = true;
+	q = prs_ws(s, len, p + n);
+	return ok && q > p + n && prs_isalpha(prs_at(s, len, q)) &&
+	       !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q);
+}
+
 /* The length of a title starting at j: its words up to punctuation that
  * ends it, a line end, or a verb or conjunction of the running text; with
  * commas, "organisatie, bedrijfsvoering en informatiesystemen" goes on over
@@ -678,7 +733,8 @@ static size_t title_span(const char *s, size_t len, size_t j, bool commas)
 			continue;
 		}
 		if (p > j && (s[p - 1] == ' ') && prs_isalpha(c) &&
-		    title_stop(s, len, p) && !prs_word(s, len, p, "en"))
+		    title_stop(s, len, p) && !prs_word(s, len, p, "en") &&
+		    !title_article(s, len, j, p))
 			break;
 		if (p > j && s[p - 1] == ' ' && prs_word(s, len, p, "en")) {
 			/* "en" continues a title only before a lower-case
