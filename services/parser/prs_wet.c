@@ -857,12 +857,22 @@ static void note_named(struct prs_ctx *ctx, const struct law *L)
 	}
 }
 
+/* Whether a regulation numbers its articles by chapter and colon ("5:16a"):
+ * the Algemene wet bestuursrecht, the Wet op het financieel toezicht, the
+ * Wet arbeid en zorg. */
+static bool colon_law(const char *bwb)
+{
+	return !strcmp(bwb, "BWBR0005537") || !strcmp(bwb, "BWBR0020368") ||
+	       !strcmp(bwb, "BWBR0013008");
+}
+
 static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
     size_t n, size_t start, size_t end)
 {
 	for (size_t k = 0; k < n; k++) {
 		struct prs_cit c = {0};
-		char id[320], url[400], loc[96], lid[8], book[4], art_q[20];
+		char id[320], url[400], loc[96], lid[8], book[4], art_q[20],
+		    art_c[20];
 		const struct ref *r = &refs[k];
 		const char *art = r->art;
 		struct law B = *L;
@@ -881,6 +891,22 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 			    (int)(strchr(art, ':') - art), art);
 			if (bw_book(ctx, &B, book))
 				art = strchr(art, ':') + 1;
+		}
+		/* "artikel 5.16a van die wet" of the Awb: its articles are
+		 * "5:16a" (the laws numbered by chapter and colon) */
+		if (!r->unit[0] && B.resolved && colon_law(B.bwb) &&
+		    !strchr(art, ':') && strchr(art, '.') &&
+		    strchr(art, '.') == strrchr(art, '.') &&
+		    prs_isdigit((unsigned char)art[0])) {
+			prs_fmt(art_c, sizeof art_c, "%s", art);
+			*strchr(art_c, '.') = ':';
+			art = art_c;
+			if (B.conf > 0.9) {
+				B.conf = 0.9;
+				B.reason =
+				    "article written with a dot in a law "
+				    "numbered with colons: read as N:M";
+			}
 		}
 		prs_fmt(lid, sizeof lid, "%s", r->lid);
 		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes
