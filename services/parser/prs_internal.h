@@ -92,6 +92,9 @@ struct prs_ctx {
 	/* the law last named alone (without an article), and where its name
 	 * ends in the text alone_s: "De Vorderingswet is van toepassing,
 	 * met dien verstande dat de artikelen 3 en 5 ..." */
+	long head_law; /* a law named on a line of its own ("De Wet
+	                * milieubeheer"): the bare articles of the lines
+	                * after it, outside a regulation */
 	long alone_law;
 	size_t alone_end;
 	const char *alone_s;

@@ -968,6 +968,28 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 	return VP_OK;
 }
 
+/* Whether s[start..end) fills its line but for a number and "De" before
+ * it ("1 De Wet milieubeheer"). */
+static bool own_line(const char *s, size_t len, size_t start, size_t end)
+{
+	size_t b = start, e = end;
+	while (e < len && (s[e] == ' ' || s[e] == '\t' || s[e] == '\r'))
+		e++;
+	if (e < len && s[e] != '\n')
+		return false;
+	while (b > 0 && s[b - 1] == ' ')
+		b--;
+	if (b >= 3 && prs_word(s, len, b - 2, "De") == 2)
+		b -= 2;
+	else if (b >= 4 && prs_word(s, len, b - 3, "Het") == 3)
+		b -= 3;
+	while (
+	    b > 0 && (s[b - 1] == ' ' || s[b - 1] == '.' || s[b - 1] == ')' ||
+	                 prs_isdigit((unsigned char)s[b - 1])))
+		b--;
+	return b == 0 || s[b - 1] == '\n';
+}
+
 /* A law named without a pinpoint: the law's own id. */
 static int emit_law(
     struct prs_ctx *ctx, struct law *L, size_t start, size_t end)
@@ -1007,6 +1029,10 @@ static int emit_law(
 		ctx->alone_law = L->idx;
 		ctx->alone_end = end;
 		ctx->alone_s = ctx->s;
+		if (own_line(ctx->s, ctx->len, start, end))
+			ctx->head_law = L->idx;
+	} else if (own_line(ctx->s, ctx->len, start, end)) {
+		ctx->head_law = -1; /* a heading of a law not known */
 	}
 	return prs_emit(ctx, &c);
 }
@@ -1853,6 +1879,20 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if (found && !L.internal)
 		ctx->alone_law = -1; /* a law named with its article */
+	if (!found && !book[0] && ctx->head_law >= 0 && !ctx->regulation) {
+		/* "1 De Wet milieubeheer\nop grond van de artikelen 10.4 of
+		 * 10.5." */
+		law_clear(&L);
+		law_set(ctx, &L, ctx->head_law);
+		L.conf = 0.7;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "article without a law under %.80s named on a line of its "
+		    "own: read as that law's",
+		    L.title);
+		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
 	if (!found && !book[0] && ctx->alone_law >= 0 && ctx->alone_s == s &&
 	    ctx->alone_end <= i && same_sentence(s, len, ctx->alone_end, i) &&
 	    !ctx->regulation) {
@@ -2438,7 +2478,7 @@ void prs_doc_init(struct prs_ctx *ctx)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
 	ctx->any_generic_def = ctx->any_named = false;
 	ctx->regulation = false;
-	ctx->last_any = ctx->alone_law = -1;
+	ctx->last_any = ctx->alone_law = ctx->head_law = -1;
 	ctx->alone_s = NULL;
 	ctx->n_heads = 0;
 	ctx->head_shapes = 0;
