@@ -95,6 +95,11 @@ struct prs_ctx {
 	long head_law; /* a law named on a line of its own ("De Wet
 	                * milieubeheer"): the bare articles of the lines
 	                * after it, outside a regulation */
+	/* "de volgende artikelen van de WVO ...:" and a list of items:
+	 * the law of the items' bare articles, from list_from in list_s */
+	long list_law;
+	size_t list_from;
+	const char *list_s;
 	long alone_law;
 	size_t alone_end;
 	const char *alone_s;

@@ -1744,6 +1744,57 @@ static int emit_pin(struct prs_ctx *ctx, struct law *L, const struct pin *P,
 	return emit_refs(ctx, L, refs, n_refs, start, end);
 }
 
+/* "de volgende artikelen van de WVO niet van toepassing:" at j (after
+ * "artikelen" without a number): notes the law for the list after the
+ * colon. */
+static void list_intro(struct prs_ctx *ctx, size_t j)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, p, e;
+	struct law L;
+	char book[4];
+	bool found;
+	p = law_after(ctx, j, &L, book, &found);
+	if (!found || p == j || !L.resolved || L.internal || L.idx < 0 ||
+	    book[0] || !prs_word(s, len, prs_ws(s, len, j), "van"))
+		return;
+	for (e = p; e < len && e - p < 300 && s[e] != '\n'; e++)
+		if (s[e] == '.' && s[e + 1] == ' ')
+			return;
+	if (e >= len || s[e] != '\n' || e == p || s[e - 1] != ':')
+		return;
+	ctx->list_law = L.idx;
+	ctx->list_from = e;
+	ctx->list_s = s;
+}
+
+/* Whether every line s[a..b) starts is an item of a list ("a.", "1°",
+ * "-"): the list a colon at a opened goes on to b. */
+static bool in_list(const char *s, size_t len, size_t a, size_t b)
+{
+	if (b - a > 4000)
+		return false;
+	for (size_t k = a; k < b; k++)
+		if (s[k] == '\n') {
+			size_t q = k + 1, n = 0;
+			while (n < 2 && prs_at(s, len, q + n) >= 'a' &&
+			       prs_at(s, len, q + n) <= 'z')
+				n++;
+			if (n && prs_at(s, len, q + n) == '.')
+				continue;
+			n = prs_ndigits(s, len, q, 2);
+			if (n && n <= 2 &&
+			    (prs_at(s, len, q + n) == 0xC2 ||
+			        prs_at(s, len, q + n) == '.' ||
+			        prs_at(s, len, q + n) == ')'))
+				continue;
+			if (prs_at(s, len, q) == '-' || prs_dash(s, len, q))
+				continue;
+			return false;
+		}
+	return true;
+}
+
 /* "voor de artikelen:" and a list of one item a line, each ended by ';'
  * ("1.09, tweede lid;\n1.23;\n3.20, vijfde lid, onderdelen a en e."):
  * every item is its own citation, all of the law after the last one or,
@@ -1857,6 +1908,8 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	j = parse_pin(s, len, j, plural, NULL, P);
 	if (!P->n_arts) {
+		if (plural)
+			list_intro(ctx, j);
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
@@ -1879,6 +1932,19 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if (found && !L.internal)
 		ctx->alone_law = -1; /* a law named with its article */
+	if (!found && !book[0] && ctx->list_law >= 0 && ctx->list_s == s &&
+	    ctx->list_from < i && in_list(s, len, ctx->list_from, i)) {
+		law_clear(&L);
+		law_set(ctx, &L, ctx->list_law);
+		L.conf = 0.8;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "article in a list of articles of %.80s: read as that "
+		    "law's",
+		    L.title);
+		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
 	if (!found && !book[0] && ctx->head_law >= 0 && !ctx->regulation) {
 		/* "1 De Wet milieubeheer\nop grond van de artikelen 10.4 of
 		 * 10.5." */
@@ -2478,7 +2544,8 @@ void prs_doc_init(struct prs_ctx *ctx)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
 	ctx->any_generic_def = ctx->any_named = false;
 	ctx->regulation = false;
-	ctx->last_any = ctx->alone_law = ctx->head_law = -1;
+	ctx->last_any = ctx->alone_law = ctx->head_law = ctx->list_law = -1;
+	ctx->list_s = NULL;
 	ctx->alone_s = NULL;
 	ctx->n_heads = 0;
 	ctx->head_shapes = 0;
