@@ -100,6 +100,10 @@ struct prs_ctx {
 	long list_law;
 	size_t list_from;
 	const char *list_s;
+	/* the article cited last and its law (-1: none, -2: internal), for
+	 * "het vierde lid van dat artikel" */
+	char last_art[20];
+	long last_art_law;
 	long alone_law;
 	size_t alone_end;
 	const char *alone_s;

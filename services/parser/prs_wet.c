@@ -964,8 +964,63 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 		if ((rv = prs_emit(ctx, &c)) != VP_OK)
 			return rv;
 		note_named(ctx, &B);
+		if (!r->unit[0] && art[0] && (B.internal || B.idx >= 0)) {
+			prs_fmt(ctx->last_art, sizeof ctx->last_art, "%s", art);
+			ctx->last_art_law = B.internal ? -2 : B.idx;
+		}
 	}
 	return VP_OK;
+}
+
+/* "het vierde lid van dat artikel", "dat artikel": the article cited last
+ * (i is at "artikel", after "dat "). */
+static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, st, n;
+	struct ref r;
+	struct law L;
+	int lid = 0;
+	static const char *const dets[] = {"datzelfde ", "dat ", "dit "};
+	st = i;
+	for (size_t k = 0; k < 3; k++) {
+		size_t dl = strlen(dets[k]);
+		if (i >= dl && !memcmp(s + i - dl, dets[k], dl) &&
+		    (i == dl || !prs_isalpha((unsigned char)s[i - dl - 1]))) {
+			st = i - dl;
+			break;
+		}
+	}
+	if (st == i || ctx->last_art_law == -1 || !ctx->last_art[0])
+		return VP_OK;
+	n = prs_word(s, len, i, "artikel");
+	/* "het vierde lid van dat artikel" */
+	if (st >= 8 && !memcmp(s + st - 8, "lid van ", 8)) {
+		size_t b = st - 8, w;
+		int v;
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		for (w = b; w > 0 && prs_isalnum((unsigned char)s[w - 1]); w--)
+			;
+		if (ordinal(s, len, w, &v) == b - w) {
+			lid = v;
+			st = w;
+		}
+	}
+	memset(&r, 0, sizeof r);
+	prs_fmt(r.art, sizeof r.art, "%s", ctx->last_art);
+	if (lid)
+		prs_fmt(r.lid, sizeof r.lid, "%d", lid % 100);
+	if (ctx->last_art_law == -2) {
+		law_internal(&L, "'dat artikel': the article cited last");
+	} else {
+		law_clear(&L);
+		law_set(ctx, &L, ctx->last_art_law);
+		L.conf = 0.8;
+		L.reason = "'dat artikel': the article cited last";
+	}
+	*end = i + n;
+	return emit_refs(ctx, &L, &r, 1, st, i + n);
 }
 
 /* Whether s[start..end) fills its line but for a number and "De" before
@@ -1910,6 +1965,8 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!P->n_arts) {
 		if (plural)
 			list_intro(ctx, j);
+		else if (s[i] == 'a' && n == 7)
+			return that_article(ctx, i, end);
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
@@ -2546,6 +2603,8 @@ void prs_doc_init(struct prs_ctx *ctx)
 	ctx->regulation = false;
 	ctx->last_any = ctx->alone_law = ctx->head_law = ctx->list_law = -1;
 	ctx->list_s = NULL;
+	ctx->last_art[0] = 0;
+	ctx->last_art_law = -1;
 	ctx->alone_s = NULL;
 	ctx->n_heads = 0;
 	ctx->head_shapes = 0;
