@@ -236,11 +236,19 @@ static size_t onderdeel(const char *s, size_t len, size_t j, char *out)
 			q += 3 + d;
 		return q - j;
 	} else {
+		static const char *const words[] = {"in", "op", "te", "na",
+		    "om", "is", "al", "zo", "nu", "er", "ze", "we", "de", "en",
+		    "of", "ik", "me", "je"};
 		while (n < 2 && prs_at(s, len, j + n) >= 'a' &&
 		       prs_at(s, len, j + n) <= 'z')
 			n++;
 		if (n == 0)
 			return 0;
+		/* "onderdeel d, in samenhang met": "in" is a word */
+		for (size_t k = 0; n == 2 && k < sizeof words / sizeof *words;
+		     k++)
+			if (!memcmp(s + j, words[k], 2))
+				return 0;
 	}
 	if (prs_isalnum(prs_at(s, len, j + n)))
 		return 0;
@@ -981,9 +989,10 @@ static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
 	struct ref r;
 	struct law L;
 	int lid = 0;
-	static const char *const dets[] = {"datzelfde ", "dat ", "dit "};
+	static const char *const dets[] = {
+	    "datzelfde ", "dat ", "dit ", "genoemd "};
 	st = i;
-	for (size_t k = 0; k < 3; k++) {
+	for (size_t k = 0; k < 4; k++) {
 		size_t dl = strlen(dets[k]);
 		if (i >= dl && !memcmp(s + i - dl, dets[k], dl) &&
 		    (i == dl || !prs_isalpha((unsigned char)s[i - dl - 1]))) {
@@ -1254,10 +1263,11 @@ static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
 static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
     bool *range, const char **unit, size_t *item)
 {
-	static const char *const words[] = {"en", "of", "respectievelijk",
-	    "onderscheidenlijk", "alsmede", "juncto", "jo", "dan wel",
-	    "dan wel van", "en/of", "in samenhang met", "in combinatie met",
-	    "in verbinding met", "en van", "of van"};
+	static const char *const words[] = {"en eventueel", "of eventueel",
+	    "en", "of", "respectievelijk", "onderscheidenlijk", "alsmede",
+	    "juncto", "jo", "dan wel", "dan wel van", "en/of",
+	    "in samenhang met", "in combinatie met", "in verbinding met",
+	    "en van", "of van"};
 	static const struct {
 		const char *w;
 		const char *key;
