@@ -1231,6 +1231,23 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
 	int v;
 	if ((n = prs_word(s, len, p, "en verder")))
 		return p + n;
+	/* "artikel 6, eerste lid (kartelverbod), artikel 7": a label in
+	 * brackets, lower-case words, before the list or the law goes on */
+	if (prs_at(s, len, p) == '(' && prs_at(s, len, p + 1) >= 'a' &&
+	    prs_at(s, len, p + 1) <= 'z') {
+		size_t e = p + 1, r;
+		while (e < len && e - p < 64 && s[e] != ')' && s[e] != '(' &&
+		       s[e] != '\n' && !prs_isdigit((unsigned char)s[e]))
+			e++;
+		if (e < len && s[e] == ')') {
+			r = prs_ws(s, len, e + 1);
+			if (prs_at(s, len, r) == ',' ||
+			    prs_word(s, len, r, "en") ||
+			    prs_word(s, len, r, "of") ||
+			    prs_word(s, len, r, "van"))
+				return e + 1;
+		}
+	}
 	if (prs_word(s, len, p, "e.v")) {
 		p += 3;
 		if (prs_at(s, len, p) == '.')
@@ -2247,8 +2264,15 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 			return VP_OK;
 		}
 	}
-	if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == ':')
+	if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == ':') {
+		bool colon = prs_at(s, len, p) == ':';
 		p = prs_ws(s, len, p + 1);
+		/* "het Arbeidsomstandighedenbesluit: de , artikelen 2.42c":
+		 * a stray comma in a list of laws */
+		if (colon && (n = prs_word(s, len, p, "de")) &&
+		    prs_at(s, len, prs_ws(s, len, p + n)) == ',')
+			p = prs_ws(s, len, prs_ws(s, len, p + n) + 1);
+	}
 	if ((n = prs_word(s, len, p, "de")))
 		p = prs_ws(s, len, p + n);
 	if ((n = prs_word(s, len, p, "artikelen")) ||
