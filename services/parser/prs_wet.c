@@ -111,6 +111,17 @@ static size_t art_number(
 			return q - j;
 		}
 	}
+	/* "X1", "X7" (the Kieswet's "X 1" written without the space) */
+	if (prs_isupper(prs_at(s, len, p)) &&
+	    (d = prs_ndigits(s, len, p + 1, 3)) >= 1 && d <= 3 &&
+	    prs_at(s, len, p + 1) != '0' &&
+	    !prs_isalnum(prs_at(s, len, p + 1 + d)) && d + 2 < cap) {
+		out[0] = (char)s[p];
+		out[1] = ' ';
+		memcpy(out + 2, s + p + 1, d);
+		out[2 + d] = 0;
+		return 1 + d;
+	}
 	if (strchr("IVX", prs_at(s, len, p)) && prs_at(s, len, p)) {
 		/* an article of an amending act: I, IV, VIIa */
 		while (p - j < 6 && prs_at(s, len, p) &&
@@ -989,10 +1000,10 @@ static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
 	struct ref r;
 	struct law L;
 	int lid = 0;
-	static const char *const dets[] = {
-	    "datzelfde ", "dat ", "dit ", "genoemd "};
+	/* not "dit artikel": the article the sentence stands in */
+	static const char *const dets[] = {"datzelfde ", "dat ", "genoemd "};
 	st = i;
-	for (size_t k = 0; k < 4; k++) {
+	for (size_t k = 0; k < 3; k++) {
 		size_t dl = strlen(dets[k]);
 		if (i >= dl && !memcmp(s + i - dl, dets[k], dl) &&
 		    (i == dl || !prs_isalpha((unsigned char)s[i - dl - 1]))) {
@@ -1457,9 +1468,10 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		    !(unit && strchr("IVXL", prs_at(s, len, q)) &&
 		        prs_at(s, len, q)) &&
 		    !(prs_isupper(prs_at(s, len, q)) &&
-		        prs_at(s, len, q + 1) == ' ' &&
-		        prs_isdigit(prs_at(s, len, q + 2))))
-			break; /* "G 1, achtste lid, G 2" goes on */
+		        ((prs_at(s, len, q + 1) == ' ' &&
+		             prs_isdigit(prs_at(s, len, q + 2))) ||
+		            prs_isdigit(prs_at(s, len, q + 1)))))
+			break; /* "G 1, achtste lid, G 2", "X6 en X7" go on */
 		if (item < q && prs_isalpha(prs_at(s, len, item)) && !unit &&
 		    !first_unit) {
 			/* "83, alsmede artikel 5:20 van de Awb": the keyword
@@ -1826,6 +1838,20 @@ static int emit_pin(struct prs_ctx *ctx, struct law *L, const struct pin *P,
 	return emit_refs(ctx, L, refs, n_refs, start, end);
 }
 
+/* Whether "van"/"der"/"uit" + a word follows the pinpoint ending at j. */
+static bool owner_after(const char *s, size_t len, size_t j)
+{
+	size_t p = prs_ws(s, len, j), n;
+	if (prs_at(s, len, p) == ',')
+		p = prs_ws(s, len, p + 1);
+	if (!(n = prs_word(s, len, p, "van")) &&
+	    !(n = prs_word(s, len, p, "der")) &&
+	    !(n = prs_word(s, len, p, "uit")))
+		return false;
+	p = prs_ws(s, len, p + n);
+	return prs_isalpha(prs_at(s, len, p));
+}
+
 /* "de volgende artikelen van de WVO niet van toepassing:" at j (after
  * "artikelen" without a number): notes the law for the list after the
  * colon. */
@@ -1949,7 +1975,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, j, n, p;
-	bool plural = false, found;
+	bool plural = false, found, owner;
 	struct pin pin, *P = &pin;
 	struct law L;
 	char book[4];
@@ -2016,8 +2042,13 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if (found && !L.internal)
 		ctx->alone_law = -1; /* a law named with its article */
-	if (!found && !book[0] && ctx->list_law >= 0 && ctx->list_s == s &&
-	    ctx->list_from < i && in_list(s, len, ctx->list_from, i)) {
+	/* "artikel 33 van verordening (EG) 834/2007", "artikelen 119 der
+	 * Indische Staatsregeling": what follows names the owner, even when
+	 * it is no law this parser knows; no earlier law is taken then */
+	owner = !found && owner_after(s, len, j);
+	if (!found && !book[0] && !owner && ctx->list_law >= 0 &&
+	    ctx->list_s == s && ctx->list_from < i &&
+	    in_list(s, len, ctx->list_from, i)) {
 		law_clear(&L);
 		law_set(ctx, &L, ctx->list_law);
 		L.conf = 0.8;
@@ -2029,7 +2060,8 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		found = true;
 		p = j;
 	}
-	if (!found && !book[0] && ctx->head_law >= 0 && !ctx->regulation) {
+	if (!found && !book[0] && !owner && ctx->head_law >= 0 &&
+	    !ctx->regulation) {
 		/* "1 De Wet milieubeheer\nop grond van de artikelen 10.4 of
 		 * 10.5." */
 		law_clear(&L);
@@ -2043,9 +2075,9 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		found = true;
 		p = j;
 	}
-	if (!found && !book[0] && ctx->alone_law >= 0 && ctx->alone_s == s &&
-	    ctx->alone_end <= i && same_sentence(s, len, ctx->alone_end, i) &&
-	    !ctx->regulation) {
+	if (!found && !book[0] && !owner && ctx->alone_law >= 0 &&
+	    ctx->alone_s == s && ctx->alone_end <= i &&
+	    same_sentence(s, len, ctx->alone_end, i) && !ctx->regulation) {
 		/* "De Vorderingswet is van toepassing, met dien verstande
 		 * dat de artikelen 3, 3a en 5 buiten toepassing blijven" (not
 		 * in a regulation, where a bare article is mostly its own) */
@@ -2064,7 +2096,8 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		if (!ctx->regulation || book[0])
 			return VP_OK;
 		p = j;
-		if (ctx->last_any >= 0 && !head_has(ctx, P->arts[0])) {
+		if (ctx->last_any >= 0 && !owner &&
+		    !head_has(ctx, P->arts[0])) {
 			/* "De bevoegde autoriteit, bedoeld in het
 			 * Binnenvaartpolitiereglement, is: ... voor de
 			 * artikelen 1.09, 1.23": the regulation has no such
@@ -2355,6 +2388,47 @@ static int para_ref(struct prs_ctx *ctx, size_t sign, size_t i, size_t *end)
 	return emit_pin(ctx, &L, P, book, "paragraaf", sign, p);
 }
 
+/* "(225 WvSr.)", "(340–348 WvSr.)", "(420 bis Sr)": an article of a code
+ * without the word artikel, in brackets before the code's abbreviation. */
+static int code_article(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	static const char *const codes[] = {
+	    "Sr", "WvSr", "Sv", "WvSv", "BW", "Rv", "Awb"};
+	const char *s = ctx->s;
+	size_t len = ctx->len, p = i, q, k, n;
+	struct pin pin, *P = &pin;
+	struct law L;
+	bool ok = false;
+	/* in brackets only: "in 2012 Sr." is a year */
+	if (s[i] == '0' || i == 0 || s[i - 1] != '(')
+		return VP_OK;
+	/* cheap first: a capital S, W, B, R or A within a few bytes of
+	 * number-like characters */
+	while (p < len && p - i < 40 &&
+	       (prs_isdigit((unsigned char)s[p]) || s[p] == ' ' ||
+	           (s[p] >= 'a' && s[p] <= 'z') ||
+	           (unsigned char)s[p] >= 0x80 || s[p] == '-'))
+		p++;
+	if (p >= len || !strchr("SWBRA", s[p]) || !s[p])
+		return VP_OK;
+	k = parse_pin(s, len, i, true, NULL, P);
+	if (!P->n_arts)
+		return VP_OK;
+	q = prs_ws(s, len, k);
+	if (q == k)
+		return VP_OK;
+	for (size_t c = 0; c < sizeof codes / sizeof *codes && !ok; c++) {
+		n = strlen(codes[c]);
+		if (q + n <= len && !memcmp(s + q, codes[c], n) &&
+		    !prs_isalnum(prs_at(s, len, q + n)))
+			ok = true;
+	}
+	if (!ok || !(n = law_at(ctx, q, &L, true)) || !L.resolved)
+		return VP_OK;
+	*end = q + n;
+	return emit_pin(ctx, &L, P, "", "", i, q + n);
+}
+
 int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -2370,7 +2444,7 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	m = prs_ndigits(s, len, i, 3);
 	if (m < 1 || m > 2 || prs_at(s, len, i + m) != ':' ||
 	    !prs_isdigit(prs_at(s, len, i + m + 1)))
-		return VP_OK;
+		return code_article(ctx, i, end);
 	if (!(m = art_number(s, len, i, art, sizeof art)) || !strchr(art, ':'))
 		return VP_OK;
 	p = prs_ws(s, len, i + m);
