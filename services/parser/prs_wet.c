@@ -2531,7 +2531,8 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		p = j;
 	}
 	*end = p;
-	rv = emit_pin(ctx, &L, P, "", key, i, p);
+	/* "Titel 9 van Boek 2 van het Burgerlijk Wetboek": the book's id */
+	rv = emit_pin(ctx, &L, P, book, key, i, p);
 	return rv;
 }
 
