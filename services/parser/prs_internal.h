@@ -92,9 +92,10 @@ struct prs_ctx {
 	/* the law last named alone (without an article), and where its name
 	 * ends in the text alone_s: "De Vorderingswet is van toepassing,
 	 * met dien verstande dat de artikelen 3 en 5 ..." */
-	long head_law; /* a law named on a line of its own ("De Wet
-	                * milieubeheer"): the bare articles of the lines
-	                * after it, outside a regulation */
+	const char *head_s; /* the text head_law is named in */
+	long head_law;      /* a law named on a line of its own ("De Wet
+	                     * milieubeheer"): the bare articles of the lines
+	                     * after it, outside a regulation */
 	/* "de volgende artikelen van de WVO ...:" and a list of items:
 	 * the law of the items' bare articles, from list_from in list_s */
 	long list_law;

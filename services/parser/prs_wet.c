@@ -1105,7 +1105,7 @@ static int emit_law(
 		ctx->alone_end = end;
 		ctx->alone_s = ctx->s;
 		if (own_line(ctx->s, ctx->len, start, end))
-			ctx->head_law = L->idx;
+			ctx->head_law = L->idx, ctx->head_s = ctx->s;
 	} else if (own_line(ctx->s, ctx->len, start, end)) {
 		ctx->head_law = -1; /* a heading of a law not known */
 	}
@@ -2061,7 +2061,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		p = j;
 	}
 	if (!found && !book[0] && !owner && ctx->head_law >= 0 &&
-	    !ctx->regulation) {
+	    ctx->head_s == s && !ctx->regulation) {
 		/* "1 De Wet milieubeheer\nop grond van de artikelen 10.4 of
 		 * 10.5." */
 		law_clear(&L);
