@@ -376,7 +376,21 @@ static size_t lid_part(
 		lids[(*n_lids)++] = atoi_n(s + p, n);
 		p += n;
 		for (;;) {
-			size_t r = prs_ws(s, len, p), sep;
+			size_t r = prs_ws(s, len, p), sep, t;
+			/* "leden 1 tot en met 9" */
+			if ((t = prs_word(s, len, r, "tot en met")) &&
+			    (q = prs_ws(s, len, r + t),
+			        (n = prs_ndigits(s, len, q, 2)) >= 1) &&
+			    n <= 2 && !prs_isalnum(prs_at(s, len, q + n))) {
+				int a = lids[*n_lids - 1], b = atoi_n(s + q, n);
+				if (b <= a || b > 25)
+					break;
+				for (int x = a + 1;
+				     x <= b && *n_lids < MAX_LIDS; x++)
+					lids[(*n_lids)++] = x;
+				p = q + n;
+				continue;
+			}
 			if (prs_at(s, len, r) == ',')
 				sep = 1;
 			else if (!(sep = prs_word(s, len, r, "en")))
@@ -1271,8 +1285,17 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
 	if ((n = ordinal(s, len, q, &v)) ||
 	    (n = prs_word(s, len, q, "laatste"))) {
 		q = prs_ws(s, len, q + n);
+		/* "tweede tot en met vierde zin" */
+		if ((n = prs_word(s, len, q, "tot en met")) &&
+		    (n = ordinal(s, len, prs_ws(s, len, q + n), &v) ? n : 0)) {
+			size_t r = prs_ws(s, len, q + n);
+			r += ordinal(s, len, r, &v);
+			q = prs_ws(s, len, r);
+		}
 		if ((n = prs_word(s, len, q, "volzin")) ||
-		    (n = prs_word(s, len, q, "zin")))
+		    (n = prs_word(s, len, q, "volzinnen")) ||
+		    (n = prs_word(s, len, q, "zin")) ||
+		    (n = prs_word(s, len, q, "zinnen")))
 			return q + n;
 	}
 	return j;
