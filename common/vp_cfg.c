@@ -16,7 +16,10 @@
  * runner), not of the programs: a user exports them for the scripts, so
  * they are no typo. */
 static const char *const script_env[] = {"VP_BIN", "VP_ROOT", "VP_HOST",
-    "VP_API_PORT", "VP_WORK_PORT", "VP_PUB_PORT", "VP_GOLDEN_UPDATE"};
+    "VP_API_PORT", "VP_WORK_PORT", "VP_PUB_PORT", "VP_GOLDEN_UPDATE",
+    /* set image-wide for the services (deploy/Dockerfile): a program
+     * without an admin endpoint, such as the CLI, need not warn of it */
+    "VP_ADMIN_LISTEN"};
 
 static void env_name(const char *name, char *out, size_t cap)
 {

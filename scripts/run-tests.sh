@@ -6,7 +6,9 @@
 #   2. unit, golden and component tests again under ASan + UBSan (build-asan/);
 #   3. each libFuzzer target for a short smoke run (build-fuzz/, clang);
 #   4. the docker-compose file validated with `docker-compose config -q`;
-#   5. static analysis: cppcheck over the sources (scripts/static-analysis.sh).
+#   5. the image built and the compose topology run as a podman pod
+#      (tests/container/run.sh; skipped where containers cannot run);
+#   6. static analysis: cppcheck over the sources (scripts/static-analysis.sh).
 # Options: --quick (step 1 only). Environment: FUZZ_SECONDS (default 60).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -73,6 +75,15 @@ if [ $quick -eq 0 ]; then
   else
     echo "docker-compose missing: run scripts/setup.sh --with-tests"; failed=$((failed + 1))
   fi
+
+  step "containers: the image and the compose topology in a pod (tests/container/run.sh)"
+  rc=0
+  bash tests/container/run.sh || rc=$?
+  case $rc in
+    0) passed=$((passed + 1)) ;;
+    77) echo "(skipped: this machine cannot run containers; not counted)" ;;
+    *) failed=$((failed + 1)) ;;
+  esac
 
   step "static analysis (cppcheck)"
   if scripts/static-analysis.sh; then

@@ -174,8 +174,19 @@ static void write_place(FILE *f, const struct vp_resolve_rep *r,
 {
 	const struct vp_citation *c = &r->citations[p->c];
 	bool guess = c->confidence < CLI_GUESS_BELOW;
+	/* an internal reference whose part was found links to it */
+	const char *tseg = NULL, *part = NULL, *num = NULL;
+	for (size_t i = 0; c->url == NULL && i < c->n_fields; i++) {
+		if (strcmp(c->fields[i].key, "target_segment") == 0)
+			tseg = c->fields[i].val;
+		else if (strcmp(c->fields[i].key, "part") == 0)
+			part = c->fields[i].val;
+		else if (strcmp(c->fields[i].key, "number") == 0)
+			num = c->fields[i].val;
+	}
+	bool link = c->url != NULL || tseg != NULL;
 	fputs("<span class=\"cw\">", f);
-	fputs(c->url ? "<a" : "<span tabindex=\"0\"", f);
+	fputs(link ? "<a" : "<span tabindex=\"0\"", f);
 	fputs(" class=\"cit ", f);
 	family_class(f, c->family);
 	if (guess)
@@ -191,6 +202,13 @@ static void write_place(FILE *f, const struct vp_resolve_rep *r,
 		fputs(" href=\"", f);
 		esc0(f, c->url);
 		fputs("\" target=\"_blank\" rel=\"noopener noreferrer\"", f);
+	} else if (tseg != NULL) {
+		/* digits only (the parser writes them); a footnote's own id */
+		bool note = part && num && strcmp(part, "voetnoot") == 0 &&
+		            strspn(num, "0123456789") == strlen(num);
+		fputs(note ? " href=\"#fn" : " href=\"#s", f);
+		esc0(f, note ? num : tseg);
+		fputs("\"", f);
 	}
 	fputs(" data-id=\"", f);
 	esc0(f, c->id);
@@ -209,7 +227,7 @@ static void write_place(FILE *f, const struct vp_resolve_rep *r,
 		fprintf(f, "[%zu]", p->c + 1);
 	else
 		esc(f, text + p->ts, (size_t)(p->te - p->ts));
-	fputs(c->url ? "</a>" : "</span>", f);
+	fputs(link ? "</a>" : "</span>", f);
 	if (guess)
 		fputs("<sup class=\"q\" aria-hidden=\"true\">?</sup>", f);
 	if (c->check != NULL) {
@@ -576,13 +594,14 @@ int cli_html_resolve(FILE *f, const char *name, const uint8_t *doc, size_t len,
 				    seg->number, seg->number, seg->number,
 				    seg->number);
 			else if (item)
-				fputs("<li>", f);
+				fprintf(f, "<li id=\"s%u\">", seg->index);
 			else if (strcmp(seg->kind, "heading") == 0)
-				fputs("<h2>", f);
+				fprintf(f, "<h2 id=\"s%u\">", seg->index);
 			else if (strcmp(seg->kind, "table_cell") == 0)
-				fputs("<p class=\"cell\">", f);
+				fprintf(f, "<p class=\"cell\" id=\"s%u\">",
+				    seg->index);
 			else
-				fputs("<p>", f);
+				fprintf(f, "<p id=\"s%u\">", seg->index);
 			write_text(f, r, seg, marks, nm);
 			fputs(item                                ? "</li>\n"
 			      : strcmp(seg->kind, "heading") == 0 ? "</h2>\n"

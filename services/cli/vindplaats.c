@@ -7,6 +7,7 @@
  * configuration error. */
 #include "cli_doc.h"
 #include "cli_out.h"
+#include "prs.h"
 #include "prs_bwbimport.h"
 #include "prs_laws.h"
 #include "prs_svc.h"
@@ -18,11 +19,13 @@
 #include "vp_log.h"
 #include "vp_nng.h"
 #include "vp_svc.h"
+#include "vp_utf8.h"
 #ifdef VP_HAVE_GATEWAY
 #include "gw.h"
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -136,7 +140,8 @@ static const struct vp_cfg_opt cli_opts[] = {
                 "dispatcher admits by default (--max-inflight 256)",
         .shortopt = 'j'},
     VP_OPT_UINT("workers", M(workers), "0", 0, 256,
-        "embedded: contexts per worker type (0 = number of CPUs)"),
+        "embedded: contexts per worker type, and the threads of parse "
+        "(0 = number of CPUs)"),
     VP_OPT_CHOICE("log-level", M(log_level), "warn",
         "debug|info|warn|error|off", "log level (JSON lines on stderr)"),
     VP_OPT_BOOL("text", M(text), "0",
@@ -650,8 +655,13 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 			json_array_append_new(
 			    all, cli_resolve_json(files[i], r));
 		} else {
-			cli_print_json(stdout, cli_resolve_json(files[i], r),
-			    strcmp(cfg->format, "json") == 0);
+			/* written straight out, no JSON tree */
+			struct cli_parse_out w;
+			if (cli_parse_out_init(&w, stdout, "jsonl") != VP_OK ||
+			    cli_resolve_out_add(&w, files[i], r,
+			        strcmp(cfg->format, "json") == 0) != VP_OK ||
+			    cli_parse_out_end(&w) != VP_OK)
+				status = 1;
 		}
 		fflush(stdout);
 		vp_msg_clear(&run.reps[i]);
@@ -679,14 +689,393 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 
 /* ---- parse -------------------------------------------------------------- */
 
+/* The largest file `parse` reads: a mapped file costs no copy, so this only
+ * bounds what one run may be asked to do (the parser is linear). */
+#define MAX_PARSE_FILE (1ull << 30)
+
+/* The text of `parse`: a regular file mapped read-only (never copied), the
+ * argument itself, or standard input read into one buffer. */
+struct parse_input {
+	const char *text;
+	size_t len;
+	void *map;
+	char *owned;
+};
+
+static int parse_input_open(
+    struct parse_input *in, const struct cli_cfg *cfg, const char *arg)
+{
+	struct stat st;
+	int fd;
+	memset(in, 0, sizeof(*in));
+	in->text = "";
+	if (arg == NULL || strcmp(arg, "-") == 0) {
+		int rv =
+		    read_all(stdin, &in->owned, &in->len, "standard input");
+		if (rv == VP_OK)
+			in->text = in->owned;
+		return rv;
+	}
+	if (cfg->text || stat(arg, &st) != 0 || !S_ISREG(st.st_mode)) {
+		in->text = arg;
+		in->len = strlen(arg);
+		return VP_OK;
+	}
+	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "vindplaats: %s: %s\n", arg, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return VP_EIO;
+	}
+	if ((uint64_t)st.st_size > MAX_PARSE_FILE) {
+		fprintf(stderr, "vindplaats: %s: larger than %llu MiB\n", arg,
+		    MAX_PARSE_FILE >> 20);
+		close(fd);
+		return VP_ETOOLARGE;
+	}
+	in->len = (size_t)st.st_size;
+	if (in->len > 0) {
+		in->map = mmap(NULL, in->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (in->map == MAP_FAILED) {
+			fprintf(stderr, "vindplaats: %s: %s\n", arg,
+			    strerror(errno));
+			in->map = NULL;
+			close(fd);
+			return VP_EIO;
+		}
+		/* read front to back, twice (definitions, then the scan) */
+		madvise(in->map, in->len, MADV_SEQUENTIAL);
+		in->text = in->map;
+	}
+	close(fd);
+	return VP_OK;
+}
+
+static void parse_input_close(struct parse_input *in)
+{
+	if (in->map != NULL)
+		munmap(in->map, in->len);
+	free(in->owned);
+}
+
+/* A progress line on stderr for long runs: redrawn at most every 200 ms,
+ * first after 500 ms so that a short run shows none. */
+struct progress {
+	bool on;
+	bool shown;
+	uint64_t t0, last;
+};
+
+static void progress_start(struct progress *p, const struct cli_cfg *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = !cfg->quiet && isatty(STDERR_FILENO);
+	p->t0 = p->last = vp_now_ms();
+}
+
+/* "parsed 12.3/50.0 MB, 41.0 MB/s, about 1 s left" */
+static void progress_bytes(struct progress *p, const char *verb, uint64_t done,
+    uint64_t total, bool last)
+{
+	uint64_t now = vp_now_ms(), ms = now - p->t0;
+	double mb = (double)done / 1e6,
+	       rate = ms > 0 ? mb * 1000.0 / (double)ms : 0;
+	if (!p->on || (!last && (ms < 500 || now - p->last < 200)) ||
+	    (last && !p->shown))
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(
+	    stderr, "\r\033[K%s %.1f/%.1f MB", verb, mb, (double)total / 1e6);
+	if (last)
+		fprintf(stderr, " in %.1f s\n", (double)ms / 1000.0);
+	else if (rate > 0)
+		fprintf(stderr, ", %.1f MB/s, about %.0f s left", rate,
+		    ((double)(total - done) / 1e6) / rate);
+	fflush(stderr);
+}
+
+struct parse_run {
+	struct cli_parse_out out;
+	struct progress progress;
+	size_t len;
+	unsigned calls;
+};
+
+/* prs_each_fn: each citation straight to the output. */
+static int parse_each(void *arg, const struct vp_citation *c)
+{
+	struct parse_run *run = arg;
+	int rv = cli_parse_out_add(&run->out, c);
+	if (run->progress.on && (++run->calls & 255) == 0 && c->n_spans > 0)
+		progress_bytes(
+		    &run->progress, "parsed", c->spans[0].end, run->len, false);
+	return rv;
+}
+
+/* ---- parse on several threads ------------------------------------------ *
+ * A large text is scanned in parts (about 8 a thread, 128 to 512 KiB) by one
+ * thread per processor. A part depends on the parts before it only through
+ * the parser's carry (the law of each kind named last); its thread guesses
+ * it by scanning 1/32 of a part before the part first. The parts are
+ * written in order by whichever thread finishes the next one: when a part
+ * read something its guess got wrong, or a citation ran past its start,
+ * that thread scans it again with the true carry, so the output is always
+ * that of one scan of the whole text. At most 2 parts a thread wait to be
+ * written: memory is bounded by their output, not by the file's. */
+#define PARSE_PART_MIN (128u << 10)
+#define PARSE_PART_MAX (512u << 10)
+
+struct parse_part {
+	size_t from, stop, next;
+	struct prs_carry carry;
+	struct cli_parse_out out;
+	int rv;
+	bool done;
+};
+
+struct parse_par {
+	const char *format;
+	struct prs_doc *doc;
+	struct parse_part *parts;
+	size_t n_parts, window;
+	size_t part, warmup; /* bytes */
+	/* the writer's: one thread at a time, the one that set writing */
+	struct parse_run *run;
+	struct prs_carry truth; /* the carry where the output has got to */
+	size_t pos, again;      /* where the true scan has got to */
+	size_t len;
+	/* under mu */
+	size_t claimed, written;
+	bool writing; /* a thread writes parts[written] */
+	bool stop;    /* give up: rv says why */
+	int rv;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static int parse_discard(void *arg, const struct vp_citation *c)
+{
+	(void)arg;
+	(void)c;
+	return VP_OK;
+}
+
+static int parse_part_each(void *arg, const struct vp_citation *c)
+{
+	return cli_parse_out_add(arg, c);
+}
+
+/* Writes part p, the next in order: its output when its guess holds,
+ * else the part scanned again with doc (the calling thread's) from where
+ * the true scan has got to, as one scan of the whole text reads it. */
+static int parse_write_part(
+    struct parse_par *pp, struct parse_part *p, struct prs_doc *doc)
+{
+	struct parse_run *run = pp->run;
+	int rv = p->rv;
+	if (rv != VP_OK)
+		return rv;
+	if (pp->pos == p->from && prs_carry_agrees(&p->carry, &pp->truth)) {
+		prs_carry_follow(&pp->truth, &p->carry);
+		pp->pos = p->next;
+		rv = cli_parse_out_join(&run->out, &p->out);
+	} else {
+		cli_parse_out_drop(&p->out);
+		pp->again++;
+		rv = doc == NULL ? VP_ENOMEM
+		                 : prs_doc_scan(doc, &pp->truth, pp->pos,
+		                       p->stop, &pp->pos, parse_each, run);
+	}
+	if (rv == VP_OK && run->out.err != VP_OK)
+		rv = run->out.err;
+	if (run->progress.on)
+		progress_bytes(
+		    &run->progress, "parsed", p->stop, pp->len, false);
+	return rv;
+}
+
+/* Called with mu held by a thread that has finished a part: writes every
+ * part that is next in order and done, unless another thread is at it
+ * (which then writes this one too). Whoever finishes writes, so no thread
+ * waits for one that the machine has not scheduled. */
+static void parse_write_ready(struct parse_par *pp, struct prs_doc *doc)
+{
+	while (!pp->writing && !pp->stop && pp->written < pp->n_parts &&
+	       pp->parts[pp->written].done) {
+		size_t k = pp->written;
+		int rv;
+		pp->writing = true;
+		pthread_mutex_unlock(&pp->mu);
+		rv = parse_write_part(pp, &pp->parts[k], doc);
+		pthread_mutex_lock(&pp->mu);
+		pp->writing = false;
+		pp->written = k + 1;
+		if (rv != VP_OK) {
+			pp->rv = rv;
+			pp->stop = true;
+		}
+		pthread_cond_broadcast(&pp->cv);
+	}
+}
+
+static void *parse_worker(void *arg)
+{
+	struct parse_par *pp = arg;
+	struct prs_doc *doc = NULL;
+	int rv = prs_doc_clone(&doc, pp->doc);
+	for (;;) {
+		struct parse_part *p;
+		size_t k, wnext;
+		pthread_mutex_lock(&pp->mu);
+		while (!pp->stop && pp->claimed < pp->n_parts &&
+		       pp->claimed >= pp->written + pp->window)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		if (pp->stop || pp->claimed >= pp->n_parts) {
+			pthread_mutex_unlock(&pp->mu);
+			break;
+		}
+		k = pp->claimed++;
+		pthread_mutex_unlock(&pp->mu);
+		p = &pp->parts[k];
+		cli_parse_out_init_part(&p->out, pp->format);
+		p->rv = rv;
+		if (rv == VP_OK) {
+			prs_doc_carry(doc, &p->carry);
+			if (k > 0)
+				p->rv = prs_doc_scan(doc, &p->carry,
+				    p->from > pp->warmup ? p->from - pp->warmup
+				                         : 0,
+				    p->from, &wnext, parse_discard, NULL);
+			if (p->rv == VP_OK)
+				p->rv = prs_doc_scan(doc, &p->carry, p->from,
+				    p->stop, &p->next, parse_part_each,
+				    &p->out);
+		}
+		pthread_mutex_lock(&pp->mu);
+		p->done = true;
+		parse_write_ready(pp, doc);
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	}
+	prs_doc_free(doc);
+	return NULL;
+}
+
+/* Part boundaries: after a blank line just past each multiple of the part
+ * size (else after a line break, else there), so that few citations run
+ * across. */
+static size_t parse_cut(const char *text, size_t len, size_t at, size_t look)
+{
+	size_t lim = at + look < len ? at + look : len;
+	const char *nl;
+	for (size_t i = at; i + 1 < lim; i++)
+		if (text[i] == '\n' && text[i + 1] == '\n')
+			return i + 2;
+	nl = memchr(text + at, '\n', lim - at);
+	return nl ? (size_t)(nl - text) + 1 : at;
+}
+
+/* The part size for len bytes on t threads: about 8 parts a thread, from
+ * PARSE_PART_MIN to PARSE_PART_MAX; tests make it smaller
+ * (VINDPLAATS_PARSE_PART_BYTES, at least 256). */
+static size_t parse_part_bytes(size_t len, unsigned t)
+{
+	const char *e = getenv("VINDPLAATS_PARSE_PART_BYTES");
+	unsigned long v = e ? strtoul(e, NULL, 10) : 0;
+	size_t p = len / ((size_t)t * 8);
+	if (v >= 256)
+		return (size_t)v;
+	return p < PARSE_PART_MIN   ? PARSE_PART_MIN
+	       : p > PARSE_PART_MAX ? PARSE_PART_MAX
+	                            : p;
+}
+
+/* Threads for the parse of len bytes: --workers, or one per processor (at
+ * most 8); one when the text is not larger than two parts. */
+static unsigned parse_threads(const struct cli_cfg *cfg, size_t len)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned t = cfg->workers ? (unsigned)cfg->workers
+	                          : (unsigned)(cpus > 0 ? cpus : 1);
+	if (t > 8 && !cfg->workers)
+		t = 8;
+	if (t > 64)
+		t = 64;
+	return t > 1 && len > 2 * parse_part_bytes(len, t) ? t : 1;
+}
+
+/* The parallel parse of text: VP_OK, or an error (the output then stops
+ * where it happened). */
+static int parse_parallel(struct parse_run *run, const struct cli_cfg *cfg,
+    const char *text, size_t len, unsigned threads)
+{
+	struct parse_par pp;
+	pthread_t th[64];
+	int rv;
+
+	memset(&pp, 0, sizeof(pp));
+	if ((rv = prs_doc_new(&pp.doc, cfg->laws, text, len)) != VP_OK)
+		return rv;
+	pp.format = cfg->format;
+	pp.run = run;
+	pp.len = len;
+	prs_doc_carry(pp.doc, &pp.truth);
+	pp.part = parse_part_bytes(len, threads);
+	pp.warmup = pp.part / 32 > 4096 ? pp.part / 32 : 4096;
+	pp.parts = calloc(len / pp.part + 1, sizeof(*pp.parts));
+	if (pp.parts == NULL) {
+		fprintf(stderr, "vindplaats: out of memory\n");
+		exit(1);
+	}
+	for (size_t at = 0; at < len;) {
+		size_t cut = at + pp.part < len ? parse_cut(text, len,
+		                                      at + pp.part, pp.part / 8)
+		                                : len;
+		pp.parts[pp.n_parts].from = at;
+		pp.parts[pp.n_parts++].stop = cut;
+		at = cut;
+	}
+	pp.window = 2 * (size_t)threads;
+	pthread_mutex_init(&pp.mu, NULL);
+	pthread_cond_init(&pp.cv, NULL);
+	for (unsigned i = 0; i < threads; i++)
+		if (pthread_create(&th[i], NULL, parse_worker, &pp) != 0) {
+			fprintf(stderr, "vindplaats: cannot start a thread\n");
+			exit(1);
+		}
+	pthread_mutex_lock(&pp.mu);
+	while (!pp.stop && pp.written < pp.n_parts)
+		pthread_cond_wait(&pp.cv, &pp.mu);
+	pp.stop = true;
+	rv = pp.rv;
+	pthread_cond_broadcast(&pp.cv);
+	pthread_mutex_unlock(&pp.mu);
+	for (unsigned i = 0; i < threads; i++)
+		pthread_join(th[i], NULL);
+	VP_DEBUG("parse: %zu bytes in %zu parts on %u threads, %zu scanned "
+	         "again",
+	    len, pp.n_parts, threads, pp.again);
+	for (size_t k = 0; k < pp.n_parts; k++)
+		cli_parse_out_drop(&pp.parts[k].out);
+	free(pp.parts);
+	pthread_mutex_destroy(&pp.mu);
+	pthread_cond_destroy(&pp.cv);
+	prs_doc_free(pp.doc);
+	return rv;
+}
+
+/* The citations of one text, one item per occurrence, written as they are
+ * found. Embedded, the parser runs here, on the mapped file, without the
+ * bus: the same function over the same bytes that a parse job runs
+ * (prs_job), so the same citations, but no copy of the document or of its
+ * citations goes through messages, and memory does not grow with the file.
+ * With --connect, one parse request to the dispatcher. */
 static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 {
-	struct conn conn;
-	struct vp_msg rep;
-	struct vp_parse_rep *r;
-	char *text = NULL;
-	size_t len = 0;
-	struct stat st;
+	struct parse_input in;
+	struct parse_run run;
+	struct vp_utf8_error ue;
 	int rv, status = 0;
 
 	if (n > 1) {
@@ -694,58 +1083,92 @@ static int cmd_parse(const struct cli_cfg *cfg, const char **args, size_t n)
 		    "vindplaats parse: one FILE, TEXT or - (see --help)\n");
 		return 2;
 	}
-	if (n == 0 || strcmp(args[0], "-") == 0)
-		rv = read_all(stdin, &text, &len, "standard input");
-	else if (!cfg->text && stat(args[0], &st) == 0 && S_ISREG(st.st_mode))
-		rv = read_file(args[0], &text, &len);
-	else {
-		text = strdup(args[0]);
-		len = text ? strlen(text) : 0;
-		rv = text ? VP_OK : VP_ENOMEM;
-	}
-	if (rv != VP_OK)
+	if (parse_input_open(&in, cfg, n ? args[0] : NULL) != VP_OK)
 		return 1;
-	if (memchr(text, '\0', len) != NULL) {
+	/* one pass: NUL bytes and UTF-8 */
+	if (vp_utf8_prefix(in.text, in.len, VP_UTF8_NO_NUL, &ue) != in.len) {
+		if (ue.fault == VP_UTF8_CTRL)
+			fprintf(stderr, "vindplaats parse: input contains NUL "
+			                "bytes: not text\n");
+		else
+			fprintf(stderr,
+			    "vindplaats parse: input is not UTF-8 text (byte "
+			    "%zu)\n",
+			    ue.at);
+		parse_input_close(&in);
+		return 1;
+	}
+	memset(&run, 0, sizeof(run));
+	run.len = in.len;
+	if (cli_parse_out_init(&run.out, stdout, cfg->format) != VP_OK) {
 		fprintf(stderr,
-		    "vindplaats parse: input contains NUL bytes: not text\n");
-		free(text);
-		return 1;
+		    "vindplaats parse: --format table, json, jsonl or csv\n");
+		parse_input_close(&in);
+		return 2;
 	}
-	if (conn_open(&conn, cfg, false) != VP_OK) {
-		free(text);
-		return 1;
-	}
-	rv = vp_client_parse(conn.client, text, len, call_timeout(cfg), &rep);
-	free(text);
-	if (rv != VP_OK || (r = vp_msg_parse_rep(&rep)) == NULL) {
-		report_call_error("parse", rv, &rep);
+	/* stdout on the terminal shows the progress itself */
+	progress_start(&run.progress, cfg);
+	run.progress.on = run.progress.on && !isatty(STDOUT_FILENO);
+	if (cfg->connect == NULL) {
+		unsigned threads = parse_threads(cfg, in.len);
+		if (threads > 1)
+			rv =
+			    parse_parallel(&run, cfg, in.text, in.len, threads);
+		else
+			rv = prs_parse_text_each(
+			    cfg->laws, in.text, in.len, parse_each, &run);
+		if (rv != VP_OK && run.out.err == VP_OK)
+			fprintf(
+			    stderr, "vindplaats: parse: %s\n", vp_strerror(rv));
+	} else {
+		struct conn conn;
+		struct vp_msg rep;
+		struct vp_parse_rep *r;
+		if (in.len > MAX_INPUT) {
+			fprintf(stderr,
+			    "vindplaats parse: larger than %u MiB, the most a "
+			    "request to a dispatcher may carry\n",
+			    MAX_INPUT >> 20);
+			parse_input_close(&in);
+			free(run.out.buf);
+			return 1;
+		}
+		if (conn_open(&conn, cfg, false) != VP_OK) {
+			parse_input_close(&in);
+			free(run.out.buf);
+			return 1;
+		}
+		rv = vp_client_parse(
+		    conn.client, in.text, in.len, call_timeout(cfg), &rep);
+		if (rv != VP_OK || (r = vp_msg_parse_rep(&rep)) == NULL) {
+			report_call_error("parse", rv, &rep);
+			rv = rv != VP_OK ? rv : VP_EPROTO;
+		} else {
+			for (size_t i = 0; i < r->n_citations && rv == VP_OK;
+			     i++)
+				rv = cli_parse_out_add(
+				    &run.out, &r->citations[i]);
+		}
 		vp_msg_clear(&rep);
 		conn_close(&conn);
+	}
+	if (rv != VP_OK && run.out.err == VP_OK) {
+		/* what went out stays out; the array is not closed */
+		free(run.out.buf);
+		parse_input_close(&in);
 		return 1;
 	}
-	if (strcmp(cfg->format, "table") == 0) {
-		cli_table_parse(stdout, r->citations, r->n_citations);
-	} else if (strcmp(cfg->format, "csv") == 0) {
-		cli_csv_parse(stdout, r->citations, r->n_citations, true);
-	} else if (strcmp(cfg->format, "jsonl") == 0) {
-		for (size_t i = 0; i < r->n_citations; i++)
-			for (size_t s = 0; s < r->citations[i].n_spans; s++)
-				cli_print_json(stdout,
-				    cli_parse_item_json(&r->citations[i], s),
-				    false);
-	} else {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < r->n_citations; i++)
-			for (size_t s = 0; s < r->citations[i].n_spans; s++)
-				json_array_append_new(arr,
-				    cli_parse_item_json(&r->citations[i], s));
-		cli_print_json(stdout, arr, true);
+	progress_bytes(&run.progress, "parsed", in.len, in.len, true);
+	if (cli_parse_out_end(&run.out) != VP_OK) {
+		if (run.out.write_errno != EPIPE)
+			fprintf(stderr,
+			    "vindplaats parse: cannot write the output: %s\n",
+			    strerror(run.out.write_errno));
+		status = 1;
+	} else if (run.out.unresolved) {
+		status = 1;
 	}
-	for (size_t i = 0; i < r->n_citations; i++)
-		if (cli_citation_unresolved(&r->citations[i]))
-			status = 1;
-	vp_msg_clear(&rep);
-	conn_close(&conn);
+	parse_input_close(&in);
 	return status;
 }
 

@@ -383,11 +383,11 @@ static json_t *op_resolve(void)
 	        "place); without it, Accept: text/html or text/csv chooses.",
 	        json_pack("{s:[s, s, s]}", "enum", "json", "html", "csv")));
 	json_t *body = json_object();
+	static const char docx[] = "application/vnd.openxmlformats-"
+	                           "officedocument.wordprocessingml.document";
 	static const char *const types[] = {"text/plain", "text/html",
-	    "application/xhtml+xml", "application/pdf",
-	    "application/vnd.openxmlformats-officedocument.wordprocessingml."
-	    "document",
-	    "application/xml", "text/xml", "application/octet-stream"};
+	    "application/xhtml+xml", "application/pdf", docx, "application/xml",
+	    "text/xml", "application/octet-stream"};
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		json_object_set_new(body, types[i],
 		    json_pack("{s:{s:s}}", "schema", "type", "string"));

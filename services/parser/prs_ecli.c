@@ -133,6 +133,33 @@ static size_t bare_court(const char *s, size_t len, size_t i)
 	return n;
 }
 
+/* "ECLI:NL:HR:2017:" with its number lost (a cut line, a template):
+ * reported, never dropped; which decision it is cannot be told, so no id
+ * of a decision and no URL. */
+static int truncated(struct prs_ctx *ctx, size_t i, size_t stop,
+    const char *country, const char *court, const char *year, size_t *end)
+{
+	char id[64];
+	struct prs_cit c;
+	int rv;
+	prs_fmt(id, sizeof id, "ECLI:%s:%s:%s:?", country, court, year);
+	memset(&c, 0, sizeof c);
+	c.family = "ecli";
+	c.id = id;
+	c.confidence = 0.2;
+	c.reason = "ECLI without its number: incomplete, the decision cannot "
+	           "be told";
+	c.start = i;
+	c.end = stop;
+	prs_cit_field(&c, "country", country);
+	prs_cit_field(&c, "court", court);
+	prs_cit_field(&c, "year", year);
+	prs_cit_field(&c, "incomplete", "number");
+	if ((rv = prs_emit(ctx, &c)) == VP_OK)
+		*end = c.end;
+	return rv;
+}
+
 int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -241,6 +268,18 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 			return VP_OK;
 		}
 	} else if (!(j = sep_token_lenient(s, len, j, true, &tn, &comma))) {
+		/* "ECLI:NL:HR:2017:" and nothing after it: the number is lost
+		 * (a cut line, a template). Reported, never dropped: which
+		 * decision it is cannot be told, so no id of a decision and
+		 * no URL */
+		size_t after = ty.start + ty.n;
+		if (!no_court && prs_at(s, len, after) == ':' &&
+		    !prs_isalnum(prs_at(s, len, prs_ws(s, len, after + 1)))) {
+			upper_tok(year, s, &ty);
+			upper_tok(court, s, &tc);
+			return truncated(
+			    ctx, i, after + 1, country, court, year, end);
+		}
 		return VP_OK;
 	}
 	upper_tok(year, s, &ty);
@@ -301,6 +340,13 @@ int prs_try_ecli(struct prs_ctx *ctx, size_t i, size_t *end)
 			ok = prs_ndigits(number, nl, 0, TOKMAX) == nl;
 		else
 			ok = digit;
+		/* "ECLI:NL:HR:2017: en ...": a word after the last colon,
+		 * not a number: the number is lost */
+		if ((!ok || nl == 0) && !no_court && tn.n > 0 &&
+		    all(s, &tn, is_alpha) && tn.start > ty.start + ty.n + 1 &&
+		    prs_at(s, len, ty.start + ty.n) == ':')
+			return truncated(ctx, i, ty.start + ty.n + 1, country,
+			    court, year, end);
 		if (!ok || nl == 0)
 			return VP_OK;
 	}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "prs.h"
 #include "prs_laws.h"
 #include "vp_err.h"
 #include "vp_proto.h"
@@ -48,6 +49,12 @@ struct prs_ctx {
 	const char *where;
 	struct vp_citation *out;
 	size_t n, cap;
+	/* streaming (prs_parse_text_each): each citation goes to each() with
+	 * borrowed pointers instead of into out; raw holds its text */
+	prs_each_fn each;
+	void *each_arg;
+	char *raw;
+	size_t raw_cap;
 	/* document-wide state */
 	const struct prs_laws *laws;
 	const uint64_t *law_filter;    /* prs_laws_maybe */
@@ -75,6 +82,12 @@ struct prs_ctx {
 	bool any_generic_def; /* one of them is set: "de wet" is read alone */
 	bool any_named;       /* a last_law is set: "die wet" is read alone */
 	long last_law[PRS_KIND_N];
+	/* a scan in parts (prs_doc_scan): last_law and any_named are what a
+	 * part hands to the next (struct prs_carry); these bits say which of
+	 * them the part has set, and which it read before setting them (bit
+	 * kind for last_law[kind], PRS_CARRY_NAMED for any_named) */
+	unsigned carry_written, carry_read;
+	bool track_carry; /* note reads of any_named (generic_here) */
 	/* the document is a regulation (it has article headings): a bare
 	 * "artikel 5" points inside it */
 	bool regulation;
@@ -87,32 +100,38 @@ struct prs_ctx {
 	/* dotted numbers that start a line ("6.5 Een zorgtraject"), hashed:
 	 * a regulation that numbers its paragraphs so */
 	uint64_t para_bits[32];
-	/* the law named last, of any kind (-1: none) */
-	long last_any;
-	/* the law last named alone (without an article), and where its name
-	 * ends in the text alone_s: "De Vorderingswet is van toepassing,
-	 * met dien verstande dat de artikelen 3 en 5 ..." */
-	const char *head_s; /* the text head_law is named in */
-	long head_law;      /* a law named on a line of its own ("De Wet
-	                     * milieubeheer"): the bare articles of the lines
-	                     * after it, outside a regulation */
-	/* "de volgende artikelen van de WVO ...:" and a list of items:
-	 * the law of the items' bare articles, from list_from in list_s */
-	long list_law;
-	size_t list_from;
-	const char *list_s;
-	/* the article cited last and its law (-1: none, -2: internal), for
-	 * "het vierde lid van dat artikel" */
-	char last_art[20];
-	long last_art_law;
-	long alone_law;
-	size_t alone_end;
-	const char *alone_s;
+	/* the running state of the law readings (struct prs_seq) */
+	struct prs_seq seq;
 	/* the BWB id of the document itself (from its XML), or NULL */
 	const char *doc_bwb;
 	/* hashes of the first bytes of every anchor keyword */
 	uint64_t anchor_bits[(1u << PRS_ANCHOR_BITS) / 64];
 };
+
+/* last_law[kind], read: noted as read before set when the part has not set
+ * it (a scan in parts checks that it guessed the value right). */
+static inline long prs_last_law(struct prs_ctx *ctx, int kind)
+{
+	if (!(ctx->carry_written & 1u << kind))
+		ctx->carry_read |= 1u << kind;
+	return ctx->last_law[kind];
+}
+
+/* The running state of the law readings, to read (bit: PRS_CARRY_ANY ...):
+ * noted as read before set when the part has not set it. */
+static inline struct prs_seq *prs_seq_r(struct prs_ctx *ctx, unsigned bit)
+{
+	if (!(ctx->carry_written & bit))
+		ctx->carry_read |= bit;
+	return &ctx->seq;
+}
+
+/* ... and to set. */
+static inline struct prs_seq *prs_seq_w(struct prs_ctx *ctx, unsigned bit)
+{
+	ctx->carry_written |= bit;
+	return &ctx->seq;
+}
 
 #define PRS_MAX_FIELDS 14
 

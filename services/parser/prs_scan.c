@@ -162,10 +162,59 @@ static int fill(
 	return VP_OK;
 }
 
+/* prs_emit of a streaming parse: the citation is handed over with borrowed
+ * pointers; only its raw text is copied, into a buffer of the context that
+ * grows to the longest citation (it must end in a NUL, the input need not).
+ * The text path only: segments have their own raw rules (fill). */
+static int emit_each(struct prs_ctx *ctx, const struct prs_cit *c)
+{
+	struct vp_kv kv[PRS_MAX_FIELDS];
+	struct vp_span sp;
+	struct vp_citation v;
+	size_t n = c->end - c->start;
+	if (n >= ctx->raw_cap) {
+		size_t cap = ctx->raw_cap ? 2 * ctx->raw_cap : 256;
+		char *p;
+		while (cap <= n)
+			cap *= 2;
+		if (!(p = realloc(ctx->raw, cap)))
+			return VP_ENOMEM;
+		ctx->raw = p;
+		ctx->raw_cap = cap;
+	}
+	memcpy(ctx->raw, ctx->s + c->start, n);
+	ctx->raw[n] = 0;
+	if (memchr(ctx->raw, 0, n))
+		for (size_t k = 0; k < n; k++)
+			if (ctx->raw[k] == 0)
+				ctx->raw[k] = ' ';
+	memset(&v, 0, sizeof v);
+	memset(&sp, 0, sizeof sp);
+	v.family = (char *)c->family;
+	v.id = (char *)c->id;
+	v.url = (char *)c->url;
+	v.reason = (char *)c->reason;
+	v.confidence = c->confidence;
+	for (size_t k = 0; k < c->n_fields; k++) {
+		kv[k].key = (char *)c->keys[k];
+		kv[k].val = (char *)c->vals[k];
+	}
+	v.fields = c->n_fields ? kv : NULL;
+	v.n_fields = c->n_fields;
+	sp.start = c->start;
+	sp.end = c->end;
+	sp.raw = ctx->raw;
+	v.spans = &sp;
+	v.n_spans = 1;
+	return ctx->each(ctx->each_arg, &v);
+}
+
 int prs_emit(struct prs_ctx *ctx, const struct prs_cit *c)
 {
 	struct vp_citation *v;
 	int rv;
+	if (ctx->each)
+		return emit_each(ctx, c);
 	if (ctx->n == ctx->cap) {
 		size_t cap = ctx->cap ? 2 * ctx->cap : 16;
 		void *p = realloc(ctx->out, cap * sizeof *ctx->out);
@@ -472,13 +521,37 @@ end:
  * Eight bytes are classified at once and only the positions where a letter
  * or digit run starts are visited; no anchor starts inside a word. The byte
  * loop at the end does the same one byte at a time. */
-static int scan(struct prs_ctx *ctx)
+/* Whether generic_head counts at p: in documents that define "de wet" or
+ * have named a law. Notes a read of any_named when the answer depends on
+ * it (a scan in parts). */
+static inline bool generic_here(
+    struct prs_ctx *ctx, const char *s, size_t len, size_t p)
+{
+	if (!ctx->track_carry)
+		return (ctx->any_generic_def || ctx->any_named) &&
+		       generic_head(s, len, p);
+	if (ctx->any_generic_def)
+		return generic_head(s, len, p);
+	if (ctx->carry_written & PRS_CARRY_NAMED)
+		return ctx->any_named && generic_head(s, len, p);
+	if (!generic_head(s, len, p))
+		return false;
+	ctx->carry_read |= PRS_CARRY_NAMED;
+	return ctx->any_named;
+}
+
+/* The scan of the anchors in [from, stop) (the whole text: 0, len). *next:
+ * where it stopped, stop or the end of a citation that runs past it. */
+static int scan_range(
+    struct prs_ctx *ctx, size_t from, size_t stop, size_t *next_out)
 {
 	const char *s = ctx->s;
-	size_t len = ctx->len, i = 0, end;
+	size_t len = ctx->len, i = from, end, last_end = 0;
 	int rv;
+	if (stop > len)
+		stop = len;
 #ifdef SCAN_WORDS
-	while (len >= 8 && i <= len - 8) {
+	while (len >= 8 && i <= len - 8 && i < stop) {
 		uint64_t x, let, dig, starts;
 		unsigned char before =
 		    i ? byte_class[(unsigned char)s[i - 1]] : 0;
@@ -494,47 +567,48 @@ static int scan(struct prs_ctx *ctx)
 			size_t p = i + (size_t)__builtin_ctzll(starts) / 8;
 			starts &= starts - 1;
 			bool anchor = true, law = false;
+			if (p >= stop) {
+				/* the next part's: it starts there */
+				next = stop;
+				break;
+			}
 			if (byte_class[(unsigned char)s[p]] == 1) {
 				anchor = maybe_anchor(ctx, s, len, p);
-				law =
-				    prs_laws_maybe(
-				        ctx->law_filter, s, len, p) ||
-				    ends_wet(s, len, p) ||
-				    ((ctx->any_generic_def || ctx->any_named) &&
-				        generic_head(s, len, p));
+				law = prs_laws_maybe(
+				          ctx->law_filter, s, len, p) ||
+				      ends_wet(s, len, p) ||
+				      generic_here(ctx, s, len, p);
 				if (!anchor && !law)
 					continue;
 			}
 			if ((rv = try_at(ctx, p, &end, anchor, law)) != VP_OK)
 				return rv;
 			if (end > p) {
-				next = end;
+				next = last_end = end;
 				break;
 			}
 		}
 		i = next;
 	}
 #endif
-	while (i < len) {
+	while (i < stop) {
 		switch (byte_class[(unsigned char)s[i]]) {
 		case 0: i++; continue;
 		case 1:
 			if (i == 0 ||
 			    byte_class[(unsigned char)s[i - 1]] != 1) {
 				bool anchor = maybe_anchor(ctx, s, len, i);
-				bool law =
-				    prs_laws_maybe(
-				        ctx->law_filter, s, len, i) ||
-				    ends_wet(s, len, i) ||
-				    ((ctx->any_generic_def || ctx->any_named) &&
-				        generic_head(s, len, i));
+				bool law = prs_laws_maybe(
+				               ctx->law_filter, s, len, i) ||
+				           ends_wet(s, len, i) ||
+				           generic_here(ctx, s, len, i);
 				end = i;
 				if ((anchor || law) &&
 				    (rv = try_at(ctx, i, &end, anchor, law)) !=
 				        VP_OK)
 					return rv;
 				if (end > i) {
-					i = end;
+					i = last_end = end;
 					continue;
 				}
 			}
@@ -547,7 +621,7 @@ static int scan(struct prs_ctx *ctx)
 			if ((rv = try_at(ctx, i, &end, true, false)) != VP_OK)
 				return rv;
 			if (end > i) {
-				i = end;
+				i = last_end = end;
 				continue;
 			}
 			if (s[i] == '(') {
@@ -560,7 +634,16 @@ static int scan(struct prs_ctx *ctx)
 			continue;
 		}
 	}
+	*next_out = last_end > stop ? last_end : stop;
+	if (from > *next_out)
+		*next_out = from;
 	return VP_OK;
+}
+
+static int scan(struct prs_ctx *ctx)
+{
+	size_t next;
+	return scan_range(ctx, 0, ctx->len, &next);
 }
 
 static void free_out(struct prs_ctx *ctx)
@@ -593,6 +676,17 @@ static struct prs_ctx *ctx_new(const struct prs_laws *laws)
 	return ctx;
 }
 
+/* The plain-text parse: definitions and headings of the whole text first,
+ * then the scan; citations into ctx->out, or to ctx->each when set. */
+static int parse_text(struct prs_ctx *ctx, const char *text, size_t len)
+{
+	ctx->s = ctx->doc = text;
+	ctx->len = ctx->doc_len = len;
+	prs_find_headings(ctx, text, len);
+	prs_find_defs(ctx, text, len);
+	return scan(ctx);
+}
+
 int prs_parse_text_with(const struct prs_laws *laws, const char *text,
     size_t len, struct vp_citation **out, size_t *n_out)
 {
@@ -604,11 +698,7 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 	*n_out = 0;
 	if (!(ctx = ctx_new(laws)))
 		return VP_ENOMEM;
-	ctx->s = ctx->doc = text;
-	ctx->len = ctx->doc_len = len;
-	prs_find_headings(ctx, text, len);
-	prs_find_defs(ctx, text, len);
-	if ((rv = scan(ctx)) != VP_OK) {
+	if ((rv = parse_text(ctx, text, len)) != VP_OK) {
 		free_out(ctx);
 		free(ctx);
 		return rv;
@@ -617,6 +707,184 @@ int prs_parse_text_with(const struct prs_laws *laws, const char *text,
 	*n_out = ctx->n;
 	free(ctx);
 	return VP_OK;
+}
+
+int prs_parse_text_each(const struct prs_laws *laws, const char *text,
+    size_t len, prs_each_fn fn, void *arg)
+{
+	struct prs_ctx *ctx;
+	int rv;
+	if (!fn || (!text && len))
+		return VP_EINVAL;
+	if (!(ctx = ctx_new(laws)))
+		return VP_ENOMEM;
+	ctx->each = fn;
+	ctx->each_arg = arg;
+	rv = parse_text(ctx, text ? text : "", len);
+	free(ctx->raw);
+	free(ctx);
+	return rv;
+}
+
+/* ---- a scan in parts ---- */
+
+_Static_assert(PRS_KIND_N <= PRS_CARRY_KINDS, "struct prs_carry too small");
+
+/* A prepared document is a parse context after the whole text's headings
+ * and definitions were found, before any scan. */
+struct prs_doc {
+	struct prs_ctx ctx;
+};
+
+int prs_doc_new(struct prs_doc **out, const struct prs_laws *laws,
+    const char *text, size_t len)
+{
+	struct prs_ctx *ctx;
+	if (!out || (!text && len))
+		return VP_EINVAL;
+	*out = NULL;
+	if (!(ctx = ctx_new(laws)))
+		return VP_ENOMEM;
+	text = text ? text : "";
+	ctx->s = ctx->doc = text;
+	ctx->len = ctx->doc_len = len;
+	prs_find_headings(ctx, text, len);
+	prs_find_defs(ctx, text, len);
+	*out = (struct prs_doc *)ctx;
+	return VP_OK;
+}
+
+int prs_doc_clone(struct prs_doc **out, const struct prs_doc *d)
+{
+	struct prs_doc *c = malloc(sizeof *c);
+	if (!c)
+		return VP_ENOMEM;
+	*c = *d;
+	c->ctx.out = NULL;
+	c->ctx.n = c->ctx.cap = 0;
+	c->ctx.raw = NULL;
+	c->ctx.raw_cap = 0;
+	*out = c;
+	return VP_OK;
+}
+
+void prs_doc_free(struct prs_doc *d)
+{
+	if (!d)
+		return;
+	free(d->ctx.raw);
+	free(d);
+}
+
+void prs_doc_carry(const struct prs_doc *d, struct prs_carry *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)
+		c->last_law[k] = k < PRS_KIND_N ? d->ctx.last_law[k] : -1;
+	c->any_named = d->ctx.any_named;
+	c->seq = d->ctx.seq;
+}
+
+int prs_doc_scan(struct prs_doc *d, struct prs_carry *c, size_t from,
+    size_t stop, size_t *next, prs_each_fn fn, void *arg)
+{
+	struct prs_ctx *ctx = &d->ctx;
+	int rv;
+	if (!c || !next || !fn || from > ctx->len)
+		return VP_EINVAL;
+	for (size_t k = 0; k < PRS_KIND_N; k++)
+		ctx->last_law[k] = c->last_law[k];
+	ctx->any_named = c->any_named;
+	ctx->seq = c->seq;
+	memcpy(c->in_last_law, c->last_law, sizeof c->in_last_law);
+	c->in_any_named = c->any_named;
+	c->in_seq = c->seq;
+	ctx->carry_read = ctx->carry_written = 0;
+	ctx->track_carry = true;
+	ctx->each = fn;
+	ctx->each_arg = arg;
+	rv = scan_range(ctx, from, stop, next);
+	for (size_t k = 0; k < PRS_KIND_N; k++)
+		c->last_law[k] = ctx->last_law[k];
+	c->any_named = ctx->any_named;
+	c->seq = ctx->seq;
+	c->read = ctx->carry_read;
+	c->written = ctx->carry_written;
+	return rv;
+}
+
+/* The law readings' running state (struct prs_seq): what a part read of it
+ * agrees with the truth, field group by field group. */
+static bool seq_agrees(
+    unsigned read, const struct prs_seq *in, const struct prs_seq *t)
+{
+	if ((read & PRS_CARRY_ANY) && in->last_any != t->last_any)
+		return false;
+	if ((read & PRS_CARRY_ALONE) &&
+	    (in->alone_law != t->alone_law || in->alone_end != t->alone_end ||
+	        in->alone_s != t->alone_s))
+		return false;
+	if ((read & PRS_CARRY_HEAD) &&
+	    (in->head_law != t->head_law || in->head_s != t->head_s))
+		return false;
+	if ((read & PRS_CARRY_LIST) &&
+	    (in->list_law != t->list_law || in->list_from != t->list_from ||
+	        in->list_s != t->list_s))
+		return false;
+	if ((read & PRS_CARRY_ART) &&
+	    (in->last_art_law != t->last_art_law ||
+	        strcmp(in->last_art, t->last_art) != 0))
+		return false;
+	return true;
+}
+
+/* ... and what a part set of it becomes the truth. */
+static void seq_follow(
+    unsigned written, struct prs_seq *t, const struct prs_seq *part)
+{
+	if (written & PRS_CARRY_ANY)
+		t->last_any = part->last_any;
+	if (written & PRS_CARRY_ALONE) {
+		t->alone_law = part->alone_law;
+		t->alone_end = part->alone_end;
+		t->alone_s = part->alone_s;
+	}
+	if (written & PRS_CARRY_HEAD) {
+		t->head_law = part->head_law;
+		t->head_s = part->head_s;
+	}
+	if (written & PRS_CARRY_LIST) {
+		t->list_law = part->list_law;
+		t->list_from = part->list_from;
+		t->list_s = part->list_s;
+	}
+	if (written & PRS_CARRY_ART) {
+		t->last_art_law = part->last_art_law;
+		memcpy(t->last_art, part->last_art, sizeof t->last_art);
+	}
+}
+
+bool prs_carry_agrees(
+    const struct prs_carry *part, const struct prs_carry *truth)
+{
+	if ((part->read & PRS_CARRY_NAMED) &&
+	    part->in_any_named != truth->any_named)
+		return false;
+	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)
+		if ((part->read & 1u << k) &&
+		    part->in_last_law[k] != truth->last_law[k])
+			return false;
+	return seq_agrees(part->read, &part->in_seq, &truth->seq);
+}
+
+void prs_carry_follow(struct prs_carry *truth, const struct prs_carry *part)
+{
+	seq_follow(part->written, &truth->seq, &part->seq);
+	if (part->written & PRS_CARRY_NAMED)
+		truth->any_named = part->any_named;
+	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)
+		if (part->written & 1u << k)
+			truth->last_law[k] = part->last_law[k];
 }
 
 int prs_parse_text(

@@ -40,12 +40,17 @@ int prs_job(void *arg, const struct vp_msg *job, struct vp_ready *res)
 	if (q == NULL)
 		return vp_job_fail(
 		    res, VP_EINVAL, "parser got a job that is not parse.req");
-	if (q->n_segments > 0)
+	if (q->n_segments > 0) {
 		rv = prs_parse_segments_doc(laws, q->doc_bwb, q->segments,
 		    q->n_segments, (const char *)q->doc,
 		    q->doc ? q->doc_len : 0, &res->citations,
 		    &res->n_citations);
-	else
+		/* the job holds the whole document: internal references
+		 * can find their parts */
+		if (rv == VP_OK)
+			rv = prs_link_targets(q->segments, q->n_segments,
+			    res->citations, &res->n_citations);
+	} else
 		rv = prs_parse_text_with(laws, q->text ? q->text : "",
 		    q->text ? strlen(q->text) : 0, &res->citations,
 		    &res->n_citations);

@@ -885,8 +885,9 @@ static void note_named(struct prs_ctx *ctx, const struct law *L)
 	if (L->resolved && L->idx >= 0 && !L->internal &&
 	    L->kind < PRS_KIND_N && L->conf >= 0.8) {
 		ctx->last_law[L->kind] = L->idx;
-		ctx->last_any = L->idx;
+		prs_seq_w(ctx, PRS_CARRY_ANY)->last_any = L->idx;
 		ctx->any_named = true;
+		ctx->carry_written |= 1u << L->kind | PRS_CARRY_NAMED;
 	}
 }
 
@@ -998,8 +999,9 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 			return rv;
 		note_named(ctx, &B);
 		if (!r->unit[0] && art[0] && (B.internal || B.idx >= 0)) {
-			prs_fmt(ctx->last_art, sizeof ctx->last_art, "%s", art);
-			ctx->last_art_law = B.internal ? -2 : B.idx;
+			struct prs_seq *q = prs_seq_w(ctx, PRS_CARRY_ART);
+			prs_fmt(q->last_art, sizeof q->last_art, "%s", art);
+			q->last_art_law = B.internal ? -2 : B.idx;
 		}
 	}
 	return VP_OK;
@@ -1013,6 +1015,7 @@ static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
 	size_t len = ctx->len, st, n;
 	struct ref r;
 	struct law L;
+	struct prs_seq *q;
 	int lid = 0;
 	/* not "dit artikel": the article the sentence stands in */
 	static const char *const dets[] = {"datzelfde ", "dat ", "genoemd "};
@@ -1025,7 +1028,10 @@ static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
 			break;
 		}
 	}
-	if (st == i || ctx->last_art_law == -1 || !ctx->last_art[0])
+	if (st == i)
+		return VP_OK;
+	q = prs_seq_r(ctx, PRS_CARRY_ART);
+	if (q->last_art_law == -1 || !q->last_art[0])
 		return VP_OK;
 	n = prs_word(s, len, i, "artikel");
 	/* "het vierde lid van dat artikel" */
@@ -1042,14 +1048,14 @@ static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
 		}
 	}
 	memset(&r, 0, sizeof r);
-	prs_fmt(r.art, sizeof r.art, "%s", ctx->last_art);
+	prs_fmt(r.art, sizeof r.art, "%s", q->last_art);
 	if (lid)
 		prs_fmt(r.lid, sizeof r.lid, "%d", lid % 100);
-	if (ctx->last_art_law == -2) {
+	if (q->last_art_law == -2) {
 		law_internal(&L, "'dat artikel': the article cited last");
 	} else {
 		law_clear(&L);
-		law_set(ctx, &L, ctx->last_art_law);
+		law_set(ctx, &L, q->last_art_law);
 		L.conf = 0.8;
 		L.reason = "'dat artikel': the article cited last";
 	}
@@ -1115,13 +1121,16 @@ static int emit_law(
 	note_named(ctx, L);
 	if (L->resolved && L->idx >= 0 && L->conf >= 0.8 &&
 	    strncmp(L->bwb, "CELEX:", 6) != 0) {
-		ctx->alone_law = L->idx;
-		ctx->alone_end = end;
-		ctx->alone_s = ctx->s;
+		struct prs_seq *q = prs_seq_w(ctx, PRS_CARRY_ALONE);
+		q->alone_law = L->idx;
+		q->alone_end = end;
+		q->alone_s = ctx->s;
 		if (own_line(ctx->s, ctx->len, start, end))
-			ctx->head_law = L->idx, ctx->head_s = ctx->s;
+			prs_seq_w(ctx, PRS_CARRY_HEAD)->head_law = L->idx,
+			               ctx->seq.head_s = ctx->s;
 	} else if (own_line(ctx->s, ctx->len, start, end)) {
-		ctx->head_law = -1; /* a heading of a law not known */
+		/* a heading of a law not known */
+		prs_seq_w(ctx, PRS_CARRY_HEAD)->head_law = -1;
 	}
 	return prs_emit(ctx, &c);
 }
@@ -1593,7 +1602,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
 		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q) &&
 		    !((op || det == 'd') && ctx->generic_def[kind] >= 0) &&
-		    !(op && ctx->last_law[kind] >= 0))
+		    !(op && prs_last_law(ctx, kind) >= 0))
 			return 0;
 		if (q > p + n && prs_isupper(prs_at(s, len, q)))
 			return 0;
@@ -1605,7 +1614,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		return n;
 	}
 	def = ctx->generic_def[kind];
-	last = ctx->last_law[kind];
+	last = prs_last_law(ctx, kind);
 	pick = det == 'a' ? (last >= 0 ? last : def) : (def >= 0 ? def : last);
 	if (pick < 0)
 		return 0;
@@ -1894,9 +1903,9 @@ static void list_intro(struct prs_ctx *ctx, size_t j)
 			return;
 	if (e >= len || s[e] != '\n' || e == p || s[e - 1] != ':')
 		return;
-	ctx->list_law = L.idx;
-	ctx->list_from = e;
-	ctx->list_s = s;
+	prs_seq_w(ctx, PRS_CARRY_LIST)->list_law = L.idx;
+	ctx->seq.list_from = e;
+	ctx->seq.list_s = s;
 }
 
 /* Whether every line s[a..b) starts is an item of a list ("a.", "1°",
@@ -1972,11 +1981,12 @@ static int colon_list(struct prs_ctx *ctx, size_t j, size_t *end)
 		return VP_OK;
 	p = law_after(ctx, ends[n - 1], &L, book, &found);
 	if (!found || book[0]) {
-		if (!ctx->regulation || ctx->last_any < 0 ||
+		if (!ctx->regulation ||
+		    prs_seq_r(ctx, PRS_CARRY_ANY)->last_any < 0 ||
 		    head_has(ctx, first))
 			return VP_OK;
 		law_clear(&L);
-		law_set(ctx, &L, ctx->last_any);
+		law_set(ctx, &L, ctx->seq.last_any);
 		L.conf = 0.6;
 		prs_fmt(L.reason_buf, sizeof L.reason_buf,
 		    "the regulation has no article %.19s: read as an article "
@@ -2064,16 +2074,18 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		}
 	}
 	if (found && !L.internal)
-		ctx->alone_law = -1; /* a law named with its article */
+		/* a law named with its article */
+		prs_seq_w(ctx, PRS_CARRY_ALONE)->alone_law = -1;
 	/* "artikel 33 van verordening (EG) 834/2007", "artikelen 119 der
 	 * Indische Staatsregeling": what follows names the owner, even when
 	 * it is no law this parser knows; no earlier law is taken then */
 	owner = !found && owner_after(s, len, j);
-	if (!found && !book[0] && !owner && ctx->list_law >= 0 &&
-	    ctx->list_s == s && ctx->list_from < i &&
-	    in_list(s, len, ctx->list_from, i)) {
+	if (!found && !book[0] && !owner &&
+	    prs_seq_r(ctx, PRS_CARRY_LIST)->list_law >= 0 &&
+	    ctx->seq.list_s == s && ctx->seq.list_from < i &&
+	    in_list(s, len, ctx->seq.list_from, i)) {
 		law_clear(&L);
-		law_set(ctx, &L, ctx->list_law);
+		law_set(ctx, &L, ctx->seq.list_law);
 		L.conf = 0.8;
 		prs_fmt(L.reason_buf, sizeof L.reason_buf,
 		    "article in a list of articles of %.80s: read as that "
@@ -2083,12 +2095,13 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		found = true;
 		p = j;
 	}
-	if (!found && !book[0] && !owner && ctx->head_law >= 0 &&
-	    ctx->head_s == s && !ctx->regulation) {
+	if (!found && !book[0] && !owner && !ctx->regulation &&
+	    prs_seq_r(ctx, PRS_CARRY_HEAD)->head_law >= 0 &&
+	    ctx->seq.head_s == s) {
 		/* "1 De Wet milieubeheer\nop grond van de artikelen 10.4 of
 		 * 10.5." */
 		law_clear(&L);
-		law_set(ctx, &L, ctx->head_law);
+		law_set(ctx, &L, ctx->seq.head_law);
 		L.conf = 0.7;
 		prs_fmt(L.reason_buf, sizeof L.reason_buf,
 		    "article without a law under %.80s named on a line of its "
@@ -2098,14 +2111,15 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		found = true;
 		p = j;
 	}
-	if (!found && !book[0] && !owner && ctx->alone_law >= 0 &&
-	    ctx->alone_s == s && ctx->alone_end <= i &&
-	    same_sentence(s, len, ctx->alone_end, i) && !ctx->regulation) {
+	if (!found && !book[0] && !owner && !ctx->regulation &&
+	    prs_seq_r(ctx, PRS_CARRY_ALONE)->alone_law >= 0 &&
+	    ctx->seq.alone_s == s && ctx->seq.alone_end <= i &&
+	    same_sentence(s, len, ctx->seq.alone_end, i)) {
 		/* "De Vorderingswet is van toepassing, met dien verstande
 		 * dat de artikelen 3, 3a en 5 buiten toepassing blijven" (not
 		 * in a regulation, where a bare article is mostly its own) */
 		law_clear(&L);
-		law_set(ctx, &L, ctx->alone_law);
+		law_set(ctx, &L, ctx->seq.alone_law);
 		L.conf = 0.7;
 		prs_fmt(L.reason_buf, sizeof L.reason_buf,
 		    "article without a law after %.80s named earlier in the "
@@ -2119,14 +2133,14 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		if (!ctx->regulation || book[0])
 			return VP_OK;
 		p = j;
-		if (ctx->last_any >= 0 && !owner &&
+		if (!owner && prs_seq_r(ctx, PRS_CARRY_ANY)->last_any >= 0 &&
 		    !head_has(ctx, P->arts[0])) {
 			/* "De bevoegde autoriteit, bedoeld in het
 			 * Binnenvaartpolitiereglement, is: ... voor de
 			 * artikelen 1.09, 1.23": the regulation has no such
 			 * article, so it is the law named last */
 			law_clear(&L);
-			law_set(ctx, &L, ctx->last_any);
+			law_set(ctx, &L, ctx->seq.last_any);
 			L.conf = 0.6;
 			prs_fmt(L.reason_buf, sizeof L.reason_buf,
 			    "the regulation has no article %.19s: read as an "
@@ -2266,7 +2280,7 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 		dn = determiner(s, len, b, &det);
 		if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
 		    (det == 'd' && ctx->generic_def[kind] < 0) ||
-		    (det == 'a' && ctx->last_law[kind] < 0) ||
+		    (det == 'a' && prs_last_law(ctx, kind) < 0) ||
 		    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
 			return VP_OK;
 		*end = i + n;
@@ -2733,11 +2747,9 @@ void prs_doc_init(struct prs_ctx *ctx)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
 	ctx->any_generic_def = ctx->any_named = false;
 	ctx->regulation = false;
-	ctx->last_any = ctx->alone_law = ctx->head_law = ctx->list_law = -1;
-	ctx->list_s = NULL;
-	ctx->last_art[0] = 0;
-	ctx->last_art_law = -1;
-	ctx->alone_s = NULL;
+	memset(&ctx->seq, 0, sizeof ctx->seq);
+	ctx->seq.last_any = ctx->seq.alone_law = ctx->seq.head_law = -1;
+	ctx->seq.list_law = ctx->seq.last_art_law = -1;
 	ctx->n_heads = 0;
 	ctx->head_shapes = 0;
 	memset(ctx->head_max, 0, sizeof ctx->head_max);

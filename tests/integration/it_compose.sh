@@ -4,7 +4,8 @@
 # by its binary (loaded in front of --help: exit 0, no warning). Then every
 # compose health check is run against the same service started locally
 # (deploy/run-local.sh with admin ports): each must report ready, and
-# vp-fetcher's must report not ready once the dispatcher is gone.
+# vp-fetcher's must report not ready once the dispatcher is gone. The
+# containers themselves: tests/container/run.sh.
 . "$(dirname "$0")/lib.sh"
 
 COMPOSE="$ROOT/docker-compose.yml"
@@ -96,6 +97,9 @@ probe() { # service -> exit status of its compose health check
   env VP_ADMIN_LISTEN="$(cat "$RUN_DIR/pids/$name.admin")" "$VP_BIN/${hc[0]}" "${hc[@]:1}" 2>/dev/null
 }
 for s in $services; do
+  # run-local.sh starts the dispatcher and the workers; the gateway's check
+  # names its HTTP port and runs for real in tests/container/run.sh
+  [ "$s" = dispatcher ] || [ -e "$RUN_DIR/pids/$s-1.admin" ] || continue
   ok=0
   for _ in $(seq 1 50); do
     if probe "$s"; then ok=1; break; fi

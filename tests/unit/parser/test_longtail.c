@@ -142,6 +142,9 @@ static void test_ecli_malformed(void **state)
 	    {"ECLI:NLCBB:2019:4", "ECLI:NL:CBB:2019:4", GUESS},
 	    {"ECLI:NL:HR:2010:LJN BO1713", "ECLI:NL:HR:2010:BO1713", GUESS},
 	    {"zie RVS:1984:AH1234.", "ECLI:NL:RVS:1984:AH1234", GUESS},
+	    /* the number lost: reported as incomplete, no decision named */
+	    {"ECLI:NL:HR:2017: en verder", "ECLI:NL:HR:2017:?", GUESS},
+	    {"(ECLI:NL:RBAMS:2020:).", "ECLI:NL:RBAMS:2020:?", GUESS},
 	    {"ECLI:NL:2018:1664", "ECLI:NL:?:2018:1664", GUESS},
 	    {"ELCI:NL:HR:2010:392", "ECLI:NL:HR:2010:392", GUESS},
 	    {"EU:C:2007:343,", "ECLI:EU:C:2007:343", GUESS},

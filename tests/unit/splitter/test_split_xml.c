@@ -592,14 +592,21 @@ static void xml_scale(void **state)
 		size_t n = SCALE_N;
 		const char *open = "<i>";
 		double t1, t8;
-		/* the large run first: the heap has grown when the small
-		 * one runs */
-		t8 = time_split(shapes[k].root, shapes[k].unit, 8 * n,
-		    shapes[k].deep, open, "</i>");
-		t1 = time_split(shapes[k].root, shapes[k].unit, n,
-		    shapes[k].deep, open, "</i>");
 		/* generous: 8x the input, at most SCALE_LIMIT x the time
-		 * (plus a floor for timer noise on a busy machine) */
+		 * (plus a floor for timer noise on a busy machine); a pair
+		 * is measured again, up to three times, before it counts: a
+		 * quadratic reader fails every time, a machine busy with
+		 * other tests only now and then */
+		for (int tries = 0; tries < 3; tries++) {
+			/* the large run first: the heap has grown when the
+			 * small one runs */
+			t8 = time_split(shapes[k].root, shapes[k].unit, 8 * n,
+			    shapes[k].deep, open, "</i>");
+			t1 = time_split(shapes[k].root, shapes[k].unit, n,
+			    shapes[k].deep, open, "</i>");
+			if (t8 <= SCALE_LIMIT * t1 + 0.05)
+				break;
+		}
 		if (t8 > SCALE_LIMIT * t1 + 0.05)
 			fail_msg(
 			    "shape %zu: %.4f s at N, %.4f s at 8N", k, t1, t8);
