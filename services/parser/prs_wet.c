@@ -1042,7 +1042,7 @@ static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
 			b--;
 		for (w = b; w > 0 && prs_isalnum((unsigned char)s[w - 1]); w--)
 			;
-		if (ordinal(s, len, w, &v) == b - w) {
+		if (b > w && ordinal(s, len, w, &v) == b - w) {
 			lid = v;
 			st = w;
 		}
