@@ -1143,7 +1143,9 @@ static bool same_sentence(const char *s, size_t len, size_t a, size_t b)
 	if (b < a || b - a > 600)
 		return false;
 	for (size_t k = a; k < b; k++) {
-		if (s[k] == '.' && (s[k + 1] == ' ' || s[k + 1] == '\n') &&
+		if (s[k] == '.' &&
+		    (prs_at(s, len, k + 1) == ' ' ||
+		        prs_at(s, len, k + 1) == '\n') &&
 		    prs_isupper(prs_at(s, len, prs_ws(s, len, k + 1))))
 			return false;
 		if (s[k] == '\n') {
@@ -1899,7 +1901,7 @@ static void list_intro(struct prs_ctx *ctx, size_t j)
 	    book[0] || !prs_word(s, len, prs_ws(s, len, j), "van"))
 		return;
 	for (e = p; e < len && e - p < 300 && s[e] != '\n'; e++)
-		if (s[e] == '.' && s[e + 1] == ' ')
+		if (s[e] == '.' && prs_at(s, len, e + 1) == ' ')
 			return;
 	if (e >= len || s[e] != '\n' || e == p || s[e - 1] != ':')
 		return;
