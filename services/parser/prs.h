@@ -91,9 +91,28 @@ struct prs_doc;
 #define PRS_CARRY_KINDS 8
 #define PRS_CARRY_NAMED (1u << 31)
 
+/* The rest of the law readings' running state (issue 10), carried as a
+ * whole per part: the law named last of any kind, a law named alone (where
+ * its name ends), a law named on a line of its own, the law of a list of
+ * articles (where the list begins), the article cited last. Positions and
+ * texts are the document's own. Bits of read and written: */
+#define PRS_CARRY_ANY   (1u << 20)
+#define PRS_CARRY_ALONE (1u << 21)
+#define PRS_CARRY_HEAD  (1u << 22)
+#define PRS_CARRY_LIST  (1u << 23)
+#define PRS_CARRY_ART   (1u << 24)
+struct prs_seq {
+	long last_any;
+	long alone_law, head_law, list_law, last_art_law;
+	size_t alone_end, list_from;
+	const char *alone_s, *head_s, *list_s;
+	char last_art[20];
+};
+
 struct prs_carry {
 	long last_law[PRS_CARRY_KINDS];
 	bool any_named;
+	struct prs_seq seq, in_seq;
 	/* set by prs_doc_scan: the values it started from, and bits (kind k:
 	 * 1 << k; any_named: PRS_CARRY_NAMED) of what the part read before
 	 * setting it, and of what it set */

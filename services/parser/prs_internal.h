@@ -91,6 +91,17 @@ struct prs_ctx {
 	/* the document is a regulation (it has article headings): a bare
 	 * "artikel 5" points inside it */
 	bool regulation;
+	/* the shapes of its article headings' numbers (plain, dotted, with a
+	 * colon, Roman, letter first) and the highest leading number of each:
+	 * an article beyond them is another law's */
+	unsigned head_shapes;
+	long head_max[5];
+	size_t n_heads;
+	/* dotted numbers that start a line ("6.5 Een zorgtraject"), hashed:
+	 * a regulation that numbers its paragraphs so */
+	uint64_t para_bits[32];
+	/* the running state of the law readings (struct prs_seq) */
+	struct prs_seq seq;
 	/* the BWB id of the document itself (from its XML), or NULL */
 	const char *doc_bwb;
 	/* hashes of the first bytes of every anchor keyword */
@@ -104,6 +115,22 @@ static inline long prs_last_law(struct prs_ctx *ctx, int kind)
 	if (!(ctx->carry_written & 1u << kind))
 		ctx->carry_read |= 1u << kind;
 	return ctx->last_law[kind];
+}
+
+/* The running state of the law readings, to read (bit: PRS_CARRY_ANY ...):
+ * noted as read before set when the part has not set it. */
+static inline struct prs_seq *prs_seq_r(struct prs_ctx *ctx, unsigned bit)
+{
+	if (!(ctx->carry_written & bit))
+		ctx->carry_read |= bit;
+	return &ctx->seq;
+}
+
+/* ... and to set. */
+static inline struct prs_seq *prs_seq_w(struct prs_ctx *ctx, unsigned bit)
+{
+	ctx->carry_written |= bit;
+	return &ctx->seq;
 }
 
 #define PRS_MAX_FIELDS 14

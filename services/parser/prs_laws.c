@@ -189,6 +189,15 @@ static size_t next_word(const char *s, size_t len, size_t e)
 			}
 			return (size_t)-1;
 		}
+		/* "Besluit kerninstallaties, splijtstoffen en ertsen": a
+		 * comma inside a name; as with brackets, the walk stops at
+		 * the comma when no name goes on over it */
+		if (c == ',' && p == e && !joined && p + 1 < len &&
+		    s[p + 1] == ' ') {
+			p++;
+			joined = true;
+			continue;
+		}
 		if ((c == '-' || c == '/') && p == e && !joined) {
 			p++;
 			joined = true;

@@ -782,6 +782,7 @@ void prs_doc_carry(const struct prs_doc *d, struct prs_carry *c)
 	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)
 		c->last_law[k] = k < PRS_KIND_N ? d->ctx.last_law[k] : -1;
 	c->any_named = d->ctx.any_named;
+	c->seq = d->ctx.seq;
 }
 
 int prs_doc_scan(struct prs_doc *d, struct prs_carry *c, size_t from,
@@ -794,8 +795,10 @@ int prs_doc_scan(struct prs_doc *d, struct prs_carry *c, size_t from,
 	for (size_t k = 0; k < PRS_KIND_N; k++)
 		ctx->last_law[k] = c->last_law[k];
 	ctx->any_named = c->any_named;
+	ctx->seq = c->seq;
 	memcpy(c->in_last_law, c->last_law, sizeof c->in_last_law);
 	c->in_any_named = c->any_named;
+	c->in_seq = c->seq;
 	ctx->carry_read = ctx->carry_written = 0;
 	ctx->track_carry = true;
 	ctx->each = fn;
@@ -804,9 +807,61 @@ int prs_doc_scan(struct prs_doc *d, struct prs_carry *c, size_t from,
 	for (size_t k = 0; k < PRS_KIND_N; k++)
 		c->last_law[k] = ctx->last_law[k];
 	c->any_named = ctx->any_named;
+	c->seq = ctx->seq;
 	c->read = ctx->carry_read;
 	c->written = ctx->carry_written;
 	return rv;
+}
+
+/* The law readings' running state (struct prs_seq): what a part read of it
+ * agrees with the truth, field group by field group. */
+static bool seq_agrees(
+    unsigned read, const struct prs_seq *in, const struct prs_seq *t)
+{
+	if ((read & PRS_CARRY_ANY) && in->last_any != t->last_any)
+		return false;
+	if ((read & PRS_CARRY_ALONE) &&
+	    (in->alone_law != t->alone_law || in->alone_end != t->alone_end ||
+	        in->alone_s != t->alone_s))
+		return false;
+	if ((read & PRS_CARRY_HEAD) &&
+	    (in->head_law != t->head_law || in->head_s != t->head_s))
+		return false;
+	if ((read & PRS_CARRY_LIST) &&
+	    (in->list_law != t->list_law || in->list_from != t->list_from ||
+	        in->list_s != t->list_s))
+		return false;
+	if ((read & PRS_CARRY_ART) &&
+	    (in->last_art_law != t->last_art_law ||
+	        strcmp(in->last_art, t->last_art) != 0))
+		return false;
+	return true;
+}
+
+/* ... and what a part set of it becomes the truth. */
+static void seq_follow(
+    unsigned written, struct prs_seq *t, const struct prs_seq *part)
+{
+	if (written & PRS_CARRY_ANY)
+		t->last_any = part->last_any;
+	if (written & PRS_CARRY_ALONE) {
+		t->alone_law = part->alone_law;
+		t->alone_end = part->alone_end;
+		t->alone_s = part->alone_s;
+	}
+	if (written & PRS_CARRY_HEAD) {
+		t->head_law = part->head_law;
+		t->head_s = part->head_s;
+	}
+	if (written & PRS_CARRY_LIST) {
+		t->list_law = part->list_law;
+		t->list_from = part->list_from;
+		t->list_s = part->list_s;
+	}
+	if (written & PRS_CARRY_ART) {
+		t->last_art_law = part->last_art_law;
+		memcpy(t->last_art, part->last_art, sizeof t->last_art);
+	}
 }
 
 bool prs_carry_agrees(
@@ -819,11 +874,12 @@ bool prs_carry_agrees(
 		if ((part->read & 1u << k) &&
 		    part->in_last_law[k] != truth->last_law[k])
 			return false;
-	return true;
+	return seq_agrees(part->read, &part->in_seq, &truth->seq);
 }
 
 void prs_carry_follow(struct prs_carry *truth, const struct prs_carry *part)
 {
+	seq_follow(part->written, &truth->seq, &part->seq);
 	if (part->written & PRS_CARRY_NAMED)
 		truth->any_named = part->any_named;
 	for (size_t k = 0; k < PRS_CARRY_KINDS; k++)

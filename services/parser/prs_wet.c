@@ -18,10 +18,10 @@
 
 #include "prs_internal.h"
 
-#define MAX_ARTS 24
+#define MAX_ARTS 64
 #define MAX_LIDS 8
 #define MAX_OS   8
-#define MAX_REFS 48
+#define MAX_REFS 128
 
 struct ref {
 	char unit[12]; /* "" (artikel) or hoofdstuk, titeldeel, ... */
@@ -75,6 +75,24 @@ static size_t number_end(
 	return p - j;
 }
 
+/* Whether "ter" written apart from a number begins a phrase of running
+ * text ("artikel 8.40 ter zake van", "ter uitvoering van"): a lower-case
+ * word after it that no pinpoint goes on with. */
+static bool ter_phrase(const char *s, size_t len, size_t p)
+{
+	static const char *const go_on[] = {"en", "of", "van", "tot", "lid",
+	    "onder", "sub", "juncto", "jo", "aanhef", "onderdeel", "eerste",
+	    "tweede", "derde", "vierde", "vijfde", "zesde"};
+	size_t q = prs_ws(s, len, p);
+	if (q == p || !prs_isalpha(prs_at(s, len, q)) ||
+	    prs_isupper(prs_at(s, len, q)))
+		return false;
+	for (size_t k = 0; k < sizeof go_on / sizeof *go_on; k++)
+		if (prs_word(s, len, q, go_on[k]))
+			return false;
+	return true;
+}
+
 /* Article number: 25, 20a, 7.57H, 4:8, 2.130, 3.5.4, 13.1a, 16h. */
 static size_t art_number(
     const char *s, size_t len, size_t j, char *out, size_t cap)
@@ -92,6 +110,17 @@ static size_t art_number(
 			out[q - j] = 0;
 			return q - j;
 		}
+	}
+	/* "X1", "X7" (the Kieswet's "X 1" written without the space) */
+	if (prs_isupper(prs_at(s, len, p)) &&
+	    (d = prs_ndigits(s, len, p + 1, 3)) >= 1 && d <= 3 &&
+	    prs_at(s, len, p + 1) != '0' &&
+	    !prs_isalnum(prs_at(s, len, p + 1 + d)) && d + 2 < cap) {
+		out[0] = (char)s[p];
+		out[1] = ' ';
+		memcpy(out + 2, s + p + 1, d);
+		out[2 + d] = 0;
+		return 1 + d;
 	}
 	if (strchr("IVX", prs_at(s, len, p)) && prs_at(s, len, p)) {
 		/* an article of an amending act: I, IV, VIIa */
@@ -136,12 +165,38 @@ static size_t art_number(
 		for (size_t k = 0; q < len && k < sizeof latin / sizeof *latin;
 		     k++)
 			if ((n = prs_word(s, len, q, latin[k])) &&
-			    d0 + n < cap && !prs_isupper(prs_at(s, len, q))) {
+			    d0 + n < cap && !prs_isupper(prs_at(s, len, q)) &&
+			    !(k == 1 && q > p && ter_phrase(s, len, q + n))) {
 				memcpy(out, s + j, d0);
 				memcpy(out + d0, s + q, n);
 				out[d0 + n] = 0;
 				return q + n - j;
 			}
+	}
+	/* "70 a, derde lid", "41 a van het Eindexamenbesluit": a letter
+	 * written apart, before a comma or a word a pinpoint goes on with */
+	if (prs_at(s, len, p) == ' ' && prs_at(s, len, p + 1) >= 'a' &&
+	    prs_at(s, len, p + 1) <= 'z' &&
+	    !prs_isalnum(prs_at(s, len, p + 2)) && p + 2 - j < cap) {
+		unsigned char c3 = prs_at(s, len, p + 2);
+		size_t r = prs_ws(s, len, p + 2);
+		int v;
+		if (c3 == ',' || c3 == ';' || c3 == ')' ||
+		    (c3 == ' ' &&
+		        (prs_word(s, len, r, "van") ||
+		            prs_word(s, len, r, "en") ||
+		            prs_word(s, len, r, "of") ||
+		            prs_word(s, len, r, "tot") ||
+		            prs_word(s, len, r, "lid") ||
+		            ordinal(s, len, r, &v) ||
+		            (prs_isupper(prs_at(s, len, r)) &&
+		                prs_isupper(prs_at(s, len, r + 1)))))) {
+			size_t k = p - j;
+			memcpy(out, s + j, k);
+			out[k] = (char)s[p + 1];
+			out[k + 1] = 0;
+			return p + 2 - j;
+		}
 	}
 	/* "20a", "67cb", "16Aa", "10b1", "6.4a.1": up to two letters (the
 	 * second in lower case) and a digit or a dotted part after them */
@@ -177,12 +232,34 @@ static size_t onderdeel(const char *s, size_t len, size_t j, char *out)
 		    (prs_at(s, len, j + n + 1) == 0xB0 ||
 		        prs_at(s, len, j + n + 1) == 0xBA))
 			n += 2;
+	} else if (prs_isupper(prs_at(s, len, j)) &&
+	           !prs_isalnum(prs_at(s, len, j + 1))) {
+		/* "onderdeel A 14°" (a definition's letter and its number):
+		 * the letter, with the number read over */
+		size_t q = j + 1;
+		out[0] = (char)s[j];
+		out[1] = 0;
+		if (prs_at(s, len, q) == ' ' &&
+		    (d = prs_ndigits(s, len, q + 1, 2)) >= 1 && d <= 2 &&
+		    prs_at(s, len, q + 1 + d) == 0xC2 &&
+		    (prs_at(s, len, q + 2 + d) == 0xB0 ||
+		        prs_at(s, len, q + 2 + d) == 0xBA))
+			q += 3 + d;
+		return q - j;
 	} else {
+		static const char *const words[] = {"in", "op", "te", "na",
+		    "om", "is", "al", "zo", "nu", "er", "ze", "we", "de", "en",
+		    "of", "ik", "me", "je"};
 		while (n < 2 && prs_at(s, len, j + n) >= 'a' &&
 		       prs_at(s, len, j + n) <= 'z')
 			n++;
 		if (n == 0)
 			return 0;
+		/* "onderdeel d, in samenhang met": "in" is a word */
+		for (size_t k = 0; n == 2 && k < sizeof words / sizeof *words;
+		     k++)
+			if (!memcmp(s + j, words[k], 2))
+				return 0;
 	}
 	if (prs_isalnum(prs_at(s, len, j + n)))
 		return 0;
@@ -196,7 +273,7 @@ static size_t onderdeel(const char *s, size_t len, size_t j, char *out)
 static size_t onder_part(
     const char *s, size_t len, size_t j, char os[][8], size_t *n_os, char *o2)
 {
-	size_t p = prs_ws(s, len, j), n, q;
+	size_t p = prs_ws(s, len, j), n, q, none = j;
 	char x[8];
 	if (prs_at(s, len, p) == ',')
 		p = prs_ws(s, len, p + 1);
@@ -208,16 +285,21 @@ static size_t onder_part(
 		if (!(n = prs_word(s, len, p, "en")))
 			return a; /* ", aanhef," */
 		p = prs_ws(s, len, p + n);
+		none = a; /* ", aanhef, en artikel 94": the aanhef alone */
 	}
+	/* "derde lid, de onderdelen c en f" */
+	if ((n = prs_word(s, len, p, "de")) &&
+	    prs_word(s, len, prs_ws(s, len, p + n), "onderdelen"))
+		p = prs_ws(s, len, p + n);
 	if (!(n = prs_word(s, len, p, "onder")) &&
 	    !(n = prs_word(s, len, p, "onderdeel")) &&
 	    !(n = prs_word(s, len, p, "onderdelen")) &&
 	    !(n = prs_word(s, len, p, "sub")) &&
 	    !(n = prs_word(s, len, p, "letter")))
-		return j;
+		return none;
 	p = prs_ws(s, len, p + n);
 	if (!(n = onderdeel(s, len, p, x)))
-		return j;
+		return none;
 	strcpy(os[(*n_os)++], x);
 	p += n;
 	for (;;) {
@@ -294,7 +376,21 @@ static size_t lid_part(
 		lids[(*n_lids)++] = atoi_n(s + p, n);
 		p += n;
 		for (;;) {
-			size_t r = prs_ws(s, len, p), sep;
+			size_t r = prs_ws(s, len, p), sep, t;
+			/* "leden 1 tot en met 9" */
+			if ((t = prs_word(s, len, r, "tot en met")) &&
+			    (q = prs_ws(s, len, r + t),
+			        (n = prs_ndigits(s, len, q, 2)) >= 1) &&
+			    n <= 2 && !prs_isalnum(prs_at(s, len, q + n))) {
+				int a = lids[*n_lids - 1], b = atoi_n(s + q, n);
+				if (b <= a || b > 25)
+					break;
+				for (int x = a + 1;
+				     x <= b && *n_lids < MAX_LIDS; x++)
+					lids[(*n_lids)++] = x;
+				p = q + n;
+				continue;
+			}
 			if (prs_at(s, len, r) == ',')
 				sep = 1;
 			else if (!(sep = prs_word(s, len, r, "en")))
@@ -333,13 +429,19 @@ static size_t lid_part(
 			if (prs_at(s, len, q) == ',')
 				q = prs_ws(s, len, q + 1);
 			if ((n = prs_word(s, len, q, "en")) ||
-			    (n = prs_word(s, len, q, "of")))
+			    (n = prs_word(s, len, q, "of")) ||
+			    (n = prs_word(s, len, q, "onderscheidenlijk")) ||
+			    (n = prs_word(s, len, q, "respectievelijk")))
 				q = prs_ws(s, len, q + n);
 			else if ((n = prs_word(s, len, q, "tot en met")) ||
 			         (n = prs_word(s, len, q, "t/m"))) {
 				q = prs_ws(s, len, q + n);
 				range = true;
 			}
+			/* "tweede tot en met het vijfde lid" */
+			if ((n = prs_word(s, len, q, "het")) &&
+			    ordinal(s, len, prs_ws(s, len, q + n), &v))
+				q = prs_ws(s, len, q + n);
 		}
 		if (!nv || (!(n = prs_word(s, len, q, "lid")) &&
 		               !(n = prs_word(s, len, q, "leden"))))
@@ -408,6 +510,9 @@ static void stem(const char *title, char out[8])
 	memcpy(out, best, bl);
 	out[bl] = 0;
 }
+
+static bool head_has(const struct prs_ctx *ctx, const char *a);
+static int head_shape(const char *a, long *lead);
 
 /* ---- laws ---- */
 
@@ -598,6 +703,30 @@ static bool title_stop(const char *s, size_t len, size_t p)
 	return false;
 }
 
+/* Whether the article at p goes on a title that began at j: "Wet op de
+ * gevaarlijke werktuigen", "Wet inzake de luchtverontreiniging" (after
+ * "op", "inzake", "betreffende", "omtrent", before a lower-case word that
+ * is no verb). */
+static bool title_article(const char *s, size_t len, size_t j, size_t p)
+{
+	static const char *const before[] = {
+	    "op", "inzake", "betreffende", "omtrent"};
+	size_t n, q, b;
+	bool ok = false;
+	if (!(n = prs_word(s, len, p, "de")) &&
+	    !(n = prs_word(s, len, p, "het")))
+		return false;
+	for (b = p - 1; b > j && s[b - 1] != ' '; b--)
+		;
+	for (size_t k = 0; k < sizeof before / sizeof *before; k++)
+		if (b > j && prs_word(s, len, b, before[k]) &&
+		    b + strlen(before[k]) + 1 == p)
+			ok = true;
+	q = prs_ws(s, len, p + n);
+	return ok && q > p + n && prs_isalpha(prs_at(s, len, q)) &&
+	       !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q);
+}
+
 /* The length of a title starting at j: its words up to punctuation that
  * ends it, a line end, or a verb or conjunction of the running text; with
  * commas, "organisatie, bedrijfsvoering en informatiesystemen" goes on over
@@ -637,7 +766,8 @@ static size_t title_span(const char *s, size_t len, size_t j, bool commas)
 			continue;
 		}
 		if (p > j && (s[p - 1] == ' ') && prs_isalpha(c) &&
-		    title_stop(s, len, p) && !prs_word(s, len, p, "en"))
+		    title_stop(s, len, p) && !prs_word(s, len, p, "en") &&
+		    !title_article(s, len, j, p))
 			break;
 		if (p > j && s[p - 1] == ' ' && prs_word(s, len, p, "en")) {
 			/* "en" continues a title only before a lower-case
@@ -755,9 +885,19 @@ static void note_named(struct prs_ctx *ctx, const struct law *L)
 	if (L->resolved && L->idx >= 0 && !L->internal &&
 	    L->kind < PRS_KIND_N && L->conf >= 0.8) {
 		ctx->last_law[L->kind] = L->idx;
+		prs_seq_w(ctx, PRS_CARRY_ANY)->last_any = L->idx;
 		ctx->any_named = true;
 		ctx->carry_written |= 1u << L->kind | PRS_CARRY_NAMED;
 	}
+}
+
+/* Whether a regulation numbers its articles by chapter and colon ("5:16a"):
+ * the Algemene wet bestuursrecht, the Wet op het financieel toezicht, the
+ * Wet arbeid en zorg. */
+static bool colon_law(const char *bwb)
+{
+	return !strcmp(bwb, "BWBR0005537") || !strcmp(bwb, "BWBR0020368") ||
+	       !strcmp(bwb, "BWBR0013008");
 }
 
 static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
@@ -765,7 +905,8 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 {
 	for (size_t k = 0; k < n; k++) {
 		struct prs_cit c = {0};
-		char id[320], url[400], loc[96], lid[8], book[4], art_q[20];
+		char id[320], url[400], loc[96], lid[8], book[4], art_q[20],
+		    art_c[20];
 		const struct ref *r = &refs[k];
 		const char *art = r->art;
 		struct law B = *L;
@@ -784,6 +925,22 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 			    (int)(strchr(art, ':') - art), art);
 			if (bw_book(ctx, &B, book))
 				art = strchr(art, ':') + 1;
+		}
+		/* "artikel 5.16a van die wet" of the Awb: its articles are
+		 * "5:16a" (the laws numbered by chapter and colon) */
+		if (!r->unit[0] && B.resolved && colon_law(B.bwb) &&
+		    !strchr(art, ':') && strchr(art, '.') &&
+		    strchr(art, '.') == strrchr(art, '.') &&
+		    prs_isdigit((unsigned char)art[0])) {
+			prs_fmt(art_c, sizeof art_c, "%s", art);
+			*strchr(art_c, '.') = ':';
+			art = art_c;
+			if (B.conf > 0.9) {
+				B.conf = 0.9;
+				B.reason =
+				    "article written with a dot in a law "
+				    "numbered with colons: read as N:M";
+			}
 		}
 		prs_fmt(lid, sizeof lid, "%s", r->lid);
 		/* bounded by struct ref: 8 + 19 + 5 + 7 + 3 + 7 + 3 + 7 bytes
@@ -841,8 +998,91 @@ static int emit_refs(struct prs_ctx *ctx, struct law *L, const struct ref *refs,
 		if ((rv = prs_emit(ctx, &c)) != VP_OK)
 			return rv;
 		note_named(ctx, &B);
+		if (!r->unit[0] && art[0] && (B.internal || B.idx >= 0)) {
+			struct prs_seq *q = prs_seq_w(ctx, PRS_CARRY_ART);
+			prs_fmt(q->last_art, sizeof q->last_art, "%s", art);
+			q->last_art_law = B.internal ? -2 : B.idx;
+		}
 	}
 	return VP_OK;
+}
+
+/* "het vierde lid van dat artikel", "dat artikel": the article cited last
+ * (i is at "artikel", after "dat "). */
+static int that_article(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, st, n;
+	struct ref r;
+	struct law L;
+	struct prs_seq *q;
+	int lid = 0;
+	/* not "dit artikel": the article the sentence stands in */
+	static const char *const dets[] = {"datzelfde ", "dat ", "genoemd "};
+	st = i;
+	for (size_t k = 0; k < 3; k++) {
+		size_t dl = strlen(dets[k]);
+		if (i >= dl && !memcmp(s + i - dl, dets[k], dl) &&
+		    (i == dl || !prs_isalpha((unsigned char)s[i - dl - 1]))) {
+			st = i - dl;
+			break;
+		}
+	}
+	if (st == i)
+		return VP_OK;
+	q = prs_seq_r(ctx, PRS_CARRY_ART);
+	if (q->last_art_law == -1 || !q->last_art[0])
+		return VP_OK;
+	n = prs_word(s, len, i, "artikel");
+	/* "het vierde lid van dat artikel" */
+	if (st >= 8 && !memcmp(s + st - 8, "lid van ", 8)) {
+		size_t b = st - 8, w;
+		int v;
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		for (w = b; w > 0 && prs_isalnum((unsigned char)s[w - 1]); w--)
+			;
+		if (b > w && ordinal(s, len, w, &v) == b - w) {
+			lid = v;
+			st = w;
+		}
+	}
+	memset(&r, 0, sizeof r);
+	prs_fmt(r.art, sizeof r.art, "%s", q->last_art);
+	if (lid)
+		prs_fmt(r.lid, sizeof r.lid, "%d", lid % 100);
+	if (q->last_art_law == -2) {
+		law_internal(&L, "'dat artikel': the article cited last");
+	} else {
+		law_clear(&L);
+		law_set(ctx, &L, q->last_art_law);
+		L.conf = 0.8;
+		L.reason = "'dat artikel': the article cited last";
+	}
+	*end = i + n;
+	return emit_refs(ctx, &L, &r, 1, st, i + n);
+}
+
+/* Whether s[start..end) fills its line but for a number and "De" before
+ * it ("1 De Wet milieubeheer"). */
+static bool own_line(const char *s, size_t len, size_t start, size_t end)
+{
+	size_t b = start, e = end;
+	while (e < len && (s[e] == ' ' || s[e] == '\t' || s[e] == '\r'))
+		e++;
+	if (e < len && s[e] != '\n')
+		return false;
+	while (b > 0 && s[b - 1] == ' ')
+		b--;
+	if (b >= 3 && prs_word(s, len, b - 2, "De") == 2)
+		b -= 2;
+	else if (b >= 4 && prs_word(s, len, b - 3, "Het") == 3)
+		b -= 3;
+	while (
+	    b > 0 && (s[b - 1] == ' ' || s[b - 1] == '.' || s[b - 1] == ')' ||
+	                 prs_isdigit((unsigned char)s[b - 1])))
+		b--;
+	return b == 0 || s[b - 1] == '\n';
 }
 
 /* A law named without a pinpoint: the law's own id. */
@@ -879,7 +1119,45 @@ static int emit_law(
 	prs_cit_field(&c, "title", L->title);
 	prs_cit_field(&c, "candidates", L->candidates);
 	note_named(ctx, L);
+	if (L->resolved && L->idx >= 0 && L->conf >= 0.8 &&
+	    strncmp(L->bwb, "CELEX:", 6) != 0) {
+		struct prs_seq *q = prs_seq_w(ctx, PRS_CARRY_ALONE);
+		q->alone_law = L->idx;
+		q->alone_end = end;
+		q->alone_s = ctx->s;
+		if (own_line(ctx->s, ctx->len, start, end))
+			prs_seq_w(ctx, PRS_CARRY_HEAD)->head_law = L->idx,
+			               ctx->seq.head_s = ctx->s;
+	} else if (own_line(ctx->s, ctx->len, start, end)) {
+		/* a heading of a law not known */
+		prs_seq_w(ctx, PRS_CARRY_HEAD)->head_law = -1;
+	}
 	return prs_emit(ctx, &c);
+}
+
+/* Whether s[a..b) lies inside one sentence: no full stop before a capital,
+ * no line break except after ':' or ';' (a list goes on), no heading; at
+ * most 600 bytes. */
+static bool same_sentence(const char *s, size_t len, size_t a, size_t b)
+{
+	if (b < a || b - a > 600)
+		return false;
+	for (size_t k = a; k < b; k++) {
+		if (s[k] == '.' &&
+		    (prs_at(s, len, k + 1) == ' ' ||
+		        prs_at(s, len, k + 1) == '\n') &&
+		    prs_isupper(prs_at(s, len, prs_ws(s, len, k + 1))))
+			return false;
+		if (s[k] == '\n') {
+			size_t e = k;
+			while (e > a && (s[e - 1] == ' ' || s[e - 1] == '\r'))
+				e--;
+			if (e == a || (s[e - 1] != ':' && s[e - 1] != ';') ||
+			    prs_word(s, len, k + 1, "Artikel"))
+				return false;
+		}
+	}
+	return true;
 }
 
 /* Letter range "16h t/m 16m": same base, letters h..m. */
@@ -929,6 +1207,7 @@ struct pin {
 		int extra_lid;
 	} q[MAX_ARTS];
 	size_t n_arts;
+	bool shape_break; /* it stopped before "alsmede artikel 5:20" */
 };
 
 /* "(en derde lid)" after an article */
@@ -988,6 +1267,23 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
 	int v;
 	if ((n = prs_word(s, len, p, "en verder")))
 		return p + n;
+	/* "artikel 6, eerste lid (kartelverbod), artikel 7": a label in
+	 * brackets, lower-case words, before the list or the law goes on */
+	if (prs_at(s, len, p) == '(' && prs_at(s, len, p + 1) >= 'a' &&
+	    prs_at(s, len, p + 1) <= 'z') {
+		size_t e = p + 1, r;
+		while (e < len && e - p < 64 && s[e] != ')' && s[e] != '(' &&
+		       s[e] != '\n' && !prs_isdigit((unsigned char)s[e]))
+			e++;
+		if (e < len && s[e] == ')') {
+			r = prs_ws(s, len, e + 1);
+			if (prs_at(s, len, r) == ',' ||
+			    prs_word(s, len, r, "en") ||
+			    prs_word(s, len, r, "of") ||
+			    prs_word(s, len, r, "van"))
+				return e + 1;
+		}
+	}
 	if (prs_word(s, len, p, "e.v")) {
 		p += 3;
 		if (prs_at(s, len, p) == '.')
@@ -1000,8 +1296,17 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
 	if ((n = ordinal(s, len, q, &v)) ||
 	    (n = prs_word(s, len, q, "laatste"))) {
 		q = prs_ws(s, len, q + n);
+		/* "tweede tot en met vierde zin" */
+		if ((n = prs_word(s, len, q, "tot en met")) &&
+		    (n = ordinal(s, len, prs_ws(s, len, q + n), &v) ? n : 0)) {
+			size_t r = prs_ws(s, len, q + n);
+			r += ordinal(s, len, r, &v);
+			q = prs_ws(s, len, r);
+		}
 		if ((n = prs_word(s, len, q, "volzin")) ||
-		    (n = prs_word(s, len, q, "zin")))
+		    (n = prs_word(s, len, q, "volzinnen")) ||
+		    (n = prs_word(s, len, q, "zin")) ||
+		    (n = prs_word(s, len, q, "zinnen")))
 			return q + n;
 	}
 	return j;
@@ -1015,22 +1320,16 @@ static size_t skip_extras(const char *s, size_t len, size_t j)
 static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
     bool *range, const char **unit, size_t *item);
 
-static size_t list_sep(const char *s, size_t len, size_t p, bool plural,
-    bool *range, const char **unit)
-{
-	size_t item;
-	return list_sep_at(s, len, p, plural, range, unit, &item);
-}
-
 /* list_sep, and *item = where the next item's words start (its keyword
  * when repeated: "en artikel 12" -> "artikel"). */
 static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
     bool *range, const char **unit, size_t *item)
 {
-	static const char *const words[] = {"en", "of", "respectievelijk",
-	    "onderscheidenlijk", "alsmede", "juncto", "jo", "dan wel",
-	    "dan wel van", "en/of", "in samenhang met", "in combinatie met",
-	    "in verbinding met", "en van", "of van"};
+	static const char *const words[] = {"en eventueel", "of eventueel",
+	    "en", "of", "respectievelijk", "onderscheidenlijk", "alsmede",
+	    "juncto", "jo", "dan wel", "dan wel van", "en/of",
+	    "in samenhang met", "in combinatie met", "in verbinding met",
+	    "en van", "of van"};
 	static const struct {
 		const char *w;
 		const char *key;
@@ -1112,7 +1411,9 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
     const char *first_unit, struct pin *P)
 {
 	const char *unit = first_unit;
+	size_t item = 0;
 	P->n_arts = 0;
+	P->shape_break = false;
 	for (;;) {
 		size_t m, p, a = P->n_arts, q;
 		bool range;
@@ -1157,7 +1458,8 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		for (int more = 0;; more++) {
 			size_t u, z = P->n_arts - 1;
 			p = prs_ws(s, len, j);
-			q = list_sep(s, len, p, plural, &range, &unit);
+			q = list_sep_at(
+			    s, len, p, plural, &range, &unit, &item);
 			if (q == p || range || more >= 4 ||
 			    prs_isdigit(prs_at(s, len, q)) ||
 			    (u = lid_part(s, len, q, P->q[z].lids,
@@ -1191,7 +1493,8 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 			if (P->n_arts >= MAX_ARTS)
 				break;
 			p = prs_ws(s, len, j);
-			q = list_sep(s, len, p, plural, &range, &unit);
+			q = list_sep_at(
+			    s, len, p, plural, &range, &unit, &item);
 			if (q == p || range)
 				break;
 		}
@@ -1199,9 +1502,25 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		    !(unit && strchr("IVXL", prs_at(s, len, q)) &&
 		        prs_at(s, len, q)) &&
 		    !(prs_isupper(prs_at(s, len, q)) &&
-		        prs_at(s, len, q + 1) == ' ' &&
-		        prs_isdigit(prs_at(s, len, q + 2))))
-			break; /* "G 1, achtste lid, G 2" goes on */
+		        ((prs_at(s, len, q + 1) == ' ' &&
+		             prs_isdigit(prs_at(s, len, q + 2))) ||
+		            prs_isdigit(prs_at(s, len, q + 1)))))
+			break; /* "G 1, achtste lid, G 2", "X6 en X7" go on */
+		if (item < q && prs_isalpha(prs_at(s, len, item)) && !unit &&
+		    !first_unit) {
+			/* "83, alsmede artikel 5:20 van de Awb": the keyword
+			 * again before a number with a colon after plain ones
+			 * (or the other way round) starts another law's list */
+			char nx[20];
+			long l0, l1;
+			int a0 = head_shape(P->arts[0], &l0), a1;
+			if (art_number(s, len, q, nx, sizeof nx) &&
+			    (a1 = head_shape(nx, &l1)) != a0 &&
+			    (a0 == 2 || a1 == 2)) {
+				P->shape_break = true;
+				break;
+			}
+		}
 		j = q;
 	}
 	return j;
@@ -1252,8 +1571,8 @@ static unsigned char generic_kind(
 		const char *w;
 		unsigned char kind;
 	} words[] = {{"wet", PRS_KIND_WET}, {"wetboek", PRS_KIND_WET},
-	    {"besluit", PRS_KIND_BESLUIT}, {"regeling", PRS_KIND_REGELING},
-	    {"verdrag", PRS_KIND_VERDRAG}};
+	    {"besluit", PRS_KIND_BESLUIT}, {"maatregel", PRS_KIND_BESLUIT},
+	    {"regeling", PRS_KIND_REGELING}, {"verdrag", PRS_KIND_VERDRAG}};
 	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 		if ((*n = prs_word(s, len, p, words[k].w)))
 			return words[k].kind;
@@ -1279,10 +1598,13 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		while (q < len && (s[q] == ' ' || (unsigned char)s[q] == 0xC2))
 			q += (unsigned char)s[q] == 0xC2 ? 2 : 1;
 		bool op = prs_word(s, len, q, "op") != 0;
+		/* "(hierna: het Besluit)" and later "artikel 61 van het
+		 * Besluit opteert": a defined word before a verb, not an
+		 * unknown title (a known one was matched before) */
 		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
 		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q) &&
-		    !(op && (ctx->generic_def[kind] >= 0 ||
-		                prs_last_law(ctx, kind) >= 0)))
+		    !((op || det == 'd') && ctx->generic_def[kind] >= 0) &&
+		    !(op && prs_last_law(ctx, kind) >= 0))
 			return 0;
 		if (q > p + n && prs_isupper(prs_at(s, len, q)))
 			return 0;
@@ -1550,11 +1872,145 @@ static int emit_pin(struct prs_ctx *ctx, struct law *L, const struct pin *P,
 	return emit_refs(ctx, L, refs, n_refs, start, end);
 }
 
+/* Whether "van"/"der"/"uit" + a word follows the pinpoint ending at j. */
+static bool owner_after(const char *s, size_t len, size_t j)
+{
+	size_t p = prs_ws(s, len, j), n;
+	if (prs_at(s, len, p) == ',')
+		p = prs_ws(s, len, p + 1);
+	if (!(n = prs_word(s, len, p, "van")) &&
+	    !(n = prs_word(s, len, p, "der")) &&
+	    !(n = prs_word(s, len, p, "uit")))
+		return false;
+	p = prs_ws(s, len, p + n);
+	return prs_isalpha(prs_at(s, len, p));
+}
+
+/* "de volgende artikelen van de WVO niet van toepassing:" at j (after
+ * "artikelen" without a number): notes the law for the list after the
+ * colon. */
+static void list_intro(struct prs_ctx *ctx, size_t j)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, p, e;
+	struct law L;
+	char book[4];
+	bool found;
+	p = law_after(ctx, j, &L, book, &found);
+	if (!found || p == j || !L.resolved || L.internal || L.idx < 0 ||
+	    book[0] || !prs_word(s, len, prs_ws(s, len, j), "van"))
+		return;
+	for (e = p; e < len && e - p < 300 && s[e] != '\n'; e++)
+		if (s[e] == '.' && prs_at(s, len, e + 1) == ' ')
+			return;
+	if (e >= len || s[e] != '\n' || e == p || s[e - 1] != ':')
+		return;
+	prs_seq_w(ctx, PRS_CARRY_LIST)->list_law = L.idx;
+	ctx->seq.list_from = e;
+	ctx->seq.list_s = s;
+}
+
+/* Whether every line s[a..b) starts is an item of a list ("a.", "1°",
+ * "-"): the list a colon at a opened goes on to b. */
+static bool in_list(const char *s, size_t len, size_t a, size_t b)
+{
+	if (b - a > 4000)
+		return false;
+	for (size_t k = a; k < b; k++)
+		if (s[k] == '\n') {
+			size_t q = k + 1, n = 0;
+			while (n < 2 && prs_at(s, len, q + n) >= 'a' &&
+			       prs_at(s, len, q + n) <= 'z')
+				n++;
+			if (n && prs_at(s, len, q + n) == '.')
+				continue;
+			n = prs_ndigits(s, len, q, 2);
+			if (n && n <= 2 &&
+			    (prs_at(s, len, q + n) == 0xC2 ||
+			        prs_at(s, len, q + n) == '.' ||
+			        prs_at(s, len, q + n) == ')'))
+				continue;
+			if (prs_at(s, len, q) == '-' || prs_dash(s, len, q))
+				continue;
+			return false;
+		}
+	return true;
+}
+
+/* "voor de artikelen:" and a list of one item a line, each ended by ';'
+ * ("1.09, tweede lid;\n1.23;\n3.20, vijfde lid, onderdelen a en e."):
+ * every item is its own citation, all of the law after the last one or,
+ * in a regulation that has no such articles, of the law named last. At
+ * most 64 items. j is the position after the colon. */
+static int colon_list(struct prs_ctx *ctx, size_t j, size_t *end)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, starts[64], ends[64], n = 0, q = j, p;
+	struct pin pin, *P = &pin;
+	struct law L;
+	char book[4], first[20] = "";
+	bool found;
+	int rv = VP_OK;
+	while (n < 64) {
+		size_t k;
+		q = prs_ws(s, len, q);
+		k = parse_pin(s, len, q, true, NULL, P);
+		if (!P->n_arts)
+			break;
+		if (!n)
+			memcpy(first, P->arts[0], sizeof first);
+		starts[n] = q;
+		ends[n++] = k;
+		/* the next item starts the next line when this one ends
+		 * with ';' (after a sentence of its own, or a stray ';') */
+		{
+			const char *nl =
+			    memchr(s + k, '\n', len - k < 400 ? len - k : 400);
+			size_t e;
+			if (!nl)
+				break;
+			e = (size_t)(nl - s);
+			while (e > k && (s[e - 1] == ' ' || s[e - 1] == '\r' ||
+			                    s[e - 1] == '\t'))
+				e--;
+			if (e == k || s[e - 1] != ';' ||
+			    !prs_isdigit(prs_at(s, len, (size_t)(nl - s) + 1)))
+				break;
+			q = (size_t)(nl - s) + 1;
+		}
+	}
+	if (n < 2)
+		return VP_OK;
+	p = law_after(ctx, ends[n - 1], &L, book, &found);
+	if (!found || book[0]) {
+		if (!ctx->regulation ||
+		    prs_seq_r(ctx, PRS_CARRY_ANY)->last_any < 0 ||
+		    head_has(ctx, first))
+			return VP_OK;
+		law_clear(&L);
+		law_set(ctx, &L, ctx->seq.last_any);
+		L.conf = 0.6;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "the regulation has no article %.19s: read as an article "
+		    "of the law named last, %.80s",
+		    first, L.title);
+		L.reason = L.reason_buf;
+		p = ends[n - 1];
+	}
+	for (size_t k = 0; k < n && rv == VP_OK; k++) {
+		parse_pin(s, len, starts[k], true, NULL, P);
+		rv = emit_pin(
+		    ctx, &L, P, "", "", starts[k], k == n - 1 ? p : ends[k]);
+	}
+	*end = p;
+	return rv;
+}
+
 int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, j, n, p;
-	bool plural = false, found;
+	bool plural = false, found, owner;
 	struct pin pin, *P = &pin;
 	struct law L;
 	char book[4];
@@ -1570,6 +2026,11 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	j = i + n;
 	if (prs_at(s, len, j) == '.')
 		j++;
+	if (plural && prs_at(s, len, j) == ':' &&
+	    memchr(s + j, '\n', prs_ws(s, len, j + 1) - j)) {
+		*end = j + 1;
+		return colon_list(ctx, j + 1, end);
+	}
 	j = prs_ws(s, len, j);
 	/* "Artikel 24" on a line of its own (or with its title) is the
 	 * heading of an article, not a reference to one */
@@ -1590,6 +2051,10 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	j = parse_pin(s, len, j, plural, NULL, P);
 	if (!P->n_arts) {
+		if (plural)
+			list_intro(ctx, j);
+		else if (s[i] == 'a' && n == 7)
+			return that_article(ctx, i, end);
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
@@ -1598,7 +2063,7 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		 * 5:15, voor zover ..., en 5:17 van de Awb" is not, "11, eerste
 		 * lid, onderdeel g, of 12" is): when only pinpoint words stand
 		 * between it and a named law, the law is the list's */
-		size_t q = pin_noise(s, len, j);
+		size_t q = P->shape_break ? j : pin_noise(s, len, j);
 		if (q > j) {
 			p = law_after(ctx, q, &L, book, &found);
 			if (found && (L.internal || L.idx < 0 || L.conf < 1.0))
@@ -1610,13 +2075,87 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 			}
 		}
 	}
+	if (found && !L.internal)
+		/* a law named with its article */
+		prs_seq_w(ctx, PRS_CARRY_ALONE)->alone_law = -1;
+	/* "artikel 33 van verordening (EG) 834/2007", "artikelen 119 der
+	 * Indische Staatsregeling": what follows names the owner, even when
+	 * it is no law this parser knows; no earlier law is taken then */
+	owner = !found && owner_after(s, len, j);
+	if (!found && !book[0] && !owner &&
+	    prs_seq_r(ctx, PRS_CARRY_LIST)->list_law >= 0 &&
+	    ctx->seq.list_s == s && ctx->seq.list_from < i &&
+	    in_list(s, len, ctx->seq.list_from, i)) {
+		law_clear(&L);
+		law_set(ctx, &L, ctx->seq.list_law);
+		L.conf = 0.8;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "article in a list of articles of %.80s: read as that "
+		    "law's",
+		    L.title);
+		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
+	if (!found && !book[0] && !owner && !ctx->regulation &&
+	    prs_seq_r(ctx, PRS_CARRY_HEAD)->head_law >= 0 &&
+	    ctx->seq.head_s == s) {
+		/* "1 De Wet milieubeheer\nop grond van de artikelen 10.4 of
+		 * 10.5." */
+		law_clear(&L);
+		law_set(ctx, &L, ctx->seq.head_law);
+		L.conf = 0.7;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "article without a law under %.80s named on a line of its "
+		    "own: read as that law's",
+		    L.title);
+		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
+	if (!found && !book[0] && !owner && !ctx->regulation &&
+	    prs_seq_r(ctx, PRS_CARRY_ALONE)->alone_law >= 0 &&
+	    ctx->seq.alone_s == s && ctx->seq.alone_end <= i &&
+	    same_sentence(s, len, ctx->seq.alone_end, i)) {
+		/* "De Vorderingswet is van toepassing, met dien verstande
+		 * dat de artikelen 3, 3a en 5 buiten toepassing blijven" (not
+		 * in a regulation, where a bare article is mostly its own) */
+		law_clear(&L);
+		law_set(ctx, &L, ctx->seq.alone_law);
+		L.conf = 0.7;
+		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		    "article without a law after %.80s named earlier in the "
+		    "sentence: read as that law's",
+		    L.title);
+		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
 	if (!found) {
 		if (!ctx->regulation || book[0])
 			return VP_OK;
-		/* a bare article in a regulation: inside it */
-		law_internal(&L, "article without a law in a regulation: "
-		                 "read as an article of the regulation itself");
 		p = j;
+		if (!owner && prs_seq_r(ctx, PRS_CARRY_ANY)->last_any >= 0 &&
+		    !head_has(ctx, P->arts[0])) {
+			/* "De bevoegde autoriteit, bedoeld in het
+			 * Binnenvaartpolitiereglement, is: ... voor de
+			 * artikelen 1.09, 1.23": the regulation has no such
+			 * article, so it is the law named last */
+			law_clear(&L);
+			law_set(ctx, &L, ctx->seq.last_any);
+			L.conf = 0.6;
+			prs_fmt(L.reason_buf, sizeof L.reason_buf,
+			    "the regulation has no article %.19s: read as an "
+			    "article of the law named last, %.80s",
+			    P->arts[0], L.title);
+			L.reason = L.reason_buf;
+		} else {
+			/* a bare article in a regulation: inside it */
+			law_internal(&L,
+			    "article without a law in a "
+			    "regulation: read as an article of the "
+			    "regulation itself");
+		}
 	}
 	*end = p;
 	rv = emit_pin(ctx, &L, P, book, "", i, p);
@@ -1797,8 +2336,15 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 			return VP_OK;
 		}
 	}
-	if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == ':')
+	if (prs_at(s, len, p) == ',' || prs_at(s, len, p) == ':') {
+		bool colon = prs_at(s, len, p) == ':';
 		p = prs_ws(s, len, p + 1);
+		/* "het Arbeidsomstandighedenbesluit: de , artikelen 2.42c":
+		 * a stray comma in a list of laws */
+		if (colon && (n = prs_word(s, len, p, "de")) &&
+		    prs_at(s, len, prs_ws(s, len, p + n)) == ',')
+			p = prs_ws(s, len, prs_ws(s, len, p + n) + 1);
+	}
 	if ((n = prs_word(s, len, p, "de")))
 		p = prs_ws(s, len, p + n);
 	if ((n = prs_word(s, len, p, "artikelen")) ||
@@ -1881,6 +2427,47 @@ static int para_ref(struct prs_ctx *ctx, size_t sign, size_t i, size_t *end)
 	return emit_pin(ctx, &L, P, book, "paragraaf", sign, p);
 }
 
+/* "(225 WvSr.)", "(340–348 WvSr.)", "(420 bis Sr)": an article of a code
+ * without the word artikel, in brackets before the code's abbreviation. */
+static int code_article(struct prs_ctx *ctx, size_t i, size_t *end)
+{
+	static const char *const codes[] = {
+	    "Sr", "WvSr", "Sv", "WvSv", "BW", "Rv", "Awb"};
+	const char *s = ctx->s;
+	size_t len = ctx->len, p = i, q, k, n;
+	struct pin pin, *P = &pin;
+	struct law L;
+	bool ok = false;
+	/* in brackets only: "in 2012 Sr." is a year */
+	if (s[i] == '0' || i == 0 || s[i - 1] != '(')
+		return VP_OK;
+	/* cheap first: a capital S, W, B, R or A within a few bytes of
+	 * number-like characters */
+	while (p < len && p - i < 40 &&
+	       (prs_isdigit((unsigned char)s[p]) || s[p] == ' ' ||
+	           (s[p] >= 'a' && s[p] <= 'z') ||
+	           (unsigned char)s[p] >= 0x80 || s[p] == '-'))
+		p++;
+	if (p >= len || !strchr("SWBRA", s[p]) || !s[p])
+		return VP_OK;
+	k = parse_pin(s, len, i, true, NULL, P);
+	if (!P->n_arts)
+		return VP_OK;
+	q = prs_ws(s, len, k);
+	if (q == k)
+		return VP_OK;
+	for (size_t c = 0; c < sizeof codes / sizeof *codes && !ok; c++) {
+		n = strlen(codes[c]);
+		if (q + n <= len && !memcmp(s + q, codes[c], n) &&
+		    !prs_isalnum(prs_at(s, len, q + n)))
+			ok = true;
+	}
+	if (!ok || !(n = law_at(ctx, q, &L, true)) || !L.resolved)
+		return VP_OK;
+	*end = q + n;
+	return emit_pin(ctx, &L, P, "", "", i, q + n);
+}
+
 int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -1896,7 +2483,7 @@ int prs_try_wet_bare(struct prs_ctx *ctx, size_t i, size_t *end)
 	m = prs_ndigits(s, len, i, 3);
 	if (m < 1 || m > 2 || prs_at(s, len, i + m) != ':' ||
 	    !prs_isdigit(prs_at(s, len, i + m + 1)))
-		return VP_OK;
+		return code_article(ctx, i, end);
 	if (!(m = art_number(s, len, i, art, sizeof art)) || !strchr(art, ':'))
 		return VP_OK;
 	p = prs_ws(s, len, i + m);
@@ -1983,7 +2570,8 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		p = j;
 	}
 	*end = p;
-	rv = emit_pin(ctx, &L, P, "", key, i, p);
+	/* "Titel 9 van Boek 2 van het Burgerlijk Wetboek": the book's id */
+	rv = emit_pin(ctx, &L, P, book, key, i, p);
 	return rv;
 }
 
@@ -2161,24 +2749,98 @@ void prs_doc_init(struct prs_ctx *ctx)
 		ctx->generic_def[k] = ctx->last_law[k] = -1;
 	ctx->any_generic_def = ctx->any_named = false;
 	ctx->regulation = false;
+	memset(&ctx->seq, 0, sizeof ctx->seq);
+	ctx->seq.last_any = ctx->seq.alone_law = ctx->seq.head_law = -1;
+	ctx->seq.list_law = ctx->seq.last_art_law = -1;
+	ctx->n_heads = 0;
+	ctx->head_shapes = 0;
+	memset(ctx->head_max, 0, sizeof ctx->head_max);
+	memset(ctx->para_bits, 0, sizeof ctx->para_bits);
 }
 
-/* Two lines that start with "Artikel <number>" make a regulation. */
+/* The shape of an article number: 0 plain ("12a"), 1 dotted ("1.09"), 2
+ * with a colon ("5:13"), 3 Roman ("XX"), 4 letter first ("V-Q301", "X 10");
+ * *lead gets its leading number (0 if none). */
+static int head_shape(const char *a, long *lead)
+{
+	int shape = 0;
+	*lead = 0;
+	if (!prs_isdigit((unsigned char)a[0]))
+		return strspn(a, "IVXL") == strlen(a) ? 3 : 4;
+	for (; prs_isdigit((unsigned char)*a) && *lead < 100000; a++)
+		*lead = *lead * 10 + (*a - '0');
+	for (; *a; a++)
+		if (*a == '.' || *a == ':')
+			return *a == '.' ? 1 : 2;
+	return shape;
+}
+
+static void head_note(struct prs_ctx *ctx, const char *a)
+{
+	long lead;
+	int shape = head_shape(a, &lead);
+	ctx->head_shapes |= 1u << shape;
+	if (lead > ctx->head_max[shape])
+		ctx->head_max[shape] = lead;
+	ctx->n_heads++;
+}
+
+/* The bit of a number in ctx->para_bits (FNV-1a). */
+static unsigned para_bit(const char *a, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ (unsigned char)a[k]) * 16777619u;
+	return (h ^ (h >> 11)) & 2047u;
+}
+
+/* Whether the regulation may have an article a: one of the shapes of its
+ * headings, and not beyond the highest of them (an article missing in
+ * between may have been repealed). */
+static bool head_has(const struct prs_ctx *ctx, const char *a)
+{
+	long lead;
+	int shape = head_shape(a, &lead);
+	unsigned b;
+	if ((ctx->head_shapes >> shape & 1) && lead <= ctx->head_max[shape])
+		return true;
+	/* "artikel 6.4" where article 6 numbers its paragraphs 6.1, 6.2 */
+	b = para_bit(a, strlen(a));
+	return shape == 1 && (ctx->head_shapes & 1) &&
+	       lead <= ctx->head_max[0] &&
+	       (ctx->para_bits[b / 64] >> (b % 64) & 1);
+}
+
+/* Two lines that start with "Artikel <number>" make a regulation; the
+ * numbers of all of them are noted. */
 void prs_find_headings(struct prs_ctx *ctx, const char *s, size_t len)
 {
 	const char *p = s, *endp = s + len;
-	int seen = 0;
-	if (!s || !len || ctx->regulation)
+	if (!s || !len)
 		return;
 	while (p && p < endp) {
 		size_t i = (size_t)(p - s), n;
+		char a[20];
 		if ((n = prs_word(s, len, i, "Artikel")) && s[i] == 'A' &&
 		    prs_at(s, len, i + n) == ' ' &&
 		    (prs_isdigit(prs_at(s, len, i + n + 1)) ||
 		        prs_isupper(prs_at(s, len, i + n + 1))) &&
-		    ++seen >= 2) {
-			ctx->regulation = true;
-			return;
+		    art_number(s, len, i + n + 1, a, sizeof a)) {
+			head_note(ctx, a);
+			if (ctx->n_heads >= 2)
+				ctx->regulation = true;
+		} else if (prs_isdigit(prs_at(s, len, i))) {
+			size_t e = i, dots = 0;
+			while (e < len && e - i < 12 &&
+			       (prs_isdigit((unsigned char)s[e]) ||
+			           (s[e] == '.' &&
+			               prs_isdigit(prs_at(s, len, e + 1)))))
+				dots += s[e++] == '.';
+			if (dots && prs_at(s, len, e) == ' ') {
+				unsigned b = para_bit(s + i, e - i);
+				ctx->para_bits[b / 64] |= (uint64_t)1
+				                          << (b % 64);
+			}
 		}
 		p = memchr(p, '\n', (size_t)(endp - p));
 		if (p)

@@ -359,6 +359,24 @@ static void test_confidence_table(void **state)
 	RUN(rows);
 }
 
+/* Issue 10: law readings that repair the text. */
+static void test_law_repairs(void **state)
+{
+	static const struct row rows[] = {
+	    /* the Awb numbers its articles with a colon */
+	    {"artikel 5.16a van de Awb", "jci1.3:c:BWBR0005537&artikel=5:16a",
+	        GUESS},
+	    {"artikel 5:16a van de Awb", "jci1.3:c:BWBR0005537&artikel=5:16a",
+	        CERTAIN},
+	    /* a regulation with articles 1 and 2 has no article 6.29 */
+	    {"Artikel 1\nDe autoriteit voor artikel 6.29 is de Minister.\n"
+	     "Artikel 2\nDit.",
+	        "internal:artikel-6.29", GUESS},
+	};
+	(void)state;
+	RUN(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(test_internal_refs),
 	    cmocka_unit_test(test_raw_as_written),
 	    cmocka_unit_test(test_confidence_table),
+	    cmocka_unit_test(test_law_repairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
