@@ -146,10 +146,14 @@ static const struct vp_cfg_opt cli_opts[] = {
         "debug|info|warn|error|off", "log level (JSON lines on stderr)"),
     VP_OPT_BOOL("text", M(text), "0",
         "parse: the argument is the text itself, not a file name"),
-    VP_OPT_URL("listen", M(listen), "tcp://0.0.0.0:7100", "serve: API address"),
-    VP_OPT_URL("work-listen", M(work_listen), "tcp://0.0.0.0:7101",
-        "serve: work socket address"),
-    VP_OPT_URL("pub-listen", M(pub_listen), "tcp://0.0.0.0:7102",
+    /* loopback by default, as vp-dispatcher: whoever reaches the work
+     * socket can take jobs and read documents */
+    VP_OPT_URL("listen", M(listen), "tcp://127.0.0.1:7100",
+        "serve: API address (tcp://0.0.0.0:7100 to serve other hosts)"),
+    VP_OPT_URL("work-listen", M(work_listen), "tcp://127.0.0.1:7101",
+        "serve: work socket address (put it on a network only your "
+        "workers reach)"),
+    VP_OPT_URL("pub-listen", M(pub_listen), "tcp://127.0.0.1:7102",
         "serve: event (PUB) socket address"),
     VP_OPT_STR("linkmon-db", M(linkmon_db), NULL,
         "embedded link monitor store (watch, report, history, serve): "
