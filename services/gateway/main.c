@@ -40,10 +40,19 @@ int main(int argc, char **argv)
 	}
 	VP_INFO("serving HTTP on %s (port %u), dispatcher %s", gc.listen,
 	    (unsigned)gw_port(g), gc.connect);
+	/* the admin endpoint like every service (VP_ADMIN_LISTEN, e.g. set for
+	 * all by the image), beside the same paths on the HTTP port */
+	struct vp_admin *admin = NULL;
+	struct vp_admin_ops ops = {gw_ready, gw_metrics, g};
+	if (vp_svc_admin_start(&admin, &svc, "vp-gateway", &ops) != VP_OK) {
+		gw_stop(g);
+		return 2;
+	}
 	printf("port=%u\n", (unsigned)gw_port(g));
 	fflush(stdout);
 	int sig = vp_svc_wait();
 	VP_INFO("stopping on signal %d", sig);
+	vp_admin_stop(admin);
 	gw_stop(g);
 	return 0;
 }
