@@ -236,6 +236,15 @@ uint64_t vp_segment_orig_end(const struct vp_segment *seg, uint64_t t)
 	return vp_segment_orig(seg, t - 1) + 1;
 }
 
+const char *vp_citation_field(const struct vp_citation *c, const char *key)
+{
+	for (size_t i = 0; i < c->n_fields; i++)
+		if (c->fields[i].key != NULL &&
+		    strcmp(c->fields[i].key, key) == 0)
+			return c->fields[i].val;
+	return NULL;
+}
+
 static int copy_str(char **dst, const char *src)
 {
 	if (src == NULL) {

@@ -274,4 +274,8 @@ uint64_t vp_segment_orig(const struct vp_segment *seg, uint64_t t);
  * original offset just after the byte before t. t == 0 maps to seg->start. */
 uint64_t vp_segment_orig_end(const struct vp_segment *seg, uint64_t t);
 
+/* The value of citation field key ("dossier", "part"), or NULL when c has
+ * no such field. The first of a key set twice. */
+const char *vp_citation_field(const struct vp_citation *c, const char *key);
+
 #endif

@@ -176,13 +176,10 @@ static void write_place(FILE *f, const struct vp_resolve_rep *r,
 	bool guess = c->confidence < CLI_GUESS_BELOW;
 	/* an internal reference whose part was found links to it */
 	const char *tseg = NULL, *part = NULL, *num = NULL;
-	for (size_t i = 0; c->url == NULL && i < c->n_fields; i++) {
-		if (strcmp(c->fields[i].key, "target_segment") == 0)
-			tseg = c->fields[i].val;
-		else if (strcmp(c->fields[i].key, "part") == 0)
-			part = c->fields[i].val;
-		else if (strcmp(c->fields[i].key, "number") == 0)
-			num = c->fields[i].val;
+	if (c->url == NULL) {
+		tseg = vp_citation_field(c, "target_segment");
+		part = vp_citation_field(c, "part");
+		num = vp_citation_field(c, "number");
 	}
 	bool link = c->url != NULL || tseg != NULL;
 	fputs("<span class=\"cw\">", f);

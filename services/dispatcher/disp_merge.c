@@ -48,14 +48,6 @@ static int cmp_span(const void *pa, const void *pb)
 #define MAX_FIELD  1024 /* the wire limit of a field value */
 #define MAX_FIELDS 64
 
-static const char *field(const struct vp_citation *c, const char *key)
-{
-	for (size_t k = 0; k < c->n_fields; k++)
-		if (strcmp(c->fields[k].key, key) == 0)
-			return c->fields[k].val;
-	return NULL;
-}
-
 /* Sets field key to val (replacing its value, or added). */
 static int set_field(struct vp_citation *c, const char *key, const char *val)
 {
@@ -93,8 +85,8 @@ static int set_field(struct vp_citation *c, const char *key, const char *val)
  * checked) and in the field cited_url. */
 static int url_as_source(struct vp_citation *c)
 {
-	const char *to = field(c, "points_to");
-	const char *fam = field(c, "points_family");
+	const char *to = vp_citation_field(c, "points_to");
+	const char *fam = vp_citation_field(c, "points_family");
 	char *nf, *ni;
 	int rv;
 	if (cmp_str(c->family, "url") != 0 || to == NULL || fam == NULL ||
@@ -102,8 +94,9 @@ static int url_as_source(struct vp_citation *c)
 		return VP_OK;
 	if ((rv = set_field(c, "cited_url", c->url ? c->url : c->id)))
 		return rv;
-	to = field(c, "points_to"); /* set_field may have moved the array */
-	fam = field(c, "points_family");
+	to = vp_citation_field(
+	    c, "points_to"); /* set_field may have moved the array */
+	fam = vp_citation_field(c, "points_family");
 	nf = strdup(fam);
 	ni = strdup(to);
 	if (nf == NULL || ni == NULL) {
@@ -122,8 +115,8 @@ static int url_as_source(struct vp_citation *c)
  * once, within the field limit). */
 static int add_cited(struct vp_citation *keep, const struct vp_citation *dup)
 {
-	const char *u = field(dup, "cited_url"),
-	           *have = field(keep, "cited_url");
+	const char *u = vp_citation_field(dup, "cited_url"),
+	           *have = vp_citation_field(keep, "cited_url");
 	char buf[MAX_FIELD + 1];
 	size_t hl, ul;
 	if (u == NULL)
@@ -171,7 +164,7 @@ int disp_merge_citations(struct vp_citation *cits, size_t *n)
 		       cmp_str(order[j]->id, order[i]->id) == 0)
 			total += order[j++]->n_spans;
 		for (size_t k = i; k < j; k++)
-			if (field(order[k], "cited_url") == NULL) {
+			if (vp_citation_field(order[k], "cited_url") == NULL) {
 				struct vp_citation *t = order[i];
 				order[i] = order[k];
 				order[k] = t;

@@ -376,14 +376,6 @@ struct ctx {
 	struct vp_lookup_rep *rep;
 };
 
-static const char *field(const struct vp_citation *c, const char *key)
-{
-	for (size_t i = 0; i < c->n_fields; i++)
-		if (strcmp(c->fields[i].key, key) == 0)
-			return c->fields[i].val;
-	return NULL;
-}
-
 static int set_field(struct vp_citation *c, const char *key, const char *val)
 {
 	if (val == NULL)
@@ -683,16 +675,16 @@ static bool bekendmaking_id(const char *id)
 
 static int lookup_one(struct ctx *x, struct vp_citation *c)
 {
-	const char *kind = field(c, "lookup");
+	const char *kind = vp_citation_field(c, "lookup");
 	char cql[512];
 	if (kind == NULL)
 		kind = c->family;
 	if (strcmp(kind, "aanhangsel") == 0 ||
 	    strcmp(c->family, "aanhangsel") == 0) {
-		const char *vj = field(c, "vergaderjaar");
-		const char *nr = field(c, "aanhangselnummer");
+		const char *vj = vp_citation_field(c, "vergaderjaar");
+		const char *nr = vp_citation_field(c, "aanhangselnummer");
 		if (nr == NULL)
-			nr = field(c, "nummer");
+			nr = vp_citation_field(c, "nummer");
 		if (!cql_safe(vj) || !cql_safe(nr))
 			return add_err(x, c, "invalid",
 			    "aanhangsel lookup needs vergaderjaar and nummer",
@@ -702,10 +694,10 @@ static int lookup_one(struct ctx *x, struct vp_citation *c)
 		    "w.publicatienaam=\"Kamervragen (Aanhangsel)\" AND "
 		    "w.vergaderjaar=%s AND w.aanhangselnummer==%s",
 		    vj, nr);
-		return by_sru(x, c, cql, field(c, "chamber"));
+		return by_sru(x, c, cql, vp_citation_field(c, "chamber"));
 	}
 	if (strcmp(kind, "zaak") == 0 || strcmp(c->family, "zaaknummer") == 0) {
-		const char *nr = field(c, "nummer");
+		const char *nr = vp_citation_field(c, "nummer");
 		if (nr == NULL)
 			nr = c->id;
 		if (!cql_safe(nr))
@@ -719,8 +711,9 @@ static int lookup_one(struct ctx *x, struct vp_citation *c)
 		    c->id);
 		return by_sru(x, c, cql, NULL);
 	}
-	const char *dos = field(c, "dossier"), *toev = field(c, "toevoeging");
-	const char *ond = field(c, "ondernummer");
+	const char *dos = vp_citation_field(c, "dossier"),
+	           *toev = vp_citation_field(c, "toevoeging");
+	const char *ond = vp_citation_field(c, "ondernummer");
 	if (cql_safe(dos) && cql_safe(ond)) {
 		snprintf(cql, sizeof cql,
 		    "c.product-area==officielepublicaties AND "

@@ -86,6 +86,18 @@ struct req {
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* The headers every answer carries. */
+static void common_headers(
+    struct gw *g, struct MHD_Response *r, const char *ctype)
+{
+	MHD_add_response_header(r, "Content-Type", ctype);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
+		MHD_add_response_header(
+		    r, "Access-Control-Allow-Origin", g->cfg.cors_origin);
+}
+
 static enum MHD_Result send_buf(struct gw *g, struct MHD_Connection *c,
     unsigned status, const char *ctype, char *buf, size_t len,
     const char *retry_after)
@@ -96,14 +108,9 @@ static enum MHD_Result send_buf(struct gw *g, struct MHD_Connection *c,
 		free(buf);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", ctype);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	common_headers(g, r, ctype);
 	if (retry_after != NULL)
 		MHD_add_response_header(r, "Retry-After", retry_after);
-	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
-		MHD_add_response_header(
-		    r, "Access-Control-Allow-Origin", g->cfg.cors_origin);
 	if (status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
 	if (status >= 500)
@@ -391,17 +398,12 @@ static enum MHD_Result send_resolved(struct gw *g, struct MHD_Connection *c,
 		free(buf);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, "Content-Type",
+	common_headers(g, resp,
 	    want == OUT_HTML ? "text/html; charset=utf-8"
 	                     : "text/csv; charset=utf-8; header=present");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (want == OUT_HTML)
 		MHD_add_response_header(
 		    resp, "Content-Security-Policy", DOC_CSP);
-	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
-		MHD_add_response_header(
-		    resp, "Access-Control-Allow-Origin", g->cfg.cors_origin);
 	enum MHD_Result res = MHD_queue_response(c, 200, resp);
 	MHD_destroy_response(resp);
 	return res;
@@ -722,12 +724,7 @@ static enum MHD_Result check_stream(
 		cs_free(cs);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", "application/x-ndjson");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	if (g->cfg.cors_origin != NULL && g->cfg.cors_origin[0] != '\0')
-		MHD_add_response_header(
-		    r, "Access-Control-Allow-Origin", g->cfg.cors_origin);
+	common_headers(g, r, "application/x-ndjson");
 	enum MHD_Result res = MHD_queue_response(c, 200, r);
 	MHD_destroy_response(r);
 	return res;

@@ -289,14 +289,6 @@ static bool in_heading(
 	return false;
 }
 
-static const char *field(const struct vp_citation *c, const char *key)
-{
-	for (size_t i = 0; i < c->n_fields; i++)
-		if (strcmp(c->fields[i].key, key) == 0)
-			return c->fields[i].val;
-	return NULL;
-}
-
 static int add_field(struct vp_citation *c, const char *key, const char *val)
 {
 	struct vp_kv *f = realloc(c->fields, (c->n_fields + 1) * sizeof(*f));
@@ -385,7 +377,8 @@ int prs_link_targets(const struct vp_segment *segs, size_t n_segs,
 
 	for (k = 0; k < n; k++) {
 		struct vp_citation *c = &cits[k];
-		const char *part = field(c, "part"), *num = field(c, "number");
+		const char *part = vp_citation_field(c, "part"),
+		           *num = vp_citation_field(c, "number");
 		if (rv != VP_OK || c->family == NULL ||
 		    strcmp(c->family, "internal") != 0 || part == NULL ||
 		    num == NULL || c->n_spans == 0) {

@@ -13,14 +13,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *fld(const struct vp_citation *c, const char *k)
-{
-	for (size_t i = 0; i < c->n_fields; i++)
-		if (strcmp(c->fields[i].key, k) == 0)
-			return c->fields[i].val;
-	return NULL;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	enum { MAX_SEGS = 256 };
@@ -70,11 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* parts ("vraag 3"); an article of the same regulation
 		 * ("artikel 5 van deze wet") is not linked */
 		if (strcmp(c[k].family, "internal") != 0 ||
-		    fld(&c[k], "part") == NULL)
+		    vp_citation_field(&c[k], "part") == NULL)
 			continue;
-		const char *t = fld(&c[k], "target"),
-		           *ts = fld(&c[k], "target_start"),
-		           *te = fld(&c[k], "target_end");
+		const char *t = vp_citation_field(&c[k], "target"),
+		           *ts = vp_citation_field(&c[k], "target_start"),
+		           *te = vp_citation_field(&c[k], "target_end");
 		if (t != NULL) {
 			if (strcmp(t, "none") != 0 || c[k].confidence > 0.7 ||
 			    c[k].reason == NULL || ts != NULL)
@@ -82,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		if (ts == NULL || te == NULL ||
-		    fld(&c[k], "target_segment") == NULL)
+		    vp_citation_field(&c[k], "target_segment") == NULL)
 			abort();
 		uint64_t a = strtoull(ts, NULL, 10), b = strtoull(te, NULL, 10);
 		if (a > b || b > size)

@@ -38,14 +38,6 @@ static void seg(
 	d->n++;
 }
 
-static const char *fld(const struct vp_citation *c, const char *k)
-{
-	for (size_t i = 0; i < c->n_fields; i++)
-		if (strcmp(c->fields[i].key, k) == 0)
-			return c->fields[i].val;
-	return NULL;
-}
-
 static const struct vp_citation *by_id(
     const struct vp_citation *v, size_t n, const char *id, size_t nth)
 {
@@ -89,11 +81,11 @@ static void test_question_and_answer(void **state)
 	assert_int_equal(count(c, n, "internal:vraag-3"), 0);
 	const struct vp_citation *r = by_id(c, n, "internal:vraag-1", 0);
 	assert_non_null(r);
-	assert_string_equal(fld(r, "target_segment"), "0");
-	assert_string_equal(fld(r, "target_start"), "0");
-	assert_string_equal(fld(r, "target_end"), "7");
-	assert_string_equal(fld(r, "answer_segment"), "1");
-	assert_null(fld(r, "target"));
+	assert_string_equal(vp_citation_field(r, "target_segment"), "0");
+	assert_string_equal(vp_citation_field(r, "target_start"), "0");
+	assert_string_equal(vp_citation_field(r, "target_end"), "7");
+	assert_string_equal(vp_citation_field(r, "answer_segment"), "1");
+	assert_null(vp_citation_field(r, "target"));
 	assert_true(r->confidence >= 0.9);
 	prs_citations_free(c, n);
 }
@@ -112,19 +104,20 @@ static void test_annex_paragraph_footnote(void **state)
 	parse(&d, &c, &n);
 	const struct vp_citation *p = by_id(c, n, "internal:paragraaf-2.1", 0);
 	assert_non_null(p);
-	assert_string_equal(fld(p, "target_segment"), "0");
-	assert_string_equal(fld(p, "target_start"), "0");
-	assert_string_equal(fld(p, "target_end"), "3");
+	assert_string_equal(vp_citation_field(p, "target_segment"), "0");
+	assert_string_equal(vp_citation_field(p, "target_start"), "0");
+	assert_string_equal(vp_citation_field(p, "target_end"), "3");
 	/* both references to the annex (one in the footnote) are linked */
 	assert_int_equal(count(c, n, "internal:bijlage-2"), 2);
 	for (size_t k = 0; k < 2; k++) {
 		const struct vp_citation *b =
 		    by_id(c, n, "internal:bijlage-2", k);
-		assert_string_equal(fld(b, "target_segment"), "2");
+		assert_string_equal(
+		    vp_citation_field(b, "target_segment"), "2");
 	}
 	const struct vp_citation *f = by_id(c, n, "internal:voetnoot-3", 0);
 	assert_non_null(f);
-	assert_string_equal(fld(f, "target_segment"), "3");
+	assert_string_equal(vp_citation_field(f, "target_segment"), "3");
 	prs_citations_free(c, n);
 }
 
@@ -139,12 +132,12 @@ static void test_no_target(void **state)
 	parse(&d, &c, &n);
 	const struct vp_citation *v = by_id(c, n, "internal:vraag-9", 0);
 	assert_non_null(v);
-	assert_string_equal(fld(v, "target"), "none");
+	assert_string_equal(vp_citation_field(v, "target"), "none");
 	assert_true(v->confidence <= 0.7);
 	assert_non_null(strstr(v->reason, "no vraag 9 found"));
 	const struct vp_citation *b = by_id(c, n, "internal:bijlage-4", 0);
 	assert_non_null(b);
-	assert_string_equal(fld(b, "target"), "none");
+	assert_string_equal(vp_citation_field(b, "target"), "none");
 	prs_citations_free(c, n);
 }
 
@@ -178,10 +171,11 @@ static void test_many_parts(void **state)
 	assert_int_equal(prs_link_targets(segs, 2 * N, c, &n), VP_OK);
 	assert_int_equal(n, N);
 	for (size_t k = 0; k < n; k++) {
-		unsigned q = (unsigned)atoi(fld(&c[k], "number"));
+		unsigned q = (unsigned)atoi(vp_citation_field(&c[k], "number"));
 		char want[16];
 		snprintf(want, sizeof(want), "%u", q - 1);
-		assert_string_equal(fld(&c[k], "target_segment"), want);
+		assert_string_equal(
+		    vp_citation_field(&c[k], "target_segment"), want);
 	}
 	prs_citations_free(c, n);
 	free(segs);
