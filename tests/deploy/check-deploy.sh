@@ -8,6 +8,12 @@
 set -euo pipefail
 ROOT=${VP_ROOT:?}
 BIN=${VP_BIN:?}
+# a python3 with yaml (Debian's python3-yaml, scripts/setup.sh --with-tests)
+PY=
+for p in python3 /usr/bin/python3; do
+  if "$p" -c 'import yaml' 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "FAIL: no python3 with yaml (python3-yaml)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 case "${1:-}" in
@@ -17,7 +23,7 @@ k8s)
     kubectl kustomize "$ROOT/deploy/k8s/$dir" >"$tmp/out.yaml" 2>"$tmp/err" ||
       { cat "$tmp/err" >&2; echo "FAIL: kubectl kustomize deploy/k8s/$dir" >&2; exit 1; }
     echo "deploy/k8s/$dir:"
-    python3 "$ROOT/tests/deploy/check_k8s.py" "$tmp/out.yaml" "$BIN" \
+    "$PY" "$ROOT/tests/deploy/check_k8s.py" "$tmp/out.yaml" "$BIN" \
       $([ "$dir" = base ] && echo --base)
   done
   ;;
@@ -26,7 +32,7 @@ prometheus)
   cd "$ROOT/deploy/prometheus"
   promtool check config prometheus.yml
   promtool test rules vindplaats.rules.test.yml
-  python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' scrape-k8s.yml
+  "$PY" -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' scrape-k8s.yml
   # every metric the rules name is written by some service's /metrics code
   missing=0
   for m in $(grep -oE 'vp_[a-z0-9_]+' vindplaats.rules.yml | sort -u); do
