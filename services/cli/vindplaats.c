@@ -449,8 +449,10 @@ static int conn_open(struct conn *c, const struct cli_cfg *cfg, bool monitor)
 	} else {
 		url = cfg->connect;
 	}
-	if ((rv = vp_client_open(&c->client, url, 0, err, sizeof(err))) !=
-	    VP_OK) {
+	if ((rv = c->embed != NULL ? vp_embed_client_open(
+	                                 c->embed, &c->client, err, sizeof(err))
+	                           : vp_client_open(&c->client, url, 0, err,
+	                                 sizeof(err))) != VP_OK) {
 		fprintf(stderr, "vindplaats: %s\n", err);
 		vp_embed_stop(c->embed);
 		return rv;

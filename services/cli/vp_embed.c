@@ -6,6 +6,7 @@
 #include "fetch_svc.h"
 #include "prs_svc.h"
 #include "split_svc.h"
+#include "vp_client.h"
 #include "vp_err.h"
 #include "vp_limits.h"
 #include "vp_worker.h"
@@ -24,11 +25,60 @@ struct vp_embed {
 	char api_url[256], work_url[256], pub_url[256];
 	struct disp *disp;
 	struct fetch_engine *engine;
-	struct vp_worker *split, *parse, *check, *lookup;
+	struct vp_worker *check, *lookup;
 #ifdef VP_WITH_LINKMON
 	struct mon *mon;
 #endif
 };
+
+/* ---- in-process split and parse ------------------------------------------
+ * The splitter and the parser run on the dispatcher's own threads
+ * (disp_add_local): a job goes to them as the core holds it and comes back
+ * as the handler filled it, never encoded on its way, so a resolve crosses
+ * the bus only between the caller and the dispatcher. The fetcher's and the
+ * monitor's jobs still go over the work socket (they wait on the network;
+ * the bus costs them nothing that counts). */
+
+/* Below this many bytes of input a split or parse result stays far within
+ * the message limits (at most one citation per 3 bytes, each well under
+ * 1 KiB encoded: under 25 MB; the limit is 80 MiB), so it is not measured;
+ * above, it is held to them as a worker on the socket would be. */
+#define LOCAL_FIT_BYTES 65536
+
+static size_t job_input_bytes(const struct vp_msg *job)
+{
+	const struct vp_split_req *sq = vp_msg_split_req(job);
+	const struct vp_parse_req *pq = vp_msg_parse_req(job);
+	size_t n = 0;
+	if (sq != NULL)
+		return sq->doc_len;
+	if (pq == NULL)
+		return 0;
+	n = pq->doc_len + (pq->text ? strlen(pq->text) : 0);
+	for (size_t i = 0; i < pq->n_segments && n <= LOCAL_FIT_BYTES; i++)
+		n += pq->segments[i].text ? strlen(pq->segments[i].text) : 0;
+	return n;
+}
+
+static int fit_local(
+    int rv, const char *kind, const struct vp_msg *job, struct vp_ready *res)
+{
+	if (rv == VP_OK && job_input_bytes(job) > LOCAL_FIT_BYTES)
+		rv = vp_worker_fit(kind, res);
+	return rv;
+}
+
+static int local_split(
+    void *arg, const struct vp_msg *job, struct vp_ready *res)
+{
+	return fit_local(split_job(arg, job, res), "split", job, res);
+}
+
+static int local_parse(
+    void *arg, const struct vp_msg *job, struct vp_ready *res)
+{
+	return fit_local(prs_job(arg, job, res), "parse", job, res);
+}
 
 int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
     char *err, size_t errlen)
@@ -87,16 +137,13 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 	wc.url = e->work_url;
 	wc.recv_max = recv_max;
 	wc.park_ms = dc.park_ms;
-	wc.kind = "split";
-	wc.contexts = cfg->split_ctx ? cfg->split_ctx : 2;
-	wc.fn = split_job;
-	if ((rv = vp_worker_start(&e->split, &wc, err, errlen)) != VP_OK)
-		goto fail;
-	wc.kind = "parse";
-	wc.contexts = cfg->parse_ctx ? cfg->parse_ctx : 2;
-	wc.fn = prs_job;
-	wc.arg = (void *)cfg->laws; /* read only by the parser */
-	if ((rv = vp_worker_start(&e->parse, &wc, err, errlen)) != VP_OK)
+	if ((rv = disp_add_local(e->disp, "split",
+	         cfg->split_ctx ? cfg->split_ctx : 2, local_split, NULL, err,
+	         errlen)) != VP_OK ||
+	    (rv = disp_add_local(e->disp, "parse",
+	         cfg->parse_ctx ? cfg->parse_ctx : 2, local_parse,
+	         (void *)cfg->laws, /* read only by the parser */
+	         err, errlen)) != VP_OK)
 		goto fail;
 	wc.kind = "check";
 	wc.contexts = cfg->check_ctx ? cfg->check_ctx : 8;
@@ -131,6 +178,20 @@ fail:
 	return rv;
 }
 
+static int embed_call(void *arg, const struct vp_msg *req, struct vp_msg *rep)
+{
+	return disp_call(arg, req, rep);
+}
+
+int vp_embed_client_open(
+    struct vp_embed *e, struct vp_client **c, char *err, size_t errlen)
+{
+	int rv = vp_client_open(c, e->api_url, 0, err, errlen);
+	if (rv == VP_OK)
+		vp_client_set_local(*c, embed_call, e->disp);
+	return rv;
+}
+
 const char *vp_embed_api_url(const struct vp_embed *e)
 {
 	return e->api_url;
@@ -156,8 +217,6 @@ void vp_embed_stop(struct vp_embed *e)
 #ifdef VP_WITH_LINKMON
 	mon_stop(e->mon);
 #endif
-	vp_worker_stop(e->split);
-	vp_worker_stop(e->parse);
 	vp_worker_stop(e->check);
 	vp_worker_stop(e->lookup);
 	if (e->engine != NULL)

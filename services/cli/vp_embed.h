@@ -41,15 +41,24 @@ int vp_embed_start(struct vp_embed **e, const struct vp_embed_cfg *cfg,
 /* The URL clients dial to reach the embedded dispatcher's API. */
 const char *vp_embed_api_url(const struct vp_embed *e);
 
+struct vp_client;
+
+/* Opens a client of the embedded dispatcher (vp_client_open on its API URL)
+ * whose resolve requests go to the dispatcher directly (vp_client_set_local,
+ * disp_call): same budget, limits and replies, no encoding on the way.
+ * Release with vp_client_close before vp_embed_stop. */
+int vp_embed_client_open(
+    struct vp_embed *e, struct vp_client **c, char *err, size_t errlen);
+
 /* The URL of the embedded dispatcher's event (PUB) socket. */
 const char *vp_embed_pub_url(const struct vp_embed *e);
 
-/* Stops workers, engine and dispatcher; frees e (NULL is a no-op). */
 /* URL requests of the embedded fetcher waiting for their host's turn, and
  * the hosts they wait on (0 and 0 when e is NULL). */
 void vp_embed_fetch_waiting(
     const struct vp_embed *e, size_t *requests, size_t *hosts);
 
+/* Stops workers, engine and dispatcher; frees e (NULL is a no-op). */
 void vp_embed_stop(struct vp_embed *e);
 
 #endif

@@ -15,7 +15,15 @@
 
 struct vp_client {
 	nng_socket sock;
+	vp_client_local_fn local; /* resolve inside this process, or NULL */
+	void *local_arg;
 };
+
+void vp_client_set_local(struct vp_client *c, vp_client_local_fn fn, void *arg)
+{
+	c->local = fn;
+	c->local_arg = arg;
+}
 
 /* n random bytes for jitter (no secrecy needed). */
 static void vp_random_id_bytes(uint8_t *b, size_t n)
@@ -84,6 +92,12 @@ static int call_once(struct vp_client *c, struct vp_msg *req, uint32_t left_ms,
 
 	req->v = VP_PROTO_VERSION;
 	req->timeout_ms = left_ms;
+	if (c->local != NULL && req->type == VP_T_RESOLVE_REQ) {
+		rv = c->local(c->local_arg, req, rep);
+		if (rv == VP_OK && rep->err != NULL)
+			rv = vp_err_from_code(rep->err->code);
+		return rv;
+	}
 	if ((rv = vp_msg_encode(req, &buf, &len)) != VP_OK)
 		return rv;
 	rv = vp_nng_msg_from(&msg, buf, len);

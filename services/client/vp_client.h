@@ -25,6 +25,18 @@ struct vp_client;
 int vp_client_open(struct vp_client **c, const char *url, size_t recv_max,
     char *err, size_t errlen);
 
+/* A transport inside this process: hands a resolve request (which stays
+ * the caller's) to a dispatcher running in the same process and fills rep
+ * with its reply, as disp_call does; returns VP_OK when a reply came. */
+typedef int (*vp_client_local_fn)(
+    void *arg, const struct vp_msg *req, struct vp_msg *rep);
+
+/* Embedded mode: resolve requests of c go to fn instead of the socket - no
+ * encoding, no copy of the reply - with the same budget, retries and
+ * replies; every other request still goes over the socket. Set once,
+ * before c is shared between threads. */
+void vp_client_set_local(struct vp_client *c, vp_client_local_fn fn, void *arg);
+
 /* Sends req and waits for the reply, at most timeout_ms in all, reaching the
  * dispatcher included (the budget left is also sent, so the dispatcher
  * answers - possibly partially - before it runs out; 0 = no deadline).

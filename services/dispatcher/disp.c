@@ -46,7 +46,7 @@ void disp_cfg_default(struct disp_cfg *c)
 
 /* ---- event list (callbacks -> core) ------------------------------------ */
 
-static void ev_push(struct disp *d, struct event *e)
+void disp_ev_push(struct disp *d, struct event *e)
 {
 	pthread_mutex_lock(&d->mu);
 	e->next = NULL;
@@ -82,7 +82,7 @@ static void slot_cb(void *arg)
 		return;
 	}
 	s->state = SL_HELD;
-	ev_push(s->d, &s->ev);
+	disp_ev_push(s->d, &s->ev);
 }
 
 /* A work connection opened or closed (nng's thread: never blocks). */
@@ -95,7 +95,7 @@ static void pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 	e->what = ev == NNG_PIPE_EV_REM_POST ? EV_PIPE : EV_CONN_ADD;
 	e->work = true;
 	e->pipe = (uint32_t)nng_pipe_id(p);
-	ev_push(d, e);
+	disp_ev_push(d, e);
 }
 
 /* An API connection opened or closed. */
@@ -108,7 +108,7 @@ static void api_pipe_cb(nng_pipe p, nng_pipe_ev ev, void *arg)
 		           its requests */
 	e->what = ev == NNG_PIPE_EV_REM_POST ? EV_CONN_REM : EV_CONN_ADD;
 	e->pipe = (uint32_t)nng_pipe_id(p);
-	ev_push(d, e);
+	disp_ev_push(d, e);
 }
 
 /* ---- connections (core thread) ----------------------------------------- */
@@ -263,6 +263,10 @@ static void send_on(
 
 void disp_api_reply(struct api_slot *s, const struct vp_msg *m)
 {
+	if (s->call != NULL) {
+		disp_call_reply(s, (struct vp_msg *)m, false);
+		return;
+	}
 	send_on(s->io.ctx, s->io.aio, &s->io.state, m);
 }
 
@@ -277,6 +281,10 @@ void disp_api_reply_error(struct disp *d, struct api_slot *s, const uint8_t *id,
 	if (vp_msg_init(&e, VP_T_ERROR) != VP_OK ||
 	    vp_msg_set_error(&e, err, msg) != VP_OK) {
 		vp_msg_clear(&e);
+		if (s->call != NULL) { /* the caller hears of it all the same */
+			disp_call_reply(s, &e, true);
+			return;
+		}
 		s->io.state = SL_RECV;
 		nng_ctx_recv(s->io.ctx, s->io.aio);
 		return;
@@ -352,34 +360,39 @@ static void on_api(struct disp *d, struct api_slot *s, uint64_t now)
 		disp_api_reply_error(d, s, m.id, m.has_id, rv, why.msg);
 		return;
 	}
-	if (m.err != NULL) {
-		disp_api_reply_error(d, s, m.id, m.has_id, VP_EINVAL,
+	disp_api_handle(d, s, &m, pipe, bytes, now);
+	vp_msg_clear(&m);
+}
+
+void disp_api_handle(struct disp *d, struct api_slot *s, struct vp_msg *m,
+    uint32_t pipe, size_t bytes, uint64_t now)
+{
+	if (m->err != NULL) {
+		disp_api_reply_error(d, s, m->id, m->has_id, VP_EINVAL,
 		    "a request must not carry err");
-		vp_msg_clear(&m);
 		return;
 	}
-	switch (m.type) {
+	switch (m->type) {
 	case VP_T_STATS_REQ: {
 		struct vp_msg rep;
 		if (vp_msg_init(&rep, VP_T_STATS_REP) != VP_OK) {
 			disp_api_reply_error(
-			    d, s, m.id, m.has_id, VP_ENOMEM, NULL);
+			    d, s, m->id, m->has_id, VP_ENOMEM, NULL);
 			break;
 		}
 		*(struct vp_stats_rep *)rep.body = d->st;
 		fill_counts(d, rep.body);
 		((struct vp_stats_rep *)rep.body)->uptime_ms =
 		    vp_now_ms() - d->start_ms;
-		memcpy(rep.id, m.id, 16);
-		rep.has_id = m.has_id;
+		memcpy(rep.id, m->id, 16);
+		rep.has_id = m->has_id;
 		disp_api_reply(s, &rep);
 		vp_msg_clear(&rep);
 		break;
 	}
-	case VP_T_EVENT_PUB: publish(d, s, &m); break;
-	default: disp_req_submit(d, s, &m, pipe, bytes, now); break;
+	case VP_T_EVENT_PUB: publish(d, s, m); break;
+	default: disp_req_submit(d, s, m, pipe, bytes, now); break;
 	}
-	vp_msg_clear(&m);
 }
 
 static void send_idle(struct work_slot *s)
@@ -459,24 +472,29 @@ static void on_work(struct disp *d, struct work_slot *s, uint64_t now)
 			    "no job of this id is leased to this connection");
 			return;
 		}
-		if (j != NULL && rd->job_err != NULL) {
-			int err = vp_err_from_code(rd->job_err->code);
-			if (rd->job_err->retryable) {
-				/* frees j or keeps it queued */
-				disp_requeue_or_fail(&d->core, j, now,
-				    DISP_CAUSE_RETRY, err, rd->job_err->msg);
-				j = NULL;
-			} else {
-				disp_req_job_failed(
-				    d, j, err, rd->job_err->msg, now);
-			}
-		} else if (j != NULL) {
-			disp_req_job_done(d, j, rd, now);
-		}
-		disp_job_free(&d->core, j);
+		if (j != NULL)
+			disp_take_result(d, j, rd, now);
 	}
 	vp_msg_clear(&m);
 	disp_core_worker_ready(&d->core, &s->w, now);
+}
+
+void disp_take_result(
+    struct disp *d, struct disp_job *j, struct vp_ready *rd, uint64_t now)
+{
+	if (rd->job_err != NULL) {
+		int err = vp_err_from_code(rd->job_err->code);
+		if (rd->job_err->retryable) {
+			/* frees j or keeps it queued */
+			disp_requeue_or_fail(&d->core, j, now, DISP_CAUSE_RETRY,
+			    err, rd->job_err->msg);
+			return;
+		}
+		disp_req_job_failed(d, j, err, rd->job_err->msg, now);
+	} else {
+		disp_req_job_done(d, j, rd, now);
+	}
+	disp_job_free(&d->core, j);
 }
 
 /* ---- what the job core asks for ---------------------------------------- */
@@ -488,21 +506,30 @@ static struct work_slot *slot_of(struct disp_worker *w)
 
 static void core_lease(void *arg, struct disp_worker *w, struct disp_job *j)
 {
-	struct work_slot *s = slot_of(w);
+	struct work_slot *s;
 	(void)arg;
+	if (w->local) {
+		disp_local_lease(w, j);
+		return;
+	}
+	s = slot_of(w);
 	send_on(s->io.ctx, s->io.aio, &s->io.state, &j->msg);
 }
 
 static void core_idle(void *arg, struct disp_worker *w)
 {
 	(void)arg;
-	send_idle(slot_of(w));
+	if (!w->local) /* in-process workers are never idled */
+		send_idle(slot_of(w));
 }
 
 static void core_release(void *arg, struct disp_worker *w)
 {
-	struct work_slot *s = slot_of(w);
+	struct work_slot *s;
 	(void)arg;
+	if (w->local) /* their "connection" never closes */
+		return;
+	s = slot_of(w);
 	s->io.state = SL_RECV;
 	nng_ctx_recv(s->io.ctx, s->io.aio);
 }
@@ -561,6 +588,10 @@ static void *core_main(void *arg)
 				on_api(d, e->slot, now);
 			else if (e->what == EV_WORK)
 				on_work(d, e->slot, now);
+			else if (e->what == EV_LOCAL)
+				disp_local_event(d, e->slot, now);
+			else if (e->what == EV_CALL)
+				disp_call_event(d, e->slot, now);
 			else {
 				if (e->what == EV_CONN_ADD)
 					conn_add(d, e->pipe, e->work, now);
@@ -750,6 +781,7 @@ void disp_stop(struct disp *d)
 	pthread_cond_signal(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->core_thread, NULL);
+	disp_local_stop_all(d);
 	/* Stop every aio before closing the sockets: a stopped aio fails later
 	 * operations at once, so no callback re-arms, and nng 1.5.2 is not safe
 	 * against nng_close racing with context operations on other threads. */
@@ -777,7 +809,8 @@ void disp_stop(struct disp *d)
 	/* pending pipe events were allocated; slot events are embedded */
 	while ((e = d->ev_head) != NULL) {
 		d->ev_head = e->next;
-		if (e->what != EV_API && e->what != EV_WORK)
+		if (e->what != EV_API && e->what != EV_WORK &&
+		    e->what != EV_LOCAL && e->what != EV_CALL)
 			free(e);
 	}
 	for (unsigned h = 0; h < DISP_CONN_HASH; h++)
@@ -785,6 +818,7 @@ void disp_stop(struct disp *d)
 			conn_del(d, d->conns[h]->pipe);
 	disp_req_free_all(d);
 	disp_core_clear(&d->core);
+	disp_local_free_all(d);
 	free(d->api_slots);
 	free(d->work_slots);
 	pthread_mutex_destroy(&d->mu);

@@ -81,6 +81,34 @@ void disp_stats(struct disp *d, struct vp_stats_rep *st);
 /* Copies the limits and their gauges into *l. */
 void disp_limits(struct disp *d, struct disp_limits *l);
 
+/* An in-process worker: a handler with the signature of vp_job_fn (see
+ * services/worker/vp_worker.h) that fills res from job. */
+typedef int (*disp_local_fn)(
+    void *arg, const struct vp_msg *job, struct vp_ready *res);
+
+/* Adds in-process workers of kind ("split", "parse", ...) to a running
+ * dispatcher, for a composition that links the worker libraries into its
+ * own process (embedded mode): n threads of their own take jobs of that
+ * kind from the core as a worker on the work socket would, and call fn on
+ * the job's message as the core holds it - no encoding, no socket, no copy
+ * of the document between them. Jobs keep their leases, deadlines and
+ * attempts: a job past its lease fails as timed out and is not run twice
+ * (its thread still holds it; its late result is dropped). fn must keep its
+ * result within the message limits (a worker on the socket is held to
+ * them by the decoder; the composition wraps fn with the worker runtime's
+ * vp_worker_fit). Returns VP_OK, or an error with a message. */
+int disp_add_local(struct disp *d, const char *kind, unsigned n,
+    disp_local_fn fn, void *arg, char *err, size_t errlen);
+
+/* Calls the dispatcher from its own process: req (a request as a client
+ * sends it; it stays the caller's) is handled as if it had arrived on the API
+ * socket - same limits, budget and busy answers - and *rep receives the
+ * reply (release with vp_msg_clear), which is never encoded on its way.
+ * Waits for the reply, at most req's budget (or max-timeout-ms) plus 2 s.
+ * Returns VP_OK (rep may be an error reply: rep->err), VP_ETIMEDOUT, or
+ * VP_EINVAL / VP_ETOOLARGE for a request the decoder would refuse. */
+int disp_call(struct disp *d, const struct vp_msg *req, struct vp_msg *rep);
+
 /* Closes the sockets, stops the core thread, frees everything. */
 void disp_stop(struct disp *d);
 

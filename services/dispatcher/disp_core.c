@@ -180,7 +180,8 @@ size_t disp_core_queued(const struct disp_core *c)
 
 static void park(struct disp_core *c, struct disp_worker *w, uint64_t now)
 {
-	w->park_deadline = now + c->cfg.park_ms;
+	/* an in-process worker waits on its own thread: no heartbeat due */
+	w->park_deadline = w->local ? UINT64_MAX : now + c->cfg.park_ms;
 	w->pprev = NULL;
 	w->pnext = c->parked[w->kind];
 	if (w->pnext)
@@ -219,6 +220,7 @@ static void lease(struct disp_core *c, struct disp_job *j,
 
 	j->state = DISP_JS_LEASED;
 	j->pipe = w->pipe;
+	j->held = w->local;
 	j->lease_deadline = now + lease_ms;
 	j->msg.attempt = j->attempts;
 	j->msg.timeout_ms = lease_ms == 0 ? 1 : lease_ms;
@@ -364,7 +366,17 @@ void disp_core_tick(struct disp_core *c, uint64_t now)
 	j = c->leased.head;
 	while (j) {
 		struct disp_job *nx = j->next;
-		if (j->lease_deadline <= now) {
+		if (j->lease_deadline <= now && j->held) {
+			/* its in-process worker still runs it and reads its
+			 * message: it fails as timed out (as a worker reports
+			 * a job past its budget), its late result will find
+			 * no owner and be dropped */
+			j->lease_deadline = UINT64_MAX;
+			if (j->owner != NULL)
+				c->ops.failed(c->ops.arg, j, VP_ETIMEDOUT,
+				    "the job ran past its lease", now);
+			j->owner = NULL;
+		} else if (j->lease_deadline <= now) {
 			jl_remove(&c->leased, j);
 			disp_requeue_or_fail(c, j, now, DISP_CAUSE_EXPIRED,
 			    VP_ETIMEDOUT, "job lease expired on every attempt");

@@ -54,6 +54,8 @@ struct disp_job {
 	uint64_t deadline; /* its request's; caps every lease */
 	uint64_t created;  /* vp_now_ms() at disp_job_new (queue age) */
 	void *owner;       /* its request; NULL once the request has ended */
+	bool held; /* leased to an in-process worker, which reads msg until it
+	            * answers: never queued again nor freed before that */
 	struct vp_msg msg; /* the job request, owned */
 	/* belong to the request pipeline; freed with the job */
 	size_t item0;  /* check jobs: index of the first URL */
@@ -71,6 +73,8 @@ struct disp_jlist {
 struct disp_worker {
 	uint32_t pipe;
 	enum disp_kind kind;
+	bool local; /* in-process (disp_add_local): parked without heartbeats,
+	             * its jobs held (struct disp_job.held) */
 	uint64_t park_deadline;
 	struct disp_worker *pnext, *pprev; /* parked list of its kind */
 };

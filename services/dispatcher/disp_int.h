@@ -62,7 +62,7 @@ struct event {
 };
 /* EV_PIPE: a work connection closed; EV_CONN_*: a connection of either
  * socket opened or (API) closed, for the idle and client-gone checks */
-enum { EV_API, EV_WORK, EV_PIPE, EV_CONN_ADD, EV_CONN_REM };
+enum { EV_API, EV_WORK, EV_PIPE, EV_CONN_ADD, EV_CONN_REM, EV_LOCAL, EV_CALL };
 
 /* An open connection as the core thread sees it. */
 struct conn {
@@ -84,8 +84,12 @@ struct slot_io {
 	struct event ev; /* ev.what and ev.slot are set once at start */
 };
 
+struct disp_call;
+
 struct api_slot {
 	struct slot_io io;
+	struct disp_call *call; /* a call from this process (disp_call): the
+	                         * reply goes to it, io is unused */
 };
 
 struct work_slot {
@@ -109,6 +113,10 @@ struct disp {
 	atomic_bool closing; /* read by callbacks: do not re-arm */
 	pthread_t core_thread;
 
+	/* in-process workers (disp_local.c), a list grown by disp_add_local */
+	struct local_slot *locals;
+	unsigned n_locals;
+
 	/* owned by the core thread */
 	struct disp_core core;
 	struct request *requests;
@@ -127,6 +135,44 @@ struct disp {
 	uint64_t start_ms;
 	struct vp_stats_rep st, snap;
 };
+
+/* ---- disp.c ------------------------------------------------------------- */
+
+/* Hands e to the core thread (any thread). */
+void disp_ev_push(struct disp *d, struct event *e);
+
+/* Answers or starts the request m (decoded, or a call from this process)
+ * that came on s from connection pipe (0 for a call), bytes long. Takes
+ * what it needs out of m; the caller still clears m. */
+void disp_api_handle(struct disp *d, struct api_slot *s, struct vp_msg *m,
+    uint32_t pipe, size_t bytes, uint64_t now);
+
+/* Takes the result rd of job j, which a worker held under its lease: a
+ * retryable job error queues j again (or fails it after its last attempt),
+ * any other error fails it, a result moves its request on. Frees or keeps
+ * j. Core thread. */
+void disp_take_result(
+    struct disp *d, struct disp_job *j, struct vp_ready *rd, uint64_t now);
+
+/* ---- disp_local.c: in-process workers ----------------------------------- */
+
+/* The core leased j to the in-process worker w: its thread runs it. */
+void disp_local_lease(struct disp_worker *w, struct disp_job *j);
+
+/* The in-process worker of event e (EV_LOCAL) has a result or is ready. */
+void disp_local_event(struct disp *d, struct local_slot *s, uint64_t now);
+
+/* A call from this process (EV_CALL on slot s) has arrived. */
+void disp_call_event(struct disp *d, struct api_slot *s, uint64_t now);
+
+/* Hands the reply m to the caller of the local slot s: with take, m's body
+ * and err move (m is left empty); without, they are copied. */
+void disp_call_reply(struct api_slot *s, struct vp_msg *m, bool take);
+
+/* Stops the in-process workers' threads (after the core thread), each after
+ * the job it runs; then frees them (after the core's jobs are freed). */
+void disp_local_stop_all(struct disp *d);
+void disp_local_free_all(struct disp *d);
 
 /* ---- disp.c: replies on the API socket ---------------------------------- */
 

@@ -168,6 +168,20 @@ static void finish(struct disp *d, struct request *r)
 	}
 	memcpy(m.id, r->id, 16);
 	m.has_id = r->has_id;
+	if (r->slot->call != NULL) {
+		/* a call from this process: the reply takes r's arrays */
+		if (r->type == VP_T_RESOLVE_REQ)
+			r->name = NULL;
+		if (r->type == VP_T_CHECK_REQ)
+			r->checks = NULL;
+		r->cits = NULL;
+		r->n_cits = 0;
+		r->errs = NULL;
+		r->n_errs = 0;
+		disp_call_reply(r->slot, &m, true);
+		free_request(d, r);
+		return;
+	}
 	disp_api_reply(r->slot, &m);
 	/* the body borrowed r's arrays: detach before clearing */
 	memset(m.body, 0, vp_type_body(m.type)->size);

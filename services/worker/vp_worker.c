@@ -32,16 +32,17 @@ struct vp_worker {
 	atomic_uint pipes;     /* live connections, kept by pipe_cb */
 };
 
-/* Encodes a worker.ready carrying res (may be NULL) as the result of job_id. */
-static int make_ready(struct vp_worker *w, const uint8_t *job_id,
-    struct vp_ready *res, nng_msg **out)
+/* Encodes a worker.ready of kind carrying res (may be NULL) as the result
+ * of job_id into *buf; VP_ETOOLARGE when it is over the message limits. */
+static int encode_ready(const char *kind, const char *name,
+    const uint8_t *job_id, struct vp_ready *res, uint8_t **buf, size_t *len)
 {
 	struct vp_msg m;
 	struct vp_ready *body;
-	uint8_t *buf = NULL;
-	size_t len = 0;
 	int rv;
 
+	*buf = NULL;
+	*len = 0;
 	if ((rv = vp_msg_init(&m, VP_T_WORKER_READY)) != VP_OK)
 		return rv;
 	body = m.body;
@@ -51,23 +52,22 @@ static int make_ready(struct vp_worker *w, const uint8_t *job_id,
 		memcpy(m.id, job_id, 16);
 		body->done = true;
 	}
-	body->kind = (char *)w->cfg.kind;
-	body->worker = w->name;
-	rv = vp_msg_encode(&m, &buf, &len);
+	body->kind = (char *)kind;
+	body->worker = (char *)name;
+	rv = vp_msg_encode(&m, buf, len);
 	memset(body, 0, sizeof(*body));
 	vp_msg_clear(&m);
 	if (rv != VP_OK)
 		return rv;
 	/* the dispatcher decodes with these limits: a result over them would
 	 * be refused there, so it is cut here (VP_ETOOLARGE) */
-	if (vp_prevalidate(buf, len, NULL, NULL) != VP_OK ||
-	    len > VP_MSG_MAX_BYTES) {
-		free(buf);
+	if (vp_prevalidate(*buf, *len, NULL, NULL) != VP_OK ||
+	    *len > VP_MSG_MAX_BYTES) {
+		free(*buf);
+		*buf = NULL;
 		return VP_ETOOLARGE;
 	}
-	rv = vp_nng_msg_from(out, buf, len);
-	free(buf);
-	return rv;
+	return VP_OK;
 }
 
 /* Drops the second half of a's n elements (each of size sz, cleared with
@@ -132,14 +132,14 @@ static void note_cut(struct vp_ready *res, const size_t dropped[3])
  * in halves until it fits, with a per-item error saying so (a partial
  * result), or, when nothing is left to cut, replaced by a too_large job
  * error: the dispatcher hears at once instead of at the lease's end. */
-static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
-    struct vp_ready *res, bool have_res, nng_msg **out)
+static int fit_encode(const char *kind, const char *name, const uint8_t *job_id,
+    struct vp_ready *res, bool have_res, uint8_t **buf, size_t *len)
 {
 	size_t dropped[3] = {0, 0, 0};
 	bool noted = false, failed = false;
 	int rv;
-	while ((rv = make_ready(w, job_id, have_res ? res : NULL, out)) ==
-	           VP_ETOOLARGE &&
+	while ((rv = encode_ready(kind, name, job_id, have_res ? res : NULL,
+	            buf, len)) == VP_ETOOLARGE &&
 	       have_res && !failed) {
 		if (!noted && cut_result(res, dropped))
 			continue;
@@ -157,7 +157,30 @@ static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
 	}
 	if (rv == VP_OK && noted)
 		VP_WARN("worker %s: a result over the message limits was cut",
-		    w->name);
+		    name);
+	return rv;
+}
+
+static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
+    struct vp_ready *res, bool have_res, nng_msg **out)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rv =
+	    fit_encode(w->cfg.kind, w->name, job_id, res, have_res, &buf, &len);
+	if (rv == VP_OK)
+		rv = vp_nng_msg_from(out, buf, len);
+	free(buf);
+	return rv;
+}
+
+int vp_worker_fit(const char *kind, struct vp_ready *res)
+{
+	static const uint8_t no_id[16];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rv = fit_encode(kind, "in-process", no_id, res, true, &buf, &len);
+	free(buf);
 	return rv;
 }
 

@@ -63,6 +63,14 @@ uint64_t vp_worker_jobs(const struct vp_worker *w);
 /* Number of live connections to the dispatcher (0 while it is unreachable). */
 unsigned vp_worker_connections(const struct vp_worker *w);
 
+/* Holds the result res of a job of kind to the message limits as a worker
+ * on the socket is held: a result over them loses the second half of its
+ * largest array until it fits, with a per-item too_large error, or becomes
+ * a too_large job error. For handlers run in-process (disp_add_local),
+ * whose results are never encoded on their way. Costs one encode. Returns
+ * VP_OK or an encoding error (a result that breaks the schema). */
+int vp_worker_fit(const char *kind, struct vp_ready *res);
+
 /* Closes the socket (in-flight jobs finish but their results are dropped),
  * joins the threads, waits for abandoned jobs to end and frees w. */
 void vp_worker_stop(struct vp_worker *w);

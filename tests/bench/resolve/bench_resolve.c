@@ -142,8 +142,10 @@ int main(int argc, char **argv)
 		}
 	}
 	memset(&r, 0, sizeof(r));
-	if (vp_client_open(&r.c, connect ? connect : vp_embed_api_url(e), 0,
-	        err, sizeof(err)) != VP_OK) {
+	if ((connect != NULL
+	            ? vp_client_open(&r.c, connect, 0, err, sizeof(err))
+	            : vp_embed_client_open(e, &r.c, err, sizeof(err))) !=
+	    VP_OK) {
 		fprintf(stderr, "client: %s\n", err);
 		return 1;
 	}
