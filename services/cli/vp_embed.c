@@ -34,36 +34,16 @@ struct vp_embed {
 /* ---- in-process split and parse ------------------------------------------
  * The splitter and the parser run on the dispatcher's own threads
  * (disp_add_local): a job goes to them as the core holds it and comes back
- * as the handler filled it, never encoded on its way, so a resolve crosses
- * the bus only between the caller and the dispatcher. The fetcher's and the
- * monitor's jobs still go over the work socket (they wait on the network;
- * the bus costs them nothing that counts). */
-
-/* Below this many bytes of input a split or parse result stays far within
- * the message limits (at most one citation per 3 bytes, each well under
- * 1 KiB encoded: under 25 MB; the limit is 80 MiB), so it is not measured;
- * above, it is held to them as a worker on the socket would be. */
-#define LOCAL_FIT_BYTES 65536
-
-static size_t job_input_bytes(const struct vp_msg *job)
-{
-	const struct vp_split_req *sq = vp_msg_split_req(job);
-	const struct vp_parse_req *pq = vp_msg_parse_req(job);
-	size_t n = 0;
-	if (sq != NULL)
-		return sq->doc_len;
-	if (pq == NULL)
-		return 0;
-	n = pq->doc_len + (pq->text ? strlen(pq->text) : 0);
-	for (size_t i = 0; i < pq->n_segments && n <= LOCAL_FIT_BYTES; i++)
-		n += pq->segments[i].text ? strlen(pq->segments[i].text) : 0;
-	return n;
-}
+ * as the handler filled it, never encoded on its way (and the CLI's resolve
+ * calls reach the core directly: vp_embed_client_open). The fetcher's and
+ * the monitor's jobs still go over the work socket (they wait on the
+ * network; the bus costs them nothing that counts). */
 
 static int fit_local(
     int rv, const char *kind, const struct vp_msg *job, struct vp_ready *res)
 {
-	if (rv == VP_OK && job_input_bytes(job) > LOCAL_FIT_BYTES)
+	if (rv == VP_OK &&
+	    vp_job_input_bytes(job, VP_WORKER_SMALL_JOB) > VP_WORKER_SMALL_JOB)
 		rv = vp_worker_fit(kind, res);
 	return rv;
 }

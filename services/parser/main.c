@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 	    .setup = setup,
 	    .teardown = teardown,
 	    .fn = prs_job,
+	    .inline_bytes = VP_WORKER_SMALL_JOB,
 	};
 	return vp_worker_main(&w, argc, argv);
 }

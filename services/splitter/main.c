@@ -10,6 +10,7 @@ int main(int argc, char **argv)
 	    .about = "Splits documents into segments with offsets into the "
 	             "original; pulls split jobs from the dispatcher.",
 	    .fn = split_job,
+	    .inline_bytes = VP_WORKER_SMALL_JOB,
 	};
 	return vp_worker_main(&w, argc, argv);
 }

@@ -174,6 +174,21 @@ static int fit_ready(struct vp_worker *w, const uint8_t *job_id,
 	return rv;
 }
 
+size_t vp_job_input_bytes(const struct vp_msg *job, size_t stop_at)
+{
+	const struct vp_split_req *sq = vp_msg_split_req(job);
+	const struct vp_parse_req *pq = vp_msg_parse_req(job);
+	size_t n;
+	if (sq != NULL)
+		return sq->doc_len;
+	if (pq == NULL)
+		return 0;
+	n = pq->doc_len + (pq->text ? strlen(pq->text) : 0);
+	for (size_t i = 0; i < pq->n_segments && n <= stop_at; i++)
+		n += pq->segments[i].text ? strlen(pq->segments[i].text) : 0;
+	return n;
+}
+
 int vp_worker_fit(const char *kind, struct vp_ready *res)
 {
 	static const uint8_t no_id[16];
@@ -316,7 +331,11 @@ static int run_job(struct vp_worker *w, struct runner **rnp, struct vp_msg *job,
 	struct timespec ts;
 	int rv;
 
-	if (limit == 0 || (rn = runner_get(w, rnp)) == NULL)
+	if (limit == 0 ||
+	    (w->cfg.inline_bytes > 0 &&
+	        vp_job_input_bytes(job, w->cfg.inline_bytes) <=
+	            w->cfg.inline_bytes) ||
+	    (rn = runner_get(w, rnp)) == NULL)
 		return w->cfg.fn(w->cfg.arg, job, res);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return VP_ENOMEM;

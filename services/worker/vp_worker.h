@@ -38,6 +38,12 @@ struct vp_worker_cfg {
 	size_t recv_max;   /* NNG_OPT_RECVMAXSZ */
 	uint32_t park_ms;  /* how long the dispatcher may park a ready */
 	uint32_t delay_ms; /* fault-injection: sleep before each job (tests) */
+	/* jobs whose input (vp_job_input_bytes) is at most this many bytes run
+	 * on the context's own thread, without the runner's two hand-offs;
+	 * only for handlers that are linear in their input (split, parse), so
+	 * that such a job ends far within any lease. 0 = every job on the
+	 * runner. */
+	size_t inline_bytes;
 	vp_job_fn fn;
 	void *arg;
 };
@@ -62,6 +68,17 @@ uint64_t vp_worker_jobs(const struct vp_worker *w);
 
 /* Number of live connections to the dispatcher (0 while it is unreachable). */
 unsigned vp_worker_connections(const struct vp_worker *w);
+
+/* The bytes of document a job carries: a split job's document, a parse
+ * job's text, segment texts and document; 0 for other jobs. Counts at
+ * least up to stop_at (it may stop adding there). */
+size_t vp_job_input_bytes(const struct vp_msg *job, size_t stop_at);
+
+/* Below this many bytes of input, a split or parse result stays far within
+ * the message limits and such a job ends within milliseconds (both are
+ * linear in their input): the in-process composition does not measure its
+ * result, and the splitter and parser services run it without a runner. */
+#define VP_WORKER_SMALL_JOB 65536
 
 /* Holds the result res of a job of kind to the message limits as a worker
  * on the socket is held: a result over them loses the second half of its

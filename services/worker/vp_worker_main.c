@@ -65,6 +65,7 @@ int vp_worker_main(const struct vp_wmain *w, int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	wc.kind = w->kind;
 	wc.fn = w->fn;
+	wc.inline_bytes = w->inline_bytes;
 	if (w->setup != NULL &&
 	    (rv = w->setup(&wc, &arg, err, sizeof(err))) != VP_OK) {
 		fprintf(stderr, "%s: %s\n", w->prog, err);

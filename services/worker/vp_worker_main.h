@@ -25,6 +25,7 @@ struct vp_wmain {
 	    size_t errlen);
 	void (*teardown)(void *arg);
 	vp_job_fn fn;
+	size_t inline_bytes; /* struct vp_worker_cfg's */
 };
 
 /* Runs the worker until SIGINT/SIGTERM. Returns the process exit status. */
