@@ -1808,6 +1808,8 @@ static int cmd_serve(const struct cli_cfg *cfg)
 		else
 			snprintf(api, sizeof(api), "%s", cfg->listen);
 		hc.connect = api;
+		hc.local = vp_embed_call; /* resolve without the socket */
+		hc.local_arg = e;
 		if (gw_start(&g, &hc, err, sizeof(err)) != VP_OK) {
 			fprintf(stderr, "vindplaats serve: %s\n", err);
 			vp_embed_stop(e);

@@ -158,9 +158,9 @@ fail:
 	return rv;
 }
 
-static int embed_call(void *arg, const struct vp_msg *req, struct vp_msg *rep)
+int vp_embed_call(void *e, const struct vp_msg *req, struct vp_msg *rep)
 {
-	return disp_call(arg, req, rep);
+	return disp_call(((struct vp_embed *)e)->disp, req, rep);
 }
 
 int vp_embed_client_open(
@@ -168,7 +168,7 @@ int vp_embed_client_open(
 {
 	int rv = vp_client_open(c, e->api_url, 0, err, errlen);
 	if (rv == VP_OK)
-		vp_client_set_local(*c, embed_call, e->disp);
+		vp_client_set_local(*c, vp_embed_call, e);
 	return rv;
 }
 

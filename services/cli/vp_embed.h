@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "fetch.h"
+#include "vp_proto.h"
 
 struct prs_laws;
 #include <stdint.h>
@@ -49,6 +50,10 @@ struct vp_client;
  * Release with vp_client_close before vp_embed_stop. */
 int vp_embed_client_open(
     struct vp_embed *e, struct vp_client **c, char *err, size_t errlen);
+
+/* The direct transport vp_embed_client_open installs, for a client opened
+ * elsewhere (the gateway of `vindplaats serve`). */
+int vp_embed_call(void *e, const struct vp_msg *req, struct vp_msg *rep);
 
 /* The URL of the embedded dispatcher's event (PUB) socket. */
 const char *vp_embed_pub_url(const struct vp_embed *e);

@@ -937,6 +937,8 @@ int gw_start(
 		free(g);
 		return rv;
 	}
+	if (cfg->local != NULL)
+		vp_client_set_local(g->client, cfg->local, cfg->local_arg);
 	g->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
 	    0, NULL, NULL, on_request, g, MHD_OPTION_SOCK_ADDR, &sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,

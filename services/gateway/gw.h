@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "vp_cfg.h"
+#include "vp_client.h"
 
 struct gw_cfg {
 	const char *listen;      /* http://HOST:PORT */
@@ -21,6 +22,10 @@ struct gw_cfg {
 	const char *token;       /* bearer token; "" = none */
 	int check_open;          /* /v1/check without a token */
 	const char *cors_origin; /* Access-Control-Allow-Origin; "" = none */
+	/* a dispatcher in this process (vindplaats serve): resolve requests
+	 * reach it directly (vp_client_set_local); NULL = over connect */
+	vp_client_local_fn local;
+	void *local_arg;
 };
 
 /* The HTTP options (http-*), shared with `vindplaats serve --http-listen`;
