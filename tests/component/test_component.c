@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "comp_rig.h"
 #include "disp.h"
 #include "fetch.h"
 #include "fetch_svc.h"
@@ -28,50 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static unsigned url_seq;
-
-/* A dispatcher on fresh inproc URLs. */
-static struct disp *start_disp(struct disp_cfg *dc, char *api, char *work)
-{
-	struct disp *d;
-	char err[256];
-	unsigned n = ++url_seq;
-	snprintf(api, 128, "inproc://comp-%d-%u-api", (int)getpid(), n);
-	snprintf(work, 128, "inproc://comp-%d-%u-work", (int)getpid(), n);
-	dc->api_url = api;
-	dc->work_url = work;
-	assert_int_equal(disp_start(&d, dc, err, sizeof(err)), VP_OK);
-	return d;
-}
-
-static struct vp_worker *start_worker(
-    const char *url, const char *kind, vp_job_fn fn, void *arg)
-{
-	struct vp_worker_cfg wc;
-	struct vp_worker *w;
-	char err[256];
-	memset(&wc, 0, sizeof(wc));
-	wc.url = url;
-	wc.kind = kind;
-	wc.contexts = 1;
-	wc.recv_max = 80u << 20;
-	wc.park_ms = 500;
-	wc.fn = fn;
-	wc.arg = arg;
-	assert_int_equal(vp_worker_start(&w, &wc, err, sizeof(err)), VP_OK);
-	return w;
-}
-
-static char *read_example(size_t *len)
-{
-	FILE *f = fopen(VP_EXAMPLE, "rb");
-	char *buf = malloc(1 << 20);
-	assert_non_null(f);
-	*len = fread(buf, 1, 1 << 20, f);
-	fclose(f);
-	return buf;
-}
 
 static const struct vp_citation *find_cit(
     const struct vp_resolve_rep *r, const char *id)
@@ -96,16 +53,16 @@ static void test_resolve_example(void **state)
 	struct vp_resolve_rep *r;
 	const struct vp_citation *ah, *zaak, *pol;
 	size_t len;
-	char *doc = read_example(&len);
+	char *doc = rig_example(&len);
 	(void)state;
 
 	disp_cfg_default(&dc);
-	d = start_disp(&dc, api, work);
+	d = rig_disp(&dc, api, work, false);
 	fetch_opts_default(&fo);
 	assert_int_equal(fetch_engine_start(&fe, &fo), VP_OK);
-	ws = start_worker(work, "split", split_job, NULL);
-	wp = start_worker(work, "parse", prs_job, NULL);
-	wf = start_worker(work, "check", fetch_job, fe);
+	ws = rig_worker(work, "split", split_job, NULL, 500);
+	wp = rig_worker(work, "parse", prs_job, NULL, 500);
+	wf = rig_worker(work, "check", fetch_job, fe, 500);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 
 	assert_int_equal(
@@ -186,11 +143,11 @@ static void test_check_fixture(void **state)
 	snprintf(
 	    u3, sizeof(u3), "http://127.0.0.1:%u/redirect/2", httpfix_port(hf));
 	disp_cfg_default(&dc);
-	d = start_disp(&dc, api, work);
+	d = rig_disp(&dc, api, work, false);
 	fetch_opts_default(&fo);
 	fo.allow = "127.0.0.1";
 	assert_int_equal(fetch_engine_start(&fe, &fo), VP_OK);
-	wf = start_worker(work, "check", fetch_job, fe);
+	wf = rig_worker(work, "check", fetch_job, fe, 500);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 
 	assert_int_equal(vp_client_check(c, urls, 3, 10000, &rep), VP_OK);
@@ -210,7 +167,7 @@ static void test_check_fixture(void **state)
 	 * fixture saw no new connection */
 	fetch_opts_default(&fo);
 	assert_int_equal(fetch_engine_start(&fe_closed, &fo), VP_OK);
-	wf = start_worker(work, "check", fetch_job, fe_closed);
+	wf = rig_worker(work, "check", fetch_job, fe_closed, 500);
 	{
 		unsigned before = httpfix_connections(hf);
 		assert_int_equal(
@@ -230,30 +187,6 @@ static void test_check_fixture(void **state)
 }
 
 /* ---- a hand-driven worker, to break the protocol on purpose ------------ */
-
-struct rogue {
-	nng_socket sock;
-	nng_ctx ctx;
-	nng_aio *aio;
-};
-
-static void rogue_open(struct rogue *g, const char *url)
-{
-	char err[256];
-	assert_int_equal(nng_req0_open(&g->sock), 0);
-	nng_socket_set_ms(
-	    g->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
-	assert_int_equal(
-	    vp_nng_dial(g->sock, url, 1 << 24, err, sizeof(err)), VP_OK);
-	assert_int_equal(nng_ctx_open(&g->ctx, g->sock), 0);
-	assert_int_equal(nng_aio_alloc(&g->aio, NULL, NULL), 0);
-}
-
-static void rogue_close(struct rogue *g)
-{
-	nng_aio_free(g->aio);
-	nng_close(g->sock);
-}
 
 /* Sends a worker.ready of kind (with a parse result for job id when given)
  * and returns the reply decoded. */
@@ -320,7 +253,7 @@ static void test_vanishing_worker(void **state)
 
 	disp_cfg_default(&dc);
 	dc.park_ms = 200;
-	d = start_disp(&dc, api, work);
+	d = rig_disp(&dc, api, work, false);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 	memset(&a, 0, sizeof(a));
 	a.c = c;
@@ -374,7 +307,7 @@ static void test_vanishing_worker(void **state)
 	rogue_close(&g2);
 
 	/* a real parser then serves the next request */
-	wp = start_worker(work, "parse", prs_job, NULL);
+	wp = rig_worker(work, "parse", prs_job, NULL, 500);
 	memset(&a.rep, 0, sizeof(a.rep));
 	parse_call(&a);
 	assert_int_equal(a.rv, VP_OK);
@@ -401,7 +334,7 @@ static void test_deadline_and_busy(void **state)
 
 	disp_cfg_default(&dc);
 	dc.max_inflight = 1;
-	d = start_disp(&dc, api, work);
+	d = rig_disp(&dc, api, work, false);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 	memset(&a, 0, sizeof(a));
 	a.c = c;
@@ -480,7 +413,7 @@ static void test_bad_input(void **state)
 			d = NULL;
 	}
 	assert_non_null(d);
-	wp = start_worker(work, "parse", prs_job, NULL);
+	wp = rig_worker(work, "parse", prs_job, NULL, 500);
 	assert_int_equal(nng_req0_open(&s), 0);
 	assert_int_equal(vp_nng_dial(s, api, 1 << 20, err, sizeof(err)), VP_OK);
 
@@ -613,14 +546,14 @@ static void test_lookup_paths(void **state)
 	struct vp_lookup_req *lq;
 	struct vp_resolve_rep *r;
 	size_t len, n_confirmed = 0;
-	char *doc = read_example(&len);
+	char *doc = rig_example(&len);
 	(void)state;
 
 	disp_cfg_default(&dc);
-	d = start_disp(&dc, api, work);
-	ws = start_worker(work, "split", split_job, NULL);
-	wp = start_worker(work, "parse", parse_mark_all, NULL);
-	wl = start_worker(work, "lookup", fake_lookup, NULL);
+	d = rig_disp(&dc, api, work, false);
+	ws = rig_worker(work, "split", split_job, NULL, 500);
+	wp = rig_worker(work, "parse", parse_mark_all, NULL, 500);
+	wl = rig_worker(work, "lookup", fake_lookup, NULL, 500);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 
 	/* direct lookup.req: the worker's lookup.rep comes back with our id */
@@ -695,7 +628,7 @@ static void test_events(void **state)
 	disp_cfg_default(&dc);
 	snprintf(pub, sizeof(pub), "inproc://comp-%d-pub", (int)getpid());
 	dc.pub_url = pub;
-	d = start_disp(&dc, api, work);
+	d = rig_disp(&dc, api, work, false);
 	assert_int_equal(nng_sub0_open(&sub), 0);
 	assert_int_equal(
 	    nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "link.changed", 13), 0);
@@ -766,8 +699,8 @@ static void test_unencodable_result(void **state)
 	(void)state;
 
 	disp_cfg_default(&dc);
-	d = start_disp(&dc, api, work);
-	wp = start_worker(work, "parse", parse_broken, NULL);
+	d = rig_disp(&dc, api, work, false);
+	wp = rig_worker(work, "parse", parse_broken, NULL, 500);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 	t0 = vp_now_ms();
 	assert_int_equal(vp_client_parse(c, "zie 2025Z15031.", 15, 20000, &rep),

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "comp_rig.h"
 #include "disp.h"
 #include "prs_svc.h"
 #include "split_svc.h"
@@ -31,80 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A dispatcher on loopback tcp ports (or inproc when tcp is false). */
-static struct disp *start_disp(
-    struct disp_cfg *dc, char *api, char *work, bool tcp)
-{
-	static unsigned seq;
-	struct disp *d = NULL;
-	char err[256];
-	for (int tries = 0; d == NULL && tries < 20; tries++) {
-		unsigned n = ++seq;
-		if (tcp) {
-			int port =
-			    20000 +
-			    (int)((getpid() * 11 + n * 257 + tries * 131) %
-			          30000);
-			snprintf(api, 128, "tcp://127.0.0.1:%d", port);
-			snprintf(work, 128, "tcp://127.0.0.1:%d", port + 1);
-		} else {
-			snprintf(api, 128, "inproc://hard-%d-%u-api",
-			    (int)getpid(), n);
-			snprintf(work, 128, "inproc://hard-%d-%u-work",
-			    (int)getpid(), n);
-		}
-		dc->api_url = api;
-		dc->work_url = work;
-		if (disp_start(&d, dc, err, sizeof(err)) != VP_OK)
-			d = NULL;
-	}
-	assert_non_null(d);
-	return d;
-}
-
-static struct vp_worker *start_worker(
-    const char *url, const char *kind, vp_job_fn fn, void *arg)
-{
-	struct vp_worker_cfg wc;
-	struct vp_worker *w;
-	char err[256];
-	memset(&wc, 0, sizeof(wc));
-	wc.url = url;
-	wc.kind = kind;
-	wc.contexts = 1;
-	wc.recv_max = 80u << 20;
-	wc.park_ms = 300;
-	wc.fn = fn;
-	wc.arg = arg;
-	assert_int_equal(vp_worker_start(&w, &wc, err, sizeof(err)), VP_OK);
-	return w;
-}
-
 /* ---- a hand-driven worker ------------------------------------------------ */
-
-struct rogue {
-	nng_socket sock;
-	nng_ctx ctx;
-	nng_aio *aio;
-};
-
-static void rogue_open(struct rogue *g, const char *url)
-{
-	char err[256];
-	assert_int_equal(nng_req0_open(&g->sock), 0);
-	nng_socket_set_ms(
-	    g->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
-	assert_int_equal(
-	    vp_nng_dial(g->sock, url, 1 << 24, err, sizeof(err)), VP_OK);
-	assert_int_equal(nng_ctx_open(&g->ctx, g->sock), 0);
-	assert_int_equal(nng_aio_alloc(&g->aio, NULL, NULL), 0);
-}
-
-static void rogue_close(struct rogue *g)
-{
-	nng_aio_free(g->aio);
-	nng_close(g->sock);
-}
 
 /* Sends a worker.ready of kind parse, with a forged parse result (one
  * citation kst-77777-7) for job id when id is given, and decodes the reply. */
@@ -208,9 +136,9 @@ static void test_rogue_worker(void **state)
 
 	disp_cfg_default(&dc);
 	dc.park_ms = 200;
-	d = start_disp(&dc, api, work, true);
+	d = rig_disp(&dc, api, work, true);
 	memset(&sp, 0, sizeof(sp));
-	wp = start_worker(work, "parse", slow_parse, &sp);
+	wp = rig_worker(work, "parse", slow_parse, &sp, 300);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 	memset(&a, 0, sizeof(a));
 	a.c = c;
@@ -292,8 +220,8 @@ static void test_oversized_result(void **state)
 
 	disp_cfg_default(&dc);
 	dc.recv_max = 65536;
-	d = start_disp(&dc, api, work, false);
-	wp = start_worker(work, "parse", prs_job, NULL);
+	d = rig_disp(&dc, api, work, false);
+	wp = rig_worker(work, "parse", prs_job, NULL, 300);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 	text = malloc(n * 40);
 	assert_non_null(text);
@@ -332,7 +260,7 @@ static void test_deadline_cap(void **state)
 
 	disp_cfg_default(&dc);
 	dc.max_timeout_ms = 800;
-	d = start_disp(&dc, api, work, false);
+	d = rig_disp(&dc, api, work, false);
 	assert_int_equal(vp_client_open(&c, api, 0, err, sizeof(err)), VP_OK);
 	t0 = vp_now_ms();
 	assert_int_equal(
@@ -389,7 +317,7 @@ static void test_client_gone(void **state)
 	(void)state;
 
 	disp_cfg_default(&dc);
-	d = start_disp(&dc, api, work, true);
+	d = rig_disp(&dc, api, work, true);
 	send_and_leave(api, "zie 2025Z15031.");
 	for (int i = 0; i < 100; i++) {
 		disp_limits(d, &l);
@@ -426,7 +354,7 @@ static void test_memory_budget(void **state)
 	text[100000] = '\0';
 	disp_cfg_default(&dc);
 	dc.mem_budget = 256 * 1024;
-	d = start_disp(&dc, api, work, false);
+	d = rig_disp(&dc, api, work, false);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(
 		    vp_client_open(&c[i], api, 0, err, sizeof(err)), VP_OK);
@@ -452,7 +380,7 @@ static void test_memory_budget(void **state)
 	assert_string_equal(rep.err->code, "busy");
 	vp_msg_clear(&rep);
 	/* a small one still fits */
-	wp = start_worker(work, "parse", prs_job, NULL);
+	wp = rig_worker(work, "parse", prs_job, NULL, 300);
 	assert_int_equal(
 	    vp_client_parse(c[2], "zie 2025Z15031.", 15, 20000, &rep), VP_OK);
 	vp_msg_clear(&rep);
@@ -517,8 +445,8 @@ static void test_idle_connections(void **state)
 	dc.work_idle_ms = 500;
 	dc.lease_ms = 500;
 	dc.park_ms = 200;
-	d = start_disp(&dc, api, work, true);
-	wp = start_worker(work, "parse", prs_job, NULL);
+	d = rig_disp(&dc, api, work, true);
+	wp = rig_worker(work, "parse", prs_job, NULL, 300);
 	for (int i = 0; i < N; i++)
 		fds[i] = sp_connect(api);
 	wfd = sp_connect(work);
@@ -592,7 +520,7 @@ static void test_job_time_limit(void **state)
 	disp_cfg_default(&dc);
 	dc.lease_ms = 1000;
 	dc.park_ms = 200;
-	d = start_disp(&dc, api, work, false);
+	d = rig_disp(&dc, api, work, false);
 	memset(&wc, 0, sizeof(wc));
 	wc.url = work;
 	wc.kind = "parse";

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "comp_rig.h"
 #include "disp.h"
 #include "prs_svc.h"
 #include "split_svc.h"
@@ -98,16 +99,6 @@ static void rig_stop(struct rig *r)
 	disp_stop(r->d);
 }
 
-static char *read_example(size_t *len)
-{
-	FILE *f = fopen(VP_EXAMPLE, "rb");
-	char *buf = malloc(1 << 20);
-	assert_non_null(f);
-	*len = fread(buf, 1, 1 << 20, f);
-	fclose(f);
-	return buf;
-}
-
 /* The example document resolved both ways gives the same citations, spans
  * and all, and the same errors. */
 static void test_same_answer(void **state)
@@ -117,7 +108,7 @@ static void test_same_answer(void **state)
 	struct vp_resolve_rep *x, *y;
 	struct vp_resolve_opts o = {.name = "kamervragen.txt"};
 	size_t len;
-	char *doc = read_example(&len);
+	char *doc = rig_example(&len);
 	(void)state;
 
 	rig_start(&a, false, 0, NULL, NULL);
