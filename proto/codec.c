@@ -155,11 +155,16 @@ static int has_dup(const msgpack_object_str **keys, size_t n)
 	return 0;
 }
 
+/* Keys usually come in descriptor order (our encoder writes them so, leaving
+ * out absent fields): the search starts at the field after the previous one
+ * and wraps around. */
 static const struct vp_field *find_field(const struct vp_field *fields,
-    size_t n, const msgpack_object_str *k, size_t *idx)
+    size_t n, const msgpack_object_str *k, size_t hint, size_t *idx)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(fields[i].key) == k->size &&
+	size_t i = hint < n ? hint : 0;
+
+	for (size_t j = 0; j < n; j++, i = i + 1 < n ? i + 1 : 0)
+		if (fields[i].key_len == k->size &&
 		    memcmp(fields[i].key, k->ptr, k->size) == 0) {
 			*idx = i;
 			return &fields[i];
@@ -183,7 +188,7 @@ static int unknown_dups(struct vp_decode_err *why, const struct path *p,
 		return derr(why, VP_ENOMEM, p, "out of memory");
 	for (uint32_t i = 0; i < map->size; i++) {
 		const msgpack_object_str *k = &map->ptr[i].key.via.str;
-		if (find_field(fields, n_fields, k, &idx) == NULL)
+		if (find_field(fields, n_fields, k, 0, &idx) == NULL)
 			keys[n++] = k;
 	}
 	rc = has_dup(keys, n);
@@ -370,7 +375,7 @@ static int dec_struct(struct vp_decode_err *why, const struct path *p,
 {
 	const msgpack_object_map *map = &o->via.map;
 	uint64_t seen = 0;
-	size_t n_unknown = 0;
+	size_t n_unknown = 0, next = 0;
 	int rc;
 
 	if (o->type != MSGPACK_OBJECT_MAP)
@@ -385,11 +390,12 @@ static int dec_struct(struct vp_decode_err *why, const struct path *p,
 		if (k->type != MSGPACK_OBJECT_STR)
 			return derr(why, VP_EINVAL, p, "key is %s, not str",
 			    otype_name(k));
-		f = find_field(d->fields, d->n_fields, &k->via.str, &idx);
+		f = find_field(d->fields, d->n_fields, &k->via.str, next, &idx);
 		if (f == NULL) {
 			n_unknown++;
 			continue;
 		}
+		next = idx + 1;
 		struct path fp = {p, f->key, 0};
 		if (seen & (1ull << idx))
 			return derr(why, VP_EINVAL, &fp, "duplicate key");
@@ -412,7 +418,7 @@ static int dec_struct(struct vp_decode_err *why, const struct path *p,
 #define ENV(k, kind, req, m, off_n, max, sub)                                  \
 	{                                                                      \
 		k, kind, req, offsetof(struct vp_msg, m), off_n, max, 0, 0, 0, \
-		    sub, false                                                 \
+		    sub, false, sizeof(k) - 1                                  \
 	}
 static const struct vp_field env_fields[] = {
     ENV("v", VP_K_U32, true, v, 0, UINT32_MAX, NULL),
@@ -491,7 +497,7 @@ static int dec_envelope(
 		if (k->type != MSGPACK_OBJECT_STR)
 			return derr(why, VP_EINVAL, NULL, "key is %s, not str",
 			    otype_name(k));
-		f = find_field(env_fields, N_ENV, &k->via.str, &idx);
+		f = find_field(env_fields, N_ENV, &k->via.str, 0, &idx);
 		if (f == NULL) {
 			n_unknown++;
 			continue;
@@ -579,38 +585,142 @@ int vp_msg_decode(struct vp_msg *out, const void *buf, size_t len,
 
 /* ---- encode ------------------------------------------------------------- */
 
-/* The packer writes through this so that one flag catches a failed realloc
- * anywhere, instead of a check after every pack call. */
-struct sink {
-	msgpack_sbuffer sb;
+/* The encoder writes msgpack itself, straight into one growing buffer: no
+ * callback per header byte, and each string is measured once. The bytes are
+ * those msgpack-c's packer writes (smallest int, str8 when it fits, float64),
+ * which the golden vectors and unit_proto_codec check. A failed allocation
+ * sets nomem; every later write is then dropped, and the caller sees it once
+ * at the end. */
+struct wbuf {
+	uint8_t *p;
+	size_t len, cap;
 	bool nomem;
 };
 
-static int sink_write(void *data, const char *buf, size_t len)
+/* Makes room for n more bytes; false when out of memory. */
+static bool room_slow(struct wbuf *w, size_t n)
 {
-	struct sink *s = data;
-	if (s->nomem)
-		return -1;
-	if (msgpack_sbuffer_write(&s->sb, buf, len) != 0) {
-		s->nomem = true;
-		return -1;
+	size_t cap = w->cap ? w->cap : 4096;
+	uint8_t *p;
+
+	if (w->nomem)
+		return false;
+	while (cap - w->len < n) {
+		if (cap > SIZE_MAX / 2) {
+			cap = SIZE_MAX;
+			if (cap - w->len < n) {
+				w->nomem = true;
+				return false;
+			}
+			break;
+		}
+		cap *= 2;
 	}
-	return 0;
+	if ((p = realloc(w->p, cap)) == NULL) {
+		w->nomem = true;
+		return false;
+	}
+	w->p = p;
+	w->cap = cap;
+	return true;
 }
 
-static void pack_str(msgpack_packer *pk, const char *s, size_t n)
+static inline bool room(struct wbuf *w, size_t n)
 {
-	msgpack_pack_str(pk, n);
-	msgpack_pack_str_body(pk, s, n);
+	return w->cap - w->len >= n || room_slow(w, n);
 }
 
-static bool text_ok(const char *s, uint64_t max)
+static inline void put_be(uint8_t *d, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		d[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+/* A type byte and an n-byte big-endian value. */
+static inline void put_hdr(struct wbuf *w, uint8_t type, uint64_t v, unsigned n)
+{
+	if (!room(w, 9))
+		return;
+	w->p[w->len] = type;
+	put_be(w->p + w->len + 1, v, n);
+	w->len += 1 + n;
+}
+
+static inline void put_bytes(struct wbuf *w, const void *s, size_t n)
+{
+	if (n == 0 || !room(w, n))
+		return;
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
+}
+
+static void pack_uint(struct wbuf *w, uint64_t v)
+{
+	if (v < 128) {
+		if (room(w, 1))
+			w->p[w->len++] = (uint8_t)v;
+	} else if (v < 256)
+		put_hdr(w, 0xcc, v, 1);
+	else if (v < 65536)
+		put_hdr(w, 0xcd, v, 2);
+	else if (v <= UINT32_MAX)
+		put_hdr(w, 0xce, v, 4);
+	else
+		put_hdr(w, 0xcf, v, 8);
+}
+
+static void pack_double(struct wbuf *w, double x)
+{
+	uint64_t bits;
+	memcpy(&bits, &x, 8);
+	put_hdr(w, 0xcb, bits, 8);
+}
+
+static void pack_bool(struct wbuf *w, bool b)
+{
+	if (room(w, 1))
+		w->p[w->len++] = b ? 0xc3 : 0xc2;
+}
+
+/* The header of a str, bin, array or map of n: fix is the fix form's base
+ * (0 when the kind has none), fix_max its largest n, k8/k16/k32 the type
+ * bytes of the 1-, 2- and 4-byte length forms (0: no such form). */
+static void pack_len(struct wbuf *w, size_t n, uint8_t fix, size_t fix_max,
+    uint8_t k8, uint8_t k16, uint8_t k32)
+{
+	if (fix != 0 && n <= fix_max) {
+		if (room(w, 1))
+			w->p[w->len++] = (uint8_t)(fix | n);
+	} else if (k8 != 0 && n < 256)
+		put_hdr(w, k8, n, 1);
+	else if (n < 65536)
+		put_hdr(w, k16, n, 2);
+	else
+		put_hdr(w, k32, n, 4);
+}
+
+#define pack_map(w, n)    pack_len(w, n, 0x80, 15, 0, 0xde, 0xdf)
+#define pack_array(w, n)  pack_len(w, n, 0x90, 15, 0, 0xdc, 0xdd)
+#define pack_binhdr(w, n) pack_len(w, n, 0, 0, 0xc4, 0xc5, 0xc6)
+
+static void pack_str(struct wbuf *w, const char *s, size_t n)
+{
+	pack_len(w, n, 0xa0, 31, 0xd9, 0xda, 0xdb);
+	put_bytes(w, s, n);
+}
+
+/* Writes s as a str when it is valid UTF-8 without NUL of at most max bytes;
+ * false (nothing written) when not. */
+static bool pack_text(struct wbuf *w, const char *s, uint64_t max)
 {
 	size_t n;
 	if (s == NULL)
 		return false;
 	n = strlen(s);
-	return n <= max && vp_utf8_valid(s, n, VP_UTF8_NO_NUL);
+	if (n > max || !vp_utf8_valid(s, n, VP_UTF8_NO_NUL))
+		return false;
+	pack_str(w, s, n);
+	return true;
 }
 
 /* Whether an optional field is written: only when it holds something. */
@@ -630,11 +740,10 @@ static bool present(const struct vp_field *f, const unsigned char *base)
 	}
 }
 
-static int enc_struct(
-    msgpack_packer *pk, const struct vp_desc *d, const void *obj);
+static int enc_struct(struct wbuf *w, const struct vp_desc *d, const void *obj);
 
 static int enc_field(
-    msgpack_packer *pk, const struct vp_field *f, const unsigned char *base)
+    struct wbuf *w, const struct vp_field *f, const unsigned char *base)
 {
 	const void *m = base + f->off;
 	/* off_n is a size_t count except for ID16, where it is has_m */
@@ -647,52 +756,44 @@ static int enc_field(
 	case VP_K_U32:
 		if (*(const uint32_t *)m > f->max)
 			return VP_EINVAL;
-		msgpack_pack_uint32(pk, *(const uint32_t *)m);
+		pack_uint(w, *(const uint32_t *)m);
 		return VP_OK;
 	case VP_K_U64:
 		if (*(const uint64_t *)m > f->max)
 			return VP_EINVAL;
-		msgpack_pack_uint64(pk, *(const uint64_t *)m);
+		pack_uint(w, *(const uint64_t *)m);
 		return VP_OK;
 	case VP_K_F64: {
 		double x = *(const double *)m;
 		if (isnan(x) || x < f->fmin || x > f->fmax)
 			return VP_EINVAL;
-		msgpack_pack_double(pk, x);
+		pack_double(w, x);
 		return VP_OK;
 	}
-	case VP_K_BOOL:
-		if (*(const bool *)m)
-			msgpack_pack_true(pk);
-		else
-			msgpack_pack_false(pk);
-		return VP_OK;
+	case VP_K_BOOL: pack_bool(w, *(const bool *)m); return VP_OK;
 	case VP_K_STR: {
 		const char *s = *(char *const *)m;
-		if (!text_ok(s, f->max) ||
-		    (f->status && vp_status_from_name(s) < 0))
+		if (f->status && vp_status_from_name(s) < 0)
 			return VP_EINVAL;
-		pack_str(pk, s, strlen(s));
-		return VP_OK;
+		return pack_text(w, s, f->max) ? VP_OK : VP_EINVAL;
 	}
 	case VP_K_BIN: {
 		const uint8_t *b = *(uint8_t *const *)m;
 		if ((b == NULL && n > 0) || n > f->max)
 			return VP_EINVAL;
-		msgpack_pack_bin(pk, n);
-		if (n > 0)
-			msgpack_pack_bin_body(pk, b, n);
+		pack_binhdr(w, n);
+		put_bytes(w, b, n);
 		return VP_OK;
 	}
 	case VP_K_ID16:
-		msgpack_pack_bin(pk, 16);
-		msgpack_pack_bin_body(pk, m, 16);
+		pack_binhdr(w, 16);
+		put_bytes(w, m, 16);
 		return VP_OK;
 	case VP_K_PTR: {
 		const void *sub = *(void *const *)m;
 		if (sub == NULL)
 			return VP_EINVAL;
-		return enc_struct(pk, f->sub, sub);
+		return enc_struct(w, f->sub, sub);
 	}
 	default: break;
 	}
@@ -703,56 +804,75 @@ static int enc_field(
 		return VP_EINVAL;
 	if (f->kind == VP_K_KVS) {
 		const struct vp_kv *kv = arr;
-		msgpack_pack_map(pk, n);
+		pack_map(w, n);
 		for (size_t i = 0; i < n; i++) {
-			if (!text_ok(kv[i].key, f->max_item) ||
-			    !text_ok(kv[i].val, f->max_item))
-				return VP_EINVAL;
 			/* quadratic, but KVS maps are small by schema */
-			for (size_t j = 0; j < i; j++)
+			for (size_t j = 0; j < i && kv[i].key != NULL; j++)
 				if (strcmp(kv[i].key, kv[j].key) == 0)
 					return VP_EINVAL;
-			pack_str(pk, kv[i].key, strlen(kv[i].key));
-			pack_str(pk, kv[i].val, strlen(kv[i].val));
+			if (!pack_text(w, kv[i].key, f->max_item) ||
+			    !pack_text(w, kv[i].val, f->max_item))
+				return VP_EINVAL;
 		}
 		return VP_OK;
 	}
-	msgpack_pack_array(pk, n);
+	pack_array(w, n);
 	for (size_t i = 0; i < n; i++) {
 		if (f->kind == VP_K_STRS) {
-			const char *s = ((char *const *)arr)[i];
-			if (!text_ok(s, f->max_item))
+			if (!pack_text(w, ((char *const *)arr)[i], f->max_item))
 				return VP_EINVAL;
-			pack_str(pk, s, strlen(s));
 		} else if (f->kind == VP_K_U64S) {
-			msgpack_pack_uint64(pk, ((const uint64_t *)arr)[i]);
-		} else if ((rc = enc_struct(pk, f->sub,
+			pack_uint(w, ((const uint64_t *)arr)[i]);
+		} else if ((rc = enc_struct(w, f->sub,
 		                (const char *)arr + i * f->sub->size)) != VP_OK)
 			return rc;
 	}
 	return VP_OK;
 }
 
-static int enc_struct(
-    msgpack_packer *pk, const struct vp_desc *d, const void *obj)
+static int enc_struct(struct wbuf *w, const struct vp_desc *d, const void *obj)
 {
 	const unsigned char *base = obj;
+	uint64_t written = 0; /* bit i: field i is written */
 	size_t n = 0;
 	int rc;
 
+	if (VP_NEVER(d->n_fields > 64))
+		return VP_EINTERNAL;
 	for (size_t i = 0; i < d->n_fields; i++)
-		if (d->fields[i].required || present(&d->fields[i], base))
+		if (d->fields[i].required || present(&d->fields[i], base)) {
+			written |= 1ull << i;
 			n++;
-	msgpack_pack_map(pk, n);
+		}
+	pack_map(w, n);
 	for (size_t i = 0; i < d->n_fields; i++) {
 		const struct vp_field *f = &d->fields[i];
-		if (!f->required && !present(f, base))
+		if (!(written & (1ull << i)))
 			continue;
-		pack_str(pk, f->key, strlen(f->key));
-		if ((rc = enc_field(pk, f, base)) != VP_OK)
+		pack_str(w, f->key, f->key_len);
+		if ((rc = enc_field(w, f, base)) != VP_OK)
 			return rc;
 	}
 	return VP_OK;
+}
+
+/* The bytes of the bin fields of obj (not of nested structs): the large part
+ * of a request that carries a document, known without a walk. */
+static size_t bin_bytes(const struct vp_desc *d, const void *obj)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n_fields; i++) {
+		const struct vp_field *f = &d->fields[i];
+		const char *base = obj;
+		size_t len;
+		if (f->kind != VP_K_BIN ||
+		    *(void *const *)(base + f->off) == NULL)
+			continue;
+		len = *(const size_t *)(base + f->off_n);
+		if (len <= f->max) /* else the walk rejects it */
+			n += len;
+	}
+	return n;
 }
 
 int vp_msg_encode(const struct vp_msg *m, uint8_t **out, size_t *out_len)
@@ -760,8 +880,7 @@ int vp_msg_encode(const struct vp_msg *m, uint8_t **out, size_t *out_len)
 	const struct vp_desc *bd = vp_type_body(m->type);
 	const char *tname = vp_type_name(m->type);
 	bool with_body = bd != NULL && m->body != NULL;
-	struct sink s = {{0, NULL, 0}, false};
-	msgpack_packer pk;
+	struct wbuf w = {NULL, 0, 0, false};
 	size_t n = 2;
 	int rc = VP_OK;
 
@@ -772,55 +891,59 @@ int vp_msg_encode(const struct vp_msg *m, uint8_t **out, size_t *out_len)
 	/* the decoder would reject a body-type message with neither */
 	if (bd != NULL && m->body == NULL && m->err == NULL)
 		return VP_EINVAL;
-	if (m->trace != NULL && !text_ok(m->trace, 256))
-		return VP_EINVAL;
 	n += m->has_id + (m->attempt > 0) + (m->timeout_ms > 0) +
 	     (m->trace != NULL) + with_body + (m->err != NULL);
 
-	msgpack_sbuffer_init(&s.sb);
-	msgpack_packer_init(&pk, &s, sink_write);
-	msgpack_pack_map(&pk, n);
-	pack_str(&pk, "v", 1);
-	/* a zeroed vp_msg speaks the current version */
-	msgpack_pack_uint32(&pk, m->v ? m->v : VP_PROTO_VERSION);
-	pack_str(&pk, "type", 4);
-	pack_str(&pk, tname, strlen(tname));
-	if (m->has_id) {
-		pack_str(&pk, "id", 2);
-		msgpack_pack_bin(&pk, 16);
-		msgpack_pack_bin_body(&pk, m->id, 16);
-	}
-	if (m->attempt > 0) {
-		pack_str(&pk, "attempt", 7);
-		msgpack_pack_uint32(&pk, m->attempt);
-	}
-	if (m->timeout_ms > 0) {
-		pack_str(&pk, "timeout_ms", 10);
-		msgpack_pack_uint32(&pk, m->timeout_ms);
-	}
-	if (m->trace != NULL) {
-		pack_str(&pk, "trace", 5);
-		pack_str(&pk, m->trace, strlen(m->trace));
-	}
-	if (with_body) {
-		pack_str(&pk, "body", 4);
-		if ((rc = enc_struct(&pk, bd, m->body)) != VP_OK)
-			goto fail;
-	}
-	if (m->err != NULL) {
-		pack_str(&pk, "err", 3);
-		if ((rc = enc_struct(&pk, &vp_desc_error, m->err)) != VP_OK)
-			goto fail;
-	}
-	if (s.nomem) {
+	/* a document or reply the body carries is sized in one go */
+	if (with_body && !room(&w, 4096 + bin_bytes(bd, m->body))) {
 		rc = VP_ENOMEM;
 		goto fail;
 	}
-	*out_len = s.sb.size;
-	*out = (uint8_t *)msgpack_sbuffer_release(&s.sb);
+	pack_map(&w, n);
+	pack_str(&w, "v", 1);
+	/* a zeroed vp_msg speaks the current version */
+	pack_uint(&w, m->v ? m->v : VP_PROTO_VERSION);
+	pack_str(&w, "type", 4);
+	pack_str(&w, tname, strlen(tname));
+	if (m->has_id) {
+		pack_str(&w, "id", 2);
+		pack_binhdr(&w, 16);
+		put_bytes(&w, m->id, 16);
+	}
+	if (m->attempt > 0) {
+		pack_str(&w, "attempt", 7);
+		pack_uint(&w, m->attempt);
+	}
+	if (m->timeout_ms > 0) {
+		pack_str(&w, "timeout_ms", 10);
+		pack_uint(&w, m->timeout_ms);
+	}
+	if (m->trace != NULL) {
+		pack_str(&w, "trace", 5);
+		if (!pack_text(&w, m->trace, 256)) {
+			rc = VP_EINVAL;
+			goto fail;
+		}
+	}
+	if (with_body) {
+		pack_str(&w, "body", 4);
+		if ((rc = enc_struct(&w, bd, m->body)) != VP_OK)
+			goto fail;
+	}
+	if (m->err != NULL) {
+		pack_str(&w, "err", 3);
+		if ((rc = enc_struct(&w, &vp_desc_error, m->err)) != VP_OK)
+			goto fail;
+	}
+	if (w.nomem) {
+		rc = VP_ENOMEM;
+		goto fail;
+	}
+	*out_len = w.len;
+	*out = w.p;
 	return VP_OK;
 fail:
-	msgpack_sbuffer_destroy(&s.sb);
+	free(w.p);
 	return rc;
 }
 

@@ -178,6 +178,7 @@ struct vp_field {
 	double fmin, fmax;         /* F64 range */
 	const struct vp_desc *sub; /* ARR/PTR element struct */
 	bool status;               /* STR: must name a check status */
+	size_t key_len;            /* strlen(key) */
 };
 
 struct vp_desc {
