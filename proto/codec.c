@@ -685,8 +685,8 @@ static void head_scan(struct rd at, uint32_t n, bool need_id, struct head *h)
 		struct tok k, val;
 		if (h->has_v && h->has_type && (h->has_id || !need_id))
 			return;
-		if (!rd_tok(&at, &k) || !rd_tok(&at, &val) ||
-		    !rd_skip_rest(&at, &val))
+		if (!rd_tok(&at, &k) || !rd_skip_rest(&at, &k) ||
+		    !rd_tok(&at, &val) || !rd_skip_rest(&at, &val))
 			return;
 		if (k.type != TK_STR)
 			continue;

@@ -462,6 +462,38 @@ static void test_envelope(void **state)
 		free(buf);
 	}
 
+	/* a key that is a map holding "v" and "type" is no envelope key: the
+	 * type and id that follow it are still read for the error reply, and
+	 * an id after a body that fails too */
+	{
+		static const uint8_t mapkey[] = {0x83, 0x82, 0xa1, 'v', 0x01,
+		    0xa4, 't', 'y', 'p', 'e', 0xa4, 'i', 'd', 'l', 'e', 0x01,
+		    0xa4, 't', 'y', 'p', 'e', 0xa9, 'p', 'a', 'r', 's', 'e',
+		    '.', 'r', 'e', 'q', 0xa2, 'i', 'd', 0xc4, 0x10, 1, 2, 3, 4,
+		    5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+		static const uint8_t late_id[] = {0x84, 0xa1, 'v', 0x01, 0xa4,
+		    't', 'y', 'p', 'e', 0xa9, 'p', 'a', 'r', 's', 'e', '.', 'r',
+		    'e', 'q', 0xa4, 'b', 'o', 'd', 'y', 0x81, 0xa4, 't', 'e',
+		    'x', 't', 0x01, 0xa2, 'i', 'd', 0xc4, 0x10, 1, 2, 3, 4, 5,
+		    6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+		assert_int_equal(
+		    vp_msg_decode(&m, mapkey, sizeof(mapkey), NULL, &why),
+		    VP_EINVAL);
+		assert_string_equal(why.msg, "v: required key missing");
+		assert_int_equal(m.type, VP_T_PARSE_REQ);
+		assert_true(m.has_id);
+		assert_int_equal(m.id[15], 16);
+		assert_int_equal(
+		    vp_msg_decode(&m, late_id, sizeof(late_id), NULL, &why),
+		    VP_EINVAL);
+		assert_string_equal(
+		    why.msg, "body.text: expected str, got uint");
+		assert_int_equal(m.type, VP_T_PARSE_REQ);
+		assert_true(m.has_id);
+		assert_int_equal(m.id[0], 1);
+		assert_null(m.body);
+	}
+
 	/* version missing, version of the wrong type */
 	{
 		static const uint8_t nov[] = {
