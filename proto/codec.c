@@ -362,7 +362,8 @@ static const struct vp_field *find_field(const struct vp_field *fields,
 	size_t i = hint < n ? hint : 0;
 
 	for (size_t j = 0; j < n; j++, i = i + 1 < n ? i + 1 : 0)
-		if (fields[i].key_len == k->size &&
+		if (fields[i].key_len == k->size && k->size > 0 &&
+		    fields[i].key[0] == k->ptr[0] &&
 		    memcmp(fields[i].key, k->ptr, k->size) == 0) {
 			*idx = i;
 			return &fields[i];
@@ -439,6 +440,16 @@ static int dec_kvs(struct vp_decode_err *why, const struct path *p,
 		if ((rc = dec_str(
 		         why, &kp, &v, f->max_item, &(*slot)[i].val)) != VP_OK)
 			return rc;
+	}
+	/* a citation has a handful of fields: pairwise is cheaper than a sort
+	 */
+	if (t->size <= 8) {
+		for (uint32_t i = 1; i < t->size; i++)
+			for (uint32_t j = 0; j < i; j++)
+				if (strcmp((*slot)[i].key, (*slot)[j].key) == 0)
+					return derr(
+					    why, VP_EINVAL, p, "duplicate key");
+		return VP_OK;
 	}
 	/* the keys hold no NUL: strcmp orders them as their bytes */
 	if ((keys = malloc(t->size * sizeof(*keys))) == NULL)
@@ -958,8 +969,8 @@ static void pack_bool(struct wbuf *w, bool b)
 /* The header of a str, bin, array or map of n: fix is the fix form's base
  * (0 when the kind has none), fix_max its largest n, k8/k16/k32 the type
  * bytes of the 1-, 2- and 4-byte length forms (0: no such form). */
-static void pack_len(struct wbuf *w, size_t n, uint8_t fix, size_t fix_max,
-    uint8_t k8, uint8_t k16, uint8_t k32)
+static inline void pack_len(struct wbuf *w, size_t n, uint8_t fix,
+    size_t fix_max, uint8_t k8, uint8_t k16, uint8_t k32)
 {
 	if (fix != 0 && n <= fix_max) {
 		if (room(w, 1))
@@ -978,6 +989,12 @@ static void pack_len(struct wbuf *w, size_t n, uint8_t fix, size_t fix_max,
 
 static void pack_str(struct wbuf *w, const char *s, size_t n)
 {
+	if (n <= 31 && room(w, 1 + n)) { /* keys and most values */
+		w->p[w->len] = (uint8_t)(0xa0 | n);
+		memcpy(w->p + w->len + 1, s, n);
+		w->len += 1 + n;
+		return;
+	}
 	pack_len(w, n, 0xa0, 31, 0xd9, 0xda, 0xdb);
 	put_bytes(w, s, n);
 }

@@ -186,6 +186,44 @@ static void test_encode_matches_msgpack_c(void **state)
 	}
 }
 
+/* A duplicate key in a string map is found whatever the map's size (small
+ * maps are checked pair by pair, large ones sorted). */
+static void test_fields_duplicate(void **state)
+{
+	for (size_t n = 2; n <= 12; n += 10) {
+		struct vp_msg m;
+		struct vp_parse_rep *b;
+		struct vp_citation *c;
+		uint8_t *buf, *hit;
+		size_t len;
+		assert_int_equal(vp_msg_init(&m, VP_T_PARSE_REP), VP_OK);
+		b = vp_msg_parse_rep(&m);
+		b->citations = c = calloc(1, sizeof(*c));
+		b->n_citations = 1;
+		c->family = strdup("kst");
+		c->id = strdup("kst-1");
+		c->fields = calloc(n, sizeof(*c->fields));
+		c->n_fields = n;
+		for (size_t j = 0; j < n; j++) {
+			char key[8];
+			snprintf(key, sizeof(key), "k%c", (char)('a' + j));
+			c->fields[j].key = strdup(key);
+			c->fields[j].val = strdup("v");
+		}
+		buf = encode_ok(&m, &len);
+		assert_int_equal(
+		    vp_msg_decode(&m, buf, len, NULL, NULL), VP_OK);
+		vp_msg_clear(&m);
+		/* the last key becomes the first: "k?" -> "ka" */
+		hit = memmem(buf, len, n == 2 ? "kb" : "kl", 2);
+		assert_non_null(hit);
+		hit[1] = 'a';
+		expect_err(buf, len, NULL, VP_EINVAL,
+		    "body.citations[0].fields: duplicate key");
+		free(buf);
+	}
+}
+
 static void test_minimal_bytes(void **state)
 {
 	/* only what is required, nothing else: {"v":1,"type":"idle"} */
@@ -937,6 +975,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roundtrip_every_type),
 	    cmocka_unit_test(test_minimal_bytes),
+	    cmocka_unit_test(test_fields_duplicate),
 	    cmocka_unit_test(test_encode_matches_msgpack_c),
 	    cmocka_unit_test(test_encode_rejects),
 	    cmocka_unit_test(test_set_error),
