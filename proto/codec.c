@@ -115,7 +115,7 @@ static uint64_t rd_be(const uint8_t *p, unsigned n)
 
 /* Reads one token (for str and bin also its payload); false when the bytes
  * end first. */
-static bool rd_tok(struct rd *r, struct tok *t)
+static bool rd_tok_any(struct rd *r, struct tok *t)
 {
 	size_t left = (size_t)(r->end - r->p);
 	unsigned hdr = 1, n = 0; /* n: bytes of the length or value */
@@ -233,6 +233,38 @@ static bool rd_tok(struct rd *r, struct tok *t)
 		r->p += t->size;
 	}
 	return true;
+}
+
+/* rd_tok_any, with the headers most keys and values have (fixstr, positive
+ * fixint, fixmap) read inline. */
+static inline __attribute__((always_inline)) bool rd_tok(
+    struct rd *r, struct tok *t)
+{
+	if (r->p < r->end) {
+		uint8_t b = r->p[0];
+		size_t left = (size_t)(r->end - r->p) - 1;
+		if (b >= 0xa0 && b <= 0xbf && (size_t)(b & 0x1f) <= left) {
+			t->type = TK_STR;
+			t->size = b & 0x1f;
+			t->ptr = (const char *)r->p + 1;
+			r->p += 1 + t->size;
+			return true;
+		}
+		if (b <= 0x7f) {
+			t->type = TK_UINT;
+			t->u = b;
+			t->size = 0;
+			r->p++;
+			return true;
+		}
+		if (b >= 0x80 && b <= 0x8f) {
+			t->type = TK_MAP;
+			t->size = b & 0x0f;
+			r->p++;
+			return true;
+		}
+	}
+	return rd_tok_any(r, t);
 }
 
 /* Skips what follows container token t (nothing for a scalar): the items of
