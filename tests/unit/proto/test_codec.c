@@ -211,6 +211,7 @@ static void test_fields_duplicate(void **state)
 			c->fields[j].val = strdup("v");
 		}
 		buf = encode_ok(&m, &len);
+		vp_msg_clear(&m);
 		assert_int_equal(
 		    vp_msg_decode(&m, buf, len, NULL, NULL), VP_OK);
 		vp_msg_clear(&m);
