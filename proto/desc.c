@@ -16,33 +16,39 @@
 	    sizeof(struct vp_##name), fields_##name,                           \
 	    sizeof(fields_##name) / sizeof(fields_##name[0])};
 #define VP_U32(s, m, k, f, mx)                                                 \
-	{k, VP_K_U32, f, F(s, m), 0, mx, 0, 0, 0, NULL, false},
+	{k, VP_K_U32, f, F(s, m), 0, mx, 0, 0, 0, NULL, false, sizeof(k) - 1},
 #define VP_U64(s, m, k, f, mx)                                                 \
-	{k, VP_K_U64, f, F(s, m), 0, mx, 0, 0, 0, NULL, false},
+	{k, VP_K_U64, f, F(s, m), 0, mx, 0, 0, 0, NULL, false, sizeof(k) - 1},
 #define VP_F64(s, m, k, f, lo, hi)                                             \
-	{k, VP_K_F64, f, F(s, m), 0, 0, 0, lo, hi, NULL, false},
+	{k, VP_K_F64, f, F(s, m), 0, 0, 0, lo, hi, NULL, false, sizeof(k) - 1},
 #define VP_BOOL(s, m, k, f)                                                    \
-	{k, VP_K_BOOL, f, F(s, m), 0, 0, 0, 0, 0, NULL, false},
+	{k, VP_K_BOOL, f, F(s, m), 0, 0, 0, 0, 0, NULL, false, sizeof(k) - 1},
 #define VP_STR(s, m, k, f, ml)                                                 \
-	{k, VP_K_STR, f, F(s, m), 0, ml, 0, 0, 0, NULL, false},
+	{k, VP_K_STR, f, F(s, m), 0, ml, 0, 0, 0, NULL, false, sizeof(k) - 1},
 /* a status name is short; the table decides which ones are valid */
 #define VP_STATUS_STR(s, m, k, f)                                              \
-	{k, VP_K_STR, f, F(s, m), 0, 32, 0, 0, 0, NULL, true},
+	{k, VP_K_STR, f, F(s, m), 0, 32, 0, 0, 0, NULL, true, sizeof(k) - 1},
 #define VP_BIN(s, m, k, f, ml)                                                 \
-	{k, VP_K_BIN, f, F(s, m), F(s, m##_len), ml, 0, 0, 0, NULL, false},
+	{k, VP_K_BIN, f, F(s, m), F(s, m##_len), ml, 0, 0, 0, NULL, false,     \
+	    sizeof(k) - 1},
 #define VP_ID16(s, m, k, f)                                                    \
-	{k, VP_K_ID16, f, F(s, m), F(s, has_##m), 16, 0, 0, 0, NULL, false},
+	{k, VP_K_ID16, f, F(s, m), F(s, has_##m), 16, 0, 0, 0, NULL, false,    \
+	    sizeof(k) - 1},
 #define VP_STRS(s, m, k, f, mn, ml)                                            \
-	{k, VP_K_STRS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL, false},
+	{k, VP_K_STRS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL, false,     \
+	    sizeof(k) - 1},
 #define VP_U64S(s, m, k, f, mn)                                                \
-	{k, VP_K_U64S, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, NULL, false},
+	{k, VP_K_U64S, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, NULL, false,      \
+	    sizeof(k) - 1},
 #define VP_KVS(s, m, k, f, mn, ml)                                             \
-	{k, VP_K_KVS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL, false},
+	{k, VP_K_KVS, f, F(s, m), F(s, n_##m), mn, ml, 0, 0, NULL, false,      \
+	    sizeof(k) - 1},
 #define VP_ARR(s, m, k, f, mn, sub)                                            \
 	{k, VP_K_ARR, f, F(s, m), F(s, n_##m), mn, 0, 0, 0, &vp_desc_##sub,    \
-	    false},
+	    false, sizeof(k) - 1},
 #define VP_PTR(s, m, k, f, sub)                                                \
-	{k, VP_K_PTR, f, F(s, m), 0, 0, 0, 0, 0, &vp_desc_##sub, false},
+	{k, VP_K_PTR, f, F(s, m), 0, 0, 0, 0, 0, &vp_desc_##sub, false,        \
+	    sizeof(k) - 1},
 #define VP_MSG(e, t, b)
 #define VP_MSG_NOBODY(e, t)
 #define VP_STATUS(e, n, c)

@@ -1,13 +1,13 @@
 /* vp_prevalidate: a non-allocating, non-recursive pass over raw msgpack bytes
- * that rejects anything msgpack-c would turn into a huge allocation or accept
- * silently (docs/DESIGN.md §4): counts that cannot fit, deep nesting,
+ * that rejects anything the decoder would turn into a huge allocation or
+ * accept silently (docs/DESIGN.md §4): counts that cannot fit, deep nesting,
  * trailing bytes.
  *
  * Design: an explicit stack holds, per open container, how many objects it
  * still expects. Besides the per-container check, the sum of all pending
  * objects must fit in the remaining bytes (each object is at least one byte),
- * so a message that passes declares at most len objects in total and msgpack-c
- * allocates memory linear in len. */
+ * so a message that passes declares at most len objects in total and the
+ * decoder (codec.c) allocates memory linear in len. */
 #include "vp_proto.h"
 
 #include "vp_err.h"

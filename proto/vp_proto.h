@@ -2,7 +2,9 @@
  *
  * The structs are generated from messages.def; proto/ is the only place that
  * touches msgpack. Everything a decoded message points to is owned by it and
- * released by vp_msg_clear(). Strings are NUL-terminated valid UTF-8.
+ * released by vp_msg_clear(): each string, array and struct a malloc block of
+ * its own, which may be moved out and freed with free() (README: "Who owns a
+ * decoded message"). Strings are NUL-terminated valid UTF-8.
  * The wire contract and its evolution rules are in proto/README.md. */
 #ifndef VP_PROTO_H
 #define VP_PROTO_H
@@ -178,6 +180,7 @@ struct vp_field {
 	double fmin, fmax;         /* F64 range */
 	const struct vp_desc *sub; /* ARR/PTR element struct */
 	bool status;               /* STR: must name a check status */
+	size_t key_len;            /* strlen(key) */
 };
 
 struct vp_desc {

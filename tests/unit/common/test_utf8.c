@@ -127,6 +127,33 @@ static void test_long_input(void **state)
 		    bad);
 		assert_true(vp_utf8_valid(doc, sizeof(doc), VP_UTF8_NO_NUL));
 	}
+	/* the 32-byte blocks: every lane of several blocks, from every start
+	 * offset, and valid multibyte text between ASCII runs */
+	char text[100];
+	for (size_t from = 0; from < 8; from++)
+		for (size_t bad = from; bad < sizeof(text); bad++) {
+			size_t n = sizeof(text) - from;
+			memset(text, 'a', sizeof(text));
+			text[bad] = 0x1f;
+			assert_int_equal(vp_utf8_prefix(text + from, n,
+			                     VP_UTF8_NO_CTRL, NULL),
+			    bad - from);
+			assert_true(
+			    vp_utf8_valid(text + from, n, VP_UTF8_NO_NUL));
+			text[bad] = (char)0x80;
+			expect_fault(text + from, n, bad - from,
+			    VP_UTF8_BAD_LEAD, bad - from);
+			if (bad + 2 < sizeof(text)) {
+				text[bad] = (char)0xc3; /* é */
+				text[bad + 1] = (char)0xa9;
+				assert_true(vp_utf8_valid(
+				    text + from, n, VP_UTF8_NO_CTRL));
+				text[sizeof(text) - 1] = '\0';
+				assert_int_equal(vp_utf8_prefix(text + from, n,
+				                     VP_UTF8_NO_NUL, NULL),
+				    n - 1);
+			}
+		}
 }
 
 static void test_flags(void **state)
