@@ -48,10 +48,48 @@ static int fit_local(
 	return rv;
 }
 
+/* A small document's segments are parsed on the thread that split them,
+ * while they are still in its cache, instead of going back to the core as
+ * a parse job of their own: the result carries the citations too
+ * (disp_parse_from_split), built exactly as the parse job would have been.
+ * When the parse fails, the result goes without, and the dispatcher runs
+ * the parse job as usual. */
+static void parse_back_to_back(
+    const struct prs_laws *laws, const struct vp_msg *job, struct vp_ready *res)
+{
+	struct vp_parse_req pq;
+	struct vp_msg pm;
+	struct vp_ready pr;
+
+	disp_parse_from_split(vp_msg_split_req(job), res, &pq);
+	memset(&pm, 0, sizeof(pm));
+	pm.v = VP_PROTO_VERSION;
+	pm.type = VP_T_PARSE_REQ;
+	memcpy(pm.id, job->id, 16);
+	pm.has_id = job->has_id;
+	pm.timeout_ms = job->timeout_ms;
+	pm.body = &pq; /* borrowed from job and res: never cleared */
+	memset(&pr, 0, sizeof(pr));
+	if (prs_job((void *)laws, &pm, &pr) == VP_OK && pr.job_err == NULL) {
+		/* an empty array says "parsed, none found" */
+		res->citations = pr.citations != NULL
+		                     ? pr.citations
+		                     : calloc(1, sizeof(*res->citations));
+		res->n_citations = pr.citations != NULL ? pr.n_citations : 0;
+		pr.citations = NULL;
+		pr.n_citations = 0;
+	}
+	vp_obj_clear(&vp_desc_ready, &pr);
+}
+
 static int local_split(
     void *arg, const struct vp_msg *job, struct vp_ready *res)
 {
-	return fit_local(split_job(arg, job, res), "split", job, res);
+	int rv = split_job(NULL, job, res);
+	if (rv == VP_OK && res->job_err == NULL &&
+	    vp_job_input_bytes(job, VP_WORKER_SMALL_JOB) <= VP_WORKER_SMALL_JOB)
+		parse_back_to_back(arg, job, res);
+	return fit_local(rv, "split", job, res);
 }
 
 static int local_parse(
@@ -118,8 +156,8 @@ int vp_embed_start(struct vp_embed **ep, const struct vp_embed_cfg *cfg,
 	wc.recv_max = recv_max;
 	wc.park_ms = dc.park_ms;
 	if ((rv = disp_add_local(e->disp, "split",
-	         cfg->split_ctx ? cfg->split_ctx : 2, local_split, NULL, err,
-	         errlen)) != VP_OK ||
+	         cfg->split_ctx ? cfg->split_ctx : 2, local_split,
+	         (void *)cfg->laws, err, errlen)) != VP_OK ||
 	    (rv = disp_add_local(e->disp, "parse",
 	         cfg->parse_ctx ? cfg->parse_ctx : 2, local_parse,
 	         (void *)cfg->laws, /* read only by the parser */

@@ -109,6 +109,18 @@ int disp_add_local(struct disp *d, const char *kind, unsigned n,
  * VP_EINVAL / VP_ETOOLARGE for a request the decoder would refuse. */
 int disp_call(struct disp *d, const struct vp_msg *req, struct vp_msg *rep);
 
+/* The parse job that follows split job sq, whose result is res: res's
+ * segments, res's doc_id when it is a BWB id (official XML: "artikel 5 van
+ * deze wet" is then resolvable) and, for a text format, sq's document (the
+ * parser then gives each citation's raw as written). *pq is zeroed and
+ * filled with pointers BORROWED from sq and res: the caller moves them out
+ * (the dispatcher) or detaches them before clearing (an in-process splitter
+ * that parses its segments back to back: its result then carries the
+ * citations too - an empty array for none - and the dispatcher skips the
+ * parse job). */
+void disp_parse_from_split(const struct vp_split_req *sq,
+    const struct vp_ready *res, struct vp_parse_req *pq);
+
 /* Closes the sockets, stops the core thread, frees everything. */
 void disp_stop(struct disp *d);
 

@@ -482,6 +482,28 @@ void disp_req_job_failed(
 	fail_request(d, r, err, why);
 }
 
+void disp_parse_from_split(const struct vp_split_req *sq,
+    const struct vp_ready *res, struct vp_parse_req *pq)
+{
+	memset(pq, 0, sizeof(*pq));
+	pq->segments = res->segments;
+	pq->n_segments = res->n_segments;
+	/* official XML says what it is: its BWB id makes "artikel 5 van deze
+	 * wet" resolvable */
+	if (res->doc_id != NULL && strncmp(res->doc_id, "BWB", 3) == 0)
+		pq->doc_bwb = res->doc_id;
+	/* a text input's offsets are its own bytes: the parser then gives
+	 * each citation's raw as written (a line break inside it stays one),
+	 * so the document goes on with the segments */
+	if (sq != NULL && sq->doc != NULL && res->format != NULL &&
+	    (strcmp(res->format, "text") == 0 ||
+	        strcmp(res->format, "word-text") == 0 ||
+	        strcmp(res->format, "pdf-text") == 0)) {
+		pq->doc = sq->doc;
+		pq->doc_len = sq->doc_len;
+	}
+}
+
 void disp_req_job_done(
     struct disp *d, struct disp_job *j, struct vp_ready *res, uint64_t now)
 {
@@ -494,39 +516,39 @@ void disp_req_job_done(
 		take_item_errs(r, res);
 	switch (j->kind) {
 	case DISP_K_SPLIT: {
-		struct vp_parse_req *b = calloc(1, sizeof(*b));
+		struct vp_split_req *sq = vp_msg_split_req(&j->msg);
+		struct vp_parse_req *b;
 		struct disp_job *pj;
 		r->n_segments = (uint32_t)res->n_segments;
-		if (b == NULL) {
-			rv = VP_ENOMEM;
-			break;
-		}
-		b->segments = res->segments;
-		b->n_segments = res->n_segments;
-		res->segments = NULL;
-		res->n_segments = 0;
-		/* official XML says what it is: its BWB id makes "artikel 5
-		 * van deze wet" resolvable, its date stands in for a date
-		 * the client did not give */
-		if (res->doc_id != NULL &&
-		    strncmp(res->doc_id, "BWB", 3) == 0) {
-			b->doc_bwb = res->doc_id;
-			res->doc_id = NULL;
-		}
+		/* official XML's date stands in for a date the client did not
+		 * give */
 		if (r->date == NULL && res->doc_date != NULL) {
 			r->date = res->doc_date;
 			res->doc_date = NULL;
 		}
-		/* a text input's offsets are its own bytes: the parser then
-		 * gives each citation's raw as written (a line break inside
-		 * it stays one), so the split job hands its document on */
-		struct vp_split_req *sq = vp_msg_split_req(&j->msg);
-		if (sq != NULL && sq->doc != NULL && res->format != NULL &&
-		    (strcmp(res->format, "text") == 0 ||
-		        strcmp(res->format, "word-text") == 0 ||
-		        strcmp(res->format, "pdf-text") == 0)) {
-			b->doc = sq->doc;
-			b->doc_len = sq->doc_len;
+		if (j->held && res->citations != NULL) {
+			/* an in-process splitter parsed its segments back to
+			 * back (disp_add_local): the parse stage is done */
+			r->cits = res->citations;
+			r->n_cits = res->n_citations;
+			res->citations = NULL;
+			res->n_citations = 0;
+			r->parsed = true;
+			rv = disp_merge_citations(r->cits, &r->n_cits);
+			break;
+		}
+		if ((b = calloc(1, sizeof(*b))) == NULL) {
+			rv = VP_ENOMEM;
+			break;
+		}
+		/* the parse job takes the segments, the BWB id and the text
+		 * document from the split job and its result */
+		disp_parse_from_split(sq, res, b);
+		res->segments = NULL;
+		res->n_segments = 0;
+		if (b->doc_bwb != NULL)
+			res->doc_id = NULL;
+		if (b->doc != NULL) {
 			sq->doc = NULL;
 			sq->doc_len = 0;
 		}

@@ -17,6 +17,7 @@
 #include "split_svc.h"
 #include "vp_client.h"
 #include "vp_clock.h"
+#include "vp_embed.h"
 #include "vp_err.h"
 #include "vp_worker.h"
 
@@ -144,6 +145,77 @@ static void test_same_answer(void **state)
 	free(doc);
 }
 
+/* The citations of two answers are the same, spans and all. */
+static void same_citations(
+    const struct vp_resolve_rep *x, const struct vp_resolve_rep *y)
+{
+	assert_int_equal(x->n_citations, y->n_citations);
+	assert_int_equal(x->n_segments, y->n_segments);
+	assert_int_equal(x->n_errors, y->n_errors);
+	for (size_t i = 0; i < x->n_citations; i++) {
+		const struct vp_citation *p = &x->citations[i];
+		const struct vp_citation *q = &y->citations[i];
+		assert_string_equal(p->id, q->id);
+		assert_true(p->confidence == q->confidence);
+		assert_int_equal(p->n_spans, q->n_spans);
+		for (size_t k = 0; k < p->n_spans; k++) {
+			assert_int_equal(p->spans[k].start, q->spans[k].start);
+			assert_int_equal(p->spans[k].end, q->spans[k].end);
+			assert_string_equal(
+			    p->spans[k].raw ? p->spans[k].raw : "",
+			    q->spans[k].raw ? q->spans[k].raw : "");
+		}
+	}
+}
+
+/* The embedded composition (a small document split and parsed back to back
+ * on one thread; a larger one through a parse job) answers as workers on
+ * the socket do. */
+static void test_embedded_same_answer(void **state)
+{
+	struct rig a;
+	struct vp_embed *e;
+	struct vp_embed_cfg ec;
+	struct vp_client *c;
+	char err[256];
+	size_t len;
+	char *doc = rig_example(&len);
+	char *big = malloc(len * 6);
+	(void)state;
+
+	for (int i = 0; i < 6; i++) /* over 64 KiB: no back to back */
+		memcpy(big + (size_t)i * len, doc, len);
+	rig_start(&a, false, 0, NULL, NULL);
+	memset(&ec, 0, sizeof(ec));
+	assert_int_equal(vp_embed_start(&e, &ec, err, sizeof(err)), VP_OK);
+	assert_int_equal(vp_embed_client_open(e, &c, err, sizeof(err)), VP_OK);
+	for (int round = 0; round < 2; round++) {
+		struct vp_msg ra, rb;
+		size_t n = round == 0 ? len : len * 6;
+		const char *d = round == 0 ? doc : big;
+		assert_int_equal(
+		    vp_client_resolve(a.c, d, n, NULL, 20000, &ra), VP_OK);
+		assert_int_equal(
+		    vp_client_resolve(c, d, n, NULL, 20000, &rb), VP_OK);
+		assert_true(vp_msg_resolve_rep(&ra)->n_citations > 10);
+		same_citations(
+		    vp_msg_resolve_rep(&ra), vp_msg_resolve_rep(&rb));
+		vp_msg_clear(&ra);
+		vp_msg_clear(&rb);
+		/* the small document took one job (split and parse back to
+		 * back), the large one two */
+		assert_int_equal(vp_client_stats(c, 5000, &ra), VP_OK);
+		assert_int_equal(
+		    vp_msg_stats_rep(&ra)->jobs_done, round == 0 ? 1 : 3);
+		vp_msg_clear(&ra);
+	}
+	vp_client_close(c);
+	vp_embed_stop(e);
+	rig_stop(&a);
+	free(big);
+	free(doc);
+}
+
 /* A split handler that sleeps through its lease the first time. */
 static atomic_uint slow_calls;
 
@@ -265,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_same_answer),
+	    cmocka_unit_test(test_embedded_same_answer),
 	    cmocka_unit_test(test_lease_expiry),
 	    cmocka_unit_test(test_call_limits),
 	    cmocka_unit_test(test_many_callers),
