@@ -740,6 +740,21 @@ struct parse_input {
 	char *owned;
 };
 
+/* A mapped file cut short by another program while it is read faults with
+ * SIGBUS on the pages that are gone: say so and stop, instead of dying
+ * with a bus error (async-signal-safe: write and _exit only). */
+static void on_sigbus(int sig)
+{
+	static const char msg[] =
+	    "\nvindplaats: the input file was truncated while being read; "
+	    "run again once it is complete\n";
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more to say */
+	}
+	_exit(1);
+}
+
 static int parse_input_open(
     struct parse_input *in, const struct cli_cfg *cfg, const char *arg)
 {
@@ -783,6 +798,7 @@ static int parse_input_open(
 		}
 		/* read front to back, twice (definitions, then the scan) */
 		madvise(in->map, in->len, MADV_SEQUENTIAL);
+		signal(SIGBUS, on_sigbus);
 		in->text = in->map;
 	}
 	close(fd);
