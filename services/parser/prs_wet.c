@@ -595,6 +595,42 @@ static long by_context(
 	return pick;
 }
 
+/* After a law named by its date alone ("Wet van 28 juni 2006"), whether
+ * the text goes on with a title: the table's title of that date did not
+ * go on with the same words, so the text names another law of that date. */
+static bool title_follows(const char *s, size_t len, size_t e)
+{
+	static const char *const heads[] = {"houdende", "tot", "inzake",
+	    "betreffende", "ter", "tegen", "op", "van", "met", "ten"};
+	size_t p = prs_ws(s, len, e);
+	if (prs_at(s, len, p) == ',')
+		p = prs_ws(s, len, p + 1);
+	for (size_t k = 0; k < sizeof heads / sizeof *heads; k++)
+		if (prs_word(s, len, p, heads[k]))
+			return true;
+	return false;
+}
+
+/* The reason of a law named by the date and the first words of its
+ * official title: as sure as a name, save for laws the table misses. */
+static const char dated_titled[] =
+    "law named by the date and the first words of its title";
+
+/* Whether a dated title at j is the text's own title: it opens the text,
+ * on a line that is no sentence (it ends without a full stop). */
+static bool own_title(const char *s, size_t len, size_t j)
+{
+	const char *nl;
+	size_t e;
+	if (j != 0)
+		return false;
+	nl = memchr(s, '\n', len);
+	e = nl ? (size_t)(nl - s) : len;
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\r'))
+		e--;
+	return e > 0 && s[e - 1] != '.' && s[e - 1] != ';';
+}
+
 /* Longest law name at j: a definition of the document or a name of the law
  * index. Weak names (abbreviations that are not law words) are taken only
  * when weak_ok (an article is next to them) or the name is safe alone.
@@ -629,7 +665,10 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 	             : prs_laws_match(ctx->laws, s, len, j, &m)) &&
 	    m.end - j > best &&
 	    (weak_ok || !(m.flags & PRS_NAME_WEAK) ||
-	        (m.flags & PRS_NAME_STRONG))) {
+	        (m.flags & PRS_NAME_STRONG)) &&
+	    !((m.flags & (PRS_NAME_DATED | PRS_NAME_TITLED)) &&
+	        own_title(s, len, j)) &&
+	    !((m.flags & PRS_NAME_DATED) && title_follows(s, len, m.end))) {
 		char key[24];
 		best = m.end - j;
 		law_clear(L);
@@ -638,6 +677,16 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 		    s + j);
 		if (m.n_cands == 1) {
 			law_set(ctx, L, (long)m.cands[0]);
+			if (m.flags & PRS_NAME_TITLED) {
+				L->conf = 0.9;
+				L->reason = dated_titled;
+			} else if (m.flags & PRS_NAME_DATED) {
+				L->conf = 0.8;
+				L->reason =
+				    "law named by the date of its title "
+				    "alone: the only one of that date "
+				    "in the law table";
+			}
 		} else {
 			long pick = by_context(ctx, key, &m);
 			if (pick >= 0) {
@@ -645,6 +694,16 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 				L->conf = 0.8;
 				L->reason = "ambiguous abbreviation resolved "
 				            "by context words";
+				if (m.flags & PRS_NAME_DATED) {
+					L->conf = 0.6;
+					L->reason = "law named by the date of "
+					            "its title "
+					            "alone: of the laws of "
+					            "that date in "
+					            "the law table, the one "
+					            "whose title "
+					            "word the document uses";
+				}
 			} else {
 				size_t o = 0;
 				const struct prs_law *x =
@@ -2066,7 +2125,9 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		size_t q = P->shape_break ? j : pin_noise(s, len, j);
 		if (q > j) {
 			p = law_after(ctx, q, &L, book, &found);
-			if (found && (L.internal || L.idx < 0 || L.conf < 1.0))
+			if (found &&
+			    (L.internal || L.idx < 0 ||
+			        (L.conf < 1.0 && L.reason != dated_titled)))
 				found = false;
 			if (found) {
 				L.conf = 0.9;
