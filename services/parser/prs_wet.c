@@ -512,6 +512,8 @@ static void stem(const char *title, char out[8])
 }
 
 static bool head_has(const struct prs_ctx *ctx, const char *a);
+static long law_ending_at(struct prs_ctx *ctx, const char *s, size_t len,
+    size_t e, size_t *b, bool alone);
 static int head_shape(const char *a, long *lead);
 
 /* ---- laws ---- */
@@ -2316,6 +2318,46 @@ static size_t law_items(struct prs_ctx *ctx, struct law *L, size_t q)
 	return last;
 }
 
+/* Whether the text before a short abbreviation at i says a law is named
+ * there: a phrase of legal basis ("op grond van de TW", "krachtens de
+ * ZW", "in de zin van de WW") or a list of laws ("de WAO, de Wet WIA of
+ * de WW"). */
+static bool law_expected(struct prs_ctx *ctx, size_t i)
+{
+	static const char *const basis[] = {"op grond van", "krachtens",
+	    "ingevolge", "in de zin van", "uit hoofde van", "bedoeld in",
+	    "overeenkomstig", "ter uitvoering van"};
+	const char *s = ctx->s;
+	size_t len = ctx->len, p = i, w, b;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p >= 3 && !strncasecmp(s + p - 3, "het", 3))
+		w = 3;
+	else if (p >= 2 && !strncasecmp(s + p - 2, "de", 2))
+		w = 2;
+	else
+		return false;
+	if (p == w || s[p - w - 1] != ' ')
+		return false;
+	p -= w;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	for (size_t k = 0; k < sizeof basis / sizeof *basis; k++) {
+		size_t bl = strlen(basis[k]);
+		if (p >= bl && !strncasecmp(s + p - bl, basis[k], bl) &&
+		    (p == bl || !prs_isalnum(prs_at(s, len, p - bl - 1))))
+			return true;
+	}
+	if (p > 0 && s[p - 1] == ',')
+		p--;
+	else if (p >= 3 && s[p - 3] == ' ' &&
+	         (!strncmp(s + p - 2, "en", 2) || !strncmp(s + p - 2, "of", 2)))
+		p -= 3;
+	else
+		return false;
+	return law_ending_at(ctx, s, len, p, &b, true) >= 0;
+}
+
 /* "Wpg artikel 11 lid 1 en 2", "Wet X: de artikelen 2:3 en 2:4",
  * "Burgerlijk Wetboek Boek 3, Artikel 40"; or a law named alone. */
 int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
@@ -2437,9 +2479,19 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 			return rv;
 		}
 	}
-	/* named alone: weak names (abbreviations) only when safe */
-	if (!law_at(ctx, i, &L, false) || L.internal)
-		return VP_OK;
+	/* named alone: weak names (abbreviations) only when safe, or where
+	 * the words before them expect a law */
+	if (!law_at(ctx, i, &L, false) || L.internal) {
+		if (!law_expected(ctx, i) || !law_at(ctx, i, &L, true) ||
+		    L.internal || !L.resolved)
+			return VP_OK;
+		if (L.conf > 0.9) {
+			L.conf = 0.9;
+			L.reason = "short abbreviation read as a law where the "
+			           "text expects one (\"op grond van de\", a "
+			           "list of laws)";
+		}
+	}
 	if (book[0] && is_bw(&L))
 		bw_book(ctx, &L, book);
 	*end = e;
@@ -2660,9 +2712,10 @@ static void add_def(struct prs_ctx *ctx, const char *abbr, size_t an, long law,
 
 /* The known law whose name ends right before e (spaces skipped): tries the
  * starts of up to 12 preceding words, longest first. Returns its index,
- * -1 if none; *b gets where the name starts. */
-static long law_ending_at(
-    struct prs_ctx *ctx, const char *s, size_t len, size_t e, size_t *b)
+ * -1 if none; *b gets where the name starts. alone: only a name that is
+ * safe without an article (not a short abbreviation such as "ZW"). */
+static long law_ending_at(struct prs_ctx *ctx, const char *s, size_t len,
+    size_t e, size_t *b, bool alone)
 {
 	size_t starts[12], ns = 0, p = e;
 	struct prs_law_match m;
@@ -2682,7 +2735,9 @@ static long law_ending_at(
 	}
 	for (size_t k = ns; k-- > 0;)
 		if (prs_laws_match(ctx->laws, s, len, starts[k], &m) &&
-		    m.end == e && m.n_cands == 1) {
+		    m.end == e && m.n_cands == 1 &&
+		    (!alone || !(m.flags & PRS_NAME_WEAK) ||
+		        (m.flags & PRS_NAME_STRONG))) {
 			*b = starts[k];
 			return (long)m.cands[0];
 		}
@@ -2693,7 +2748,7 @@ static void def_before(struct prs_ctx *ctx, const char *s, size_t len, size_t e,
     const char *abbr, size_t an)
 {
 	size_t b = 0, p;
-	long k = law_ending_at(ctx, s, len, e, &b);
+	long k = law_ending_at(ctx, s, len, e, &b, false);
 	if (k >= 0) {
 		const struct prs_law *x = prs_laws_get(ctx->laws, (uint32_t)k);
 		add_def(ctx, abbr, an, k, x->title, strlen(x->title));
@@ -2722,7 +2777,7 @@ static void generic_before(struct prs_ctx *ctx, const char *s, size_t len,
     size_t e, unsigned char kind)
 {
 	size_t b;
-	long k = law_ending_at(ctx, s, len, e, &b);
+	long k = law_ending_at(ctx, s, len, e, &b, false);
 	if (k >= 0 && ctx->generic_def[kind] < 0)
 		ctx->generic_def[kind] = k, ctx->any_generic_def = true;
 }
