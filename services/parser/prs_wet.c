@@ -1559,8 +1559,12 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 			if (q == p || range)
 				break;
 		}
+		/* "hoofdstukken V, VI en VII", "artikelen XI, XVI en XVIII":
+		 * roman numbers go on after a roman first one or a unit */
 		if (!prs_isdigit(prs_at(s, len, q)) &&
-		    !(unit && strchr("IVXL", prs_at(s, len, q)) &&
+		    !((unit || first_unit ||
+		          strspn(P->arts[0], "IVXL") == strlen(P->arts[0])) &&
+		        strchr("IVXL", prs_at(s, len, q)) &&
 		        prs_at(s, len, q)) &&
 		    !(prs_isupper(prs_at(s, len, q)) &&
 		        ((prs_at(s, len, q + 1) == ' ' &&
