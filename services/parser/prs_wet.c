@@ -1473,17 +1473,19 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 {
 	const char *unit = first_unit;
 	size_t item = 0;
+	const char *last = first_unit; /* the unit named last */
 	P->n_arts = 0;
 	P->shape_break = false;
 	for (;;) {
 		size_t m, p, a = P->n_arts, q;
 		bool range;
 		if (first_unit && !unit)
-			unit = first_unit;
-		if (!(m = unit ? unit_number(
-		                     s, len, j, P->arts[a], sizeof P->arts[0])
-		               : art_number(
-		                     s, len, j, P->arts[a], sizeof P->arts[0])))
+			unit = last; /* "afdeling 4 en 5": afdeling 5 */
+		last = unit;
+		if (!(m = unit && *unit ? unit_number(s, len, j, P->arts[a],
+		                              sizeof P->arts[0])
+		                        : art_number(s, len, j, P->arts[a],
+		                              sizeof P->arts[0])))
 			break;
 		memset(&P->q[a], 0, sizeof P->q[a]);
 		P->unit[a] = unit;
@@ -1532,7 +1534,20 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		}
 		if (q == p)
 			break;
-		if (range && !unit) {
+		/* "afdeling 8.1.1 en de artikelen 8:10, 8:41", "hoofdstuk 8
+		 * of artikel 10.17 van de Wet luchtvaart": articles in a list
+		 * of units ("" is the article, as in struct ref) */
+		if (first_unit && !unit && item < q) {
+			size_t t = item, n;
+			if ((n = prs_word(s, len, t, "de")))
+				t = prs_ws(s, len, t + n);
+			if (prs_word(s, len, t, "artikelen") ||
+			    prs_word(s, len, t, "artikel") ||
+			    prs_word(s, len, t, "artt") ||
+			    prs_word(s, len, t, "art"))
+				unit = "";
+		}
+		if (range && (!unit || !*unit)) {
 			char to[20];
 			size_t b = P->n_arts;
 			if (!(m = art_number(s, len, q, to, sizeof to)))
@@ -2071,6 +2086,80 @@ static int colon_list(struct prs_ctx *ctx, size_t j, size_t *end)
 	return rv;
 }
 
+/* "Titel 9 van Boek 2 van het Burgerlijk Wetboek, met uitzondering van
+ * de afdelingen 1, 7 en 15, ...", "De Algemene wet bestuursrecht, met
+ * uitzondering van hoofdstuk 9, ...": the parts excepted at i are parts of
+ * the law named right before the phrase. Fills *L, false when the text
+ * before i is not that. */
+static bool except_law(struct prs_ctx *ctx, size_t i, struct law *L)
+{
+	static const char phrase[] = "met uitzondering van";
+	const size_t pl = sizeof phrase - 1;
+	const char *s = ctx->s;
+	size_t len = ctx->len, p = i, starts[12], ns = 0, n;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p >= 4 && prs_word(s, len, p - 3, "het") && s[p - 4] == ' ')
+		p -= 4;
+	else if (p >= 3 && prs_word(s, len, p - 2, "de") && s[p - 3] == ' ')
+		p -= 3;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p < pl + 2 || strncasecmp(s + p - pl, phrase, pl) ||
+	    s[p - pl - 1] != ' ' || s[p - pl - 2] != ',')
+		return false;
+	p -= pl + 2;
+	/* the law's name ends at p: try the starts of the words before */
+	for (size_t q = p; q > 0 && ns < 12 && p - q < 160;) {
+		while (q > 0 && s[q - 1] != ' ' && s[q - 1] != '\n' &&
+		       s[q - 1] != ',' && s[q - 1] != '(')
+			q--;
+		starts[ns++] = q;
+		if (q == 0 || s[q - 1] != ' ')
+			break;
+		q--;
+	}
+	for (size_t k = ns; k-- > 0;) {
+		size_t b = starts[k];
+		if (!(n = law_at(ctx, b, L, false)) || b + n != p ||
+		    L->internal)
+			continue;
+		if (is_bw(L)) {
+			/* "van Boek 2 van het Burgerlijk Wetboek" */
+			char book[4];
+			size_t d, c = b;
+			if (c < 12 || !prs_word(s, len, c - 4, "het"))
+				return false;
+			c -= 4;
+			while (c > 0 && s[c - 1] == ' ')
+				c--;
+			if (c < 4 || !prs_word(s, len, c - 3, "van"))
+				return false;
+			c -= 4;
+			while (c > 0 && s[c - 1] == ' ')
+				c--;
+			for (d = 0; d < 2 && c > d &&
+			            prs_isdigit(prs_at(s, len, c - d - 1));
+			     d++)
+				;
+			if (!d || c < d + 5 || s[c - d - 1] != ' ' ||
+			    !prs_word(s, len, c - d - 5, "boek"))
+				return false;
+			prs_fmt(book, sizeof book, "%.*s", (int)d, s + c - d);
+			if (!bw_book(ctx, L, book))
+				return false;
+		}
+		if (!L->resolved)
+			return false;
+		if (L->conf > 0.9)
+			L->conf = 0.9;
+		L->reason = "part excepted ('met uitzondering van') from the "
+		            "law named right before";
+		return true;
+	}
+	return false;
+}
+
 int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -2195,6 +2284,10 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		    "sentence: read as that law's",
 		    L.title);
 		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
+	if (!found && !book[0] && !owner && except_law(ctx, i, &L)) {
 		found = true;
 		p = j;
 	}
@@ -2676,6 +2769,10 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
+	if (!found && !book[0] && except_law(ctx, i, &L)) {
+		found = true;
+		p = j;
+	}
 	if (!found) {
 		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
 		 * a lower-case unit in a regulation's text is */
