@@ -1840,12 +1840,52 @@ static size_t absorb_def(const char *s, size_t len, size_t e)
 /* The law after a pinpoint at p: [","] ["van" [Boek N van]] [determiner]
  * (name | generic word), or a name right after ("artikel 8 Wpg"). Fills
  * *L and returns the new end, p when there is none. book gets "Boek N". */
+/* A title of the Burgerlijk Wetboek numbered "B.T" ("titel 7.4 (Huur)
+ * van het Burgerlijk Wetboek"): title T of Boek B. Fills book and, when
+ * title is not NULL, the title's own number; false for another shape. */
+static bool title_book(const char *num, char book[4], char *title)
+{
+	size_t b = strspn(num, "0123456789"), t;
+	if (b < 1 || b > 2 || num[b] != '.')
+		return false;
+	t = strspn(num + b + 1, "0123456789");
+	if (t < 1 || t > 2 ||
+	    (num[b + 1 + t] && !prs_isalpha((unsigned char)num[b + 1 + t])))
+		return false;
+	prs_fmt(book, 4, "%.*s", (int)b, num);
+	if (title)
+		memmove(title, num + b + 1, strlen(num + b + 1) + 1);
+	return true;
+}
+
+/* "Boek 2, Titel 9, van het Burgerlijk Wetboek": the book written before
+ * a unit at i. Fills book; false when none is. */
+static bool book_before(const char *s, size_t len, size_t i, char book[4])
+{
+	size_t p = i, d = 0;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p == 0 || s[p - 1] != ',')
+		return false;
+	p--;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	while (d < 3 && p > d && prs_isdigit(prs_at(s, len, p - d - 1)))
+		d++;
+	if (d < 1 || d > 2 || p < d + 5 || s[p - d - 1] != ' ' ||
+	    !prs_word(s, len, p - d - 5, "boek") ||
+	    (p - d - 5 > 0 && prs_isalnum(prs_at(s, len, p - d - 6))))
+		return false;
+	prs_fmt(book, 4, "%.*s", (int)d, s + p - d);
+	return true;
+}
+
 static size_t law_after(
     struct prs_ctx *ctx, size_t p0, struct law *L, char book[4], bool *found)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, p = prs_ws(s, len, p0), n, r;
-	char det = 0;
+	char det = 0, tbook[4] = "";
 	bool van = false;
 	*found = false;
 	book[0] = 0;
@@ -1870,6 +1910,10 @@ static size_t law_after(
 			r = prs_ws(s, len, p + w);
 			if (!(m = unit_number(s, len, r, num, sizeof num)))
 				break;
+			/* "van Titel 7.10 van het Burgerlijk Wetboek": title
+			 * 10 of Boek 7 */
+			if (w >= 5 && (s[p] | 0x20) == 't' && !tbook[0])
+				title_book(num, tbook, NULL);
 			r = prs_ws(s, len, r + m);
 			if (prs_at(s, len, r) == ',')
 				r = prs_ws(s, len, r + 1);
@@ -1898,6 +1942,8 @@ static size_t law_after(
 	}
 	if ((n = law_at(ctx, p, L, true))) {
 		*found = true;
+		if (!book[0] && tbook[0] && is_bw(L))
+			memcpy(book, tbook, 4);
 		return absorb_def(s, len, p + n);
 	}
 	if (det && (n = generic_at(ctx, p, det, L))) {
@@ -2772,6 +2818,26 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 	if (!found && !book[0] && except_law(ctx, i, &L)) {
 		found = true;
 		p = j;
+	}
+	if (found && !book[0] && is_bw(&L)) {
+		/* "Boek 2, Titel 9, van het Burgerlijk Wetboek"; "titel 7.4
+		 * (Huur) van het Burgerlijk Wetboek" */
+		char tb[4];
+		if (!book_before(s, len, i, book) &&
+		    !strcmp(key, "titeldeel") &&
+		    title_book(P->arts[0], tb, NULL)) {
+			bool same = true;
+			for (size_t a = 0; a < P->n_arts; a++) {
+				char b2[4];
+				same &= title_book(P->arts[a], b2, NULL) &&
+				        !strcmp(b2, tb);
+			}
+			if (same) {
+				for (size_t a = 0; a < P->n_arts; a++)
+					title_book(P->arts[a], tb, P->arts[a]);
+				memcpy(book, tb, sizeof tb);
+			}
+		}
 	}
 	if (!found) {
 		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
