@@ -1302,6 +1302,10 @@ static size_t unit_number(
 		while (prs_at(s, len, p) == '.' &&
 		       (d = prs_ndigits(s, len, p + 1, 3)) >= 1 && d <= 3)
 			p += 1 + d;
+		/* "hoofdstuk 6A" */
+		if (prs_isupper(prs_at(s, len, p)) &&
+		    !prs_isalnum(prs_at(s, len, p + 1)))
+			p++;
 	} else {
 		while (p - j < 7 && strchr("IVXL", prs_at(s, len, p)) &&
 		       prs_at(s, len, p))
