@@ -1413,6 +1413,13 @@ static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
 		*range = true; /* "10-14" */
 		return q + n;
 	}
+	/* "Artikel 340/342 Sr": either article (not "t/m") */
+	if (q == p && prs_at(s, len, q) == '/' &&
+	    prs_isdigit(prs_at(s, len, q + 1)) && q > 0 &&
+	    prs_isalnum((unsigned char)s[q - 1])) {
+		*item = q + 1;
+		return q + 1;
+	}
 	if ((n = prs_word(s, len, q, "t/m")) ||
 	    (n = prs_word(s, len, q, "tot en met")) ||
 	    (n = prs_word(s, len, q, "tot"))) {
@@ -1771,7 +1778,8 @@ static size_t pin_noise(const char *s, size_t len, size_t j)
 			p += n;
 			continue;
 		}
-		if (prs_word(s, len, p, "van"))
+		/* "van de Wet X", or the name itself: "340/342 3° Sr" */
+		if (prs_word(s, len, p, "van") || (prs_isupper(c) && p > j))
 			return p > last ? p : j;
 		if (prs_isdigit(c)) {
 			while (p < len && (prs_isalnum((unsigned char)s[p]) ||
@@ -2597,8 +2605,11 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if ((n = prs_word(s, len, p, "de")))
 		p = prs_ws(s, len, p + n);
-	if ((n = prs_word(s, len, p, "artikelen")) ||
-	    (n = prs_word(s, len, p, "artt")))
+	if (memchr(s + e, '\n', p - e) && !memchr(s + e, ':', p - e))
+		n = 0; /* "... 342 Sr\nArtikel 341": a new line, not "Sr
+		        * artikel 341" */
+	else if ((n = prs_word(s, len, p, "artikelen")) ||
+	         (n = prs_word(s, len, p, "artt")))
 		plural = true;
 	else if (!(n = prs_word(s, len, p, "artikel")) &&
 	         !(n = prs_word(s, len, p, "art")))
