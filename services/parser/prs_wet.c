@@ -156,8 +156,13 @@ static size_t art_number(
 		static const char *const latin[] = {"bis", "ter", "quater",
 		    "quinquies", "sexies", "septies", "octies", "novies",
 		    "decies"};
-		size_t q = p + (prs_at(s, len, p) == ' ' ? 1 : 0), n,
-		       d0 = p - j;
+		/* also "90, quinquies, tweede lid": a stray comma */
+		size_t q = p + (prs_at(s, len, p) == ' ' ? 1
+		                   : prs_at(s, len, p) == ',' &&
+		                           prs_at(s, len, p + 1) == ' '
+		                       ? 2
+		                       : 0),
+		       n, d0 = p - j;
 		unsigned char c0 = prs_at(s, len, q);
 		/* most numbers: the letter after is none of these */
 		if (!strchr("btqsond", c0) || !c0)
