@@ -2149,6 +2149,42 @@ static int colon_list(struct prs_ctx *ctx, size_t j, size_t *end)
 	return rv;
 }
 
+/* A table whose first column is headed "Artikel WvSr" (the header row
+ * at q, a TAB after the law's name): the first cell of each row after it
+ * is an article of that law ("141, lid 1<TAB>Openlijk geweld<TAB>4
+ * jaren"). Emits them; returns the end of the last one, 0 if none. */
+static size_t law_column(struct prs_ctx *ctx, const struct law *H, size_t q)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, last = 0;
+	const char *nl = memchr(s + q, '\n', len - q);
+	for (int row = 0; nl && row < 512; row++) {
+		struct pin pin, *P = &pin;
+		struct law L = *H;
+		const char *tab, *eol;
+		size_t r = (size_t)(nl - s) + 1, k;
+		if (r >= len || !(eol = memchr(s + r, '\n', len - r)))
+			eol = s + len;
+		if (!(tab = memchr(s + r, '\t', (size_t)(eol - (s + r)))) ||
+		    !prs_isdigit(prs_at(s, len, r)))
+			break;
+		k = parse_pin(s, len, r, true, NULL, P);
+		if (!P->n_arts || k > (size_t)(tab - s))
+			break;
+		/* the rest of the cell: no words ("141, lid 2.1") */
+		for (size_t x = k; x < (size_t)(tab - s); x++)
+			if (prs_isalpha((unsigned char)s[x]))
+				return last;
+		L.conf = 0.9;
+		L.reason = "article in a table column headed with the law";
+		if (emit_pin(ctx, &L, P, "", "", r, k) != VP_OK)
+			break;
+		last = k;
+		nl = eol < s + len ? eol : NULL;
+	}
+	return last;
+}
+
 /* "Titel 9 van Boek 2 van het Burgerlijk Wetboek, met uitzondering van
  * de afdelingen 1, 7 en 15, ...", "De Algemene wet bestuursrecht, met
  * uitzondering van hoofdstuk 9, ...": the parts excepted at i are parts of
@@ -2268,6 +2304,20 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	j = parse_pin(s, len, j, plural, NULL, P);
 	if (!P->n_arts) {
+		size_t k;
+		/* "Artikel WvSr<TAB>Delict<TAB>Maximum vrijheidsstraf" */
+		if ((i == 0 || s[i - 1] == '\n') &&
+		    (k = law_at(ctx, j, &L, true)) && L.resolved &&
+		    !L.internal && prs_at(s, len, j + k) == '\t') {
+			struct law H = L;
+			size_t e = j + k;
+			if ((rv = emit_law(ctx, &H, j, e)) != VP_OK)
+				return rv;
+			*end = e;
+			if ((k = law_column(ctx, &L, e)))
+				*end = k;
+			return VP_OK;
+		}
 		if (plural)
 			list_intro(ctx, j);
 		else if (s[i] == 'a' && n == 7)
