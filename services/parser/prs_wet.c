@@ -1668,7 +1668,8 @@ static unsigned char generic_kind(
 		unsigned char kind;
 	} words[] = {{"wet", PRS_KIND_WET}, {"wetboek", PRS_KIND_WET},
 	    {"besluit", PRS_KIND_BESLUIT}, {"maatregel", PRS_KIND_BESLUIT},
-	    {"regeling", PRS_KIND_REGELING}, {"verdrag", PRS_KIND_VERDRAG}};
+	    {"regeling", PRS_KIND_REGELING}, {"verdrag", PRS_KIND_VERDRAG},
+	    {"verordening", PRS_KIND_EU}};
 	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 		if ((*n = prs_word(s, len, p, words[k].w)))
 			return words[k].kind;
@@ -1720,6 +1721,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 	w = kind == PRS_KIND_WET       ? "wet"
 	    : kind == PRS_KIND_BESLUIT ? "besluit"
 	    : kind == PRS_KIND_VERDRAG ? "verdrag"
+	    : kind == PRS_KIND_EU      ? "verordening"
 	                               : "regeling";
 	if (pick == def && det == 'd') {
 		L->conf = 0.9;
@@ -2568,6 +2570,34 @@ static bool law_expected(struct prs_ctx *ctx, size_t i)
 	return law_ending_at(ctx, s, len, p, &b, true) >= 0;
 }
 
+/* "de wet" named alone, in a document that defines it ("wet: de Wet X",
+ * "(hierna: de wet)"); "die wet": the law of that kind named last. A
+ * capitalised word ("uit de Wet niet anders voortvloeit", "het Besluit",
+ * "(hierna: de Verordening)") only as the document defines it. */
+static int generic_alone(struct prs_ctx *ctx, size_t i, size_t *end, bool cap)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, n, b = i - 1, dn;
+	unsigned char kind;
+	char det = 0;
+	struct law L;
+	if (i < 3 || (kind = generic_kind(s, len, i, &n)) == PRS_KIND_OTHER)
+		return VP_OK;
+	while (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 16)
+		b--;
+	dn = determiner(s, len, b, &det);
+	if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
+	    (cap && det != 'd') || (det == 'd' && ctx->generic_def[kind] < 0) ||
+	    (det == 'a' && prs_last_law(ctx, kind) < 0) ||
+	    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
+		return VP_OK;
+	/* "het Besluit van 28 april 2009": a title the table lacks */
+	if (cap && title_follows(s, len, i + n))
+		return VP_OK;
+	*end = i + n;
+	return emit_law(ctx, &L, b, i + n);
+}
+
 /* "Wpg artikel 11 lid 1 en 2", "Wet X: de artikelen 2:3 en 2:4",
  * "Burgerlijk Wetboek Boek 3, Artikel 40"; or a law named alone. */
 int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
@@ -2580,27 +2610,8 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	int rv;
 
 	*end = i;
-	/* "de wet" named alone, in a document that defines it ("wet: de Wet
-	 * X", "(hierna: de wet)"); "die wet": the law of that kind named
-	 * last */
-	if (!prs_isupper(prs_at(s, len, i)) && i >= 3) {
-		unsigned char kind = generic_kind(s, len, i, &n);
-		size_t b = i - 1, dn;
-		char det = 0;
-		if (kind == PRS_KIND_OTHER)
-			return VP_OK;
-		while (
-		    b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 16)
-			b--;
-		dn = determiner(s, len, b, &det);
-		if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
-		    (det == 'd' && ctx->generic_def[kind] < 0) ||
-		    (det == 'a' && prs_last_law(ctx, kind) < 0) ||
-		    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
-			return VP_OK;
-		*end = i + n;
-		return emit_law(ctx, &L, b, i + n);
-	}
+	if (!prs_isupper(prs_at(s, len, i)))
+		return generic_alone(ctx, i, end, false);
 	/* "Boek 7 van het Burgerlijk Wetboek" */
 	if ((n = prs_word(s, len, i, "boek")) &&
 	    prs_isupper(prs_at(s, len, i))) {
@@ -2623,8 +2634,11 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 		}
 		return VP_OK;
 	}
-	if (!(n = law_at(ctx, i, &L, true)))
-		return unknown_alone(ctx, i, end);
+	if (!(n = law_at(ctx, i, &L, true))) {
+		if ((rv = unknown_alone(ctx, i, end)) != VP_OK || *end > i)
+			return rv;
+		return generic_alone(ctx, i, end, true);
+	}
 	e = absorb_def(s, len, i + n);
 	/* "Burgerlijk Wetboek Boek 3" */
 	q = prs_ws(s, len, e);
@@ -2963,6 +2977,9 @@ static long law_ending_at(struct prs_ctx *ctx, const char *s, size_t len,
 		while (p > 0 && s[p - 1] != ' ' && s[p - 1] != '\n' &&
 		       s[p - 1] != '(' && s[p - 1] != ',' && s[p - 1] != ';' &&
 		       s[p - 1] != ':')
+			p--;
+		/* "Verordening X (PPE) 2011": a bracketed word inside */
+		if (p > 1 && s[p - 1] == '(' && s[p - 2] == ' ')
 			p--;
 		starts[ns++] = p;
 		if (p == 0 || s[p - 1] != ' ')
