@@ -505,9 +505,32 @@ static void add_name1(struct builder *b, const char *s, size_t n, uint32_t k,
 static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
     unsigned char prio, bool curated)
 {
+	/* words written apart or as one in names of the same regulation
+	 * ("Maatregel teboekgestelde luchtvaartuigen 1996" for "Maatregel te
+	 * boek gestelde luchtvaartuigen 1996") */
+	static const char *const variants[][2] = {
+	    {"te boek gestelde", "teboekgestelde"}};
 	add_name1(b, s, n, k, prio, curated, true);
 	if (!curated && n > 2 && s[n - 1] == ')')
 		add_name1(b, s, n, k, prio, curated, false);
+	for (size_t v = 0; v < sizeof variants / sizeof *variants; v++)
+		for (int d = 0; d < 2; d++) {
+			const char *from = variants[v][d],
+			           *to = variants[v][!d];
+			size_t fl = strlen(from), tl = strlen(to);
+			char buf[MAX_NAME_BYTES + 32];
+			for (size_t o = 0; o + fl <= n; o++) {
+				if (strncasecmp(s + o, from, fl) ||
+				    n - fl + tl > MAX_NAME_BYTES)
+					continue;
+				memcpy(buf, s, o);
+				memcpy(buf + o, to, tl);
+				memcpy(buf + o + tl, s + o + fl, n - o - fl);
+				add_name1(b, buf, n - fl + tl, k, prio, curated,
+				    true);
+				break;
+			}
+		}
 }
 
 static void add_name1(struct builder *b, const char *s, size_t n, uint32_t k,
