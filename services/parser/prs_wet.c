@@ -1768,7 +1768,7 @@ static size_t pin_noise(const char *s, size_t len, size_t j)
 	    "onderdelen", "onder", "sub", "aanhef", "en", "of", "tot", "met",
 	    "artikel", "artikelen", "zin", "volzin", "jo", "juncto", "dan",
 	    "wel", "de", "het", "laatste", "respectievelijk",
-	    "onderscheidenlijk"};
+	    "onderscheidenlijk", "ten"};
 	size_t p = j, last = j;
 	int v;
 	while (p < len && p - j < 160) {
