@@ -2721,6 +2721,36 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if (book[0] && is_bw(&L))
 		bw_book(ctx, &L, book);
+	else if (is_bw(&L)) {
+		/* "krachtens boek 1 van het Burgerlijk Wetboek", "Boek 7A
+		 * van het Burgerlijk Wetboek": the book before the name */
+		size_t b = i, d = 0;
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		if (b >= 4 && prs_word(s, len, b - 3, "het"))
+			b -= 3;
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		if (b >= 4 && prs_word(s, len, b - 3, "van")) {
+			b -= 3;
+			while (b > 0 && s[b - 1] == ' ')
+				b--;
+			if (b > 0 && s[b - 1] == 'A')
+				d++;
+			while (d < 4 && b > d &&
+			       prs_isdigit(prs_at(s, len, b - d - 1)))
+				d++;
+			if (d && d <= 3 && prs_isdigit(prs_at(s, len, b - d)) &&
+			    b >= d + 5 && s[b - d - 1] == ' ' &&
+			    prs_word(s, len, b - d - 5, "boek") &&
+			    (b - d - 5 == 0 ||
+			        !prs_isalnum(prs_at(s, len, b - d - 6)))) {
+				prs_fmt(book, 4, "%.*s", (int)d, s + b - d);
+				if (bw_book(ctx, &L, book))
+					i = b - d - 5;
+			}
+		}
+	}
 	*end = e;
 	return emit_law(ctx, &L, i, e);
 }
