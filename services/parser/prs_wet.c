@@ -1954,10 +1954,18 @@ static size_t law_after(
 	}
 	r = p;
 	if ((n = determiner(s, len, p, &det))) {
+		char d2;
+		size_t n2;
 		p += n;
 		if (prs_at(s, len, p) == '.')
 			p++;
 		p = prs_ws(s, len, p);
+		/* "van de laatstgenoemde wet", "van de genoemde wet" */
+		if (det == 'd' && (n2 = determiner(s, len, p, &d2)) &&
+		    d2 == 'a' && n2 > 3) {
+			det = 'a';
+			p = prs_ws(s, len, p + n2);
+		}
 	}
 	if ((n = law_at(ctx, p, L, true))) {
 		*found = true;
