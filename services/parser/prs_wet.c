@@ -300,7 +300,8 @@ static size_t onder_part(
 	    !(n = prs_word(s, len, p, "onderdeel")) &&
 	    !(n = prs_word(s, len, p, "onderdelen")) &&
 	    !(n = prs_word(s, len, p, "sub")) &&
-	    !(n = prs_word(s, len, p, "letter")))
+	    !(n = prs_word(s, len, p, "letter")) &&
+	    !(n = prs_word(s, len, p, "letters")))
 		return none;
 	p = prs_ws(s, len, p + n);
 	if (!(n = onderdeel(s, len, p, x)))
@@ -335,6 +336,15 @@ static size_t onder_part(
 		}
 		if ((n = prs_word(s, len, q, "onderdeel")))
 			q = prs_ws(s, len, q + n); /* "a of onderdeel c" */
+		/* "letters f, o, 2°, en u": a sub-item of the letter before
+		 * (the JCI names the onderdeel) */
+		if (prs_isalpha((unsigned char)os[0][0]) &&
+		    (n = prs_ndigits(s, len, q, 2)) >= 1 && n <= 2 &&
+		    prs_at(s, len, q + n) == 0xC2 &&
+		    prs_at(s, len, q + n + 1) == 0xB0) {
+			p = q + n + 2;
+			continue;
+		}
 		/* after letters ("onder b en c, 92, tweede lid") a number is
 		 * the next article, not an onderdeel */
 		if (prs_isalpha((unsigned char)os[0][0]) &&
