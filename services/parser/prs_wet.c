@@ -301,7 +301,7 @@ static size_t onder_part(
 	    !(n = prs_word(s, len, p, "onderdelen")) &&
 	    !(n = prs_word(s, len, p, "sub")) &&
 	    !(n = prs_word(s, len, p, "letter")) &&
-	    !(n = prs_word(s, len, p, "letters")))
+	    !((s[p] | 0x20) == 'l' && (n = prs_word(s, len, p, "letters"))))
 		return none;
 	p = prs_ws(s, len, p + n);
 	if (!(n = onderdeel(s, len, p, x)))
@@ -1603,10 +1603,10 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		/* "hoofdstukken V, VI en VII", "artikelen XI, XVI en XVIII":
 		 * roman numbers go on after a roman first one or a unit */
 		if (!prs_isdigit(prs_at(s, len, q)) &&
-		    !((unit || first_unit ||
-		          strspn(P->arts[0], "IVXL") == strlen(P->arts[0])) &&
-		        strchr("IVXL", prs_at(s, len, q)) &&
-		        prs_at(s, len, q)) &&
+		    !(strchr("IVXL", prs_at(s, len, q)) && prs_at(s, len, q) &&
+		        (unit || first_unit ||
+		            strspn(P->arts[0], "IVXL") ==
+		                strlen(P->arts[0]))) &&
 		    !(prs_isupper(prs_at(s, len, q)) &&
 		        ((prs_at(s, len, q + 1) == ' ' &&
 		             prs_isdigit(prs_at(s, len, q + 2))) ||
@@ -1964,15 +1964,17 @@ static size_t law_after(
 	}
 	r = p;
 	if ((n = determiner(s, len, p, &det))) {
-		char d2;
 		size_t n2;
 		p += n;
 		if (prs_at(s, len, p) == '.')
 			p++;
 		p = prs_ws(s, len, p);
 		/* "van de laatstgenoemde wet", "van de genoemde wet" */
-		if (det == 'd' && (n2 = determiner(s, len, p, &d2)) &&
-		    d2 == 'a' && n2 > 3) {
+		if (det == 'd' && strchr("lgvLGV", prs_at(s, len, p)) &&
+		    prs_at(s, len, p) &&
+		    ((n2 = prs_word(s, len, p, "laatstgenoemde")) ||
+		        (n2 = prs_word(s, len, p, "genoemde")) ||
+		        (n2 = prs_word(s, len, p, "voornoemde")))) {
 			det = 'a';
 			p = prs_ws(s, len, p + n2);
 		}
@@ -2216,6 +2218,10 @@ static bool except_law(struct prs_ctx *ctx, size_t i, struct law *L)
 	const size_t pl = sizeof phrase - 1;
 	const char *s = ctx->s;
 	size_t len = ctx->len, p = i, starts[12], ns = 0, n;
+	/* most articles: no "uitzondering" just before */
+	if (i < pl + 4 || !prs_find_ci(s + (i > 40 ? i - 40 : 0),
+	                      i > 40 ? 40 : i, "uitzondering", 12))
+		return false;
 	while (p > 0 && s[p - 1] == ' ')
 		p--;
 	if (p >= 4 && prs_word(s, len, p - 3, "het") && s[p - 4] == ' ')
@@ -2599,7 +2605,9 @@ static int generic_alone(struct prs_ctx *ctx, size_t i, size_t *end, bool cap)
 	unsigned char kind;
 	char det = 0;
 	struct law L;
-	if (i < 3 || (kind = generic_kind(s, len, i, &n)) == PRS_KIND_OTHER)
+	/* a capitalised word only as a defined term: none, none to read */
+	if (i < 3 || (cap && !ctx->any_generic_def) ||
+	    (kind = generic_kind(s, len, i, &n)) == PRS_KIND_OTHER)
 		return VP_OK;
 	while (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 16)
 		b--;
