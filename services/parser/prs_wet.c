@@ -301,7 +301,8 @@ static size_t onder_part(
 	    !(n = prs_word(s, len, p, "onderdelen")) &&
 	    !(n = prs_word(s, len, p, "sub")) &&
 	    !(n = prs_word(s, len, p, "letter")) &&
-	    !((s[p] | 0x20) == 'l' && (n = prs_word(s, len, p, "letters"))))
+	    !((prs_at(s, len, p) | 0x20) == 'l' &&
+	        (n = prs_word(s, len, p, "letters"))))
 		return none;
 	p = prs_ws(s, len, p + n);
 	if (!(n = onderdeel(s, len, p, x)))
