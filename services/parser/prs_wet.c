@@ -386,8 +386,10 @@ static size_t lid_part(
 	if ((n = prs_word(s, len, p, "lid")) ||
 	    (n = prs_word(s, len, p, "leden"))) {
 		p = prs_ws(s, len, p + n);
+		/* a full list (lids added to an article that has them:
+		 * "leden 1 tot en met 9 en lid 11, en lid 12") ends here */
 		if (!(n = prs_ndigits(s, len, p, 2)) || n > 2 ||
-		    prs_isalnum(prs_at(s, len, p + n)))
+		    prs_isalnum(prs_at(s, len, p + n)) || *n_lids >= MAX_LIDS)
 			return j;
 		lids[(*n_lids)++] = atoi_n(s + p, n);
 		p += n;
