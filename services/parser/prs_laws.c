@@ -505,9 +505,32 @@ static void add_name1(struct builder *b, const char *s, size_t n, uint32_t k,
 static void add_name(struct builder *b, const char *s, size_t n, uint32_t k,
     unsigned char prio, bool curated)
 {
+	/* words written apart or as one in names of the same regulation
+	 * ("Maatregel teboekgestelde luchtvaartuigen 1996" for "Maatregel te
+	 * boek gestelde luchtvaartuigen 1996") */
+	static const char *const variants[][2] = {
+	    {"te boek gestelde", "teboekgestelde"}};
 	add_name1(b, s, n, k, prio, curated, true);
 	if (!curated && n > 2 && s[n - 1] == ')')
 		add_name1(b, s, n, k, prio, curated, false);
+	for (size_t v = 0; v < sizeof variants / sizeof *variants; v++)
+		for (int d = 0; d < 2; d++) {
+			const char *from = variants[v][d],
+			           *to = variants[v][!d];
+			size_t fl = strlen(from), tl = strlen(to);
+			char buf[MAX_NAME_BYTES + 32];
+			for (size_t o = 0; o + fl <= n; o++) {
+				if (strncasecmp(s + o, from, fl) ||
+				    n - fl + tl > MAX_NAME_BYTES)
+					continue;
+				memcpy(buf, s, o);
+				memcpy(buf + o, to, tl);
+				memcpy(buf + o + tl, s + o + fl, n - o - fl);
+				add_name1(b, buf, n - fl + tl, k, prio, curated,
+				    true);
+				break;
+			}
+		}
 }
 
 static void add_name1(struct builder *b, const char *s, size_t n, uint32_t k,
@@ -588,6 +611,54 @@ static void add_name1(struct builder *b, const char *s, size_t n, uint32_t k,
 		push(b, h, k, prio, (unsigned char)flags, q + 1 == nw);
 	}
 	set_filter(b->L, s, n);
+}
+
+/* "Wet van 28 juni 2006 tot wijziging van ...": a law without a short
+ * title is cited by the date of its official title, often with the first
+ * words of that title after it. Both are names of the law: the date alone
+ * (PRS_NAME_DATED, a guess when the table has one law of that date) and the
+ * date with up to DATED_WORDS words of the title (the title confirms it). */
+#define DATED_WORDS 6
+static void add_dated(struct builder *b, const char *s, size_t n, uint32_t k)
+{
+	static const char *const months[] = {"januari", "februari", "maart",
+	    "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+	    "november", "december"};
+	struct word w;
+	uint64_t h = ROOT_FOLD;
+	size_t p = 0, nw = 0;
+	bool month = false;
+	if (n > MAX_NAME_BYTES)
+		n = MAX_NAME_BYTES;
+	if (!(n > 12 && (!strncmp(s, "Wet van ", 8) ||
+	                    !strncmp(s, "Besluit van ", 12))))
+		return;
+	while (nw < 5 + DATED_WORDS && read_word(s, n, p, &w)) {
+		const char *x = s + w.start;
+		size_t wl = w.end - w.start;
+		if (nw == 2 && !(wl <= 2 && x[0] >= '0' && x[0] <= '9'))
+			return;
+		if (nw == 3) {
+			for (size_t q = 0; q < 12; q++)
+				month |= eq_word(x, wl, months[q]);
+			if (!month)
+				return;
+		}
+		if (nw == 4 && !(wl == 4 && x[0] >= '1' && x[0] <= '2'))
+			return;
+		h = mix(h, w.hf);
+		nw++;
+		if (nw == 5) /* a name, and the start of the longer one */
+			push(b, h, k, 0, PRS_NAME_CAP | PRS_NAME_DATED, true);
+		push(b, h, k, 0, PRS_NAME_CAP, false);
+		if ((p = next_word(s, n, w.end)) == (size_t)-1)
+			break;
+	}
+	if (nw > 5) { /* the last word pushed ends the longer name */
+		b->v[b->n - 1].term = true;
+		b->v[b->n - 1].flags |= PRS_NAME_TITLED;
+		set_filter(b->L, s, n);
+	}
 }
 
 static size_t columns(
@@ -682,6 +753,7 @@ static int read_table(
 			if (title_is_name(col[3], cl[3]))
 				add_name(
 				    b, col[3], cl[3], (uint32_t)k, 1, false);
+			add_dated(b, col[3], cl[3], (uint32_t)k);
 			if (nc >= 5) {
 				const char *a = col[4], *e = col[4] + cl[4];
 				while (a < e) {
@@ -767,7 +839,9 @@ static int index_names(struct builder *b)
 				continue;
 			all_cap &= (b->v[q].flags & PRS_NAME_CAP) != 0;
 			all_weak &= (b->v[q].flags & PRS_NAME_WEAK) != 0;
-			strong |= b->v[q].flags & PRS_NAME_STRONG;
+			strong |=
+			    b->v[q].flags & (PRS_NAME_STRONG | PRS_NAME_DATED |
+			                        PRS_NAME_TITLED);
 			if (sl->n_cand &&
 			    L->cands[L->n_cands - 1] == b->v[q].law)
 				continue;

@@ -40,11 +40,13 @@ struct prs_law {
 
 /* Flags of a matched name (struct prs_law_match.flags). */
 enum {
-	PRS_NAME_WEAK = 1,   /* one word, not a law word ("Awb", "AVG"): needs
-	                        an article next to it unless STRONG */
-	PRS_NAME_STRONG = 2, /* an abbreviation safe on its own (curated, or
-	                        two capitals and three letters) */
-	PRS_NAME_CAP = 4,    /* the table writes it with a capital */
+	PRS_NAME_WEAK = 1,    /* one word, not a law word ("Awb", "AVG"): needs
+	                         an article next to it unless STRONG */
+	PRS_NAME_STRONG = 2,  /* an abbreviation safe on its own (curated, or
+	                         two capitals and three letters) */
+	PRS_NAME_CAP = 4,     /* the table writes it with a capital */
+	PRS_NAME_DATED = 8,   /* "Wet van 28 juni 2006": a date, not a title */
+	PRS_NAME_TITLED = 16, /* the date and the first words of the title */
 };
 
 struct prs_laws; /* opaque, immutable once built: share across threads */

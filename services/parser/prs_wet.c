@@ -156,8 +156,13 @@ static size_t art_number(
 		static const char *const latin[] = {"bis", "ter", "quater",
 		    "quinquies", "sexies", "septies", "octies", "novies",
 		    "decies"};
-		size_t q = p + (prs_at(s, len, p) == ' ' ? 1 : 0), n,
-		       d0 = p - j;
+		/* also "90, quinquies, tweede lid": a stray comma */
+		size_t q = p + (prs_at(s, len, p) == ' ' ? 1
+		                   : prs_at(s, len, p) == ',' &&
+		                           prs_at(s, len, p + 1) == ' '
+		                       ? 2
+		                       : 0),
+		       n, d0 = p - j;
 		unsigned char c0 = prs_at(s, len, q);
 		/* most numbers: the letter after is none of these */
 		if (!strchr("btqsond", c0) || !c0)
@@ -295,7 +300,9 @@ static size_t onder_part(
 	    !(n = prs_word(s, len, p, "onderdeel")) &&
 	    !(n = prs_word(s, len, p, "onderdelen")) &&
 	    !(n = prs_word(s, len, p, "sub")) &&
-	    !(n = prs_word(s, len, p, "letter")))
+	    !(n = prs_word(s, len, p, "letter")) &&
+	    !((prs_at(s, len, p) | 0x20) == 'l' &&
+	        (n = prs_word(s, len, p, "letters"))))
 		return none;
 	p = prs_ws(s, len, p + n);
 	if (!(n = onderdeel(s, len, p, x)))
@@ -330,6 +337,15 @@ static size_t onder_part(
 		}
 		if ((n = prs_word(s, len, q, "onderdeel")))
 			q = prs_ws(s, len, q + n); /* "a of onderdeel c" */
+		/* "letters f, o, 2°, en u": a sub-item of the letter before
+		 * (the JCI names the onderdeel) */
+		if (prs_isalpha((unsigned char)os[0][0]) &&
+		    (n = prs_ndigits(s, len, q, 2)) >= 1 && n <= 2 &&
+		    prs_at(s, len, q + n) == 0xC2 &&
+		    prs_at(s, len, q + n + 1) == 0xB0) {
+			p = q + n + 2;
+			continue;
+		}
 		/* after letters ("onder b en c, 92, tweede lid") a number is
 		 * the next article, not an onderdeel */
 		if (prs_isalpha((unsigned char)os[0][0]) &&
@@ -370,8 +386,10 @@ static size_t lid_part(
 	if ((n = prs_word(s, len, p, "lid")) ||
 	    (n = prs_word(s, len, p, "leden"))) {
 		p = prs_ws(s, len, p + n);
+		/* a full list (lids added to an article that has them:
+		 * "leden 1 tot en met 9 en lid 11, en lid 12") ends here */
 		if (!(n = prs_ndigits(s, len, p, 2)) || n > 2 ||
-		    prs_isalnum(prs_at(s, len, p + n)))
+		    prs_isalnum(prs_at(s, len, p + n)) || *n_lids >= MAX_LIDS)
 			return j;
 		lids[(*n_lids)++] = atoi_n(s + p, n);
 		p += n;
@@ -512,6 +530,8 @@ static void stem(const char *title, char out[8])
 }
 
 static bool head_has(const struct prs_ctx *ctx, const char *a);
+static long law_ending_at(struct prs_ctx *ctx, const char *s, size_t len,
+    size_t e, size_t *b, bool alone);
 static int head_shape(const char *a, long *lead);
 
 /* ---- laws ---- */
@@ -595,6 +615,42 @@ static long by_context(
 	return pick;
 }
 
+/* After a law named by its date alone ("Wet van 28 juni 2006"), whether
+ * the text goes on with a title: the table's title of that date did not
+ * go on with the same words, so the text names another law of that date. */
+static bool title_follows(const char *s, size_t len, size_t e)
+{
+	static const char *const heads[] = {"houdende", "tot", "inzake",
+	    "betreffende", "ter", "tegen", "op", "van", "met", "ten"};
+	size_t p = prs_ws(s, len, e);
+	if (prs_at(s, len, p) == ',')
+		p = prs_ws(s, len, p + 1);
+	for (size_t k = 0; k < sizeof heads / sizeof *heads; k++)
+		if (prs_word(s, len, p, heads[k]))
+			return true;
+	return false;
+}
+
+/* The reason of a law named by the date and the first words of its
+ * official title: as sure as a name, save for laws the table misses. */
+static const char dated_titled[] =
+    "law named by the date and the first words of its title";
+
+/* Whether a dated title at j is the text's own title: it opens the text,
+ * on a line that is no sentence (it ends without a full stop). */
+static bool own_title(const char *s, size_t len, size_t j)
+{
+	const char *nl;
+	size_t e;
+	if (j != 0)
+		return false;
+	nl = memchr(s, '\n', len);
+	e = nl ? (size_t)(nl - s) : len;
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\r'))
+		e--;
+	return e > 0 && s[e - 1] != '.' && s[e - 1] != ';';
+}
+
 /* Longest law name at j: a definition of the document or a name of the law
  * index. Weak names (abbreviations that are not law words) are taken only
  * when weak_ok (an article is next to them) or the name is safe alone.
@@ -629,7 +685,10 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 	             : prs_laws_match(ctx->laws, s, len, j, &m)) &&
 	    m.end - j > best &&
 	    (weak_ok || !(m.flags & PRS_NAME_WEAK) ||
-	        (m.flags & PRS_NAME_STRONG))) {
+	        (m.flags & PRS_NAME_STRONG)) &&
+	    !((m.flags & (PRS_NAME_DATED | PRS_NAME_TITLED)) &&
+	        own_title(s, len, j)) &&
+	    !((m.flags & PRS_NAME_DATED) && title_follows(s, len, m.end))) {
 		char key[24];
 		best = m.end - j;
 		law_clear(L);
@@ -638,6 +697,16 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 		    s + j);
 		if (m.n_cands == 1) {
 			law_set(ctx, L, (long)m.cands[0]);
+			if (m.flags & PRS_NAME_TITLED) {
+				L->conf = 0.9;
+				L->reason = dated_titled;
+			} else if (m.flags & PRS_NAME_DATED) {
+				L->conf = 0.8;
+				L->reason =
+				    "law named by the date of its title "
+				    "alone: the only one of that date "
+				    "in the law table";
+			}
 		} else {
 			long pick = by_context(ctx, key, &m);
 			if (pick >= 0) {
@@ -645,6 +714,16 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 				L->conf = 0.8;
 				L->reason = "ambiguous abbreviation resolved "
 				            "by context words";
+				if (m.flags & PRS_NAME_DATED) {
+					L->conf = 0.6;
+					L->reason = "law named by the date of "
+					            "its title "
+					            "alone: of the laws of "
+					            "that date in "
+					            "the law table, the one "
+					            "whose title "
+					            "word the document uses";
+				}
 			} else {
 				size_t o = 0;
 				const struct prs_law *x =
@@ -1241,6 +1320,10 @@ static size_t unit_number(
 		while (prs_at(s, len, p) == '.' &&
 		       (d = prs_ndigits(s, len, p + 1, 3)) >= 1 && d <= 3)
 			p += 1 + d;
+		/* "hoofdstuk 6A" */
+		if (prs_isupper(prs_at(s, len, p)) &&
+		    !prs_isalnum(prs_at(s, len, p + 1)))
+			p++;
 	} else {
 		while (p - j < 7 && strchr("IVXL", prs_at(s, len, p)) &&
 		       prs_at(s, len, p))
@@ -1348,6 +1431,13 @@ static size_t list_sep_at(const char *s, size_t len, size_t p, bool plural,
 		*range = true; /* "10-14" */
 		return q + n;
 	}
+	/* "Artikel 340/342 Sr": either article (not "t/m") */
+	if (q == p && prs_at(s, len, q) == '/' &&
+	    prs_isdigit(prs_at(s, len, q + 1)) && q > 0 &&
+	    prs_isalnum((unsigned char)s[q - 1])) {
+		*item = q + 1;
+		return q + 1;
+	}
 	if ((n = prs_word(s, len, q, "t/m")) ||
 	    (n = prs_word(s, len, q, "tot en met")) ||
 	    (n = prs_word(s, len, q, "tot"))) {
@@ -1412,17 +1502,19 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 {
 	const char *unit = first_unit;
 	size_t item = 0;
+	const char *last = first_unit; /* the unit named last */
 	P->n_arts = 0;
 	P->shape_break = false;
 	for (;;) {
 		size_t m, p, a = P->n_arts, q;
 		bool range;
 		if (first_unit && !unit)
-			unit = first_unit;
-		if (!(m = unit ? unit_number(
-		                     s, len, j, P->arts[a], sizeof P->arts[0])
-		               : art_number(
-		                     s, len, j, P->arts[a], sizeof P->arts[0])))
+			unit = last; /* "afdeling 4 en 5": afdeling 5 */
+		last = unit;
+		if (!(m = unit && *unit ? unit_number(s, len, j, P->arts[a],
+		                              sizeof P->arts[0])
+		                        : art_number(s, len, j, P->arts[a],
+		                              sizeof P->arts[0])))
 			break;
 		memset(&P->q[a], 0, sizeof P->q[a]);
 		P->unit[a] = unit;
@@ -1471,7 +1563,20 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 		}
 		if (q == p)
 			break;
-		if (range && !unit) {
+		/* "afdeling 8.1.1 en de artikelen 8:10, 8:41", "hoofdstuk 8
+		 * of artikel 10.17 van de Wet luchtvaart": articles in a list
+		 * of units ("" is the article, as in struct ref) */
+		if (first_unit && !unit && item < q) {
+			size_t t = item, n;
+			if ((n = prs_word(s, len, t, "de")))
+				t = prs_ws(s, len, t + n);
+			if (prs_word(s, len, t, "artikelen") ||
+			    prs_word(s, len, t, "artikel") ||
+			    prs_word(s, len, t, "artt") ||
+			    prs_word(s, len, t, "art"))
+				unit = "";
+		}
+		if (range && (!unit || !*unit)) {
 			char to[20];
 			size_t b = P->n_arts;
 			if (!(m = art_number(s, len, q, to, sizeof to)))
@@ -1498,9 +1603,13 @@ static size_t parse_pin(const char *s, size_t len, size_t j, bool plural,
 			if (q == p || range)
 				break;
 		}
+		/* "hoofdstukken V, VI en VII", "artikelen XI, XVI en XVIII":
+		 * roman numbers go on after a roman first one or a unit */
 		if (!prs_isdigit(prs_at(s, len, q)) &&
-		    !(unit && strchr("IVXL", prs_at(s, len, q)) &&
-		        prs_at(s, len, q)) &&
+		    !(strchr("IVXL", prs_at(s, len, q)) && prs_at(s, len, q) &&
+		        (unit || first_unit ||
+		            strspn(P->arts[0], "IVXL") ==
+		                strlen(P->arts[0]))) &&
 		    !(prs_isupper(prs_at(s, len, q)) &&
 		        ((prs_at(s, len, q + 1) == ' ' &&
 		             prs_isdigit(prs_at(s, len, q + 2))) ||
@@ -1572,7 +1681,8 @@ static unsigned char generic_kind(
 		unsigned char kind;
 	} words[] = {{"wet", PRS_KIND_WET}, {"wetboek", PRS_KIND_WET},
 	    {"besluit", PRS_KIND_BESLUIT}, {"maatregel", PRS_KIND_BESLUIT},
-	    {"regeling", PRS_KIND_REGELING}, {"verdrag", PRS_KIND_VERDRAG}};
+	    {"regeling", PRS_KIND_REGELING}, {"verdrag", PRS_KIND_VERDRAG},
+	    {"verordening", PRS_KIND_EU}};
 	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 		if ((*n = prs_word(s, len, p, words[k].w)))
 			return words[k].kind;
@@ -1624,6 +1734,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 	w = kind == PRS_KIND_WET       ? "wet"
 	    : kind == PRS_KIND_BESLUIT ? "besluit"
 	    : kind == PRS_KIND_VERDRAG ? "verdrag"
+	    : kind == PRS_KIND_EU      ? "verordening"
 	                               : "regeling";
 	if (pick == def && det == 'd') {
 		L->conf = 0.9;
@@ -1670,7 +1781,7 @@ static size_t pin_noise(const char *s, size_t len, size_t j)
 	    "onderdelen", "onder", "sub", "aanhef", "en", "of", "tot", "met",
 	    "artikel", "artikelen", "zin", "volzin", "jo", "juncto", "dan",
 	    "wel", "de", "het", "laatste", "respectievelijk",
-	    "onderscheidenlijk"};
+	    "onderscheidenlijk", "ten"};
 	size_t p = j, last = j;
 	int v;
 	while (p < len && p - j < 160) {
@@ -1687,7 +1798,8 @@ static size_t pin_noise(const char *s, size_t len, size_t j)
 			p += n;
 			continue;
 		}
-		if (prs_word(s, len, p, "van"))
+		/* "van de Wet X", or the name itself: "340/342 3° Sr" */
+		if (prs_word(s, len, p, "van") || (prs_isupper(c) && p > j))
 			return p > last ? p : j;
 		if (prs_isdigit(c)) {
 			while (p < len && (prs_isalnum((unsigned char)s[p]) ||
@@ -1760,12 +1872,52 @@ static size_t absorb_def(const char *s, size_t len, size_t e)
 /* The law after a pinpoint at p: [","] ["van" [Boek N van]] [determiner]
  * (name | generic word), or a name right after ("artikel 8 Wpg"). Fills
  * *L and returns the new end, p when there is none. book gets "Boek N". */
+/* A title of the Burgerlijk Wetboek numbered "B.T" ("titel 7.4 (Huur)
+ * van het Burgerlijk Wetboek"): title T of Boek B. Fills book and, when
+ * title is not NULL, the title's own number; false for another shape. */
+static bool title_book(const char *num, char book[4], char *title)
+{
+	size_t b = strspn(num, "0123456789"), t;
+	if (b < 1 || b > 2 || num[b] != '.')
+		return false;
+	t = strspn(num + b + 1, "0123456789");
+	if (t < 1 || t > 2 ||
+	    (num[b + 1 + t] && !prs_isalpha((unsigned char)num[b + 1 + t])))
+		return false;
+	prs_fmt(book, 4, "%.*s", (int)b, num);
+	if (title)
+		memmove(title, num + b + 1, strlen(num + b + 1) + 1);
+	return true;
+}
+
+/* "Boek 2, Titel 9, van het Burgerlijk Wetboek": the book written before
+ * a unit at i. Fills book; false when none is. */
+static bool book_before(const char *s, size_t len, size_t i, char book[4])
+{
+	size_t p = i, d = 0;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p == 0 || s[p - 1] != ',')
+		return false;
+	p--;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	while (d < 3 && p > d && prs_isdigit(prs_at(s, len, p - d - 1)))
+		d++;
+	if (d < 1 || d > 2 || p < d + 5 || s[p - d - 1] != ' ' ||
+	    !prs_word(s, len, p - d - 5, "boek") ||
+	    (p - d - 5 > 0 && prs_isalnum(prs_at(s, len, p - d - 6))))
+		return false;
+	prs_fmt(book, 4, "%.*s", (int)d, s + p - d);
+	return true;
+}
+
 static size_t law_after(
     struct prs_ctx *ctx, size_t p0, struct law *L, char book[4], bool *found)
 {
 	const char *s = ctx->s;
 	size_t len = ctx->len, p = prs_ws(s, len, p0), n, r;
-	char det = 0;
+	char det = 0, tbook[4] = "";
 	bool van = false;
 	*found = false;
 	book[0] = 0;
@@ -1790,6 +1942,10 @@ static size_t law_after(
 			r = prs_ws(s, len, p + w);
 			if (!(m = unit_number(s, len, r, num, sizeof num)))
 				break;
+			/* "van Titel 7.10 van het Burgerlijk Wetboek": title
+			 * 10 of Boek 7 */
+			if (w >= 5 && (s[p] | 0x20) == 't' && !tbook[0])
+				title_book(num, tbook, NULL);
 			r = prs_ws(s, len, r + m);
 			if (prs_at(s, len, r) == ',')
 				r = prs_ws(s, len, r + 1);
@@ -1811,13 +1967,25 @@ static size_t law_after(
 	}
 	r = p;
 	if ((n = determiner(s, len, p, &det))) {
+		size_t n2;
 		p += n;
 		if (prs_at(s, len, p) == '.')
 			p++;
 		p = prs_ws(s, len, p);
+		/* "van de laatstgenoemde wet", "van de genoemde wet" */
+		if (det == 'd' && strchr("lgvLGV", prs_at(s, len, p)) &&
+		    prs_at(s, len, p) &&
+		    ((n2 = prs_word(s, len, p, "laatstgenoemde")) ||
+		        (n2 = prs_word(s, len, p, "genoemde")) ||
+		        (n2 = prs_word(s, len, p, "voornoemde")))) {
+			det = 'a';
+			p = prs_ws(s, len, p + n2);
+		}
 	}
 	if ((n = law_at(ctx, p, L, true))) {
 		*found = true;
+		if (!book[0] && tbook[0] && is_bw(L))
+			memcpy(book, tbook, 4);
 		return absorb_def(s, len, p + n);
 	}
 	if (det && (n = generic_at(ctx, p, det, L))) {
@@ -2006,6 +2174,120 @@ static int colon_list(struct prs_ctx *ctx, size_t j, size_t *end)
 	return rv;
 }
 
+/* A table whose first column is headed "Artikel WvSr" (the header row
+ * at q, a TAB after the law's name): the first cell of each row after it
+ * is an article of that law ("141, lid 1<TAB>Openlijk geweld<TAB>4
+ * jaren"). Emits them; returns the end of the last one, 0 if none. */
+static size_t law_column(struct prs_ctx *ctx, const struct law *H, size_t q)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, last = 0;
+	const char *nl = memchr(s + q, '\n', len - q);
+	for (int row = 0; nl && row < 512; row++) {
+		struct pin pin, *P = &pin;
+		struct law L = *H;
+		const char *tab, *eol;
+		size_t r = (size_t)(nl - s) + 1, k;
+		if (r >= len || !(eol = memchr(s + r, '\n', len - r)))
+			eol = s + len;
+		if (!(tab = memchr(s + r, '\t', (size_t)(eol - (s + r)))) ||
+		    !prs_isdigit(prs_at(s, len, r)))
+			break;
+		k = parse_pin(s, len, r, true, NULL, P);
+		if (!P->n_arts || k > (size_t)(tab - s))
+			break;
+		/* the rest of the cell: no words ("141, lid 2.1") */
+		for (size_t x = k; x < (size_t)(tab - s); x++)
+			if (prs_isalpha((unsigned char)s[x]))
+				return last;
+		L.conf = 0.9;
+		L.reason = "article in a table column headed with the law";
+		if (emit_pin(ctx, &L, P, "", "", r, k) != VP_OK)
+			break;
+		last = k;
+		nl = eol < s + len ? eol : NULL;
+	}
+	return last;
+}
+
+/* "Titel 9 van Boek 2 van het Burgerlijk Wetboek, met uitzondering van
+ * de afdelingen 1, 7 en 15, ...", "De Algemene wet bestuursrecht, met
+ * uitzondering van hoofdstuk 9, ...": the parts excepted at i are parts of
+ * the law named right before the phrase. Fills *L, false when the text
+ * before i is not that. */
+static bool except_law(struct prs_ctx *ctx, size_t i, struct law *L)
+{
+	static const char phrase[] = "met uitzondering van";
+	const size_t pl = sizeof phrase - 1;
+	const char *s = ctx->s;
+	size_t len = ctx->len, p = i, starts[12], ns = 0, n;
+	/* most articles: no "uitzondering" just before */
+	if (i < pl + 4 || !prs_find_ci(s + (i > 40 ? i - 40 : 0),
+	                      i > 40 ? 40 : i, "uitzondering", 12))
+		return false;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p >= 4 && prs_word(s, len, p - 3, "het") && s[p - 4] == ' ')
+		p -= 4;
+	else if (p >= 3 && prs_word(s, len, p - 2, "de") && s[p - 3] == ' ')
+		p -= 3;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p < pl + 2 || strncasecmp(s + p - pl, phrase, pl) ||
+	    s[p - pl - 1] != ' ' || s[p - pl - 2] != ',')
+		return false;
+	p -= pl + 2;
+	/* the law's name ends at p: try the starts of the words before */
+	for (size_t q = p; q > 0 && ns < 12 && p - q < 160;) {
+		while (q > 0 && s[q - 1] != ' ' && s[q - 1] != '\n' &&
+		       s[q - 1] != ',' && s[q - 1] != '(')
+			q--;
+		starts[ns++] = q;
+		if (q == 0 || s[q - 1] != ' ')
+			break;
+		q--;
+	}
+	for (size_t k = ns; k-- > 0;) {
+		size_t b = starts[k];
+		if (!(n = law_at(ctx, b, L, false)) || b + n != p ||
+		    L->internal)
+			continue;
+		if (is_bw(L)) {
+			/* "van Boek 2 van het Burgerlijk Wetboek" */
+			char book[4];
+			size_t d, c = b;
+			if (c < 12 || !prs_word(s, len, c - 4, "het"))
+				return false;
+			c -= 4;
+			while (c > 0 && s[c - 1] == ' ')
+				c--;
+			if (c < 4 || !prs_word(s, len, c - 3, "van"))
+				return false;
+			c -= 4;
+			while (c > 0 && s[c - 1] == ' ')
+				c--;
+			for (d = 0; d < 2 && c > d &&
+			            prs_isdigit(prs_at(s, len, c - d - 1));
+			     d++)
+				;
+			if (!d || c < d + 5 || s[c - d - 1] != ' ' ||
+			    !prs_word(s, len, c - d - 5, "boek"))
+				return false;
+			prs_fmt(book, sizeof book, "%.*s", (int)d, s + c - d);
+			if (!bw_book(ctx, L, book))
+				return false;
+		}
+		if (!L->resolved)
+			return false;
+		if (L->conf > 0.9)
+			L->conf = 0.9;
+		L->reason = "part excepted ('met uitzondering van') from the "
+		            "law named right before";
+		return true;
+	}
+	return false;
+}
+
 int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 {
 	const char *s = ctx->s;
@@ -2051,6 +2333,20 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	j = parse_pin(s, len, j, plural, NULL, P);
 	if (!P->n_arts) {
+		size_t k;
+		/* "Artikel WvSr<TAB>Delict<TAB>Maximum vrijheidsstraf" */
+		if ((i == 0 || s[i - 1] == '\n') &&
+		    (k = law_at(ctx, j, &L, true)) && L.resolved &&
+		    !L.internal && prs_at(s, len, j + k) == '\t') {
+			struct law H = L;
+			size_t e = j + k;
+			if ((rv = emit_law(ctx, &H, j, e)) != VP_OK)
+				return rv;
+			*end = e;
+			if ((k = law_column(ctx, &L, e)))
+				*end = k;
+			return VP_OK;
+		}
 		if (plural)
 			list_intro(ctx, j);
 		else if (s[i] == 'a' && n == 7)
@@ -2066,7 +2362,9 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		size_t q = P->shape_break ? j : pin_noise(s, len, j);
 		if (q > j) {
 			p = law_after(ctx, q, &L, book, &found);
-			if (found && (L.internal || L.idx < 0 || L.conf < 1.0))
+			if (found &&
+			    (L.internal || L.idx < 0 ||
+			        (L.conf < 1.0 && L.reason != dated_titled)))
 				found = false;
 			if (found) {
 				L.conf = 0.9;
@@ -2128,6 +2426,10 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		    "sentence: read as that law's",
 		    L.title);
 		L.reason = L.reason_buf;
+		found = true;
+		p = j;
+	}
+	if (!found && !book[0] && !owner && except_law(ctx, i, &L)) {
 		found = true;
 		p = j;
 	}
@@ -2255,6 +2557,76 @@ static size_t law_items(struct prs_ctx *ctx, struct law *L, size_t q)
 	return last;
 }
 
+/* Whether the text before a short abbreviation at i says a law is named
+ * there: a phrase of legal basis ("op grond van de TW", "krachtens de
+ * ZW", "in de zin van de WW") or a list of laws ("de WAO, de Wet WIA of
+ * de WW"). */
+static bool law_expected(struct prs_ctx *ctx, size_t i)
+{
+	static const char *const basis[] = {"op grond van", "krachtens",
+	    "ingevolge", "in de zin van", "uit hoofde van", "bedoeld in",
+	    "overeenkomstig", "ter uitvoering van"};
+	const char *s = ctx->s;
+	size_t len = ctx->len, p = i, w, b;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	if (p >= 3 && !strncasecmp(s + p - 3, "het", 3))
+		w = 3;
+	else if (p >= 2 && !strncasecmp(s + p - 2, "de", 2))
+		w = 2;
+	else
+		return false;
+	if (p == w || s[p - w - 1] != ' ')
+		return false;
+	p -= w;
+	while (p > 0 && s[p - 1] == ' ')
+		p--;
+	for (size_t k = 0; k < sizeof basis / sizeof *basis; k++) {
+		size_t bl = strlen(basis[k]);
+		if (p >= bl && !strncasecmp(s + p - bl, basis[k], bl) &&
+		    (p == bl || !prs_isalnum(prs_at(s, len, p - bl - 1))))
+			return true;
+	}
+	if (p > 0 && s[p - 1] == ',')
+		p--;
+	else if (p >= 3 && s[p - 3] == ' ' &&
+	         (!strncmp(s + p - 2, "en", 2) || !strncmp(s + p - 2, "of", 2)))
+		p -= 3;
+	else
+		return false;
+	return law_ending_at(ctx, s, len, p, &b, true) >= 0;
+}
+
+/* "de wet" named alone, in a document that defines it ("wet: de Wet X",
+ * "(hierna: de wet)"); "die wet": the law of that kind named last. A
+ * capitalised word ("uit de Wet niet anders voortvloeit", "het Besluit",
+ * "(hierna: de Verordening)") only as the document defines it. */
+static int generic_alone(struct prs_ctx *ctx, size_t i, size_t *end, bool cap)
+{
+	const char *s = ctx->s;
+	size_t len = ctx->len, n, b = i - 1, dn;
+	unsigned char kind;
+	char det = 0;
+	struct law L;
+	/* a capitalised word only as a defined term: none, none to read */
+	if (i < 3 || (cap && !ctx->any_generic_def) ||
+	    (kind = generic_kind(s, len, i, &n)) == PRS_KIND_OTHER)
+		return VP_OK;
+	while (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 16)
+		b--;
+	dn = determiner(s, len, b, &det);
+	if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
+	    (cap && det != 'd') || (det == 'd' && ctx->generic_def[kind] < 0) ||
+	    (det == 'a' && prs_last_law(ctx, kind) < 0) ||
+	    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
+		return VP_OK;
+	/* "het Besluit van 28 april 2009": a title the table lacks */
+	if (cap && title_follows(s, len, i + n))
+		return VP_OK;
+	*end = i + n;
+	return emit_law(ctx, &L, b, i + n);
+}
+
 /* "Wpg artikel 11 lid 1 en 2", "Wet X: de artikelen 2:3 en 2:4",
  * "Burgerlijk Wetboek Boek 3, Artikel 40"; or a law named alone. */
 int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
@@ -2267,27 +2639,8 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	int rv;
 
 	*end = i;
-	/* "de wet" named alone, in a document that defines it ("wet: de Wet
-	 * X", "(hierna: de wet)"); "die wet": the law of that kind named
-	 * last */
-	if (!prs_isupper(prs_at(s, len, i)) && i >= 3) {
-		unsigned char kind = generic_kind(s, len, i, &n);
-		size_t b = i - 1, dn;
-		char det = 0;
-		if (kind == PRS_KIND_OTHER)
-			return VP_OK;
-		while (
-		    b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' && i - b < 16)
-			b--;
-		dn = determiner(s, len, b, &det);
-		if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
-		    (det == 'd' && ctx->generic_def[kind] < 0) ||
-		    (det == 'a' && prs_last_law(ctx, kind) < 0) ||
-		    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
-			return VP_OK;
-		*end = i + n;
-		return emit_law(ctx, &L, b, i + n);
-	}
+	if (!prs_isupper(prs_at(s, len, i)))
+		return generic_alone(ctx, i, end, false);
 	/* "Boek 7 van het Burgerlijk Wetboek" */
 	if ((n = prs_word(s, len, i, "boek")) &&
 	    prs_isupper(prs_at(s, len, i))) {
@@ -2310,8 +2663,11 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 		}
 		return VP_OK;
 	}
-	if (!(n = law_at(ctx, i, &L, true)))
-		return unknown_alone(ctx, i, end);
+	if (!(n = law_at(ctx, i, &L, true))) {
+		if ((rv = unknown_alone(ctx, i, end)) != VP_OK || *end > i)
+			return rv;
+		return generic_alone(ctx, i, end, true);
+	}
 	e = absorb_def(s, len, i + n);
 	/* "Burgerlijk Wetboek Boek 3" */
 	q = prs_ws(s, len, e);
@@ -2347,8 +2703,11 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 	}
 	if ((n = prs_word(s, len, p, "de")))
 		p = prs_ws(s, len, p + n);
-	if ((n = prs_word(s, len, p, "artikelen")) ||
-	    (n = prs_word(s, len, p, "artt")))
+	if (memchr(s + e, '\n', p - e) && !memchr(s + e, ':', p - e))
+		n = 0; /* "... 342 Sr\nArtikel 341": a new line, not "Sr
+		        * artikel 341" */
+	else if ((n = prs_word(s, len, p, "artikelen")) ||
+	         (n = prs_word(s, len, p, "artt")))
 		plural = true;
 	else if (!(n = prs_word(s, len, p, "artikel")) &&
 	         !(n = prs_word(s, len, p, "art")))
@@ -2376,11 +2735,51 @@ int prs_try_lawname(struct prs_ctx *ctx, size_t i, size_t *end)
 			return rv;
 		}
 	}
-	/* named alone: weak names (abbreviations) only when safe */
-	if (!law_at(ctx, i, &L, false) || L.internal)
-		return VP_OK;
+	/* named alone: weak names (abbreviations) only when safe, or where
+	 * the words before them expect a law */
+	if (!law_at(ctx, i, &L, false) || L.internal) {
+		if (!law_expected(ctx, i) || !law_at(ctx, i, &L, true) ||
+		    L.internal || !L.resolved)
+			return VP_OK;
+		if (L.conf > 0.9) {
+			L.conf = 0.9;
+			L.reason = "short abbreviation read as a law where the "
+			           "text expects one (\"op grond van de\", a "
+			           "list of laws)";
+		}
+	}
 	if (book[0] && is_bw(&L))
 		bw_book(ctx, &L, book);
+	else if (is_bw(&L)) {
+		/* "krachtens boek 1 van het Burgerlijk Wetboek", "Boek 7A
+		 * van het Burgerlijk Wetboek": the book before the name */
+		size_t b = i, d = 0;
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		if (b >= 4 && prs_word(s, len, b - 3, "het"))
+			b -= 3;
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		if (b >= 4 && prs_word(s, len, b - 3, "van")) {
+			b -= 3;
+			while (b > 0 && s[b - 1] == ' ')
+				b--;
+			if (b > 0 && s[b - 1] == 'A')
+				d++;
+			while (d < 4 && b > d &&
+			       prs_isdigit(prs_at(s, len, b - d - 1)))
+				d++;
+			if (d && d <= 3 && prs_isdigit(prs_at(s, len, b - d)) &&
+			    b >= d + 5 && s[b - d - 1] == ' ' &&
+			    prs_word(s, len, b - d - 5, "boek") &&
+			    (b - d - 5 == 0 ||
+			        !prs_isalnum(prs_at(s, len, b - d - 6)))) {
+				prs_fmt(book, 4, "%.*s", (int)d, s + b - d);
+				if (bw_book(ctx, &L, book))
+					i = b - d - 5;
+			}
+		}
+	}
 	*end = e;
 	return emit_law(ctx, &L, i, e);
 }
@@ -2559,6 +2958,30 @@ int prs_try_unit(struct prs_ctx *ctx, size_t i, size_t *end)
 		return VP_OK;
 	}
 	p = law_after(ctx, j, &L, book, &found);
+	if (!found && !book[0] && except_law(ctx, i, &L)) {
+		found = true;
+		p = j;
+	}
+	if (found && !book[0] && is_bw(&L)) {
+		/* "Boek 2, Titel 9, van het Burgerlijk Wetboek"; "titel 7.4
+		 * (Huur) van het Burgerlijk Wetboek" */
+		char tb[4];
+		if (!book_before(s, len, i, book) &&
+		    !strcmp(key, "titeldeel") &&
+		    title_book(P->arts[0], tb, NULL)) {
+			bool same = true;
+			for (size_t a = 0; a < P->n_arts; a++) {
+				char b2[4];
+				same &= title_book(P->arts[a], b2, NULL) &&
+				        !strcmp(b2, tb);
+			}
+			if (same) {
+				for (size_t a = 0; a < P->n_arts; a++)
+					title_book(P->arts[a], tb, P->arts[a]);
+				memcpy(book, tb, sizeof tb);
+			}
+		}
+	}
 	if (!found) {
 		/* a unit heading ("Hoofdstuk 2 Definities") is no reference;
 		 * a lower-case unit in a regulation's text is */
@@ -2599,9 +3022,10 @@ static void add_def(struct prs_ctx *ctx, const char *abbr, size_t an, long law,
 
 /* The known law whose name ends right before e (spaces skipped): tries the
  * starts of up to 12 preceding words, longest first. Returns its index,
- * -1 if none; *b gets where the name starts. */
-static long law_ending_at(
-    struct prs_ctx *ctx, const char *s, size_t len, size_t e, size_t *b)
+ * -1 if none; *b gets where the name starts. alone: only a name that is
+ * safe without an article (not a short abbreviation such as "ZW"). */
+static long law_ending_at(struct prs_ctx *ctx, const char *s, size_t len,
+    size_t e, size_t *b, bool alone)
 {
 	size_t starts[12], ns = 0, p = e;
 	struct prs_law_match m;
@@ -2613,6 +3037,9 @@ static long law_ending_at(
 		       s[p - 1] != '(' && s[p - 1] != ',' && s[p - 1] != ';' &&
 		       s[p - 1] != ':')
 			p--;
+		/* "Verordening X (PPE) 2011": a bracketed word inside */
+		if (p > 1 && s[p - 1] == '(' && s[p - 2] == ' ')
+			p--;
 		starts[ns++] = p;
 		if (p == 0 || s[p - 1] != ' ')
 			break;
@@ -2621,7 +3048,9 @@ static long law_ending_at(
 	}
 	for (size_t k = ns; k-- > 0;)
 		if (prs_laws_match(ctx->laws, s, len, starts[k], &m) &&
-		    m.end == e && m.n_cands == 1) {
+		    m.end == e && m.n_cands == 1 &&
+		    (!alone || !(m.flags & PRS_NAME_WEAK) ||
+		        (m.flags & PRS_NAME_STRONG))) {
 			*b = starts[k];
 			return (long)m.cands[0];
 		}
@@ -2632,7 +3061,7 @@ static void def_before(struct prs_ctx *ctx, const char *s, size_t len, size_t e,
     const char *abbr, size_t an)
 {
 	size_t b = 0, p;
-	long k = law_ending_at(ctx, s, len, e, &b);
+	long k = law_ending_at(ctx, s, len, e, &b, false);
 	if (k >= 0) {
 		const struct prs_law *x = prs_laws_get(ctx->laws, (uint32_t)k);
 		add_def(ctx, abbr, an, k, x->title, strlen(x->title));
@@ -2661,7 +3090,7 @@ static void generic_before(struct prs_ctx *ctx, const char *s, size_t len,
     size_t e, unsigned char kind)
 {
 	size_t b;
-	long k = law_ending_at(ctx, s, len, e, &b);
+	long k = law_ending_at(ctx, s, len, e, &b, false);
 	if (k >= 0 && ctx->generic_def[kind] < 0)
 		ctx->generic_def[kind] = k, ctx->any_generic_def = true;
 }

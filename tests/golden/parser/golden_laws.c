@@ -70,13 +70,13 @@ static void check_spans(const char *text, size_t len,
 
 /* ---- forms ---- */
 
-/* "\n" in a cell is a line break. */
+/* "\n" in a cell is a line break, "\t" a TAB (the cells of a table). */
 static void unescape(char *s)
 {
 	char *w = s;
 	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] == 'n') {
-			*w++ = '\n';
+		if (r[0] == '\\' && (r[1] == 'n' || r[1] == 't')) {
+			*w++ = r[1] == 'n' ? '\n' : '\t';
 			r++;
 		} else
 			*w++ = *r;
