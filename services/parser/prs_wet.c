@@ -1699,6 +1699,7 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 	unsigned char kind = generic_kind(s, len, p, &n);
 	long def, last, pick;
 	const char *w;
+	size_t title_word = 0; /* a lower-case word after it: maybe a title */
 	if (kind == PRS_KIND_OTHER)
 		return 0;
 	if (prs_isupper(prs_at(s, len, p))) {
@@ -1712,10 +1713,18 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		 * Besluit opteert": a defined word before a verb, not an
 		 * unknown title (a known one was matched before) */
 		if (q > p + n && prs_isalpha(prs_at(s, len, q)) &&
-		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q) &&
-		    !((op || det == 'd') && ctx->generic_def[kind] >= 0) &&
-		    !(op && prs_last_law(ctx, kind) >= 0))
-			return 0;
+		    !prs_isupper(prs_at(s, len, q)) && !title_stop(s, len, q)) {
+			if (!((op || det == 'd') &&
+			        ctx->generic_def[kind] >= 0) &&
+			    !(op && prs_last_law(ctx, kind) >= 0))
+				return 0;
+			/* "van de Wet afgegeven", "van de Wet bedoelde"
+			 * (the defined word before a participle) - or "van
+			 * de Wet vermindering afdracht", a title the table
+			 * lacks: a guess, said to be one */
+			if (!op)
+				title_word = q;
+		}
 		if (q > p + n && prs_isupper(prs_at(s, len, q)))
 			return 0;
 	}
@@ -1736,7 +1745,18 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 	    : kind == PRS_KIND_VERDRAG ? "verdrag"
 	    : kind == PRS_KIND_EU      ? "verordening"
 	                               : "regeling";
-	if (pick == def && det == 'd') {
+	if (pick == def && det == 'd' && title_word > 0) {
+		size_t e = title_word;
+		while (e < len && e < title_word + 40 &&
+		       prs_isalpha((unsigned char)s[e]))
+			e++;
+		L->conf = 0.6;
+		prs_fmt(L->reason_buf, sizeof L->reason_buf,
+		    "'%s' as the document defines it (%.100s), unless '%.*s "
+		    "%.*s' is the title of a law the table does not know",
+		    w, L->title, (int)n, s + p, (int)(e - title_word),
+		    s + title_word);
+	} else if (pick == def && det == 'd') {
 		L->conf = 0.9;
 		prs_fmt(L->reason_buf, sizeof L->reason_buf,
 		    "'%s' as the document defines it: %.100s", w, L->title);
@@ -2618,7 +2638,7 @@ static int generic_alone(struct prs_ctx *ctx, size_t i, size_t *end, bool cap)
 	if (!dn || prs_ws(s, len, b + dn) != i || det == 'i' ||
 	    (cap && det != 'd') || (det == 'd' && ctx->generic_def[kind] < 0) ||
 	    (det == 'a' && prs_last_law(ctx, kind) < 0) ||
-	    !generic_at(ctx, i, det, &L) || L.conf < 0.8)
+	    !generic_at(ctx, i, det, &L) || L.conf < 0.6)
 		return VP_OK;
 	/* "het Besluit van 28 april 2009": a title the table lacks */
 	if (cap && title_follows(s, len, i + n))
