@@ -12,6 +12,11 @@
  * GError codes (POPPLER_ERROR_ENCRYPTED), shared libraries with Debian
  * security support, and gives the same text as pdftotext, the tool users
  * compare with; ~2000 pages/s is far more than the fetcher delivers. */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +25,69 @@
 #include "split_int.h"
 
 #define MAX_PAGES 5000
+
+/* poppler and the thirty-odd libraries under it (cairo, X11, NSS, glib...)
+ * cost about 13 ms at every start of every program linking them, and most
+ * runs read no PDF (`vindplaats parse` of a text file, `--version`): the
+ * library is opened at the first PDF instead, by the soname the build found
+ * (VP_POPPLER_SONAME), and its functions are called through this table. */
+static struct {
+	__typeof__(g_bytes_new_static) *bytes_new_static;
+	__typeof__(g_bytes_unref) *bytes_unref;
+	__typeof__(g_error_free) *error_free;
+	__typeof__(g_free) *free;
+	__typeof__(g_object_unref) *object_unref;
+	__typeof__(poppler_error_quark) *error_quark;
+	__typeof__(poppler_document_new_from_bytes) *doc_new;
+	__typeof__(poppler_document_get_n_pages) *n_pages;
+	__typeof__(poppler_document_get_page) *get_page;
+	__typeof__(poppler_page_get_text) *page_text;
+	__typeof__(poppler_page_get_text_layout) *text_layout;
+	bool ok;
+	char why[256];
+} pp;
+static pthread_once_t pp_once = PTHREAD_ONCE_INIT;
+
+static void pp_load(void)
+{
+	static const struct {
+		size_t off;
+		const char *name;
+	} syms[] = {
+#define PP_SYM(m, n) {offsetof(__typeof__(pp), m), n}
+	    PP_SYM(bytes_new_static, "g_bytes_new_static"),
+	    PP_SYM(bytes_unref, "g_bytes_unref"),
+	    PP_SYM(error_free, "g_error_free"),
+	    PP_SYM(free, "g_free"),
+	    PP_SYM(object_unref, "g_object_unref"),
+	    PP_SYM(error_quark, "poppler_error_quark"),
+	    PP_SYM(doc_new, "poppler_document_new_from_bytes"),
+	    PP_SYM(n_pages, "poppler_document_get_n_pages"),
+	    PP_SYM(get_page, "poppler_document_get_page"),
+	    PP_SYM(page_text, "poppler_page_get_text"),
+	    PP_SYM(text_layout, "poppler_page_get_text_layout"),
+#undef PP_SYM
+	};
+	void *h = dlopen(VP_POPPLER_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		const char *e = dlerror();
+		snprintf(pp.why, sizeof(pp.why),
+		    "PDF needs the poppler library (%s, Debian package "
+		    "libpoppler-glib8): %s",
+		    VP_POPPLER_SONAME, e ? e : "cannot open it");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(*syms); i++) {
+		void *f = dlsym(h, syms[i].name);
+		if (f == NULL) {
+			snprintf(pp.why, sizeof(pp.why), "%s has no %s",
+			    VP_POPPLER_SONAME, syms[i].name);
+			return;
+		}
+		memcpy((char *)&pp + syms[i].off, &f, sizeof(f));
+	}
+	pp.ok = true; /* the library stays open for the process's life */
+}
 
 /* Appends the page text t[0, k) at out + n, with a blank line where the
  * layout shows a paragraph break: a vertical gap of more than 0.8 line
@@ -89,34 +157,38 @@ static int extract(struct split_ctx *ctx, const uint8_t *pdf, size_t len,
 
 	*out = NULL;
 	*n_out = 0;
-	bytes = g_bytes_new_static(pdf, len);
-	doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+	pthread_once(&pp_once, pp_load);
+	if (!pp.ok)
+		return split_fail(ctx, VP_EINVAL, "%s", pp.why);
+	bytes = pp.bytes_new_static(pdf, len);
+	doc = pp.doc_new(bytes, NULL, &err);
 	if (doc == NULL) {
-		int encrypted = err != NULL && err->domain == POPPLER_ERROR &&
+		int encrypted = err != NULL &&
+		                err->domain == pp.error_quark() &&
 		                err->code == POPPLER_ERROR_ENCRYPTED;
 		rv = split_fail(ctx, VP_EINVAL,
 		    encrypted ? "PDF is encrypted (password required)"
 		              : "not a readable PDF file: %s",
 		    err != NULL ? err->message : "unknown error");
 		if (err != NULL)
-			g_error_free(err);
-		g_bytes_unref(bytes);
+			pp.error_free(err);
+		pp.bytes_unref(bytes);
 		return rv;
 	}
-	pages = poppler_document_get_n_pages(doc);
+	pages = pp.n_pages(doc);
 	if (pages > MAX_PAGES) {
 		rv = split_fail(ctx, VP_ETOOLARGE,
 		    "PDF has %d pages; the limit is %d", pages, MAX_PAGES);
 		goto out;
 	}
 	for (int i = 0; i < pages && rv == VP_OK; i++) {
-		PopplerPage *page = poppler_document_get_page(doc, i);
-		char *t = page ? poppler_page_get_text(page) : NULL;
+		PopplerPage *page = pp.get_page(doc, i);
+		char *t = page ? pp.page_text(page) : NULL;
 		PopplerRectangle *rects = NULL;
 		guint n_rects = 0;
 		size_t k = t ? strlen(t) : 0;
 		if (page != NULL && k > 0 &&
-		    !poppler_page_get_text_layout(page, &rects, &n_rects))
+		    !pp.text_layout(page, &rects, &n_rects))
 			n_rects = 0;
 		/* room for the page with a blank line after every line */
 		if (n + 2 * k + 3 > SPLIT_MAX_DOC) {
@@ -140,16 +212,16 @@ static int extract(struct split_ctx *ctx, const uint8_t *pdf, size_t len,
 				text[n++] = '\n';
 			text[n++] = '\f';
 		}
-		g_free(rects);
-		g_free(t);
+		pp.free(rects);
+		pp.free(t);
 		if (page != NULL)
-			g_object_unref(page);
+			pp.object_unref(page);
 	}
 	if (rv == VP_OK && text == NULL && (text = malloc(1)) == NULL)
 		rv = split_fail(ctx, VP_ENOMEM, "out of memory");
 out:
-	g_object_unref(doc);
-	g_bytes_unref(bytes);
+	pp.object_unref(doc);
+	pp.bytes_unref(bytes);
 	if (rv != VP_OK) {
 		free(text);
 		return rv;
