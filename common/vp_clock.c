@@ -25,6 +25,17 @@ uint32_t vp_deadline_left(uint64_t now, uint64_t deadline)
 	                                       : (uint32_t)(deadline - now);
 }
 
+void vp_abstime_in(struct timespec *ts, uint32_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += (time_t)(ms / 1000);
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 void vp_sleep_ms(uint32_t ms)
 {
 	struct timespec ts = {

@@ -17,6 +17,11 @@ uint64_t vp_deadline_in(uint64_t now, uint32_t timeout_ms);
 /* Milliseconds left until deadline (0 when passed; UINT32_MAX when none). */
 uint32_t vp_deadline_left(uint64_t now, uint64_t deadline);
 
+/* The realtime instant ms milliseconds from now, for
+ * pthread_cond_timedwait. */
+struct timespec;
+void vp_abstime_in(struct timespec *ts, uint32_t ms);
+
 /* Sleeps for ms milliseconds. */
 void vp_sleep_ms(uint32_t ms);
 

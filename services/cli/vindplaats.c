@@ -642,12 +642,7 @@ static int cmd_resolve(const struct cli_cfg *cfg, const char **files, size_t n)
 		pthread_mutex_lock(&run.mu);
 		while (!run.finished[i]) {
 			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 100000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
+			vp_abstime_in(&ts, 100);
 			pthread_cond_timedwait(&run.cv, &run.mu, &ts);
 			if (progress)
 				resolve_progress(&run, t0, &shown);
@@ -1448,12 +1443,7 @@ static int cmd_check(const struct cli_cfg *cfg, const char **args, size_t n)
 	pthread_mutex_lock(&run.mu);
 	while (run.done < run.n) {
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 200000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		vp_abstime_in(&ts, 200);
 		pthread_cond_timedwait(&run.cv, &run.mu, &ts);
 		if (run.progress && run.done < run.n)
 			check_progress(&run, false);

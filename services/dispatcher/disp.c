@@ -565,12 +565,7 @@ static void *core_main(void *arg)
 		pthread_mutex_lock(&d->mu);
 		if (d->ev_head == NULL && !d->stopping) {
 			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 50 * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
+			vp_abstime_in(&ts, 50);
 			pthread_cond_timedwait(&d->cv, &d->mu, &ts);
 		}
 		if (d->stopping) {

@@ -18,6 +18,7 @@
  * held job's message only after the thread has answered. */
 #include "disp_int.h"
 
+#include "vp_clock.h"
 #include "vp_err.h"
 #include "vp_log.h"
 #include "vp_utf8.h"
@@ -332,13 +333,7 @@ int disp_call(struct disp *d, const struct vp_msg *req, struct vp_msg *rep)
 	}
 	disp_ev_push(d, &c->slot.io.ev);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (budget + 2000) / 1000;
-	ts.tv_nsec += (long)((budget + 2000) % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	vp_abstime_in(&ts, budget + 2000);
 	pthread_mutex_lock(&c->mu);
 	while (!c->done && pthread_cond_timedwait(&c->cv, &c->mu, &ts) == 0)
 		;

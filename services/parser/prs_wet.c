@@ -586,6 +586,19 @@ static void law_set(struct prs_ctx *ctx, struct law *L, long idx)
 	L->resolved = true;
 }
 
+/* L becomes law idx, carried from earlier in the text, at conf; its reason
+ * is before, the law's title, after. */
+static void law_carried(struct prs_ctx *ctx, struct law *L, long idx,
+    double conf, const char *before, const char *after)
+{
+	law_clear(L);
+	law_set(ctx, L, idx);
+	L->conf = conf;
+	prs_fmt(L->reason_buf, sizeof L->reason_buf, "%s%.80s%s", before,
+	    L->title, after);
+	L->reason = L->reason_buf;
+}
+
 /* Picks the candidate of an ambiguous name by context words; -1 when none
  * or more than one candidate's word occurs in the document. Cached per
  * name. */
@@ -2175,14 +2188,12 @@ static int colon_list(struct prs_ctx *ctx, size_t j, size_t *end)
 		    prs_seq_r(ctx, PRS_CARRY_ANY)->last_any < 0 ||
 		    head_has(ctx, first))
 			return VP_OK;
-		law_clear(&L);
-		law_set(ctx, &L, ctx->seq.last_any);
-		L.conf = 0.6;
-		prs_fmt(L.reason_buf, sizeof L.reason_buf,
+		char why[96];
+		prs_fmt(why, sizeof why,
 		    "the regulation has no article %.19s: read as an article "
-		    "of the law named last, %.80s",
-		    first, L.title);
-		L.reason = L.reason_buf;
+		    "of the law named last, ",
+		    first);
+		law_carried(ctx, &L, ctx->seq.last_any, 0.6, why, "");
 		p = ends[n - 1];
 	}
 	for (size_t k = 0; k < n && rv == VP_OK; k++) {
@@ -2404,14 +2415,9 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	    prs_seq_r(ctx, PRS_CARRY_LIST)->list_law >= 0 &&
 	    ctx->seq.list_s == s && ctx->seq.list_from < i &&
 	    in_list(s, len, ctx->seq.list_from, i)) {
-		law_clear(&L);
-		law_set(ctx, &L, ctx->seq.list_law);
-		L.conf = 0.8;
-		prs_fmt(L.reason_buf, sizeof L.reason_buf,
-		    "article in a list of articles of %.80s: read as that "
-		    "law's",
-		    L.title);
-		L.reason = L.reason_buf;
+		law_carried(ctx, &L, ctx->seq.list_law, 0.8,
+		    "article in a list of articles of ",
+		    ": read as that law's");
 		found = true;
 		p = j;
 	}
@@ -2420,14 +2426,9 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 	    ctx->seq.head_s == s) {
 		/* "1 De Wet milieubeheer\nop grond van de artikelen 10.4 of
 		 * 10.5." */
-		law_clear(&L);
-		law_set(ctx, &L, ctx->seq.head_law);
-		L.conf = 0.7;
-		prs_fmt(L.reason_buf, sizeof L.reason_buf,
-		    "article without a law under %.80s named on a line of its "
-		    "own: read as that law's",
-		    L.title);
-		L.reason = L.reason_buf;
+		law_carried(ctx, &L, ctx->seq.head_law, 0.7,
+		    "article without a law under ",
+		    " named on a line of its own: read as that law's");
 		found = true;
 		p = j;
 	}
@@ -2438,14 +2439,9 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 		/* "De Vorderingswet is van toepassing, met dien verstande
 		 * dat de artikelen 3, 3a en 5 buiten toepassing blijven" (not
 		 * in a regulation, where a bare article is mostly its own) */
-		law_clear(&L);
-		law_set(ctx, &L, ctx->seq.alone_law);
-		L.conf = 0.7;
-		prs_fmt(L.reason_buf, sizeof L.reason_buf,
-		    "article without a law after %.80s named earlier in the "
-		    "sentence: read as that law's",
-		    L.title);
-		L.reason = L.reason_buf;
+		law_carried(ctx, &L, ctx->seq.alone_law, 0.7,
+		    "article without a law after ",
+		    " named earlier in the sentence: read as that law's");
 		found = true;
 		p = j;
 	}
@@ -2463,14 +2459,12 @@ int prs_try_wet(struct prs_ctx *ctx, size_t i, size_t *end)
 			 * Binnenvaartpolitiereglement, is: ... voor de
 			 * artikelen 1.09, 1.23": the regulation has no such
 			 * article, so it is the law named last */
-			law_clear(&L);
-			law_set(ctx, &L, ctx->seq.last_any);
-			L.conf = 0.6;
-			prs_fmt(L.reason_buf, sizeof L.reason_buf,
+			char why[96];
+			prs_fmt(why, sizeof why,
 			    "the regulation has no article %.19s: read as an "
-			    "article of the law named last, %.80s",
-			    P->arts[0], L.title);
-			L.reason = L.reason_buf;
+			    "article of the law named last, ",
+			    P->arts[0]);
+			law_carried(ctx, &L, ctx->seq.last_any, 0.6, why, "");
 		} else {
 			/* a bare article in a regulation: inside it */
 			law_internal(&L,

@@ -344,13 +344,7 @@ static int run_job(struct vp_worker *w, struct runner **rnp, struct vp_msg *job,
 	memcpy(job->id, r->job.id, 16);
 	job->has_id = r->job.has_id;
 	job->type = r->job.type;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += limit / 1000;
-	ts.tv_nsec += (long)(limit % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	vp_abstime_in(&ts, limit);
 	pthread_mutex_lock(&rn->mu);
 	rn->run = r;
 	pthread_cond_broadcast(&rn->cv);
