@@ -66,9 +66,10 @@ static void write_index(FILE *o, const struct prs_laws *L)
 	 * memory at the first parse (about 1 ms, most of it page faults, which
 	 * every short run paid). Empty slots are the zeros between the
 	 * designated ones. */
-	fprintf(o, "0};\n\n/* the used slots: key, first candidate, "
-	           "candidates, flags */\nstatic const struct prs_slot "
-	           "slots[%zu] = {\n",
+	fprintf(o,
+	    "0};\n\n/* the used slots: key, first candidate, "
+	    "candidates, flags */\nstatic const struct prs_slot "
+	    "slots[%zu] = {\n",
 	    L->mask + 1);
 	for (size_t k = 0; k <= L->mask; k++) {
 		const struct prs_slot *x = &L->slots[k];
