@@ -955,6 +955,8 @@ static void fill(const struct prs_laws *L, const struct prs_slot *sl,
 	memcpy(m->cands, L->cands + sl->cand, m->n_cands * sizeof *m->cands);
 	m->end = end;
 	m->flags = sl->flags & 0xff;
+	if (sl->flags & SLOT_PREFIX)
+		m->flags |= PRS_NAME_LONGER;
 }
 
 static bool match(const struct prs_laws *laws, const char *s, size_t len,

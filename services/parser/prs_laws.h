@@ -47,6 +47,8 @@ enum {
 	PRS_NAME_CAP = 4,     /* the table writes it with a capital */
 	PRS_NAME_DATED = 8,   /* "Wet van 28 juni 2006": a date, not a title */
 	PRS_NAME_TITLED = 16, /* the date and the first words of the title */
+	PRS_NAME_LONGER = 32, /* longer names in the table begin with it
+	                         ("Experimentenwet" -> "... onderwijs") */
 };
 
 struct prs_laws; /* opaque, immutable once built: share across threads */

@@ -664,6 +664,102 @@ static bool own_title(const char *s, size_t len, size_t j)
 	return e > 0 && s[e - 1] != '.' && s[e - 1] != ';';
 }
 
+static bool title_stop(const char *s, size_t len, size_t p);
+static size_t unknown_title(const char *s, size_t len, size_t j);
+
+/* Words that follow a law name without going on its title: the units of
+ * a law, in a heading or table ("Wet milieubeheer Hoofdstuk 5"). */
+static bool unit_word(const char *s, size_t len, size_t p)
+{
+	static const char *const units[] = {"Artikel", "Artikelen", "Hoofdstuk",
+	    "Afdeling", "Paragraaf", "Titel", "Titeldeel", "Bijlage", "Boek",
+	    "Deel", "Onderdeel", "Lid", "Stb", "Stcrt"};
+	for (size_t k = 0; k < sizeof units / sizeof *units; k++)
+		if (prs_word(s, len, p, units[k]) &&
+		    !strncmp(s + p, units[k], strlen(units[k])))
+			return true;
+	return false;
+}
+
+/* Whether the text goes on past a name [j, e) that longer names in the
+ * table begin with: one space, then a year ("Handelsregisterwet 1996"), a
+ * capitalised word ("Experimentenwet Stad en Milieu") or a word of a title
+ * (below), none of which continues a name the table holds. The text then
+ * likely names a longer title the table does not know. */
+static bool goes_on(const char *s, size_t len, size_t j, size_t e)
+{
+	size_t p = e + 1, n = 0, w = e;
+	if (prs_at(s, len, e) != ' ' || p >= len)
+		return false;
+	while (p + n < len && prs_isdigit((unsigned char)s[p + n]))
+		n++;
+	if (n > 0)
+		return n == 4 && (s[p] == '1' || s[p] == '2') &&
+		       !prs_isalnum(prs_at(s, len, p + n));
+	if (!prs_isalpha(prs_at(s, len, p)) ||
+	    (n = prs_law_word(s, len, p)) < 2)
+		return false;
+	if (prs_isupper(prs_at(s, len, p)))
+		return !unit_word(s, len, p);
+	/* a lower-case word goes on a title when it is a law word itself
+	 * ("Warenwet besluit drukapparatuur"), or when the name ends in the
+	 * bare kind of a regulation ("Algemene wet erkenning ...",
+	 * "Subsidieregeling natuurbeheer 2000"): after any other name it may
+	 * be the verb of the sentence ("de Zorgverzekeringswet verlangt") */
+	if ((n >= 7 && !strncmp(s + p + n - 7, "besluit", 7)) ||
+	    (n >= 8 && !strncmp(s + p + n - 8, "regeling", 8)))
+		return true;
+	if (title_stop(s, len, p))
+		return false;
+	while (w > j && s[w - 1] != ' ')
+		w--;
+	return prs_word(s, len, w, "wet") || prs_word(s, len, w, "besluit") ||
+	       prs_word(s, len, w, "regeling") ||
+	       (w == j && e - j >= 12 && !strncmp(s + e - 8, "regeling", 8));
+}
+
+/* Whether a name at j ends a title the table does not know: right after a
+ * compound law word ("bekostigingsbesluit WEC"), or after lower-case words
+ * of a title back to a law word that opens titles ("het Besluit financiering
+ * uitvoeringsorganisatie bijzondere ziektekostenverzekering AWBZ"), on the
+ * same line. */
+static bool ends_title(const char *s, size_t len, size_t j)
+{
+	size_t p = j;
+	for (int words = 0; words < 10 && p > 1 && s[p - 1] == ' '; words++) {
+		size_t b = p - 1;
+		while (b > 0 && s[b - 1] != ' ' && s[b - 1] != '\n' &&
+		       s[b - 1] != '\t')
+			b--;
+		if (b == p - 1 || !prs_isalpha(prs_at(s, len, b)))
+			return false;
+		if (words == 0 && p - 1 - b >= 7 &&
+		    (!strncasecmp(s + p - 4, "wet", 3) ||
+		        !strncasecmp(s + p - 8, "besluit", 7) ||
+		        (p - 1 - b >= 8 &&
+		            !strncasecmp(s + p - 9, "regeling", 8))))
+			return true; /* "bekostigingsbesluit WEC" */
+		if (prs_isupper(prs_at(s, len, b)))
+			return unknown_title(s, len, b) >= j - b;
+		/* a heading writes the title in lower case: "Wijziging
+		 * besluit trekkende bevolking WPO" */
+		if (words > 0 && (prs_word(s, len, b, "besluit") ||
+		                     prs_word(s, len, b, "regeling")))
+			return true;
+		if (title_stop(s, len, b))
+			return false;
+		p = b;
+	}
+	return false;
+}
+
+/* The reasons of a name read inside a longer title. */
+static const char longer_title[] =
+    "the text goes on past the name: perhaps a longer title the law table "
+    "does not know";
+static const char in_title[] =
+    "the name ends a longer title the law table does not know";
+
 /* Longest law name at j: a definition of the document or a name of the law
  * index. Weak names (abbreviations that are not law words) are taken only
  * when weak_ok (an article is next to them) or the name is safe alone.
@@ -710,7 +806,16 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 		    s + j);
 		if (m.n_cands == 1) {
 			law_set(ctx, L, (long)m.cands[0]);
-			if (m.flags & PRS_NAME_TITLED) {
+			if ((m.flags & PRS_NAME_LONGER) &&
+			    goes_on(s, len, j, m.end)) {
+				/* a guess: the name may be the start of
+				 * another law's title */
+				L->conf = 0.5;
+				L->reason = longer_title;
+			} else if (ends_title(s, len, j)) {
+				L->conf = 0.5;
+				L->reason = in_title;
+			} else if (m.flags & PRS_NAME_TITLED) {
 				L->conf = 0.9;
 				L->reason = dated_titled;
 			} else if (m.flags & PRS_NAME_DATED) {

@@ -100,7 +100,7 @@ static bool expect(
 				return false;
 		return true;
 	}
-	if (kind == '!' || kind == '~' || kind == '=')
+	if (kind == '!' || kind == '~' || kind == '^' || kind == '=')
 		e++;
 	for (size_t k = 0; k < n; k++) {
 		if (kind == '=') {
@@ -115,6 +115,8 @@ static bool expect(
 		if (kind == '~')
 			return c[k].confidence < 1.0 && c[k].reason &&
 			       *c[k].reason;
+		if (kind == '^')
+			return c[k].confidence >= 1.0;
 		return true;
 	}
 	(void)text;
