@@ -719,10 +719,11 @@ static bool goes_on(const char *s, size_t len, size_t j, size_t e)
 }
 
 /* Whether a name at j ends a title the table does not know: right after a
- * compound law word ("bekostigingsbesluit WEC"), or after lower-case words
- * of a title back to a law word that opens titles ("het Besluit financiering
- * uitvoeringsorganisatie bijzondere ziektekostenverzekering AWBZ"), on the
- * same line. */
+ * compound law word ("bekostigingsbesluit WEC"), or after words of a title
+ * (lower-case, or capitalised inside it) back to a law word that opens
+ * titles ("het Besluit financiering uitvoeringsorganisatie bijzondere
+ * ziektekostenverzekering AWBZ", "Besluit Premiedifferentiatie WAO",
+ * "Regels vrijwillige verzekering Wet WIA"), on the same line. */
 static bool ends_title(const char *s, size_t len, size_t j)
 {
 	size_t p = j;
@@ -739,8 +740,25 @@ static bool ends_title(const char *s, size_t len, size_t j)
 		        (p - 1 - b >= 8 &&
 		            !strncasecmp(s + p - 9, "regeling", 8))))
 			return true; /* "bekostigingsbesluit WEC" */
-		if (prs_isupper(prs_at(s, len, b)))
-			return unknown_title(s, len, b) >= j - b;
+		if (prs_isupper(prs_at(s, len, b))) {
+			static const char *const kinds[] = {"Regels",
+			    "Aanwijzing", "Beschikking", "Verordening",
+			    "Instructie"};
+			if (unknown_title(s, len, b) >= j - b)
+				return true;
+			for (size_t k = 0; k < sizeof kinds / sizeof *kinds;
+			     k++)
+				if (words > 0 && prs_word(s, len, b, kinds[k]))
+					return true;
+			/* a capital inside a title ("Besluit
+			 * Premiedifferentiatie WAO"): go on back, unless it
+			 * is an abbreviation or opens a sentence or line */
+			if (prs_isupper(prs_at(s, len, b + 1)) || b < 2 ||
+			    s[b - 1] != ' ' || s[b - 2] == '.')
+				return false;
+			p = b;
+			continue;
+		}
 		/* a heading writes the title in lower case: "Wijziging
 		 * besluit trekkende bevolking WPO" */
 		if (words > 0 && (prs_word(s, len, b, "besluit") ||
@@ -812,9 +830,6 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 				 * another law's title */
 				L->conf = 0.5;
 				L->reason = longer_title;
-			} else if (ends_title(s, len, j)) {
-				L->conf = 0.5;
-				L->reason = in_title;
 			} else if (m.flags & PRS_NAME_TITLED) {
 				L->conf = 0.9;
 				L->reason = dated_titled;
@@ -862,6 +877,12 @@ static size_t law_at(struct prs_ctx *ctx, size_t j, struct law *L, bool weak_ok)
 				(void)x; /* no title: the name means several */
 			}
 		}
+	}
+	/* a name of the table or of the document's definitions ("(WAO)")
+	 * that ends a title the table does not know */
+	if (best && L->resolved && L->conf >= 1.0 && ends_title(s, len, j)) {
+		L->conf = 0.5;
+		L->reason = in_title;
 	}
 	if (best)
 		prs_fmt(L->written, sizeof L->written, "%.*s",
@@ -1827,6 +1848,17 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		while (q < len && (s[q] == ' ' || (unsigned char)s[q] == 0xC2))
 			q += (unsigned char)s[q] == 0xC2 ? 2 : 1;
 		bool op = prs_word(s, len, q, "op") != 0;
+		/* "de Wet op de gevaarlijke werktuigen": a title the index
+		 * does not know, not the law named last ("van de Wet op
+		 * grond waarvan" stays that law). After a word the document
+		 * defines it may be either ("88 van het Besluit op de
+		 * gesecuritiseerde vorderingen van toepassing"): the defined
+		 * law, as a guess that says so. */
+		if (op && title_article(s, len, p, prs_ws(s, len, q + 2))) {
+			if (det != 'd' || ctx->generic_def[kind] < 0)
+				return 0;
+			title_word = q;
+		}
 		/* "(hierna: het Besluit)" and later "artikel 61 van het
 		 * Besluit opteert": a defined word before a verb, not an
 		 * unknown title (a known one was matched before) */
@@ -1868,6 +1900,10 @@ static size_t generic_at(struct prs_ctx *ctx, size_t p, char det, struct law *L)
 		while (e < len && e < title_word + 40 &&
 		       prs_isalpha((unsigned char)s[e]))
 			e++;
+		if (prs_word(s, len, title_word, "op")) { /* "op de ..." */
+			size_t u = p + unknown_title(s, len, p);
+			e = u > e ? u : e;
+		}
 		L->conf = 0.6;
 		prs_fmt(L->reason_buf, sizeof L->reason_buf,
 		    "'%s' as the document defines it (%.100s), unless '%.*s "

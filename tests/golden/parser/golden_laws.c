@@ -112,11 +112,12 @@ static bool expect(
 			continue;
 		if (kind == '!')
 			return false;
-		if (kind == '~')
-			return c[k].confidence < 1.0 && c[k].reason &&
-			       *c[k].reason;
-		if (kind == '^')
-			return c[k].confidence >= 1.0;
+		/* ~ and ^: some citation of this id has that confidence */
+		if (kind == '~' &&
+		    !(c[k].confidence < 1.0 && c[k].reason && *c[k].reason))
+			continue;
+		if (kind == '^' && c[k].confidence < 1.0)
+			continue;
 		return true;
 	}
 	(void)text;
